@@ -1,0 +1,1534 @@
+//! The machine: one or two Cortex-M cores stepping a validated `Program`.
+//!
+//! Every `step` is one indivisible action: an instruction, the stacking of an
+//! exception entry, an exception return (or tail-chain), or a sleep/spin step.
+//! External events are applied just before a step, so "an arrival point" is
+//! the gap between two steps. The machine holds no reference to the program
+//! and no trace, so it is cheap to clone and to hash for the explorer.
+
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
+use serde::{Deserialize, Serialize};
+
+use crate::memory_model::{self, MemAccess};
+use crate::nvic::{self, Candidate, ExceptionState};
+use crate::outcome::{Bound, LostReason, Outcome, RaceAccess};
+use crate::program::{
+    Access, CheckKind, ContextId, ContextKind, FuncId, Local, Location, LocationKind, NvicOp, Op, Operand,
+    Ordering, Place, Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
+};
+use crate::race::{AccessRef, History, VectorClock};
+use crate::trace::{Event, Read, StepKind, StepRecord, Write};
+use crate::value::{self, Ty};
+
+/// Limits of one run. Each one, when hit, ends the run with `Outcome::BoundHit`
+/// or, for the starvation window, `Outcome::Starvation`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bounds {
+    pub max_steps: u64,
+    pub max_cycles: u64,
+    /// A thread that is not done and does not execute for this many steps
+    /// is starved.
+    pub starvation_steps: u64,
+    /// Nested calls within one context.
+    pub max_call_depth: u16,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds { max_steps: 100_000, max_cycles: 50_000_000, starvation_steps: 2_000, max_call_depth: 64 }
+    }
+}
+
+/// The external choices for one step (the explorer enumerates them; a
+/// `Session` derives them from a `Schedule`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Choice {
+    /// Sources whose event arrives just before this step.
+    pub arrivals: Vec<SourceId>,
+    /// Which core steps (two-core programs); `None` takes the core that is
+    /// furthest behind in cycles.
+    pub core: Option<u8>,
+    /// Take the compiler's reordering of the next two instructions, when the
+    /// memory model allows it (see `Machine::can_reorder`).
+    pub reorder: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Running,
+    /// Every thread finished and nothing is left to run.
+    Finished,
+    /// A panic, deadlock, starvation or bound stopped the run.
+    Halted,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Frame {
+    func: FuncId,
+    pc: u32,
+    locals: Vec<u64>,
+    ret: Option<Local>,
+    /// After a reordering: the pc of the instruction that was overtaken,
+    /// to run next.
+    deferred: Option<u32>,
+    /// The low half of a 64-bit access in progress.
+    half: Option<u64>,
+    /// The signature of the last loop iteration, to notice spinning.
+    spin_sig: Option<u64>,
+    changed_since_backedge: bool,
+    reads_since_backedge: Vec<Location>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Activation {
+    context: ContextId,
+    frames: Vec<Frame>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Entering {
+    /// The exception whose entry started the stacking.
+    candidate: ContextId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Core {
+    stack: Vec<Activation>,
+    primask: bool,
+    basepri: u8,
+    entering: Option<Entering>,
+    asleep: bool,
+    spinning: bool,
+    /// Thread mode: index of the current call and iterations done of it.
+    call: u16,
+    iterations: u32,
+    thread_done: bool,
+    steps_since_thread_ran: u64,
+    cycles: u64,
+    /// Everything this core's contexts published at release points.
+    released: VectorClock,
+}
+
+/// The full state of the machine. Cloning it is a snapshot.
+#[derive(Clone, Debug)]
+pub struct Machine {
+    cores: Vec<Core>,
+    memory: Vec<u64>,
+    last_writer: Vec<Option<ContextId>>,
+    exceptions: Vec<ExceptionState>,
+    flags: Vec<bool>,
+    locks: Vec<(u8, ContextId)>,
+    lock_clocks: Vec<(u8, VectorClock)>,
+    clocks: Vec<VectorClock>,
+    histories: Vec<History>,
+    /// Release clocks of atomics, for synchronization across cores.
+    atomic_clocks: Vec<VectorClock>,
+    arrivals: Vec<u32>,
+    step: u64,
+    status: Status,
+    reported_races: Vec<Location>,
+    bounds: Bounds,
+}
+
+/// What one step produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stepped {
+    pub record: Option<StepRecord>,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Collects what a step did, when a trace is wanted.
+struct Rec {
+    on: bool,
+    record: StepRecord,
+    outcomes: Vec<Outcome>,
+}
+
+impl Rec {
+    fn event(&mut self, e: impl FnOnce() -> Event) {
+        if self.on {
+            self.record.events.push(e());
+        }
+    }
+    fn outcome(&mut self, o: Outcome) {
+        if self.on {
+            self.record.events.push(Event::Outcome(o.clone()));
+        }
+        self.outcomes.push(o);
+    }
+}
+
+/// Why executing an instruction stopped the step early.
+enum Flow {
+    Next,
+    Halt,
+}
+
+impl Machine {
+    /// A machine at reset: statics initialized, thread mode about to call its
+    /// first function on every core, handlers enabled as declared. The
+    /// program must have passed `Program::validate`.
+    pub fn new(program: &Program, bounds: Bounds) -> Machine {
+        let exceptions = program
+            .contexts
+            .iter()
+            .map(|c| match c.kind {
+                ContextKind::Handler { priority, enabled, .. } => {
+                    ExceptionState { enabled, pending: false, active: false, priority }
+                }
+                ContextKind::Thread { .. } => ExceptionState::default(),
+            })
+            .collect();
+        let mut clocks = vec![VectorClock::default(); program.contexts.len()];
+        for (i, c) in clocks.iter_mut().enumerate() {
+            c.0[i] = 1;
+        }
+        let mut m = Machine {
+            cores: Vec::new(),
+            memory: program.locations.iter().map(|l| l.init).collect(),
+            last_writer: vec![None; program.locations.len()],
+            exceptions,
+            flags: vec![false; program.sources.len()],
+            locks: Vec::new(),
+            lock_clocks: Vec::new(),
+            clocks,
+            histories: vec![History::default(); program.locations.len()],
+            atomic_clocks: if program.cores > 1 {
+                vec![VectorClock::default(); program.locations.len()]
+            } else {
+                Vec::new()
+            },
+            arrivals: vec![0; program.sources.len()],
+            step: 0,
+            status: Status::Running,
+            reported_races: Vec::new(),
+            bounds,
+        };
+        for core in 0..program.cores {
+            let thread = program.thread_of(core).unwrap_or(ContextId(0));
+            let mut c = Core {
+                stack: vec![Activation { context: thread, frames: Vec::new() }],
+                primask: false,
+                basepri: 0,
+                entering: None,
+                asleep: false,
+                spinning: false,
+                call: 0,
+                iterations: 0,
+                thread_done: false,
+                steps_since_thread_ran: 0,
+                cycles: 0,
+                released: VectorClock::default(),
+            };
+            m.start_next_call(program, &mut c);
+            m.cores.push(c);
+        }
+        m
+    }
+
+    pub fn status(&self) -> Status {
+        self.status
+    }
+    pub fn step_index(&self) -> u64 {
+        self.step
+    }
+    pub fn bounds(&self) -> Bounds {
+        self.bounds
+    }
+    pub fn cycles(&self, core: u8) -> u64 {
+        self.cores.get(core as usize).map_or(0, |c| c.cycles)
+    }
+    /// The latest cycle any core has reached.
+    pub fn now(&self) -> u64 {
+        self.cores.iter().map(|c| c.cycles).max().unwrap_or(0)
+    }
+    pub fn value(&self, loc: Location) -> u64 {
+        self.memory[loc.0 as usize]
+    }
+    pub fn memory(&self) -> &[u64] {
+        &self.memory
+    }
+    pub fn exception(&self, context: ContextId) -> ExceptionState {
+        self.exceptions[context.0 as usize]
+    }
+    pub fn flag(&self, source: SourceId) -> bool {
+        self.flags[source.0 as usize]
+    }
+    pub fn primask(&self, core: u8) -> bool {
+        self.cores[core as usize].primask
+    }
+    pub fn basepri(&self, core: u8) -> u8 {
+        self.cores[core as usize].basepri
+    }
+    /// How many events of each source have arrived so far.
+    pub fn arrivals(&self) -> &[u32] {
+        &self.arrivals
+    }
+    /// The contexts on a core's stack, thread mode first.
+    pub fn stack(&self, core: u8) -> Vec<ContextId> {
+        self.cores[core as usize].stack.iter().map(|a| a.context).collect()
+    }
+    /// The source line each context is on (top frame), for the code view.
+    pub fn positions(&self, program: &Program) -> Vec<(ContextId, Span)> {
+        let mut out = Vec::new();
+        for core in &self.cores {
+            for act in &core.stack {
+                if let Some(f) = act.frames.last() {
+                    let pc = f.deferred.unwrap_or(f.pc);
+                    if let Some(i) = program.function(f.func).body.get(pc as usize) {
+                        out.push((act.context, i.span.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The machine's execution priority on `core` (ARMv7-M B1.5.4).
+    pub fn execution_priority(&self, program: &Program, core: u8) -> i16 {
+        let c = &self.cores[core as usize];
+        nvic::execution_priority(
+            c.stack[1..].iter().map(|a| self.exceptions[a.context.0 as usize].priority),
+            c.primask,
+            nvic::basepri_level(c.basepri, program.target.priority_bits()),
+        )
+    }
+
+    /// A 64-bit hash of everything that decides the future of the run
+    /// (not the step number or cycle count), for the explorer's state set.
+    pub fn state_hash(&self) -> u64 {
+        let mut h = FxHasher::default();
+        for c in &self.cores {
+            c.stack.hash(&mut h);
+            c.primask.hash(&mut h);
+            c.basepri.hash(&mut h);
+            c.entering.hash(&mut h);
+            c.asleep.hash(&mut h);
+            c.call.hash(&mut h);
+            c.iterations.hash(&mut h);
+            c.thread_done.hash(&mut h);
+            c.steps_since_thread_ran.hash(&mut h);
+            c.released.hash(&mut h);
+        }
+        self.memory.hash(&mut h);
+        self.last_writer.hash(&mut h);
+        self.exceptions.hash(&mut h);
+        self.flags.hash(&mut h);
+        self.locks.hash(&mut h);
+        self.lock_clocks.hash(&mut h);
+        self.clocks.hash(&mut h);
+        self.histories.hash(&mut h);
+        self.atomic_clocks.hash(&mut h);
+        self.arrivals.hash(&mut h);
+        self.status.hash(&mut h);
+        h.finish()
+    }
+
+    /// Whether the core that would step next has two instructions ahead that
+    /// the compiler may reorder (`memory_model::may_swap`).
+    pub fn can_reorder(&self, program: &Program, core: Option<u8>) -> bool {
+        let core = core.unwrap_or_else(|| self.default_core(program));
+        self.reorder_pair(program, core).is_some()
+    }
+
+    /// Whether no core can make progress without a new event: every thread
+    /// is done, asleep in WFI or spinning, and no handler can be taken.
+    pub fn is_idle(&self, program: &Program) -> bool {
+        (0..self.cores.len() as u8).all(|core| {
+            let c = &self.cores[core as usize];
+            let waiting = c.stack.len() == 1 && (c.thread_done || c.asleep);
+            (waiting || c.spinning) && c.entering.is_none() && self.next_exception(program, core).is_none()
+        })
+    }
+
+    /// Moves the step counter forward while the machine is idle, so that
+    /// the next step is `step` (a schedule's next arrival).
+    pub fn skip_to(&mut self, step: u64) {
+        self.step = self.step.max(step);
+    }
+
+    /// Lets idle cores' clocks run forward to `cycle`.
+    pub fn advance_to_cycle(&mut self, cycle: u64) {
+        for c in &mut self.cores {
+            c.cycles = c.cycles.max(cycle);
+        }
+    }
+
+    /// Whether a thread of some core has not finished yet.
+    pub fn threads_done(&self) -> bool {
+        self.cores.iter().all(|c| c.thread_done)
+    }
+
+    /// Ends a run that is idle with no more events to come: a finished
+    /// program is checked against its `at = "end"` properties; a thread still
+    /// waiting is reported as a hang.
+    pub fn finish(&mut self, program: &Program) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        if self.status != Status::Running {
+            return outcomes;
+        }
+        for core in &self.cores {
+            if !core.thread_done {
+                let top = core.stack.last().expect("a core always has its thread activation");
+                let span = top
+                    .frames
+                    .last()
+                    .and_then(|f| program.function(f.func).body.get(f.pc.saturating_sub(1) as usize))
+                    .map(|i| i.span.clone())
+                    .unwrap_or_default();
+                let waiting_on = if core.asleep {
+                    "an interrupt (WFI)".to_string()
+                } else {
+                    self.spin_target(program, top).unwrap_or_else(|| "a change".to_string())
+                };
+                outcomes.push(Outcome::Hang { context: top.context, span, waiting_on });
+                self.status = Status::Halted;
+                return outcomes;
+            }
+        }
+        self.status = Status::Finished;
+        for p in &program.properties {
+            if p.when == PropertyWhen::End || p.when == PropertyWhen::Always {
+                self.check_property(program, p, &mut outcomes);
+            }
+        }
+        outcomes
+    }
+
+    fn check_property(&self, program: &Program, p: &crate::program::PropertyDecl, out: &mut Vec<Outcome>) {
+        match self.evaluate(program, p.func) {
+            Ok(true) => {}
+            Ok(false) => out.push(Outcome::PropertyViolated {
+                name: p.name.clone(),
+                source: p.source.clone(),
+                step: self.step,
+            }),
+            Err(e) => out.push(Outcome::PropertyViolated {
+                name: p.name.clone(),
+                source: format!("{} ({e})", p.source),
+                step: self.step,
+            }),
+        }
+    }
+
+    /// Evaluates a pure function (a property) over the current memory.
+    pub fn evaluate(&self, program: &Program, func: FuncId) -> Result<bool, String> {
+        const LIMIT: u32 = 10_000;
+        let mut frames = vec![(func, 0u32, vec![0u64; program.function(func).locals as usize], None::<Local>)];
+        let mut budget = LIMIT;
+        loop {
+            budget = budget.checked_sub(1).ok_or("the property took more than 10000 steps")?;
+            let (f, pc, locals, _) = frames.last_mut().ok_or("empty evaluation stack")?;
+            let Some(instr) = program.function(*f).body.get(*pc as usize) else {
+                return Err("ran past the end of the property".into());
+            };
+            let get = |o: &Operand, locals: &[u64]| match o {
+                Operand::Const(v) => *v,
+                Operand::Local(l) => locals[l.0 as usize],
+            };
+            *pc += 1;
+            match &instr.op {
+                Op::Move { dst, src } => locals[dst.0 as usize] = get(src, locals),
+                Op::Unary { op, ty, dst, src } => locals[dst.0 as usize] = value::unary(*op, *ty, get(src, locals)),
+                Op::Binary { op, ty, dst, lhs, rhs } => {
+                    locals[dst.0 as usize] =
+                        value::binary(*op, *ty, get(lhs, locals), get(rhs, locals)).map_err(str::to_string)?
+                }
+                Op::Load { dst, place, .. } | Op::AtomicLoad { dst, place, .. } => {
+                    let loc = resolve(place, locals).map_err(|(i, n)| index_message(i, n))?;
+                    locals[dst.0 as usize] = self.memory[loc.0 as usize];
+                }
+                Op::Jump { target } => *pc = *target,
+                Op::Branch { cond, then_target, else_target } => {
+                    *pc = if get(cond, locals) != 0 { *then_target } else { *else_target }
+                }
+                Op::Nop { .. } => {}
+                Op::Call { func, args, ret } => {
+                    let callee = program.function(*func);
+                    let mut new_locals = vec![0u64; callee.locals as usize];
+                    for (slot, a) in new_locals.iter_mut().zip(args) {
+                        *slot = get(a, locals);
+                    }
+                    frames.push((*func, 0, new_locals, *ret));
+                }
+                Op::Return { value } => {
+                    let v = value.map(|v| get(&v, locals)).unwrap_or(0);
+                    let (_, _, _, ret) = frames.pop().ok_or("empty evaluation stack")?;
+                    match frames.last_mut() {
+                        None => return Ok(v != 0),
+                        Some((_, _, caller, _)) => {
+                            if let Some(r) = ret {
+                                caller[r.0 as usize] = v;
+                            }
+                        }
+                    }
+                }
+                _ => return Err(format!("{}: a property can only read statics", instr.span)),
+            }
+        }
+    }
+
+    fn default_core(&self, program: &Program) -> u8 {
+        let mut best: Option<(u64, u8)> = None;
+        for core in 0..self.cores.len() as u8 {
+            if self.core_can_step(program, core) {
+                let key = (self.cores[core as usize].cycles, core);
+                if best.is_none_or(|b| key < b) {
+                    best = Some(key);
+                }
+            }
+        }
+        best.map_or(0, |(_, c)| c)
+    }
+
+    fn core_can_step(&self, program: &Program, core: u8) -> bool {
+        let c = &self.cores[core as usize];
+        c.entering.is_some()
+            || c.stack.len() > 1
+            || (!c.thread_done && !c.asleep)
+            || self.next_exception(program, core).is_some()
+    }
+
+    /// The exception the NVIC would take now on `core`, if any preempts.
+    fn next_exception(&self, program: &Program, core: u8) -> Option<ContextId> {
+        let exec = self.execution_priority(program, core);
+        self.best_pending(program, core).filter(|c| nvic::preempts(c.priority, exec)).map(|c| ContextId(c.index as u16))
+    }
+
+    fn best_pending(&self, program: &Program, core: u8) -> Option<Candidate> {
+        nvic::select(program.contexts.iter().enumerate().filter_map(|(i, ctx)| {
+            let ContextKind::Handler { exception, .. } = ctx.kind else { return None };
+            let e = self.exceptions[i];
+            (ctx.core == core && e.enabled && e.pending && !e.active).then_some(Candidate {
+                index: i,
+                priority: e.priority,
+                exception,
+            })
+        }))
+    }
+
+    /// Takes one step. Returns `None` when the run is over.
+    pub fn step(&mut self, program: &Program, choice: &Choice, record: bool) -> Option<Stepped> {
+        if self.status != Status::Running {
+            return None;
+        }
+        let mut rec = Rec {
+            on: record,
+            record: StepRecord {
+                index: self.step,
+                core: 0,
+                context: ContextId(0),
+                stack: Vec::new(),
+                kind: StepKind::Sleep,
+                span: None,
+                cycle: 0,
+                cycles: 0,
+                reads: Vec::new(),
+                writes: Vec::new(),
+                events: Vec::new(),
+            },
+            outcomes: Vec::new(),
+        };
+        for &s in &choice.arrivals {
+            self.arrive(program, s, &mut rec);
+        }
+        self.update_level_lines(program, &mut rec);
+
+        let core = match choice.core {
+            Some(c) if (c as usize) < self.cores.len() && self.core_can_step(program, c) => c,
+            _ => self.default_core(program),
+        };
+        let cycle_before = self.cores[core as usize].cycles;
+        rec.record.core = core;
+        rec.record.cycle = cycle_before;
+        self.step_core(program, core, choice.reorder, &mut rec);
+        self.update_level_lines(program, &mut rec);
+
+        // Bookkeeping after the step: starvation, bounds, properties.
+        self.step += 1;
+        let c = &self.cores[core as usize];
+        rec.record.cycles = (c.cycles - cycle_before) as u32;
+        if rec.on {
+            rec.record.stack = c.stack.iter().map(|a| a.context).collect();
+        }
+        if self.status == Status::Running {
+            self.check_starvation(program, &mut rec);
+        }
+        if self.status == Status::Running {
+            for p in program.properties.iter().filter(|p| p.when == PropertyWhen::Always) {
+                let mut out = Vec::new();
+                self.check_property(program, p, &mut out);
+                for o in out {
+                    rec.outcome(o);
+                }
+            }
+        }
+        if self.status == Status::Running {
+            if self.step >= self.bounds.max_steps {
+                self.halt(Outcome::BoundHit { bound: Bound::Steps, limit: self.bounds.max_steps }, &mut rec);
+            } else if self.now() >= self.bounds.max_cycles {
+                self.halt(Outcome::BoundHit { bound: Bound::Cycles, limit: self.bounds.max_cycles }, &mut rec);
+            }
+        }
+        Some(Stepped { record: rec.on.then_some(rec.record), outcomes: rec.outcomes })
+    }
+
+    fn halt(&mut self, o: Outcome, rec: &mut Rec) {
+        self.status = Status::Halted;
+        rec.outcome(o);
+    }
+
+    fn check_starvation(&mut self, _program: &Program, rec: &mut Rec) {
+        for core in 0..self.cores.len() {
+            let c = &self.cores[core];
+            if c.thread_done || c.asleep {
+                continue;
+            }
+            if c.steps_since_thread_ran >= self.bounds.starvation_steps {
+                let thread = c.stack[0].context;
+                let by = c.stack.last().map_or(thread, |a| a.context);
+                let steps = c.steps_since_thread_ran;
+                self.halt(Outcome::Starvation { context: thread, by, steps }, rec);
+                return;
+            }
+        }
+    }
+
+    /// An external event (ARMv7-M B3.4: the NVIC latches an interrupt as
+    /// pending; a pending bit is one bit, so a second event merges).
+    fn arrive(&mut self, program: &Program, s: SourceId, rec: &mut Rec) {
+        let src = &program.sources[s.0 as usize];
+        self.arrivals[s.0 as usize] += 1;
+        match (src.trigger, src.handler) {
+            (Trigger::Edge, Some(handler)) => {
+                let h = handler.0 as usize;
+                let merged = self.exceptions[h].pending;
+                rec.event(|| Event::Arrival { source: s, merged });
+                if merged {
+                    rec.outcome(Outcome::EventLost { source: s, step: self.step, reason: LostReason::Merged });
+                } else {
+                    self.exceptions[h].pending = true;
+                    rec.event(|| Event::Pended { context: handler });
+                }
+            }
+            (Trigger::Level, _) | (Trigger::Edge, None) => {
+                let merged = self.flags[s.0 as usize];
+                rec.event(|| Event::Arrival { source: s, merged });
+                if merged {
+                    let active = src.handler.is_some_and(|h| self.exceptions[h.0 as usize].active);
+                    let reason = if active { LostReason::ClearedLate } else { LostReason::Merged };
+                    rec.outcome(Outcome::EventLost { source: s, step: self.step, reason });
+                } else {
+                    self.flags[s.0 as usize] = true;
+                    rec.event(|| Event::Flag { source: s, set: true });
+                }
+            }
+        }
+    }
+
+    /// A level-sensitive interrupt stays pending while its peripheral holds
+    /// the line high, and is pended again on exception return if still
+    /// asserted (ARMv7-M B3.4.1, "level-sensitive interrupts").
+    fn update_level_lines(&mut self, program: &Program, rec: &mut Rec) {
+        for (i, src) in program.sources.iter().enumerate() {
+            if let (Trigger::Level, Some(h)) = (src.trigger, src.handler)
+                && self.flags[i]
+            {
+                let e = &mut self.exceptions[h.0 as usize];
+                if !e.pending && !e.active {
+                    e.pending = true;
+                    rec.event(|| Event::Pended { context: h });
+                }
+            }
+        }
+    }
+
+    fn step_core(&mut self, program: &Program, core: u8, reorder: bool, rec: &mut Rec) {
+        let ci = core as usize;
+        let costs = program.target.exception_costs();
+        let thread_ctx = self.cores[ci].stack[0].context;
+
+        // A handler whose function returned: exception return, or a
+        // tail-chain into the next pending exception. This comes before a
+        // new preemption: an exception arriving now is tail-chained.
+        {
+            let c = &self.cores[ci];
+            let top = c.stack.len() - 1;
+            if top > 0 && c.stack[top].frames.is_empty() && c.entering.is_none() {
+                self.exception_return(program, core, rec);
+                return;
+            }
+        }
+        // End of stacking: fetch the vector of the most urgent pending
+        // exception now, which may be a later, more urgent arrival (late
+        // arrival, ARMv7-M B1.5.6 / Cortex-M3 TRM 5.5.1).
+        if let Some(entering) = self.cores[ci].entering.take() {
+            let exec = self.execution_priority(program, core);
+            let best = self.best_pending(program, core).filter(|c| nvic::preempts(c.priority, exec));
+            if let Some(best) = best {
+                let ctx = ContextId(best.index as u16);
+                let preempted = self.cores[ci].stack.last().map(|a| a.context);
+                let e = &mut self.exceptions[best.index];
+                e.pending = false;
+                e.active = true;
+                let ContextKind::Handler { func, .. } = program.contexts[best.index].kind else {
+                    unreachable!("best_pending only returns handlers")
+                };
+                let frame = new_frame(program, func, &[], None);
+                self.cores[ci].stack.push(Activation { context: ctx, frames: vec![frame] });
+                // Exception entry is an acquire point for the handler.
+                let released = self.cores[ci].released;
+                self.clocks[best.index].join(&released);
+                let late = (entering.candidate != ctx).then_some(entering.candidate);
+                rec.event(|| Event::Entered { context: ctx, preempted, late_arrival_over: late });
+            }
+        } else if let Some(next) = self.next_exception(program, core) {
+            // Preemption: stacking begins; the vector is chosen at its end.
+            let c = &mut self.cores[ci];
+            c.asleep = false;
+            c.spinning = false;
+            c.entering = Some(Entering { candidate: next });
+            c.cycles += u64::from(costs.entry);
+            let exception = match program.context(next).kind {
+                ContextKind::Handler { exception, .. } => exception,
+                ContextKind::Thread { .. } => 0,
+            };
+            rec.record.context = next;
+            rec.record.kind = StepKind::Stacking { exception };
+            c.steps_since_thread_ran += 1;
+            return;
+        }
+
+        let c = &mut self.cores[ci];
+        let top = c.stack.len() - 1;
+        let ctx = c.stack[top].context;
+        rec.record.context = ctx;
+        c.spinning = false;
+
+        if top == 0 {
+            if c.thread_done {
+                rec.record.kind = StepKind::Sleep;
+                c.cycles += 1;
+                return;
+            }
+            if c.asleep {
+                // WFI wakes on an exception that would preempt if PRIMASK
+                // were clear (ARMv7-M B1.5.19, "Wait For Interrupt").
+                if self.would_wake(program, core) {
+                    self.cores[ci].asleep = false;
+                } else {
+                    rec.record.kind = StepKind::Sleep;
+                    self.cores[ci].cycles += 1;
+                    return;
+                }
+            }
+            self.cores[ci].steps_since_thread_ran = 0;
+        } else {
+            self.cores[ci].steps_since_thread_ran += 1;
+        }
+        self.exec(program, core, reorder, rec);
+        if top == 0 && self.cores[ci].thread_done {
+            rec.event(|| Event::ThreadDone { context: thread_ctx });
+        }
+    }
+
+    /// Exception return (ARMv7-M B1.5.8), or a tail-chain.
+    fn exception_return(&mut self, program: &Program, core: u8, rec: &mut Rec) {
+        let ci = core as usize;
+        let costs = program.target.exception_costs();
+        let c = &mut self.cores[ci];
+        let ctx = c.stack[c.stack.len() - 1].context;
+        rec.record.context = ctx;
+        c.stack.pop();
+        self.exceptions[ctx.0 as usize].active = false;
+        // Exception return is a release point of the handler.
+        let clock = self.clocks[ctx.0 as usize];
+        self.cores[ci].released.join(&clock);
+        self.clocks[ctx.0 as usize].0[ctx.0 as usize] += 1;
+        self.update_level_lines(program, rec);
+        // Tail-chaining (ARMv7-M B1.5.12 / Cortex-M3 TRM 5.5.2): when a
+        // pending exception would preempt the context being returned to,
+        // it is entered without unstacking.
+        let chained = self.next_exception(program, core);
+        let c = &mut self.cores[ci];
+        let to = c.stack.last().map(|a| a.context);
+        if let Some(next) = chained {
+            c.entering = Some(Entering { candidate: next });
+            c.cycles += u64::from(costs.tail_chain);
+            rec.event(|| Event::TailChain { from: ctx, to: next });
+        } else {
+            c.cycles += u64::from(costs.exit);
+        }
+        rec.event(|| Event::Exited { context: ctx, to: if chained.is_some() { chained } else { to } });
+        rec.record.kind = StepKind::Return { tail_chain: chained.is_some() };
+        c.steps_since_thread_ran += 1;
+    }
+
+    fn would_wake(&self, program: &Program, core: u8) -> bool {
+        let c = &self.cores[core as usize];
+        let exec = nvic::execution_priority(
+            c.stack[1..].iter().map(|a| self.exceptions[a.context.0 as usize].priority),
+            false,
+            nvic::basepri_level(c.basepri, program.target.priority_bits()),
+        );
+        self.best_pending(program, core).is_some_and(|b| nvic::preempts(b.priority, exec))
+    }
+
+    /// Pushes the frame of the thread's next call, or marks the thread done.
+    fn start_next_call(&self, program: &Program, c: &mut Core) {
+        let thread = c.stack[0].context;
+        let ContextKind::Thread { calls } = &program.context(thread).kind else { return };
+        while (c.call as usize) < calls.len() {
+            let call = &calls[c.call as usize];
+            if c.iterations < call.times {
+                c.iterations += 1;
+                c.stack[0].frames.push(new_frame(program, call.func, &[], None));
+                return;
+            }
+            c.call += 1;
+            c.iterations = 0;
+        }
+        c.thread_done = true;
+    }
+
+    /// The two instructions a reordering would swap, if allowed: returns
+    /// the accesses of the instruction at pc and at pc + 1.
+    fn reorder_pair(&self, program: &Program, core: u8) -> Option<(MemAccess, MemAccess)> {
+        let c = &self.cores[core as usize];
+        if c.entering.is_some() || self.next_exception(program, core).is_some() || c.asleep {
+            return None;
+        }
+        let frame = c.stack.last()?.frames.last()?;
+        if frame.deferred.is_some() || frame.half.is_some() {
+            return None;
+        }
+        let body = &program.function(frame.func).body;
+        let first = body.get(frame.pc as usize)?;
+        let second = body.get(frame.pc as usize + 1)?;
+        let loc_of = |op: &Op| -> Option<Location> {
+            let place = match op {
+                Op::Load { place, .. }
+                | Op::Store { place, .. }
+                | Op::AtomicLoad { place, .. }
+                | Op::AtomicStore { place, .. } => place,
+                _ => return None,
+            };
+            if program.location(place.base).ty.is_wide() {
+                return None;
+            }
+            resolve(place, &frame.locals).ok()
+        };
+        let a = memory_model::classify(&first.op, loc_of(&first.op)?)?;
+        let b = memory_model::classify(&second.op, loc_of(&second.op)?)?;
+        // Register dependencies: the second must not read or write a local
+        // the first writes, nor write one the first reads.
+        let (w1, r1) = locals_of(&first.op);
+        let (w2, r2) = locals_of(&second.op);
+        let clash = w1.iter().any(|l| r2.contains(l) || w2.contains(l)) || w2.iter().any(|l| r1.contains(l));
+        if clash || !memory_model::may_swap(&a, &b) {
+            return None;
+        }
+        Some((a, b))
+    }
+
+    fn exec(&mut self, program: &Program, core: u8, reorder: bool, rec: &mut Rec) {
+        let ci = core as usize;
+        let swap = reorder && self.reorder_pair(program, core).is_some();
+        let c = &mut self.cores[ci];
+        let act = c.stack.last_mut().expect("a core always has its thread activation");
+        let ctx = act.context;
+        let Some(frame) = act.frames.last_mut() else {
+            return;
+        };
+        let func = frame.func;
+        let body = &program.function(func).body;
+        // Which instruction runs now, and where execution continues after it.
+        let (pc, next_pc) = if let Some(d) = frame.deferred {
+            (d, d + 2)
+        } else if swap {
+            (frame.pc + 1, frame.pc)
+        } else {
+            (frame.pc, frame.pc + 1)
+        };
+        if swap {
+            frame.deferred = Some(frame.pc);
+            let (moved, over) = (body[frame.pc as usize + 1].span.clone(), body[frame.pc as usize].span.clone());
+            rec.event(|| Event::Reordered { moved, over });
+        } else {
+            frame.deferred = None;
+        }
+        let instr = &body[pc as usize];
+        if rec.on {
+            rec.record.span = Some(instr.span.clone());
+            rec.record.kind = StepKind::Instr { func: program.function(func).name.clone(), pc };
+        }
+        // After a swapped instruction runs, execution comes back to the
+        // overtaken one (deferred), which then continues at pc + 2.
+        let advance = if swap { frame.pc } else { next_pc };
+        match self.exec_op(program, core, ctx, func, pc, advance, &instr.op, rec) {
+            Flow::Next => {}
+            Flow::Halt => self.status = Status::Halted,
+        }
+    }
+
+    fn frame(&mut self, core: u8) -> &mut Frame {
+        self.cores[core as usize]
+            .stack
+            .last_mut()
+            .and_then(|a| a.frames.last_mut())
+            .expect("exec runs only with a frame")
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn exec_op(
+        &mut self,
+        program: &Program,
+        core: u8,
+        ctx: ContextId,
+        func: FuncId,
+        pc: u32,
+        next_pc: u32,
+        op: &Op,
+        rec: &mut Rec,
+    ) -> Flow {
+        let ci = core as usize;
+        let span_of = || program.function(func).body[pc as usize].span.clone();
+        let get = |m: &mut Machine, o: &Operand| match o {
+            Operand::Const(v) => *v,
+            Operand::Local(l) => m.frame(core).locals[l.0 as usize],
+        };
+        let mut cost: u64 = 1;
+        macro_rules! set {
+            ($l:expr, $v:expr) => {{
+                let v = $v;
+                self.frame(core).locals[$l.0 as usize] = v;
+            }};
+        }
+        macro_rules! place {
+            ($p:expr) => {{
+                let locals = &self.frame(core).locals;
+                match resolve($p, locals) {
+                    Ok(loc) => loc,
+                    Err((i, n)) => {
+                        self.panic(ctx, span_of(), index_message(i, n), None, rec);
+                        return Flow::Halt;
+                    }
+                }
+            }};
+        }
+        let mut goto = next_pc;
+        match op {
+            Op::Move { dst, src } => {
+                let v = get(self, src);
+                set!(dst, v);
+            }
+            Op::Unary { op, ty, dst, src } => {
+                let v = value::unary(*op, *ty, get(self, src));
+                set!(dst, v);
+            }
+            Op::Binary { op, ty, dst, lhs, rhs } => {
+                let (a, b) = (get(self, lhs), get(self, rhs));
+                match value::binary(*op, *ty, a, b) {
+                    Ok(v) => set!(dst, v),
+                    Err(msg) => {
+                        self.panic(ctx, span_of(), msg.to_string(), None, rec);
+                        return Flow::Halt;
+                    }
+                }
+            }
+            Op::Load { dst, place, .. } => {
+                let loc = place!(place);
+                let ty = program.location(loc).ty;
+                cost = 2;
+                let full = self.memory[loc.0 as usize];
+                self.race_access(program, core, ctx, func, pc, loc, false, rec);
+                self.note_read(core, loc, rec);
+                if ty.is_wide() {
+                    // ARMv7-M A3.5.3: a 64-bit access is two word accesses,
+                    // low word first; an interrupt can land between them.
+                    let frame = self.frame(core);
+                    match frame.half.take() {
+                        None => {
+                            frame.half = Some(full & 0xFFFF_FFFF);
+                            rec_read(rec, loc, full & 0xFFFF_FFFF);
+                            goto = pc;
+                        }
+                        Some(lo) => {
+                            rec_read(rec, loc, full >> 32);
+                            set!(dst, (full & !0xFFFF_FFFF) | lo);
+                        }
+                    }
+                } else {
+                    rec_read(rec, loc, full);
+                    set!(dst, full);
+                }
+            }
+            Op::Store { place, src, .. } => {
+                let loc = place!(place);
+                let ty = program.location(loc).ty;
+                let v = ty.wrap(ty.value(get(self, src)));
+                cost = 2;
+                self.race_access(program, core, ctx, func, pc, loc, true, rec);
+                if ty.is_wide() {
+                    let old = self.memory[loc.0 as usize];
+                    let frame = self.frame(core);
+                    if frame.half.take().is_none() {
+                        frame.half = Some(0);
+                        self.write(core, ctx, loc, (old & !0xFFFF_FFFF) | (v & 0xFFFF_FFFF), rec);
+                        goto = pc;
+                    } else {
+                        self.write(core, ctx, loc, (v & !0xFFFF_FFFF) | (old & 0xFFFF_FFFF), rec);
+                    }
+                } else {
+                    self.write(core, ctx, loc, v, rec);
+                }
+            }
+            Op::AtomicLoad { dst, place, ordering } => {
+                let loc = place!(place);
+                cost = 2;
+                let v = self.memory[loc.0 as usize];
+                rec_read(rec, loc, v);
+                self.note_read(core, loc, rec);
+                self.sync_atomic(core, ctx, loc, *ordering, false);
+                set!(dst, v);
+            }
+            Op::AtomicStore { place, src, ordering } => {
+                let loc = place!(place);
+                let ty = program.location(loc).ty;
+                let v = ty.wrap(ty.value(get(self, src)));
+                cost = 2;
+                self.sync_atomic(core, ctx, loc, *ordering, true);
+                self.write(core, ctx, loc, v, rec);
+            }
+            Op::AtomicRmw { op, dst, place, src, ordering } => {
+                let loc = place!(place);
+                let ty = program.location(loc).ty;
+                let old = self.memory[loc.0 as usize];
+                let arg = get(self, src);
+                let new = rmw(*op, ty, old, arg);
+                // LDREX, op, STREX, and the retry branch (ARMv7-M A3.4).
+                cost = 5;
+                rec_read(rec, loc, old);
+                self.note_read(core, loc, rec);
+                self.sync_atomic(core, ctx, loc, *ordering, false);
+                self.sync_atomic(core, ctx, loc, *ordering, true);
+                self.write(core, ctx, loc, new, rec);
+                set!(dst, old);
+            }
+            Op::CompareExchange { dst_prev, dst_ok, place, current, new, success, failure, .. } => {
+                let loc = place!(place);
+                let ty = program.location(loc).ty;
+                let old = self.memory[loc.0 as usize];
+                let (cur, new) = (get(self, current), ty.wrap(ty.value(get(self, new))));
+                cost = 5;
+                rec_read(rec, loc, old);
+                self.note_read(core, loc, rec);
+                let ok = old == ty.wrap(ty.value(cur));
+                if ok {
+                    self.sync_atomic(core, ctx, loc, *success, false);
+                    self.sync_atomic(core, ctx, loc, *success, true);
+                    self.write(core, ctx, loc, new, rec);
+                } else {
+                    self.sync_atomic(core, ctx, loc, *failure, false);
+                }
+                set!(dst_prev, old);
+                set!(dst_ok, u64::from(ok));
+            }
+            Op::Fence { ordering, .. } => {
+                if ordering.is_acquire() {
+                    self.acquire_point(core, ctx);
+                }
+                if ordering.is_release() {
+                    self.release_point(core, ctx);
+                }
+            }
+            Op::ReadPrimask { dst } => {
+                let v = u64::from(self.cores[ci].primask);
+                set!(dst, v);
+            }
+            Op::DisableInterrupts => {
+                // cortex-m's interrupt::disable: CPSID i plus compiler_fence(SeqCst).
+                self.set_primask(core, true, rec);
+                self.release_point(core, ctx);
+                self.acquire_point(core, ctx);
+            }
+            Op::EnableInterrupts => {
+                self.release_point(core, ctx);
+                self.acquire_point(core, ctx);
+                self.set_primask(core, false, rec);
+            }
+            Op::RestorePrimask { saved } => {
+                // critical_section::with restores the state it found, so
+                // nested sections leave interrupts disabled until the
+                // outermost one ends.
+                let was_disabled = get(self, saved) != 0;
+                self.release_point(core, ctx);
+                self.acquire_point(core, ctx);
+                if !was_disabled {
+                    self.set_primask(core, false, rec);
+                }
+            }
+            Op::WriteBasepri { value, max } => {
+                let raw = (get(self, value) & 0xFF) as u8;
+                let c = &mut self.cores[ci];
+                // BASEPRI_MAX only raises the masking level (ARMv7-M B5.2.3).
+                let write = !*max || (raw != 0 && (c.basepri == 0 || raw < c.basepri));
+                if write {
+                    c.basepri = raw;
+                    rec.event(|| Event::Basepri { core, value: raw });
+                }
+                self.release_point(core, ctx);
+                self.acquire_point(core, ctx);
+            }
+            Op::ReadBasepri { dst } => {
+                let v = u64::from(self.cores[ci].basepri);
+                set!(dst, v);
+            }
+            Op::Nvic { op, irq } => {
+                let e = &mut self.exceptions[irq.0 as usize];
+                match op {
+                    NvicOp::Enable => {
+                        e.enabled = true;
+                        rec.event(|| Event::NvicEnabled { context: *irq, enabled: true });
+                    }
+                    NvicOp::Disable => {
+                        e.enabled = false;
+                        rec.event(|| Event::NvicEnabled { context: *irq, enabled: false });
+                    }
+                    NvicOp::Pend => {
+                        if !e.pending {
+                            e.pending = true;
+                            rec.event(|| Event::Pended { context: *irq });
+                        }
+                    }
+                    NvicOp::Unpend => {
+                        if e.pending {
+                            e.pending = false;
+                            rec.event(|| Event::Unpended { context: *irq });
+                        }
+                    }
+                }
+            }
+            Op::NvicSetPriority { irq, priority } => {
+                let raw = (get(self, priority) & 0xFF) as u8;
+                let level = nvic::logical_priority(raw, program.target.priority_bits());
+                self.exceptions[irq.0 as usize].priority = level;
+                rec.event(|| Event::NvicPriority { context: *irq, priority: level });
+            }
+            Op::ClearEvent { source } => {
+                if self.flags[source.0 as usize] {
+                    self.flags[source.0 as usize] = false;
+                    rec.event(|| Event::Flag { source: *source, set: false });
+                }
+            }
+            Op::ReadEvent { dst, source } => {
+                let v = u64::from(self.flags[source.0 as usize]);
+                set!(dst, v);
+            }
+            Op::SpinlockAcquire { lock, token } => {
+                let holder = self.locks.iter().find(|(l, _)| l == lock).map(|(_, c)| *c);
+                match holder {
+                    None => {
+                        self.locks.push((*lock, ctx));
+                        self.locks.sort_unstable();
+                        if let Some((_, clock)) = self.lock_clocks.iter().find(|(l, _)| l == lock) {
+                            let clock = *clock;
+                            self.clocks[ctx.0 as usize].join(&clock);
+                        }
+                        rec.event(|| Event::Spinlock { lock: *lock, held_by: Some(ctx) });
+                        set!(token, 1);
+                    }
+                    Some(h) if program.context(h).core == core => {
+                        // rp2040-hal's critical section records the owning
+                        // core and does not take the lock again when nested.
+                        set!(token, 0);
+                    }
+                    Some(_) => {
+                        // Spin: read the lock register again next step.
+                        cost = 2;
+                        goto = pc;
+                        rec.record.kind = StepKind::Spin;
+                        self.cores[ci].spinning = true;
+                        self.set_pc(core, goto);
+                        self.cores[ci].cycles += cost;
+                        return Flow::Next;
+                    }
+                }
+            }
+            Op::SpinlockRelease { lock, token } => {
+                if get(self, token) == 1 {
+                    self.locks.retain(|(l, _)| l != lock);
+                    let clock = self.clocks[ctx.0 as usize];
+                    match self.lock_clocks.iter_mut().find(|(l, _)| l == lock) {
+                        Some((_, c)) => c.join(&clock),
+                        None => {
+                            self.lock_clocks.push((*lock, clock));
+                            self.lock_clocks.sort_unstable_by_key(|(l, _)| *l);
+                        }
+                    }
+                    self.clocks[ctx.0 as usize].0[ctx.0 as usize] += 1;
+                    rec.event(|| Event::Spinlock { lock: *lock, held_by: None });
+                }
+            }
+            Op::Jump { target } => {
+                goto = *target;
+                if *target <= pc && self.backedge(program, core, ctx, pc, rec) {
+                    return Flow::Halt;
+                }
+            }
+            Op::Branch { cond, then_target, else_target } => {
+                goto = if get(self, cond) != 0 { *then_target } else { *else_target };
+                if goto <= pc && self.backedge(program, core, ctx, pc, rec) {
+                    return Flow::Halt;
+                }
+            }
+            Op::Call { func: callee, args, ret } => {
+                cost = 3;
+                let depth = self.cores[ci].stack.last().map_or(0, |a| a.frames.len());
+                if depth >= self.bounds.max_call_depth as usize {
+                    self.panic(ctx, span_of(), "stack overflow (call depth bound reached)".into(), None, rec);
+                    return Flow::Halt;
+                }
+                let values: Vec<u64> = args.iter().map(|a| get(self, a)).collect();
+                self.set_pc(core, next_pc);
+                let frame = new_frame(program, *callee, &values, *ret);
+                let c = &mut self.cores[ci];
+                c.stack.last_mut().expect("activation").frames.push(frame);
+                c.cycles += cost;
+                return Flow::Next;
+            }
+            Op::Return { value } => {
+                cost = 3;
+                let v = value.map(|v| get(self, &v));
+                let c = &mut self.cores[ci];
+                let is_thread = c.stack.len() == 1;
+                let act = c.stack.last_mut().expect("activation");
+                let done = act.frames.pop().expect("a frame returns");
+                if let Some(caller) = act.frames.last_mut() {
+                    if let (Some(r), Some(v)) = (done.ret, v) {
+                        caller.locals[r.0 as usize] = v;
+                    }
+                } else if is_thread {
+                    let mut core_state = std::mem::replace(&mut self.cores[ci], placeholder_core());
+                    self.start_next_call(program, &mut core_state);
+                    self.cores[ci] = core_state;
+                }
+                self.cores[ci].cycles += cost;
+                return Flow::Next;
+            }
+            Op::Check { cond, kind, message } => {
+                if get(self, cond) == 0 {
+                    let uninit = match kind {
+                        CheckKind::UnwrapNone { static_name } => Some(static_name.clone()),
+                        _ => None,
+                    };
+                    self.panic(ctx, span_of(), message.clone(), uninit, rec);
+                    return Flow::Halt;
+                }
+            }
+            Op::BorrowRefCell { flag, mutable } => {
+                let loc = place!(flag);
+                self.race_access(program, core, ctx, func, pc, loc, true, rec);
+                let v = Ty::I32.value(self.memory[loc.0 as usize]);
+                rec_read(rec, loc, self.memory[loc.0 as usize]);
+                let refused = if *mutable { v != 0 } else { v < 0 };
+                if refused {
+                    let static_name = program.location(loc).static_name.clone();
+                    let o = Outcome::DoubleBorrow { context: ctx, span: span_of(), static_name, mutable: *mutable };
+                    self.halt(o, rec);
+                    return Flow::Halt;
+                }
+                let new = if *mutable { -1 } else { v + 1 };
+                self.write(core, ctx, loc, Ty::I32.wrap(new), rec);
+            }
+            Op::ReleaseRefCell { flag, mutable } => {
+                let loc = place!(flag);
+                self.race_access(program, core, ctx, func, pc, loc, true, rec);
+                let v = Ty::I32.value(self.memory[loc.0 as usize]);
+                let new = if *mutable { 0 } else { (v - 1).max(0) };
+                self.write(core, ctx, loc, Ty::I32.wrap(new), rec);
+            }
+            Op::Wfi => {
+                if !self.would_wake(program, core) {
+                    self.cores[ci].asleep = true;
+                }
+            }
+            Op::Busy { cycles } => cost = u64::from(*cycles),
+            Op::Nop { .. } => {}
+        }
+        self.set_pc(core, goto);
+        self.cores[ci].cycles += cost;
+        Flow::Next
+    }
+
+    fn set_pc(&mut self, core: u8, pc: u32) {
+        if let Some(f) = self.cores[core as usize].stack.last_mut().and_then(|a| a.frames.last_mut()) {
+            f.pc = pc;
+        }
+    }
+
+    /// A loop's back edge: if this iteration changed nothing and read the same
+    /// values as the last one, the context is spinning. Returns true when the
+    /// spin is a deadlock (and the run halts).
+    fn backedge(&mut self, program: &Program, core: u8, ctx: ContextId, pc: u32, rec: &mut Rec) -> bool {
+        let ci = core as usize;
+        let frame = self.frame(core);
+        let mut h = FxHasher::default();
+        pc.hash(&mut h);
+        frame.locals.hash(&mut h);
+        let sig = h.finish();
+        let spinning = frame.spin_sig == Some(sig) && !frame.changed_since_backedge;
+        frame.spin_sig = Some(sig);
+        frame.changed_since_backedge = false;
+        let reads = std::mem::take(&mut frame.reads_since_backedge);
+        self.cores[ci].spinning = spinning;
+        if !spinning {
+            return false;
+        }
+        rec.record.kind = StepKind::Spin;
+        // Who could end the spin? The last writer of what the loop reads. If
+        // it is a context this one preempted on the same core, it cannot run
+        // until this one returns: a deadlock (T15).
+        let below: Vec<ContextId> = {
+            let stack = &self.cores[ci].stack;
+            stack[..stack.len() - 1].iter().map(|a| a.context).collect()
+        };
+        for loc in &reads {
+            if let Some(holder) = self.last_writer[loc.0 as usize]
+                && holder != ctx
+                && below.contains(&holder)
+            {
+                let span = program.function(self.frame(core).func).body[pc as usize].span.clone();
+                let waiting_on = format!("`{}`", program.location(*loc).name);
+                self.halt(Outcome::Deadlock { context: ctx, span, waiting_on, holder }, rec);
+                return true;
+            }
+        }
+        self.frame(core).reads_since_backedge = reads;
+        false
+    }
+
+    fn spin_target(&self, program: &Program, act: &Activation) -> Option<String> {
+        let f = act.frames.last()?;
+        let loc = f.reads_since_backedge.first()?;
+        Some(format!("`{}`", program.location(*loc).name))
+    }
+
+    fn note_read(&mut self, core: u8, loc: Location, _rec: &mut Rec) {
+        let f = self.frame(core);
+        if !f.reads_since_backedge.contains(&loc) {
+            f.reads_since_backedge.push(loc);
+        }
+    }
+
+    fn write(&mut self, core: u8, ctx: ContextId, loc: Location, new: u64, rec: &mut Rec) {
+        let old = self.memory[loc.0 as usize];
+        self.memory[loc.0 as usize] = new;
+        self.last_writer[loc.0 as usize] = Some(ctx);
+        if old != new {
+            self.frame(core).changed_since_backedge = true;
+        }
+        if rec.on {
+            rec.record.writes.push(Write { location: loc, old, new });
+        }
+    }
+
+    fn set_primask(&mut self, core: u8, set: bool, rec: &mut Rec) {
+        let c = &mut self.cores[core as usize];
+        if c.primask != set {
+            c.primask = set;
+            rec.event(|| Event::Primask { core, set });
+        }
+    }
+
+    /// Publishes everything `ctx` did so far to its core.
+    fn release_point(&mut self, core: u8, ctx: ContextId) {
+        let clock = self.clocks[ctx.0 as usize];
+        self.cores[core as usize].released.join(&clock);
+        self.clocks[ctx.0 as usize].0[ctx.0 as usize] += 1;
+    }
+
+    /// Sees everything published on `ctx`'s core.
+    fn acquire_point(&mut self, core: u8, ctx: ContextId) {
+        let released = self.cores[core as usize].released;
+        self.clocks[ctx.0 as usize].join(&released);
+    }
+
+    fn sync_atomic(&mut self, core: u8, ctx: ContextId, loc: Location, ordering: Ordering, store: bool) {
+        if store && ordering.is_release() {
+            if !self.atomic_clocks.is_empty() {
+                let clock = self.clocks[ctx.0 as usize];
+                self.atomic_clocks[loc.0 as usize].join(&clock);
+            }
+            self.release_point(core, ctx);
+        }
+        if !store && ordering.is_acquire() {
+            if !self.atomic_clocks.is_empty() {
+                let clock = self.atomic_clocks[loc.0 as usize];
+                self.clocks[ctx.0 as usize].join(&clock);
+            }
+            self.acquire_point(core, ctx);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn race_access(
+        &mut self,
+        program: &Program,
+        _core: u8,
+        ctx: ContextId,
+        func: FuncId,
+        pc: u32,
+        loc: Location,
+        write: bool,
+        rec: &mut Rec,
+    ) {
+        if program.location(loc).kind == LocationKind::Atomic {
+            return;
+        }
+        let clock = self.clocks[ctx.0 as usize];
+        let now = AccessRef { context: ctx, epoch: clock.get(ctx), func: func.0, pc, step: self.step };
+        let conflict = self.histories[loc.0 as usize].access(now, write, &clock);
+        if let Some(c) = conflict
+            && !self.reported_races.contains(&loc)
+        {
+            self.reported_races.push(loc);
+            let span = |a: &AccessRef| program.functions[a.func as usize].body[a.pc as usize].span.clone();
+            rec.outcome(Outcome::DataRace {
+                location: program.location(loc).name.clone(),
+                first: RaceAccess {
+                    context: c.earlier.context,
+                    write: c.earlier_write,
+                    span: span(&c.earlier),
+                    step: c.earlier.step,
+                },
+                second: RaceAccess { context: ctx, write, span: span(&now), step: self.step },
+            });
+        }
+    }
+
+    fn panic(&mut self, ctx: ContextId, span: Span, message: String, uninit: Option<String>, rec: &mut Rec) {
+        self.halt(Outcome::Panic { context: ctx, span, message, uninit_static: uninit }, rec);
+    }
+}
+
+fn placeholder_core() -> Core {
+    Core {
+        stack: Vec::new(),
+        primask: false,
+        basepri: 0,
+        entering: None,
+        asleep: false,
+        spinning: false,
+        call: 0,
+        iterations: 0,
+        thread_done: true,
+        steps_since_thread_ran: 0,
+        cycles: 0,
+        released: VectorClock::default(),
+    }
+}
+
+fn rec_read(rec: &mut Rec, location: Location, value: u64) {
+    if rec.on {
+        rec.record.reads.push(Read { location, value });
+    }
+}
+
+fn new_frame(program: &Program, func: FuncId, args: &[u64], ret: Option<Local>) -> Frame {
+    let f = program.function(func);
+    let mut locals = vec![0u64; f.locals as usize];
+    for (slot, a) in locals.iter_mut().zip(args) {
+        *slot = *a;
+    }
+    Frame {
+        func,
+        pc: 0,
+        locals,
+        ret,
+        deferred: None,
+        half: None,
+        spin_sig: None,
+        changed_since_backedge: false,
+        reads_since_backedge: Vec::new(),
+    }
+}
+
+/// The location a place names, or the (index, len) of a failed bounds check.
+fn resolve(place: &Place, locals: &[u64]) -> Result<Location, (u64, u32)> {
+    match place.index {
+        None => Ok(place.base),
+        Some(ix) => {
+            let i = match ix.index {
+                Operand::Const(v) => v,
+                Operand::Local(l) => locals[l.0 as usize],
+            };
+            if i >= u64::from(ix.len) {
+                return Err((i, ix.len));
+            }
+            Ok(Location(place.base.0 + i as u32 * ix.stride))
+        }
+    }
+}
+
+fn index_message(index: u64, len: u32) -> String {
+    format!("index out of bounds: the len is {len} but the index is {index}")
+}
+
+fn rmw(op: RmwOp, ty: Ty, old: u64, arg: u64) -> u64 {
+    let (a, b) = (ty.value(old), ty.value(arg));
+    match op {
+        RmwOp::Add => ty.wrap(a + b),
+        RmwOp::Sub => ty.wrap(a - b),
+        RmwOp::And => ty.wrap(a & b),
+        RmwOp::Or => ty.wrap(a | b),
+        RmwOp::Xor => ty.wrap(a ^ b),
+        RmwOp::Max => ty.wrap(a.max(b)),
+        RmwOp::Min => ty.wrap(a.min(b)),
+        RmwOp::Swap => ty.wrap(b),
+    }
+}
+
+/// (locals written, locals read) by an instruction, for dependence checks.
+fn locals_of(op: &Op) -> (Vec<Local>, Vec<Local>) {
+    let mut reads = Vec::new();
+    let mut operand = |o: &Operand| {
+        if let Operand::Local(l) = o {
+            reads.push(*l);
+        }
+    };
+    let index = |p: &Place, operand: &mut dyn FnMut(&Operand)| {
+        if let Some(ix) = p.index {
+            operand(&ix.index);
+        }
+    };
+    let writes = match op {
+        Op::Load { dst, place, .. } | Op::AtomicLoad { dst, place, .. } => {
+            index(place, &mut operand);
+            vec![*dst]
+        }
+        Op::Store { place, src, .. } | Op::AtomicStore { place, src, .. } => {
+            index(place, &mut operand);
+            operand(src);
+            vec![]
+        }
+        Op::AtomicRmw { dst, place, src, .. } => {
+            index(place, &mut operand);
+            operand(src);
+            vec![*dst]
+        }
+        _ => vec![],
+    };
+    (writes, reads)
+}
+
+#[allow(dead_code)]
+fn access_kind(access: Access) -> &'static str {
+    match access {
+        Access::Plain => "plain",
+        Access::Volatile => "volatile",
+    }
+}
