@@ -9,8 +9,8 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use crate::value::{BinOp, UnOp};
 use crate::value::Ty;
+pub use crate::value::{BinOp, UnOp};
 
 /// A place in a source file: 1-based line, 1-based columns, end exclusive.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -23,7 +23,12 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: impl Into<String>, line: u32, col_start: u32, col_end: u32) -> Span {
-        Span { file: file.into(), line, col_start, col_end }
+        Span {
+            file: file.into(),
+            line,
+            col_start,
+            col_end,
+        }
     }
 }
 
@@ -104,8 +109,16 @@ impl Target {
     /// published and are taken as those of the M3.
     pub fn exception_costs(self) -> ExceptionCosts {
         match self {
-            Target::Armv6m => ExceptionCosts { entry: 15, tail_chain: 6, exit: 10 },
-            Target::Armv7m | Target::Armv7em => ExceptionCosts { entry: 12, tail_chain: 6, exit: 10 },
+            Target::Armv6m => ExceptionCosts {
+                entry: 15,
+                tail_chain: 6,
+                exit: 10,
+            },
+            Target::Armv7m | Target::Armv7em => ExceptionCosts {
+                entry: 12,
+                tail_chain: 6,
+                exit: 10,
+            },
         }
     }
 }
@@ -210,10 +223,16 @@ pub enum Ordering {
 
 impl Ordering {
     pub fn is_release(self) -> bool {
-        matches!(self, Ordering::Release | Ordering::AcqRel | Ordering::SeqCst)
+        matches!(
+            self,
+            Ordering::Release | Ordering::AcqRel | Ordering::SeqCst
+        )
     }
     pub fn is_acquire(self) -> bool {
-        matches!(self, Ordering::Acquire | Ordering::AcqRel | Ordering::SeqCst)
+        matches!(
+            self,
+            Ordering::Acquire | Ordering::AcqRel | Ordering::SeqCst
+        )
     }
     pub fn from_name(name: &str) -> Option<Ordering> {
         Some(match name {
@@ -285,15 +304,51 @@ pub enum CheckKind {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "instr")]
 pub enum Op {
-    Move { dst: Local, src: Operand },
-    Unary { op: UnOp, ty: Ty, dst: Local, src: Operand },
+    Move {
+        dst: Local,
+        src: Operand,
+    },
+    Unary {
+        op: UnOp,
+        ty: Ty,
+        dst: Local,
+        src: Operand,
+    },
     /// `ty` is the operand type; comparisons write a bool.
-    Binary { op: BinOp, ty: Ty, dst: Local, lhs: Operand, rhs: Operand },
-    Load { dst: Local, place: Place, access: Access },
-    Store { place: Place, src: Operand, access: Access },
-    AtomicLoad { dst: Local, place: Place, ordering: Ordering },
-    AtomicStore { place: Place, src: Operand, ordering: Ordering },
-    AtomicRmw { op: RmwOp, dst: Local, place: Place, src: Operand, ordering: Ordering },
+    Binary {
+        op: BinOp,
+        ty: Ty,
+        dst: Local,
+        lhs: Operand,
+        rhs: Operand,
+    },
+    Load {
+        dst: Local,
+        place: Place,
+        access: Access,
+    },
+    Store {
+        place: Place,
+        src: Operand,
+        access: Access,
+    },
+    AtomicLoad {
+        dst: Local,
+        place: Place,
+        ordering: Ordering,
+    },
+    AtomicStore {
+        place: Place,
+        src: Operand,
+        ordering: Ordering,
+    },
+    AtomicRmw {
+        op: RmwOp,
+        dst: Local,
+        place: Place,
+        src: Operand,
+        ordering: Ordering,
+    },
     /// Writes the previous value to `dst_prev` and whether it matched to
     /// `dst_ok`. A `weak` exchange may fail spuriously on real hardware; the
     /// model never fails it spuriously (a single core with no other
@@ -309,48 +364,103 @@ pub enum Op {
         weak: bool,
     },
     /// `fence` (compiler_only = false) or `compiler_fence`.
-    Fence { ordering: Ordering, compiler_only: bool },
+    Fence {
+        ordering: Ordering,
+        compiler_only: bool,
+    },
     /// `MRS PRIMASK`: 1 when interrupts are disabled.
-    ReadPrimask { dst: Local },
+    ReadPrimask {
+        dst: Local,
+    },
     /// `CPSID i`: also a compiler fence (cortex-m's `interrupt::disable`).
     DisableInterrupts,
     /// `CPSIE i`: also a compiler fence.
     EnableInterrupts,
     /// Restore a PRIMASK value read by `ReadPrimask`: re-enable only if it was 0.
-    RestorePrimask { saved: Operand },
+    RestorePrimask {
+        saved: Operand,
+    },
     /// `MSR BASEPRI` (or `BASEPRI_MAX`, which only raises) with a raw 8-bit value.
-    WriteBasepri { value: Operand, max: bool },
-    ReadBasepri { dst: Local },
-    Nvic { op: NvicOp, irq: ContextId },
+    WriteBasepri {
+        value: Operand,
+        max: bool,
+    },
+    ReadBasepri {
+        dst: Local,
+    },
+    Nvic {
+        op: NvicOp,
+        irq: ContextId,
+    },
     /// `NVIC::set_priority` with a raw 8-bit value.
-    NvicSetPriority { irq: ContextId, priority: Operand },
+    NvicSetPriority {
+        irq: ContextId,
+        priority: Operand,
+    },
     /// Clear a peripheral's event flag (write 0 to EVENTS_x / ICR).
-    ClearEvent { source: SourceId },
+    ClearEvent {
+        source: SourceId,
+    },
     /// Read a peripheral's event flag.
-    ReadEvent { dst: Local, source: SourceId },
+    ReadEvent {
+        dst: Local,
+        source: SourceId,
+    },
     /// Take hardware spinlock `lock` (RP2040 SIO), spinning while another
     /// context holds it. `token` gets 1 if it was taken here, 0 if this core
     /// already held it (a nested critical section).
-    SpinlockAcquire { lock: u8, token: Local },
+    SpinlockAcquire {
+        lock: u8,
+        token: Local,
+    },
     /// Release the lock if `token` is 1.
-    SpinlockRelease { lock: u8, token: Operand },
-    Jump { target: u32 },
-    Branch { cond: Operand, then_target: u32, else_target: u32 },
-    Call { func: FuncId, args: Vec<Operand>, ret: Option<Local> },
-    Return { value: Option<Operand> },
+    SpinlockRelease {
+        lock: u8,
+        token: Operand,
+    },
+    Jump {
+        target: u32,
+    },
+    Branch {
+        cond: Operand,
+        then_target: u32,
+        else_target: u32,
+    },
+    Call {
+        func: FuncId,
+        args: Vec<Operand>,
+        ret: Option<Local>,
+    },
+    Return {
+        value: Option<Operand>,
+    },
     /// Panics with `message` when `cond` is false.
-    Check { cond: Operand, kind: CheckKind, message: String },
+    Check {
+        cond: Operand,
+        kind: CheckKind,
+        message: String,
+    },
     /// `RefCell::borrow`/`borrow_mut` (or `borrow_ref_mut` of a Mutex):
     /// panics when the flag forbids it.
-    BorrowRefCell { flag: Place, mutable: bool },
+    BorrowRefCell {
+        flag: Place,
+        mutable: bool,
+    },
     /// The borrow guard is dropped.
-    ReleaseRefCell { flag: Place, mutable: bool },
+    ReleaseRefCell {
+        flag: Place,
+        mutable: bool,
+    },
     /// `cortex_m::asm::wfi`.
     Wfi,
     /// Work that takes `cycles` and touches no shared state.
-    Busy { cycles: u32 },
+    Busy {
+        cycles: u32,
+    },
     /// `nop`, `dsb`, `isb`: one step, no effect on the model's state.
-    Nop { what: String },
+    Nop {
+        what: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -426,6 +536,8 @@ pub struct SourceDecl {
     /// peripheral that main polls (its event only sets the flag).
     pub handler: Option<ContextId>,
     pub trigger: Trigger,
+    /// The explorer tries every schedule with at most this many arrivals.
+    pub max_arrivals: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -473,25 +585,56 @@ pub enum ProgramError {
     #[error("core {core} has more than one thread-mode context")]
     TwoThreads { core: u8 },
     #[error("context `{context}` is on core {core}, but the program has {cores} core(s)")]
-    NoSuchCore { context: String, core: u8, cores: u8 },
+    NoSuchCore {
+        context: String,
+        core: u8,
+        cores: u8,
+    },
     #[error("{0} contexts: irqlab models at most 16")]
     TooManyContexts(usize),
     #[error("handler `{context}` has priority {priority}, but {target} implements {levels} levels (0..={max})", max = levels - 1)]
-    PriorityOutOfRange { context: String, priority: u8, target: &'static str, levels: u8 },
+    PriorityOutOfRange {
+        context: String,
+        priority: u8,
+        target: &'static str,
+        levels: u8,
+    },
     #[error("handler `{context}` and `{other}` both use exception number {exception}")]
-    DuplicateException { context: String, other: String, exception: u16 },
-    #[error("handler `{context}` has exception number {exception}; configurable exceptions are 11 (SVCall), 14 (PendSV), 15 (SysTick) and 16 and up (IRQs)")]
+    DuplicateException {
+        context: String,
+        other: String,
+        exception: u16,
+    },
+    #[error(
+        "handler `{context}` has exception number {exception}; configurable exceptions are 11 (SVCall), 14 (PendSV), 15 (SysTick) and 16 and up (IRQs)"
+    )]
     BadException { context: String, exception: u16 },
     #[error("`{context}` runs function #{func}, which does not exist")]
     NoSuchFunction { context: String, func: u32 },
     #[error("handler `{context}` runs `{func}`, which has no body")]
     EmptyHandler { context: String, func: String },
-    #[error("handler `{context}` runs `{func}`, which takes {params} parameter(s); a handler takes none")]
-    HandlerWithParams { context: String, func: String, params: u16 },
+    #[error(
+        "handler `{context}` runs `{func}`, which takes {params} parameter(s); a handler takes none"
+    )]
+    HandlerWithParams {
+        context: String,
+        func: String,
+        params: u16,
+    },
     #[error("{at}: in `{func}`, {problem}")]
-    BadInstr { func: String, at: Span, problem: String },
-    #[error("{at}: `{method}` does not exist on {target}: it has atomic load and store only (use portable-atomic)")]
-    NoAtomicRmw { at: Span, method: &'static str, target: &'static str },
+    BadInstr {
+        func: String,
+        at: Span,
+        problem: String,
+    },
+    #[error(
+        "{at}: `{method}` does not exist on {target}: it has atomic load and store only (use portable-atomic)"
+    )]
+    NoAtomicRmw {
+        at: Span,
+        method: &'static str,
+        target: &'static str,
+    },
     #[error("{at}: {target} has no BASEPRI register")]
     NoBasepri { at: Span, target: &'static str },
     #[error("{at}: `{location}` is 64 bits wide, and no Cortex-M target has 64-bit atomics")]
@@ -500,8 +643,15 @@ pub enum ProgramError {
     SourceNotHandler { source_name: String, handler: u16 },
     #[error("property `{property}`: {problem}")]
     BadProperty { property: String, problem: String },
-    #[error("static `{static_name}` covers locations {first}..{end}, but the program has {count} locations")]
-    BadStatic { static_name: String, first: u32, end: u32, count: u32 },
+    #[error(
+        "static `{static_name}` covers locations {first}..{end}, but the program has {count} locations"
+    )]
+    BadStatic {
+        static_name: String,
+        first: u32,
+        end: u32,
+        count: u32,
+    },
 }
 
 impl Program {
@@ -518,15 +668,24 @@ impl Program {
     }
 
     pub fn context_named(&self, name: &str) -> Option<ContextId> {
-        self.contexts.iter().position(|c| c.name == name).map(|i| ContextId(i as u16))
+        self.contexts
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| ContextId(i as u16))
     }
 
     pub fn source_named(&self, name: &str) -> Option<SourceId> {
-        self.sources.iter().position(|s| s.name == name).map(|i| SourceId(i as u16))
+        self.sources
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| SourceId(i as u16))
     }
 
     pub fn location_named(&self, name: &str) -> Option<Location> {
-        self.locations.iter().position(|l| l.name == name).map(|i| Location(i as u32))
+        self.locations
+            .iter()
+            .position(|l| l.name == name)
+            .map(|i| Location(i as u32))
     }
 
     pub fn thread_of(&self, core: u8) -> Option<ContextId> {
@@ -559,7 +718,11 @@ impl Program {
             }
         }
         for core in 0..self.cores {
-            let threads = self.contexts.iter().filter(|c| c.core == core && c.is_thread()).count();
+            let threads = self
+                .contexts
+                .iter()
+                .filter(|c| c.core == core && c.is_thread())
+                .count();
             match threads {
                 0 => return Err(ProgramError::NoThread { core }),
                 1 => {}
@@ -581,7 +744,12 @@ impl Program {
                         self.check_func_id(&ctx.name, call.func)?;
                     }
                 }
-                ContextKind::Handler { exception, priority, func, .. } => {
+                ContextKind::Handler {
+                    exception,
+                    priority,
+                    func,
+                    ..
+                } => {
                     self.check_func_id(&ctx.name, *func)?;
                     let f = self.function(*func);
                     if f.body.is_empty() {
@@ -628,9 +796,15 @@ impl Program {
         }
         for src in &self.sources {
             if let Some(h) = src.handler {
-                let ok = self.contexts.get(h.0 as usize).is_some_and(|c| !c.is_thread());
+                let ok = self
+                    .contexts
+                    .get(h.0 as usize)
+                    .is_some_and(|c| !c.is_thread());
                 if !ok {
-                    return Err(ProgramError::SourceNotHandler { source_name: src.name.clone(), handler: h.0 });
+                    return Err(ProgramError::SourceNotHandler {
+                        source_name: src.name.clone(),
+                        handler: h.0,
+                    });
                 }
             }
         }
@@ -657,7 +831,10 @@ impl Program {
                 if !is_pure(&instr.op) {
                     return Err(ProgramError::BadProperty {
                         property: p.name.clone(),
-                        problem: format!("{}: a property may only read statics, not change the machine", instr.span),
+                        problem: format!(
+                            "{}: a property may only read statics, not change the machine",
+                            instr.span
+                        ),
                     });
                 }
             }
@@ -667,7 +844,10 @@ impl Program {
 
     fn check_func_id(&self, context: &str, func: FuncId) -> Result<(), ProgramError> {
         if func.0 as usize >= self.functions.len() {
-            return Err(ProgramError::NoSuchFunction { context: context.to_string(), func: func.0 });
+            return Err(ProgramError::NoSuchFunction {
+                context: context.to_string(),
+                func: func.0,
+            });
         }
         Ok(())
     }
@@ -680,7 +860,10 @@ impl Program {
         };
         let local = |l: &Local| -> Result<(), ProgramError> {
             if l.0 >= f.locals {
-                return Err(bad(format!("local #{} does not exist (the function has {})", l.0, f.locals)));
+                return Err(bad(format!(
+                    "local #{} does not exist (the function has {})",
+                    l.0, f.locals
+                )));
             }
             Ok(())
         };
@@ -690,25 +873,35 @@ impl Program {
         };
         let place = |p: &Place, atomic: bool| -> Result<(), ProgramError> {
             let last = p.base.0 as u64
-                + p.index.map_or(0, |ix| u64::from(ix.len.saturating_sub(1)) * u64::from(ix.stride));
+                + p.index.map_or(0, |ix| {
+                    u64::from(ix.len.saturating_sub(1)) * u64::from(ix.stride)
+                });
             if last >= self.locations.len() as u64 {
                 return Err(bad(format!("location #{last} is out of bounds")));
             }
             if let Some(ix) = p.index {
                 operand(&ix.index)?;
                 if ix.len == 0 || ix.stride == 0 {
-                    return Err(bad("an array index needs a non-zero length and stride".into()));
+                    return Err(bad(
+                        "an array index needs a non-zero length and stride".into()
+                    ));
                 }
             }
             let decl = self.location(p.base);
             if atomic && decl.ty.is_wide() {
-                return Err(ProgramError::WideAtomic { at: instr.span.clone(), location: decl.name.clone() });
+                return Err(ProgramError::WideAtomic {
+                    at: instr.span.clone(),
+                    location: decl.name.clone(),
+                });
             }
             Ok(())
         };
         let jump = |t: &u32| {
             if *t as usize >= f.body.len() {
-                return Err(bad(format!("jump to instruction {t}, but the body has {}", f.body.len())));
+                return Err(bad(format!(
+                    "jump to instruction {t}, but the body has {}",
+                    f.body.len()
+                )));
             }
             Ok(())
         };
@@ -724,7 +917,9 @@ impl Program {
         };
         let lock = |l: &u8| {
             if *l >= SPINLOCKS {
-                return Err(bad(format!("spinlock {l} does not exist (RP2040 has 0..=31)")));
+                return Err(bad(format!(
+                    "spinlock {l} does not exist (RP2040 has 0..=31)"
+                )));
             }
             Ok(())
         };
@@ -754,7 +949,13 @@ impl Program {
                 operand(src)?;
                 place(p, true)
             }
-            Op::AtomicRmw { op, dst, place: p, src, .. } => {
+            Op::AtomicRmw {
+                op,
+                dst,
+                place: p,
+                src,
+                ..
+            } => {
                 if !self.target.has_atomic_rmw() {
                     return Err(ProgramError::NoAtomicRmw {
                         at: instr.span.clone(),
@@ -766,11 +967,23 @@ impl Program {
                 operand(src)?;
                 place(p, true)
             }
-            Op::CompareExchange { dst_prev, dst_ok, place: p, current, new, weak, .. } => {
+            Op::CompareExchange {
+                dst_prev,
+                dst_ok,
+                place: p,
+                current,
+                new,
+                weak,
+                ..
+            } => {
                 if !self.target.has_atomic_rmw() {
                     return Err(ProgramError::NoAtomicRmw {
                         at: instr.span.clone(),
-                        method: if *weak { "compare_exchange_weak" } else { "compare_exchange" },
+                        method: if *weak {
+                            "compare_exchange_weak"
+                        } else {
+                            "compare_exchange"
+                        },
                         target: self.target.name(),
                     });
                 }
@@ -782,7 +995,10 @@ impl Program {
             }
             Op::ReadPrimask { dst } | Op::ReadBasepri { dst } | Op::ReadEvent { dst, .. } => {
                 if matches!(instr.op, Op::ReadBasepri { .. }) && !self.target.has_basepri() {
-                    return Err(ProgramError::NoBasepri { at: instr.span.clone(), target: self.target.name() });
+                    return Err(ProgramError::NoBasepri {
+                        at: instr.span.clone(),
+                        target: self.target.name(),
+                    });
                 }
                 if let Op::ReadEvent { source: s, .. } = &instr.op {
                     source(s)?;
@@ -792,7 +1008,10 @@ impl Program {
             Op::RestorePrimask { saved } => operand(saved),
             Op::WriteBasepri { value, .. } => {
                 if !self.target.has_basepri() {
-                    return Err(ProgramError::NoBasepri { at: instr.span.clone(), target: self.target.name() });
+                    return Err(ProgramError::NoBasepri {
+                        at: instr.span.clone(),
+                        target: self.target.name(),
+                    });
                 }
                 operand(value)
             }
@@ -811,14 +1030,21 @@ impl Program {
                 operand(token)
             }
             Op::Jump { target } => jump(target),
-            Op::Branch { cond, then_target, else_target } => {
+            Op::Branch {
+                cond,
+                then_target,
+                else_target,
+            } => {
                 operand(cond)?;
                 jump(then_target)?;
                 jump(else_target)
             }
             Op::Call { func, args, ret } => {
                 let Some(callee) = self.functions.get(func.0 as usize) else {
-                    return Err(bad(format!("call to function #{}, which does not exist", func.0)));
+                    return Err(bad(format!(
+                        "call to function #{}, which does not exist",
+                        func.0
+                    )));
                 };
                 if args.len() != callee.params as usize {
                     return Err(bad(format!(

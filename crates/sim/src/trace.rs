@@ -32,28 +32,68 @@ pub enum StepKind {
 pub enum Event {
     /// An external event arrived; `merged` when its pending bit or flag was
     /// already set, so it adds no handler run.
-    Arrival { source: SourceId, merged: bool },
+    Arrival {
+        source: SourceId,
+        merged: bool,
+    },
     /// The handler's pending bit was set (by an arrival, NVIC::pend, or a
     /// level-triggered flag still set).
-    Pended { context: ContextId },
-    Unpended { context: ContextId },
+    Pended {
+        context: ContextId,
+    },
+    Unpended {
+        context: ContextId,
+    },
     /// The handler became active. `over` names the less urgent handler whose
     /// stacking it took over (late arrival).
-    Entered { context: ContextId, preempted: Option<ContextId>, late_arrival_over: Option<ContextId> },
+    Entered {
+        context: ContextId,
+        preempted: Option<ContextId>,
+        late_arrival_over: Option<ContextId>,
+    },
     /// The handler returned to `to` (or chained into the next one).
-    Exited { context: ContextId, to: Option<ContextId> },
-    TailChain { from: ContextId, to: ContextId },
-    Primask { core: u8, set: bool },
-    Basepri { core: u8, value: u8 },
-    NvicEnabled { context: ContextId, enabled: bool },
-    NvicPriority { context: ContextId, priority: u8 },
-    Flag { source: SourceId, set: bool },
-    Spinlock { lock: u8, held_by: Option<ContextId> },
+    Exited {
+        context: ContextId,
+        to: Option<ContextId>,
+    },
+    TailChain {
+        from: ContextId,
+        to: ContextId,
+    },
+    Primask {
+        core: u8,
+        set: bool,
+    },
+    Basepri {
+        core: u8,
+        value: u8,
+    },
+    NvicEnabled {
+        context: ContextId,
+        enabled: bool,
+    },
+    NvicPriority {
+        context: ContextId,
+        priority: u8,
+    },
+    Flag {
+        source: SourceId,
+        set: bool,
+    },
+    Spinlock {
+        lock: u8,
+        held_by: Option<ContextId>,
+    },
     /// The compiler's reordering was taken: the instruction at `moved` ran
     /// before the one at `over`.
-    Reordered { moved: Span, over: Span },
+    Reordered {
+        moved: Span,
+        over: Span,
+    },
     /// The thread context finished its calls.
-    ThreadDone { context: ContextId },
+    ThreadDone {
+        context: ContextId,
+    },
     Outcome(Outcome),
 }
 

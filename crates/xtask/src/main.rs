@@ -1,1 +1,116 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's own commands, a plain table.
+//!
+//! Each command does its own set-up on a fresh machine (rustup targets, cargo
+//! tools when absent or the wrong version, Debian packages when run as root),
+//! so the README's two commands work from a fresh clone.
+
+mod firmware;
+mod setup;
+mod web;
+
+use std::process::ExitCode;
+
+const COMMANDS: &[(&str, &str, fn(&[String]) -> Result<(), String>)] = &[
+    (
+        "serve",
+        "set up everything, then serve the playground with the built-in lessons",
+        web::serve,
+    ),
+    (
+        "test",
+        "set up everything, then run every test of the project",
+        test,
+    ),
+    (
+        "firmware",
+        "build every firmware bin and check it in QEMU against the simulator",
+        firmware::test,
+    ),
+    ("bench", "run the benchmarks and write BENCHMARKS.md", bench),
+    (
+        "setup",
+        "install what the other commands need, and nothing else",
+        setup_all,
+    ),
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(name) = args.first() else {
+        usage();
+        return ExitCode::from(2);
+    };
+    let Some((_, _, run)) = COMMANDS.iter().find(|(n, _, _)| n == name) else {
+        eprintln!("xtask: unknown command `{name}`\n");
+        usage();
+        return ExitCode::from(2);
+    };
+    match run(&args[1..]) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask {name}: FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage() {
+    eprintln!("usage: cargo xtask <command>\n\ncommands:");
+    for (name, help, _) in COMMANDS {
+        eprintln!("  {name:<10} {help}");
+    }
+}
+
+fn setup_all(_: &[String]) -> Result<(), String> {
+    setup::rust_targets()?;
+    web::setup()?;
+    firmware::setup()
+}
+
+/// Every test of the project, in the order that fails fastest.
+fn test(args: &[String]) -> Result<(), String> {
+    setup::rust_targets()?;
+    setup::step("rustfmt", &["cargo", "fmt", "--all", "--check"])?;
+    setup::step(
+        "clippy",
+        &[
+            "cargo",
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    setup::step(
+        "unit and integration tests",
+        &["cargo", "test", "--workspace", "--locked"],
+    )?;
+    setup::step(
+        "sim builds for the browser",
+        &[
+            "cargo",
+            "build",
+            "-p",
+            "irqlab-sim",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+        ],
+    )?;
+    web::test(args)?;
+    firmware::test(args)?;
+    println!("\nxtask test: everything passed");
+    Ok(())
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    setup::step(
+        "sim benchmarks",
+        &["cargo", "bench", "-p", "irqlab-sim", "--locked"],
+    )?;
+    web::bench(args)?;
+    firmware::sizes(args)
+}
