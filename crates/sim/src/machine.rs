@@ -15,8 +15,8 @@ use crate::memory_model::{self, MemAccess};
 use crate::nvic::{self, Candidate, ExceptionState};
 use crate::outcome::{Bound, LostReason, Outcome, RaceAccess};
 use crate::program::{
-    Access, CheckKind, ContextId, ContextKind, FuncId, Local, Location, LocationKind, NvicOp, Op,
-    Operand, Ordering, Place, Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
+    Access, CheckKind, ContextId, ContextKind, FuncId, Local, Location, LocationKind, NvicOp, Op, Operand, Ordering,
+    Place, Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
 };
 use crate::race::{AccessRef, History, VectorClock};
 use crate::trace::{Event, Read, StepKind, StepRecord, Write};
@@ -37,12 +37,7 @@ pub struct Bounds {
 
 impl Default for Bounds {
     fn default() -> Self {
-        Bounds {
-            max_steps: 100_000,
-            max_cycles: 50_000_000,
-            starvation_steps: 2_000,
-            max_call_depth: 64,
-        }
+        Bounds { max_steps: 100_000, max_cycles: 50_000_000, starvation_steps: 2_000, max_call_depth: 64 }
     }
 }
 
@@ -181,14 +176,9 @@ impl Machine {
             .contexts
             .iter()
             .map(|c| match c.kind {
-                ContextKind::Handler {
-                    priority, enabled, ..
-                } => ExceptionState {
-                    enabled,
-                    pending: false,
-                    active: false,
-                    priority,
-                },
+                ContextKind::Handler { priority, enabled, .. } => {
+                    ExceptionState { enabled, pending: false, active: false, priority }
+                }
                 ContextKind::Thread { .. } => ExceptionState::default(),
             })
             .collect();
@@ -220,10 +210,7 @@ impl Machine {
         for core in 0..program.cores {
             let thread = program.thread_of(core).unwrap_or(ContextId(0));
             let mut c = Core {
-                stack: vec![Activation {
-                    context: thread,
-                    frames: Vec::new(),
-                }],
+                stack: vec![Activation { context: thread, frames: Vec::new() }],
                 primask: false,
                 basepri: 0,
                 entering: None,
@@ -282,11 +269,7 @@ impl Machine {
     }
     /// The contexts on a core's stack, thread mode first.
     pub fn stack(&self, core: u8) -> Vec<ContextId> {
-        self.cores[core as usize]
-            .stack
-            .iter()
-            .map(|a| a.context)
-            .collect()
+        self.cores[core as usize].stack.iter().map(|a| a.context).collect()
     }
     /// The source line each context is on (top frame), for the code view.
     pub fn positions(&self, program: &Program) -> Vec<(ContextId, Span)> {
@@ -308,9 +291,7 @@ impl Machine {
     pub fn execution_priority(&self, program: &Program, core: u8) -> i16 {
         let c = &self.cores[core as usize];
         nvic::execution_priority(
-            c.stack[1..]
-                .iter()
-                .map(|a| self.exceptions[a.context.0 as usize].priority),
+            c.stack[1..].iter().map(|a| self.exceptions[a.context.0 as usize].priority),
             c.primask,
             nvic::basepri_level(c.basepri, program.target.priority_bits()),
         )
@@ -359,9 +340,7 @@ impl Machine {
         (0..self.cores.len() as u8).all(|core| {
             let c = &self.cores[core as usize];
             let waiting = c.stack.len() == 1 && (c.thread_done || c.asleep);
-            (waiting || c.spinning)
-                && c.entering.is_none()
-                && self.next_exception(program, core).is_none()
+            (waiting || c.spinning) && c.entering.is_none() && self.next_exception(program, core).is_none()
         })
     }
 
@@ -393,32 +372,19 @@ impl Machine {
         }
         for core in &self.cores {
             if !core.thread_done {
-                let top = core
-                    .stack
-                    .last()
-                    .expect("a core always has its thread activation");
+                let top = core.stack.last().expect("a core always has its thread activation");
                 let span = top
                     .frames
                     .last()
-                    .and_then(|f| {
-                        program
-                            .function(f.func)
-                            .body
-                            .get(f.pc.saturating_sub(1) as usize)
-                    })
+                    .and_then(|f| program.function(f.func).body.get(f.pc.saturating_sub(1) as usize))
                     .map(|i| i.span.clone())
                     .unwrap_or_default();
                 let waiting_on = if core.asleep {
                     "an interrupt (WFI)".to_string()
                 } else {
-                    self.spin_target(program, top)
-                        .unwrap_or_else(|| "a change".to_string())
+                    self.spin_target(program, top).unwrap_or_else(|| "a change".to_string())
                 };
-                outcomes.push(Outcome::Hang {
-                    context: top.context,
-                    span,
-                    waiting_on,
-                });
+                outcomes.push(Outcome::Hang { context: top.context, span, waiting_on });
                 self.status = Status::Halted;
                 return outcomes;
             }
@@ -432,19 +398,12 @@ impl Machine {
         outcomes
     }
 
-    fn check_property(
-        &self,
-        program: &Program,
-        p: &crate::program::PropertyDecl,
-        out: &mut Vec<Outcome>,
-    ) {
+    fn check_property(&self, program: &Program, p: &crate::program::PropertyDecl, out: &mut Vec<Outcome>) {
         match self.evaluate(program, p.func) {
             Ok(true) => {}
-            Ok(false) => out.push(Outcome::PropertyViolated {
-                name: p.name.clone(),
-                source: p.source.clone(),
-                step: self.step,
-            }),
+            Ok(false) => {
+                out.push(Outcome::PropertyViolated { name: p.name.clone(), source: p.source.clone(), step: self.step })
+            }
             Err(e) => out.push(Outcome::PropertyViolated {
                 name: p.name.clone(),
                 source: format!("{} ({e})", p.source),
@@ -456,17 +415,10 @@ impl Machine {
     /// Evaluates a pure function (a property) over the current memory.
     pub fn evaluate(&self, program: &Program, func: FuncId) -> Result<bool, String> {
         const LIMIT: u32 = 10_000;
-        let mut frames = vec![(
-            func,
-            0u32,
-            vec![0u64; program.function(func).locals as usize],
-            None::<Local>,
-        )];
+        let mut frames = vec![(func, 0u32, vec![0u64; program.function(func).locals as usize], None::<Local>)];
         let mut budget = LIMIT;
         loop {
-            budget = budget
-                .checked_sub(1)
-                .ok_or("the property took more than 10000 steps")?;
+            budget = budget.checked_sub(1).ok_or("the property took more than 10000 steps")?;
             let (f, pc, locals, _) = frames.last_mut().ok_or("empty evaluation stack")?;
             let Some(instr) = program.function(*f).body.get(*pc as usize) else {
                 return Err("ran past the end of the property".into());
@@ -478,35 +430,18 @@ impl Machine {
             *pc += 1;
             match &instr.op {
                 Op::Move { dst, src } => locals[dst.0 as usize] = get(src, locals),
-                Op::Unary { op, ty, dst, src } => {
-                    locals[dst.0 as usize] = value::unary(*op, *ty, get(src, locals))
-                }
-                Op::Binary {
-                    op,
-                    ty,
-                    dst,
-                    lhs,
-                    rhs,
-                } => {
+                Op::Unary { op, ty, dst, src } => locals[dst.0 as usize] = value::unary(*op, *ty, get(src, locals)),
+                Op::Binary { op, ty, dst, lhs, rhs } => {
                     locals[dst.0 as usize] =
-                        value::binary(*op, *ty, get(lhs, locals), get(rhs, locals))
-                            .map_err(str::to_string)?
+                        value::binary(*op, *ty, get(lhs, locals), get(rhs, locals)).map_err(str::to_string)?
                 }
                 Op::Load { dst, place, .. } | Op::AtomicLoad { dst, place, .. } => {
                     let loc = resolve(place, locals).map_err(|(i, n)| index_message(i, n))?;
                     locals[dst.0 as usize] = self.memory[loc.0 as usize];
                 }
                 Op::Jump { target } => *pc = *target,
-                Op::Branch {
-                    cond,
-                    then_target,
-                    else_target,
-                } => {
-                    *pc = if get(cond, locals) != 0 {
-                        *then_target
-                    } else {
-                        *else_target
-                    }
+                Op::Branch { cond, then_target, else_target } => {
+                    *pc = if get(cond, locals) != 0 { *then_target } else { *else_target }
                 }
                 Op::Nop { .. } => {}
                 Op::Call { func, args, ret } => {
@@ -558,9 +493,7 @@ impl Machine {
     /// The exception the NVIC would take now on `core`, if any preempts.
     fn next_exception(&self, program: &Program, core: u8) -> Option<ContextId> {
         let exec = self.execution_priority(program, core);
-        self.best_pending(program, core)
-            .filter(|c| nvic::preempts(c.priority, exec))
-            .map(|c| ContextId(c.index as u16))
+        self.best_pending(program, core).filter(|c| nvic::preempts(c.priority, exec)).map(|c| ContextId(c.index as u16))
     }
 
     fn best_pending(&self, program: &Program, core: u8) -> Option<Candidate> {
@@ -625,11 +558,7 @@ impl Machine {
             self.check_starvation(program, &mut rec);
         }
         if self.status == Status::Running {
-            for p in program
-                .properties
-                .iter()
-                .filter(|p| p.when == PropertyWhen::Always)
-            {
+            for p in program.properties.iter().filter(|p| p.when == PropertyWhen::Always) {
                 let mut out = Vec::new();
                 self.check_property(program, p, &mut out);
                 for o in out {
@@ -639,27 +568,12 @@ impl Machine {
         }
         if self.status == Status::Running {
             if self.step >= self.bounds.max_steps {
-                self.halt(
-                    Outcome::BoundHit {
-                        bound: Bound::Steps,
-                        limit: self.bounds.max_steps,
-                    },
-                    &mut rec,
-                );
+                self.halt(Outcome::BoundHit { bound: Bound::Steps, limit: self.bounds.max_steps }, &mut rec);
             } else if self.now() >= self.bounds.max_cycles {
-                self.halt(
-                    Outcome::BoundHit {
-                        bound: Bound::Cycles,
-                        limit: self.bounds.max_cycles,
-                    },
-                    &mut rec,
-                );
+                self.halt(Outcome::BoundHit { bound: Bound::Cycles, limit: self.bounds.max_cycles }, &mut rec);
             }
         }
-        Some(Stepped {
-            record: rec.on.then_some(rec.record),
-            outcomes: rec.outcomes,
-        })
+        Some(Stepped { record: rec.on.then_some(rec.record), outcomes: rec.outcomes })
     }
 
     fn halt(&mut self, o: Outcome, rec: &mut Rec) {
@@ -677,14 +591,7 @@ impl Machine {
                 let thread = c.stack[0].context;
                 let by = c.stack.last().map_or(thread, |a| a.context);
                 let steps = c.steps_since_thread_ran;
-                self.halt(
-                    Outcome::Starvation {
-                        context: thread,
-                        by,
-                        steps,
-                    },
-                    rec,
-                );
+                self.halt(Outcome::Starvation { context: thread, by, steps }, rec);
                 return;
             }
         }
@@ -701,11 +608,7 @@ impl Machine {
                 let merged = self.exceptions[h].pending;
                 rec.event(|| Event::Arrival { source: s, merged });
                 if merged {
-                    rec.outcome(Outcome::EventLost {
-                        source: s,
-                        step: self.step,
-                        reason: LostReason::Merged,
-                    });
+                    rec.outcome(Outcome::EventLost { source: s, step: self.step, reason: LostReason::Merged });
                 } else {
                     self.exceptions[h].pending = true;
                     rec.event(|| Event::Pended { context: handler });
@@ -715,25 +618,12 @@ impl Machine {
                 let merged = self.flags[s.0 as usize];
                 rec.event(|| Event::Arrival { source: s, merged });
                 if merged {
-                    let active = src
-                        .handler
-                        .is_some_and(|h| self.exceptions[h.0 as usize].active);
-                    let reason = if active {
-                        LostReason::ClearedLate
-                    } else {
-                        LostReason::Merged
-                    };
-                    rec.outcome(Outcome::EventLost {
-                        source: s,
-                        step: self.step,
-                        reason,
-                    });
+                    let active = src.handler.is_some_and(|h| self.exceptions[h.0 as usize].active);
+                    let reason = if active { LostReason::ClearedLate } else { LostReason::Merged };
+                    rec.outcome(Outcome::EventLost { source: s, step: self.step, reason });
                 } else {
                     self.flags[s.0 as usize] = true;
-                    rec.event(|| Event::Flag {
-                        source: s,
-                        set: true,
-                    });
+                    rec.event(|| Event::Flag { source: s, set: true });
                 }
             }
         }
@@ -777,9 +667,7 @@ impl Machine {
         // arrival, ARMv7-M B1.5.6 / Cortex-M3 TRM 5.5.1).
         if let Some(entering) = self.cores[ci].entering.take() {
             let exec = self.execution_priority(program, core);
-            let best = self
-                .best_pending(program, core)
-                .filter(|c| nvic::preempts(c.priority, exec));
+            let best = self.best_pending(program, core).filter(|c| nvic::preempts(c.priority, exec));
             if let Some(best) = best {
                 let ctx = ContextId(best.index as u16);
                 let preempted = self.cores[ci].stack.last().map(|a| a.context);
@@ -790,19 +678,12 @@ impl Machine {
                     unreachable!("best_pending only returns handlers")
                 };
                 let frame = new_frame(program, func, &[], None);
-                self.cores[ci].stack.push(Activation {
-                    context: ctx,
-                    frames: vec![frame],
-                });
+                self.cores[ci].stack.push(Activation { context: ctx, frames: vec![frame] });
                 // Exception entry is an acquire point for the handler.
                 let released = self.cores[ci].released;
                 self.clocks[best.index].join(&released);
                 let late = (entering.candidate != ctx).then_some(entering.candidate);
-                rec.event(|| Event::Entered {
-                    context: ctx,
-                    preempted,
-                    late_arrival_over: late,
-                });
+                rec.event(|| Event::Entered { context: ctx, preempted, late_arrival_over: late });
             }
         } else if let Some(next) = self.next_exception(program, core) {
             // Preemption: stacking begins; the vector is chosen at its end.
@@ -850,9 +731,7 @@ impl Machine {
         }
         self.exec(program, core, reorder, rec);
         if top == 0 && self.cores[ci].thread_done {
-            rec.event(|| Event::ThreadDone {
-                context: thread_ctx,
-            });
+            rec.event(|| Event::ThreadDone { context: thread_ctx });
         }
     }
 
@@ -879,34 +758,23 @@ impl Machine {
         if let Some(next) = chained {
             c.entering = Some(Entering { candidate: next });
             c.cycles += u64::from(costs.tail_chain);
-            rec.event(|| Event::TailChain {
-                from: ctx,
-                to: next,
-            });
+            rec.event(|| Event::TailChain { from: ctx, to: next });
         } else {
             c.cycles += u64::from(costs.exit);
         }
-        rec.event(|| Event::Exited {
-            context: ctx,
-            to: if chained.is_some() { chained } else { to },
-        });
-        rec.record.kind = StepKind::Return {
-            tail_chain: chained.is_some(),
-        };
+        rec.event(|| Event::Exited { context: ctx, to: if chained.is_some() { chained } else { to } });
+        rec.record.kind = StepKind::Return { tail_chain: chained.is_some() };
         c.steps_since_thread_ran += 1;
     }
 
     fn would_wake(&self, program: &Program, core: u8) -> bool {
         let c = &self.cores[core as usize];
         let exec = nvic::execution_priority(
-            c.stack[1..]
-                .iter()
-                .map(|a| self.exceptions[a.context.0 as usize].priority),
+            c.stack[1..].iter().map(|a| self.exceptions[a.context.0 as usize].priority),
             false,
             nvic::basepri_level(c.basepri, program.target.priority_bits()),
         );
-        self.best_pending(program, core)
-            .is_some_and(|b| nvic::preempts(b.priority, exec))
+        self.best_pending(program, core).is_some_and(|b| nvic::preempts(b.priority, exec))
     }
 
     /// Pushes the frame of the thread's next call, or marks the thread done.
@@ -919,9 +787,7 @@ impl Machine {
             let call = &calls[c.call as usize];
             if c.iterations < call.times {
                 c.iterations += 1;
-                c.stack[0]
-                    .frames
-                    .push(new_frame(program, call.func, &[], None));
+                c.stack[0].frames.push(new_frame(program, call.func, &[], None));
                 return;
             }
             c.call += 1;
@@ -963,8 +829,7 @@ impl Machine {
         // the first writes, nor write one the first reads.
         let (w1, r1) = locals_of(&first.op);
         let (w2, r2) = locals_of(&second.op);
-        let clash = w1.iter().any(|l| r2.contains(l) || w2.contains(l))
-            || w2.iter().any(|l| r1.contains(l));
+        let clash = w1.iter().any(|l| r2.contains(l) || w2.contains(l)) || w2.iter().any(|l| r1.contains(l));
         if clash || !memory_model::may_swap(&a, &b) {
             return None;
         }
@@ -975,10 +840,7 @@ impl Machine {
         let ci = core as usize;
         let swap = reorder && self.reorder_pair(program, core).is_some();
         let c = &mut self.cores[ci];
-        let act = c
-            .stack
-            .last_mut()
-            .expect("a core always has its thread activation");
+        let act = c.stack.last_mut().expect("a core always has its thread activation");
         let ctx = act.context;
         let Some(frame) = act.frames.last_mut() else {
             return;
@@ -995,10 +857,7 @@ impl Machine {
         };
         if swap {
             frame.deferred = Some(frame.pc);
-            let (moved, over) = (
-                body[frame.pc as usize + 1].span.clone(),
-                body[frame.pc as usize].span.clone(),
-            );
+            let (moved, over) = (body[frame.pc as usize + 1].span.clone(), body[frame.pc as usize].span.clone());
             rec.event(|| Event::Reordered { moved, over });
         } else {
             frame.deferred = None;
@@ -1006,10 +865,7 @@ impl Machine {
         let instr = &body[pc as usize];
         if rec.on {
             rec.record.span = Some(instr.span.clone());
-            rec.record.kind = StepKind::Instr {
-                func: program.function(func).name.clone(),
-                pc,
-            };
+            rec.record.kind = StepKind::Instr { func: program.function(func).name.clone(), pc };
         }
         // After a swapped instruction runs, execution comes back to the
         // overtaken one (deferred), which then continues at pc + 2.
@@ -1075,13 +931,7 @@ impl Machine {
                 let v = value::unary(*op, *ty, get(self, src));
                 set!(dst, v);
             }
-            Op::Binary {
-                op,
-                ty,
-                dst,
-                lhs,
-                rhs,
-            } => {
+            Op::Binary { op, ty, dst, lhs, rhs } => {
                 let (a, b) = (get(self, lhs), get(self, rhs));
                 match value::binary(*op, *ty, a, b) {
                     Ok(v) => set!(dst, v),
@@ -1129,32 +979,16 @@ impl Machine {
                     let frame = self.frame(core);
                     if frame.half.take().is_none() {
                         frame.half = Some(0);
-                        self.write(
-                            core,
-                            ctx,
-                            loc,
-                            (old & !0xFFFF_FFFF) | (v & 0xFFFF_FFFF),
-                            rec,
-                        );
+                        self.write(core, ctx, loc, (old & !0xFFFF_FFFF) | (v & 0xFFFF_FFFF), rec);
                         goto = pc;
                     } else {
-                        self.write(
-                            core,
-                            ctx,
-                            loc,
-                            (v & !0xFFFF_FFFF) | (old & 0xFFFF_FFFF),
-                            rec,
-                        );
+                        self.write(core, ctx, loc, (v & !0xFFFF_FFFF) | (old & 0xFFFF_FFFF), rec);
                     }
                 } else {
                     self.write(core, ctx, loc, v, rec);
                 }
             }
-            Op::AtomicLoad {
-                dst,
-                place,
-                ordering,
-            } => {
+            Op::AtomicLoad { dst, place, ordering } => {
                 let loc = place!(place);
                 cost = 2;
                 let v = self.memory[loc.0 as usize];
@@ -1163,11 +997,7 @@ impl Machine {
                 self.sync_atomic(core, ctx, loc, *ordering, false);
                 set!(dst, v);
             }
-            Op::AtomicStore {
-                place,
-                src,
-                ordering,
-            } => {
+            Op::AtomicStore { place, src, ordering } => {
                 let loc = place!(place);
                 let ty = program.location(loc).ty;
                 let v = ty.wrap(ty.value(get(self, src)));
@@ -1175,13 +1005,7 @@ impl Machine {
                 self.sync_atomic(core, ctx, loc, *ordering, true);
                 self.write(core, ctx, loc, v, rec);
             }
-            Op::AtomicRmw {
-                op,
-                dst,
-                place,
-                src,
-                ordering,
-            } => {
+            Op::AtomicRmw { op, dst, place, src, ordering } => {
                 let loc = place!(place);
                 let ty = program.location(loc).ty;
                 let old = self.memory[loc.0 as usize];
@@ -1196,16 +1020,7 @@ impl Machine {
                 self.write(core, ctx, loc, new, rec);
                 set!(dst, old);
             }
-            Op::CompareExchange {
-                dst_prev,
-                dst_ok,
-                place,
-                current,
-                new,
-                success,
-                failure,
-                ..
-            } => {
+            Op::CompareExchange { dst_prev, dst_ok, place, current, new, success, failure, .. } => {
                 let loc = place!(place);
                 let ty = program.location(loc).ty;
                 let old = self.memory[loc.0 as usize];
@@ -1279,17 +1094,11 @@ impl Machine {
                 match op {
                     NvicOp::Enable => {
                         e.enabled = true;
-                        rec.event(|| Event::NvicEnabled {
-                            context: *irq,
-                            enabled: true,
-                        });
+                        rec.event(|| Event::NvicEnabled { context: *irq, enabled: true });
                     }
                     NvicOp::Disable => {
                         e.enabled = false;
-                        rec.event(|| Event::NvicEnabled {
-                            context: *irq,
-                            enabled: false,
-                        });
+                        rec.event(|| Event::NvicEnabled { context: *irq, enabled: false });
                     }
                     NvicOp::Pend => {
                         if !e.pending {
@@ -1309,18 +1118,12 @@ impl Machine {
                 let raw = (get(self, priority) & 0xFF) as u8;
                 let level = nvic::logical_priority(raw, program.target.priority_bits());
                 self.exceptions[irq.0 as usize].priority = level;
-                rec.event(|| Event::NvicPriority {
-                    context: *irq,
-                    priority: level,
-                });
+                rec.event(|| Event::NvicPriority { context: *irq, priority: level });
             }
             Op::ClearEvent { source } => {
                 if self.flags[source.0 as usize] {
                     self.flags[source.0 as usize] = false;
-                    rec.event(|| Event::Flag {
-                        source: *source,
-                        set: false,
-                    });
+                    rec.event(|| Event::Flag { source: *source, set: false });
                 }
             }
             Op::ReadEvent { dst, source } => {
@@ -1337,10 +1140,7 @@ impl Machine {
                             let clock = *clock;
                             self.clocks[ctx.0 as usize].join(&clock);
                         }
-                        rec.event(|| Event::Spinlock {
-                            lock: *lock,
-                            held_by: Some(ctx),
-                        });
+                        rec.event(|| Event::Spinlock { lock: *lock, held_by: Some(ctx) });
                         set!(token, 1);
                     }
                     Some(h) if program.context(h).core == core => {
@@ -1372,10 +1172,7 @@ impl Machine {
                         }
                     }
                     self.clocks[ctx.0 as usize].0[ctx.0 as usize] += 1;
-                    rec.event(|| Event::Spinlock {
-                        lock: *lock,
-                        held_by: None,
-                    });
+                    rec.event(|| Event::Spinlock { lock: *lock, held_by: None });
                 }
             }
             Op::Jump { target } => {
@@ -1384,35 +1181,17 @@ impl Machine {
                     return Flow::Halt;
                 }
             }
-            Op::Branch {
-                cond,
-                then_target,
-                else_target,
-            } => {
-                goto = if get(self, cond) != 0 {
-                    *then_target
-                } else {
-                    *else_target
-                };
+            Op::Branch { cond, then_target, else_target } => {
+                goto = if get(self, cond) != 0 { *then_target } else { *else_target };
                 if goto <= pc && self.backedge(program, core, ctx, pc, rec) {
                     return Flow::Halt;
                 }
             }
-            Op::Call {
-                func: callee,
-                args,
-                ret,
-            } => {
+            Op::Call { func: callee, args, ret } => {
                 cost = 3;
                 let depth = self.cores[ci].stack.last().map_or(0, |a| a.frames.len());
                 if depth >= self.bounds.max_call_depth as usize {
-                    self.panic(
-                        ctx,
-                        span_of(),
-                        "stack overflow (call depth bound reached)".into(),
-                        None,
-                        rec,
-                    );
+                    self.panic(ctx, span_of(), "stack overflow (call depth bound reached)".into(), None, rec);
                     return Flow::Halt;
                 }
                 let values: Vec<u64> = args.iter().map(|a| get(self, a)).collect();
@@ -1442,11 +1221,7 @@ impl Machine {
                 self.cores[ci].cycles += cost;
                 return Flow::Next;
             }
-            Op::Check {
-                cond,
-                kind,
-                message,
-            } => {
+            Op::Check { cond, kind, message } => {
                 if get(self, cond) == 0 {
                     let uninit = match kind {
                         CheckKind::UnwrapNone { static_name } => Some(static_name.clone()),
@@ -1464,12 +1239,7 @@ impl Machine {
                 let refused = if *mutable { v != 0 } else { v < 0 };
                 if refused {
                     let static_name = program.location(loc).static_name.clone();
-                    let o = Outcome::DoubleBorrow {
-                        context: ctx,
-                        span: span_of(),
-                        static_name,
-                        mutable: *mutable,
-                    };
+                    let o = Outcome::DoubleBorrow { context: ctx, span: span_of(), static_name, mutable: *mutable };
                     self.halt(o, rec);
                     return Flow::Halt;
                 }
@@ -1497,11 +1267,7 @@ impl Machine {
     }
 
     fn set_pc(&mut self, core: u8, pc: u32) {
-        if let Some(f) = self.cores[core as usize]
-            .stack
-            .last_mut()
-            .and_then(|a| a.frames.last_mut())
-        {
+        if let Some(f) = self.cores[core as usize].stack.last_mut().and_then(|a| a.frames.last_mut()) {
             f.pc = pc;
         }
     }
@@ -1509,14 +1275,7 @@ impl Machine {
     /// A loop's back edge: if this iteration changed nothing and read the same
     /// values as the last one, the context is spinning. Returns true when the
     /// spin is a deadlock (and the run halts).
-    fn backedge(
-        &mut self,
-        program: &Program,
-        core: u8,
-        ctx: ContextId,
-        pc: u32,
-        rec: &mut Rec,
-    ) -> bool {
+    fn backedge(&mut self, program: &Program, core: u8, ctx: ContextId, pc: u32, rec: &mut Rec) -> bool {
         let ci = core as usize;
         let frame = self.frame(core);
         let mut h = FxHasher::default();
@@ -1544,19 +1303,9 @@ impl Machine {
                 && holder != ctx
                 && below.contains(&holder)
             {
-                let span = program.function(self.frame(core).func).body[pc as usize]
-                    .span
-                    .clone();
+                let span = program.function(self.frame(core).func).body[pc as usize].span.clone();
                 let waiting_on = format!("`{}`", program.location(*loc).name);
-                self.halt(
-                    Outcome::Deadlock {
-                        context: ctx,
-                        span,
-                        waiting_on,
-                        holder,
-                    },
-                    rec,
-                );
+                self.halt(Outcome::Deadlock { context: ctx, span, waiting_on, holder }, rec);
                 return true;
             }
         }
@@ -1585,11 +1334,7 @@ impl Machine {
             self.frame(core).changed_since_backedge = true;
         }
         if rec.on {
-            rec.record.writes.push(Write {
-                location: loc,
-                old,
-                new,
-            });
+            rec.record.writes.push(Write { location: loc, old, new });
         }
     }
 
@@ -1614,14 +1359,7 @@ impl Machine {
         self.clocks[ctx.0 as usize].join(&released);
     }
 
-    fn sync_atomic(
-        &mut self,
-        core: u8,
-        ctx: ContextId,
-        loc: Location,
-        ordering: Ordering,
-        store: bool,
-    ) {
+    fn sync_atomic(&mut self, core: u8, ctx: ContextId, loc: Location, ordering: Ordering, store: bool) {
         if store && ordering.is_release() {
             if !self.atomic_clocks.is_empty() {
                 let clock = self.clocks[ctx.0 as usize];
@@ -1654,23 +1392,13 @@ impl Machine {
             return;
         }
         let clock = self.clocks[ctx.0 as usize];
-        let now = AccessRef {
-            context: ctx,
-            epoch: clock.get(ctx),
-            func: func.0,
-            pc,
-            step: self.step,
-        };
+        let now = AccessRef { context: ctx, epoch: clock.get(ctx), func: func.0, pc, step: self.step };
         let conflict = self.histories[loc.0 as usize].access(now, write, &clock);
         if let Some(c) = conflict
             && !self.reported_races.contains(&loc)
         {
             self.reported_races.push(loc);
-            let span = |a: &AccessRef| {
-                program.functions[a.func as usize].body[a.pc as usize]
-                    .span
-                    .clone()
-            };
+            let span = |a: &AccessRef| program.functions[a.func as usize].body[a.pc as usize].span.clone();
             rec.outcome(Outcome::DataRace {
                 location: program.location(loc).name.clone(),
                 first: RaceAccess {
@@ -1679,33 +1407,13 @@ impl Machine {
                     span: span(&c.earlier),
                     step: c.earlier.step,
                 },
-                second: RaceAccess {
-                    context: ctx,
-                    write,
-                    span: span(&now),
-                    step: self.step,
-                },
+                second: RaceAccess { context: ctx, write, span: span(&now), step: self.step },
             });
         }
     }
 
-    fn panic(
-        &mut self,
-        ctx: ContextId,
-        span: Span,
-        message: String,
-        uninit: Option<String>,
-        rec: &mut Rec,
-    ) {
-        self.halt(
-            Outcome::Panic {
-                context: ctx,
-                span,
-                message,
-                uninit_static: uninit,
-            },
-            rec,
-        );
+    fn panic(&mut self, ctx: ContextId, span: Span, message: String, uninit: Option<String>, rec: &mut Rec) {
+        self.halt(Outcome::Panic { context: ctx, span, message, uninit_static: uninit }, rec);
     }
 }
 
@@ -1809,9 +1517,7 @@ fn locals_of(op: &Op) -> (Vec<Local>, Vec<Local>) {
             operand(src);
             vec![]
         }
-        Op::AtomicRmw {
-            dst, place, src, ..
-        } => {
+        Op::AtomicRmw { dst, place, src, .. } => {
             index(place, &mut operand);
             operand(src);
             vec![*dst]

@@ -33,36 +33,17 @@ pub fn classify(op: &Op, location: Location) -> Option<MemAccess> {
         Access::Volatile => AccessKind::Volatile,
     };
     Some(match op {
-        Op::Load { access, .. } => MemAccess {
-            location,
-            reads: true,
-            writes: false,
-            kind: kind(access),
-        },
-        Op::Store { access, .. } => MemAccess {
-            location,
-            reads: false,
-            writes: true,
-            kind: kind(access),
-        },
-        Op::AtomicLoad { ordering, .. } => MemAccess {
-            location,
-            reads: true,
-            writes: false,
-            kind: AccessKind::Atomic(*ordering),
-        },
-        Op::AtomicStore { ordering, .. } => MemAccess {
-            location,
-            reads: false,
-            writes: true,
-            kind: AccessKind::Atomic(*ordering),
-        },
-        Op::AtomicRmw { ordering, .. } => MemAccess {
-            location,
-            reads: true,
-            writes: true,
-            kind: AccessKind::Atomic(*ordering),
-        },
+        Op::Load { access, .. } => MemAccess { location, reads: true, writes: false, kind: kind(access) },
+        Op::Store { access, .. } => MemAccess { location, reads: false, writes: true, kind: kind(access) },
+        Op::AtomicLoad { ordering, .. } => {
+            MemAccess { location, reads: true, writes: false, kind: AccessKind::Atomic(*ordering) }
+        }
+        Op::AtomicStore { ordering, .. } => {
+            MemAccess { location, reads: false, writes: true, kind: AccessKind::Atomic(*ordering) }
+        }
+        Op::AtomicRmw { ordering, .. } => {
+            MemAccess { location, reads: true, writes: true, kind: AccessKind::Atomic(*ordering) }
+        }
         _ => return None,
     })
 }
@@ -105,12 +86,7 @@ mod tests {
     use super::*;
 
     fn access(loc: u32, writes: bool, kind: AccessKind) -> MemAccess {
-        MemAccess {
-            location: Location(loc),
-            reads: !writes,
-            writes,
-            kind,
-        }
+        MemAccess { location: Location(loc), reads: !writes, writes, kind }
     }
 
     /// A Release store keeps every earlier access before it.

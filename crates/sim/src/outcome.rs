@@ -50,56 +50,21 @@ pub enum LostReason {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Outcome {
     /// `assert!`, `unwrap` on `None`, an arithmetic or index panic.
-    Panic {
-        context: ContextId,
-        span: Span,
-        message: String,
-        uninit_static: Option<String>,
-    },
+    Panic { context: ContextId, span: Span, message: String, uninit_static: Option<String> },
     /// RefCell borrowed twice (a panic).
-    DoubleBorrow {
-        context: ContextId,
-        span: Span,
-        static_name: String,
-        mutable: bool,
-    },
+    DoubleBorrow { context: ContextId, span: Span, static_name: String, mutable: bool },
     /// Conflicting non-atomic accesses with no happens-before between them.
-    DataRace {
-        location: String,
-        first: RaceAccess,
-        second: RaceAccess,
-    },
+    DataRace { location: String, first: RaceAccess, second: RaceAccess },
     /// A context spins on a lock or flag that only a context it preempted can release.
-    Deadlock {
-        context: ContextId,
-        span: Span,
-        waiting_on: String,
-        holder: ContextId,
-    },
+    Deadlock { context: ContextId, span: Span, waiting_on: String, holder: ContextId },
     /// A context spins on something nothing left in the run can change.
-    Hang {
-        context: ContextId,
-        span: Span,
-        waiting_on: String,
-    },
+    Hang { context: ContextId, span: Span, waiting_on: String },
     /// A ready context made no progress within the starvation bound.
-    Starvation {
-        context: ContextId,
-        by: ContextId,
-        steps: u64,
-    },
+    Starvation { context: ContextId, by: ContextId, steps: u64 },
     /// An event added no handler run.
-    EventLost {
-        source: SourceId,
-        step: u64,
-        reason: LostReason,
-    },
+    EventLost { source: SourceId, step: u64, reason: LostReason },
     /// A lesson property evaluated to false.
-    PropertyViolated {
-        name: String,
-        source: String,
-        step: u64,
-    },
+    PropertyViolated { name: String, source: String, step: u64 },
     /// A bound of the run was reached before it finished.
     BoundHit { bound: Bound, limit: u64 },
 }
@@ -122,10 +87,7 @@ impl Outcome {
     /// A short stable name, for histograms and JSON.
     pub fn label(&self) -> &'static str {
         match self {
-            Outcome::Panic {
-                uninit_static: Some(_),
-                ..
-            } => "uninitialized",
+            Outcome::Panic { uninit_static: Some(_), .. } => "uninitialized",
             Outcome::Panic { .. } => "panic",
             Outcome::DoubleBorrow { .. } => "double-borrow",
             Outcome::DataRace { .. } => "data-race",
@@ -141,56 +103,27 @@ impl Outcome {
     /// One plain sentence a learner can act on.
     pub fn explain(&self, program: &Program) -> String {
         let ctx = |c: &ContextId| {
-            program
-                .contexts
-                .get(c.0 as usize)
-                .map_or_else(|| format!("context #{}", c.0), |c| c.name.clone())
+            program.contexts.get(c.0 as usize).map_or_else(|| format!("context #{}", c.0), |c| c.name.clone())
         };
         let src = |s: &SourceId| {
-            program
-                .sources
-                .get(s.0 as usize)
-                .map_or_else(|| format!("source #{}", s.0), |s| s.name.clone())
+            program.sources.get(s.0 as usize).map_or_else(|| format!("source #{}", s.0), |s| s.name.clone())
         };
         match self {
-            Outcome::Panic {
-                context,
-                span,
-                message,
-                uninit_static: Some(name),
-            } => format!(
+            Outcome::Panic { context, span, message, uninit_static: Some(name) } => format!(
                 "{} panicked at line {} ({message}): it read `{name}` before it was initialized, so the handler ran before main put a value in; enable the interrupt only after initialization.",
                 ctx(context),
                 span.line
             ),
-            Outcome::Panic {
-                context,
-                span,
-                message,
-                uninit_static: None,
-            } => {
-                format!(
-                    "{} panicked at line {}: {message}.",
-                    ctx(context),
-                    span.line
-                )
+            Outcome::Panic { context, span, message, uninit_static: None } => {
+                format!("{} panicked at line {}: {message}.", ctx(context), span.line)
             }
-            Outcome::DoubleBorrow {
-                context,
-                span,
-                static_name,
-                mutable,
-            } => format!(
+            Outcome::DoubleBorrow { context, span, static_name, mutable } => format!(
                 "{} panicked at line {}: `{static_name}` is already {}borrowed (RefCell checks borrows at run time, and a second borrow while the first is alive panics).",
                 ctx(context),
                 span.line,
                 if *mutable { "" } else { "mutably " }
             ),
-            Outcome::DataRace {
-                location,
-                first,
-                second,
-            } => format!(
+            Outcome::DataRace { location, first, second } => format!(
                 "Undefined behavior: data race on `{location}`: {} {} it at line {} and {} {} it at line {}, with no synchronization between them (as Miri would report).",
                 ctx(&first.context),
                 if first.write { "wrote" } else { "read" },
@@ -199,12 +132,7 @@ impl Outcome {
                 if second.write { "wrote" } else { "read" },
                 second.span.line
             ),
-            Outcome::Deadlock {
-                context,
-                span,
-                waiting_on,
-                holder,
-            } => format!(
+            Outcome::Deadlock { context, span, waiting_on, holder } => format!(
                 "Deadlock: {} spins at line {} waiting for {waiting_on}, which {} holds, but {} cannot run again until {} returns.",
                 ctx(context),
                 span.line,
@@ -212,11 +140,7 @@ impl Outcome {
                 ctx(holder),
                 ctx(context)
             ),
-            Outcome::Hang {
-                context,
-                span,
-                waiting_on,
-            } => format!(
+            Outcome::Hang { context, span, waiting_on } => format!(
                 "{} spins forever at line {} waiting for {waiting_on}: nothing left in this run can change it.",
                 ctx(context),
                 span.line
@@ -226,19 +150,11 @@ impl Outcome {
                 ctx(context),
                 ctx(by)
             ),
-            Outcome::EventLost {
-                source,
-                step,
-                reason: LostReason::Merged,
-            } => format!(
+            Outcome::EventLost { source, step, reason: LostReason::Merged } => format!(
                 "An event of {} at step {step} was lost: its pending bit was already set, so two events gave one handler run.",
                 src(source)
             ),
-            Outcome::EventLost {
-                source,
-                step,
-                reason: LostReason::ClearedLate,
-            } => format!(
+            Outcome::EventLost { source, step, reason: LostReason::ClearedLate } => format!(
                 "An event of {} at step {step} was lost: the handler cleared the event flag after the event had arrived again.",
                 src(source)
             ),
@@ -246,10 +162,7 @@ impl Outcome {
                 format!("Property \"{name}\" is false after step {step}: `{source}`.")
             }
             Outcome::BoundHit { bound, limit } => {
-                format!(
-                    "The run stopped at the {} bound ({limit}) before the program finished.",
-                    bound.name()
-                )
+                format!("The run stopped at the {} bound ({limit}) before the program finished.", bound.name())
             }
         }
     }

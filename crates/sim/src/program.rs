@@ -23,12 +23,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: impl Into<String>, line: u32, col_start: u32, col_end: u32) -> Span {
-        Span {
-            file: file.into(),
-            line,
-            col_start,
-            col_end,
-        }
+        Span { file: file.into(), line, col_start, col_end }
     }
 }
 
@@ -109,16 +104,8 @@ impl Target {
     /// published and are taken as those of the M3.
     pub fn exception_costs(self) -> ExceptionCosts {
         match self {
-            Target::Armv6m => ExceptionCosts {
-                entry: 15,
-                tail_chain: 6,
-                exit: 10,
-            },
-            Target::Armv7m | Target::Armv7em => ExceptionCosts {
-                entry: 12,
-                tail_chain: 6,
-                exit: 10,
-            },
+            Target::Armv6m => ExceptionCosts { entry: 15, tail_chain: 6, exit: 10 },
+            Target::Armv7m | Target::Armv7em => ExceptionCosts { entry: 12, tail_chain: 6, exit: 10 },
         }
     }
 }
@@ -223,16 +210,10 @@ pub enum Ordering {
 
 impl Ordering {
     pub fn is_release(self) -> bool {
-        matches!(
-            self,
-            Ordering::Release | Ordering::AcqRel | Ordering::SeqCst
-        )
+        matches!(self, Ordering::Release | Ordering::AcqRel | Ordering::SeqCst)
     }
     pub fn is_acquire(self) -> bool {
-        matches!(
-            self,
-            Ordering::Acquire | Ordering::AcqRel | Ordering::SeqCst
-        )
+        matches!(self, Ordering::Acquire | Ordering::AcqRel | Ordering::SeqCst)
     }
     pub fn from_name(name: &str) -> Option<Ordering> {
         Some(match name {
@@ -585,26 +566,13 @@ pub enum ProgramError {
     #[error("core {core} has more than one thread-mode context")]
     TwoThreads { core: u8 },
     #[error("context `{context}` is on core {core}, but the program has {cores} core(s)")]
-    NoSuchCore {
-        context: String,
-        core: u8,
-        cores: u8,
-    },
+    NoSuchCore { context: String, core: u8, cores: u8 },
     #[error("{0} contexts: irqlab models at most 16")]
     TooManyContexts(usize),
     #[error("handler `{context}` has priority {priority}, but {target} implements {levels} levels (0..={max})", max = levels - 1)]
-    PriorityOutOfRange {
-        context: String,
-        priority: u8,
-        target: &'static str,
-        levels: u8,
-    },
+    PriorityOutOfRange { context: String, priority: u8, target: &'static str, levels: u8 },
     #[error("handler `{context}` and `{other}` both use exception number {exception}")]
-    DuplicateException {
-        context: String,
-        other: String,
-        exception: u16,
-    },
+    DuplicateException { context: String, other: String, exception: u16 },
     #[error(
         "handler `{context}` has exception number {exception}; configurable exceptions are 11 (SVCall), 14 (PendSV), 15 (SysTick) and 16 and up (IRQs)"
     )]
@@ -613,28 +581,12 @@ pub enum ProgramError {
     NoSuchFunction { context: String, func: u32 },
     #[error("handler `{context}` runs `{func}`, which has no body")]
     EmptyHandler { context: String, func: String },
-    #[error(
-        "handler `{context}` runs `{func}`, which takes {params} parameter(s); a handler takes none"
-    )]
-    HandlerWithParams {
-        context: String,
-        func: String,
-        params: u16,
-    },
+    #[error("handler `{context}` runs `{func}`, which takes {params} parameter(s); a handler takes none")]
+    HandlerWithParams { context: String, func: String, params: u16 },
     #[error("{at}: in `{func}`, {problem}")]
-    BadInstr {
-        func: String,
-        at: Span,
-        problem: String,
-    },
-    #[error(
-        "{at}: `{method}` does not exist on {target}: it has atomic load and store only (use portable-atomic)"
-    )]
-    NoAtomicRmw {
-        at: Span,
-        method: &'static str,
-        target: &'static str,
-    },
+    BadInstr { func: String, at: Span, problem: String },
+    #[error("{at}: `{method}` does not exist on {target}: it has atomic load and store only (use portable-atomic)")]
+    NoAtomicRmw { at: Span, method: &'static str, target: &'static str },
     #[error("{at}: {target} has no BASEPRI register")]
     NoBasepri { at: Span, target: &'static str },
     #[error("{at}: `{location}` is 64 bits wide, and no Cortex-M target has 64-bit atomics")]
@@ -643,15 +595,8 @@ pub enum ProgramError {
     SourceNotHandler { source_name: String, handler: u16 },
     #[error("property `{property}`: {problem}")]
     BadProperty { property: String, problem: String },
-    #[error(
-        "static `{static_name}` covers locations {first}..{end}, but the program has {count} locations"
-    )]
-    BadStatic {
-        static_name: String,
-        first: u32,
-        end: u32,
-        count: u32,
-    },
+    #[error("static `{static_name}` covers locations {first}..{end}, but the program has {count} locations")]
+    BadStatic { static_name: String, first: u32, end: u32, count: u32 },
 }
 
 impl Program {
@@ -668,31 +613,19 @@ impl Program {
     }
 
     pub fn context_named(&self, name: &str) -> Option<ContextId> {
-        self.contexts
-            .iter()
-            .position(|c| c.name == name)
-            .map(|i| ContextId(i as u16))
+        self.contexts.iter().position(|c| c.name == name).map(|i| ContextId(i as u16))
     }
 
     pub fn source_named(&self, name: &str) -> Option<SourceId> {
-        self.sources
-            .iter()
-            .position(|s| s.name == name)
-            .map(|i| SourceId(i as u16))
+        self.sources.iter().position(|s| s.name == name).map(|i| SourceId(i as u16))
     }
 
     pub fn location_named(&self, name: &str) -> Option<Location> {
-        self.locations
-            .iter()
-            .position(|l| l.name == name)
-            .map(|i| Location(i as u32))
+        self.locations.iter().position(|l| l.name == name).map(|i| Location(i as u32))
     }
 
     pub fn thread_of(&self, core: u8) -> Option<ContextId> {
-        self.contexts
-            .iter()
-            .position(|c| c.core == core && c.is_thread())
-            .map(|i| ContextId(i as u16))
+        self.contexts.iter().position(|c| c.core == core && c.is_thread()).map(|i| ContextId(i as u16))
     }
 
     /// Checks everything the machine relies on, so that stepping a validated
@@ -718,11 +651,7 @@ impl Program {
             }
         }
         for core in 0..self.cores {
-            let threads = self
-                .contexts
-                .iter()
-                .filter(|c| c.core == core && c.is_thread())
-                .count();
+            let threads = self.contexts.iter().filter(|c| c.core == core && c.is_thread()).count();
             match threads {
                 0 => return Err(ProgramError::NoThread { core }),
                 1 => {}
@@ -732,11 +661,7 @@ impl Program {
         let levels = self.target.priority_levels();
         for (i, ctx) in self.contexts.iter().enumerate() {
             if ctx.core >= self.cores {
-                return Err(ProgramError::NoSuchCore {
-                    context: ctx.name.clone(),
-                    core: ctx.core,
-                    cores: self.cores,
-                });
+                return Err(ProgramError::NoSuchCore { context: ctx.name.clone(), core: ctx.core, cores: self.cores });
             }
             match &ctx.kind {
                 ContextKind::Thread { calls } => {
@@ -744,19 +669,11 @@ impl Program {
                         self.check_func_id(&ctx.name, call.func)?;
                     }
                 }
-                ContextKind::Handler {
-                    exception,
-                    priority,
-                    func,
-                    ..
-                } => {
+                ContextKind::Handler { exception, priority, func, .. } => {
                     self.check_func_id(&ctx.name, *func)?;
                     let f = self.function(*func);
                     if f.body.is_empty() {
-                        return Err(ProgramError::EmptyHandler {
-                            context: ctx.name.clone(),
-                            func: f.name.clone(),
-                        });
+                        return Err(ProgramError::EmptyHandler { context: ctx.name.clone(), func: f.name.clone() });
                     }
                     if f.params != 0 {
                         return Err(ProgramError::HandlerWithParams {
@@ -774,10 +691,7 @@ impl Program {
                         });
                     }
                     if !matches!(exception, 11 | 14 | 15 | 16..) {
-                        return Err(ProgramError::BadException {
-                            context: ctx.name.clone(),
-                            exception: *exception,
-                        });
+                        return Err(ProgramError::BadException { context: ctx.name.clone(), exception: *exception });
                     }
                     for other in &self.contexts[..i] {
                         if let ContextKind::Handler { exception: e, .. } = other.kind
@@ -796,15 +710,9 @@ impl Program {
         }
         for src in &self.sources {
             if let Some(h) = src.handler {
-                let ok = self
-                    .contexts
-                    .get(h.0 as usize)
-                    .is_some_and(|c| !c.is_thread());
+                let ok = self.contexts.get(h.0 as usize).is_some_and(|c| !c.is_thread());
                 if !ok {
-                    return Err(ProgramError::SourceNotHandler {
-                        source_name: src.name.clone(),
-                        handler: h.0,
-                    });
+                    return Err(ProgramError::SourceNotHandler { source_name: src.name.clone(), handler: h.0 });
                 }
             }
         }
@@ -831,10 +739,7 @@ impl Program {
                 if !is_pure(&instr.op) {
                     return Err(ProgramError::BadProperty {
                         property: p.name.clone(),
-                        problem: format!(
-                            "{}: a property may only read statics, not change the machine",
-                            instr.span
-                        ),
+                        problem: format!("{}: a property may only read statics, not change the machine", instr.span),
                     });
                 }
             }
@@ -844,26 +749,16 @@ impl Program {
 
     fn check_func_id(&self, context: &str, func: FuncId) -> Result<(), ProgramError> {
         if func.0 as usize >= self.functions.len() {
-            return Err(ProgramError::NoSuchFunction {
-                context: context.to_string(),
-                func: func.0,
-            });
+            return Err(ProgramError::NoSuchFunction { context: context.to_string(), func: func.0 });
         }
         Ok(())
     }
 
     fn check_instr(&self, f: &Function, instr: &Instr) -> Result<(), ProgramError> {
-        let bad = |problem: String| ProgramError::BadInstr {
-            func: f.name.clone(),
-            at: instr.span.clone(),
-            problem,
-        };
+        let bad = |problem: String| ProgramError::BadInstr { func: f.name.clone(), at: instr.span.clone(), problem };
         let local = |l: &Local| -> Result<(), ProgramError> {
             if l.0 >= f.locals {
-                return Err(bad(format!(
-                    "local #{} does not exist (the function has {})",
-                    l.0, f.locals
-                )));
+                return Err(bad(format!("local #{} does not exist (the function has {})", l.0, f.locals)));
             }
             Ok(())
         };
@@ -872,36 +767,26 @@ impl Program {
             Operand::Const(_) => Ok(()),
         };
         let place = |p: &Place, atomic: bool| -> Result<(), ProgramError> {
-            let last = p.base.0 as u64
-                + p.index.map_or(0, |ix| {
-                    u64::from(ix.len.saturating_sub(1)) * u64::from(ix.stride)
-                });
+            let last =
+                p.base.0 as u64 + p.index.map_or(0, |ix| u64::from(ix.len.saturating_sub(1)) * u64::from(ix.stride));
             if last >= self.locations.len() as u64 {
                 return Err(bad(format!("location #{last} is out of bounds")));
             }
             if let Some(ix) = p.index {
                 operand(&ix.index)?;
                 if ix.len == 0 || ix.stride == 0 {
-                    return Err(bad(
-                        "an array index needs a non-zero length and stride".into()
-                    ));
+                    return Err(bad("an array index needs a non-zero length and stride".into()));
                 }
             }
             let decl = self.location(p.base);
             if atomic && decl.ty.is_wide() {
-                return Err(ProgramError::WideAtomic {
-                    at: instr.span.clone(),
-                    location: decl.name.clone(),
-                });
+                return Err(ProgramError::WideAtomic { at: instr.span.clone(), location: decl.name.clone() });
             }
             Ok(())
         };
         let jump = |t: &u32| {
             if *t as usize >= f.body.len() {
-                return Err(bad(format!(
-                    "jump to instruction {t}, but the body has {}",
-                    f.body.len()
-                )));
+                return Err(bad(format!("jump to instruction {t}, but the body has {}", f.body.len())));
             }
             Ok(())
         };
@@ -917,9 +802,7 @@ impl Program {
         };
         let lock = |l: &u8| {
             if *l >= SPINLOCKS {
-                return Err(bad(format!(
-                    "spinlock {l} does not exist (RP2040 has 0..=31)"
-                )));
+                return Err(bad(format!("spinlock {l} does not exist (RP2040 has 0..=31)")));
             }
             Ok(())
         };
@@ -949,13 +832,7 @@ impl Program {
                 operand(src)?;
                 place(p, true)
             }
-            Op::AtomicRmw {
-                op,
-                dst,
-                place: p,
-                src,
-                ..
-            } => {
+            Op::AtomicRmw { op, dst, place: p, src, .. } => {
                 if !self.target.has_atomic_rmw() {
                     return Err(ProgramError::NoAtomicRmw {
                         at: instr.span.clone(),
@@ -967,23 +844,11 @@ impl Program {
                 operand(src)?;
                 place(p, true)
             }
-            Op::CompareExchange {
-                dst_prev,
-                dst_ok,
-                place: p,
-                current,
-                new,
-                weak,
-                ..
-            } => {
+            Op::CompareExchange { dst_prev, dst_ok, place: p, current, new, weak, .. } => {
                 if !self.target.has_atomic_rmw() {
                     return Err(ProgramError::NoAtomicRmw {
                         at: instr.span.clone(),
-                        method: if *weak {
-                            "compare_exchange_weak"
-                        } else {
-                            "compare_exchange"
-                        },
+                        method: if *weak { "compare_exchange_weak" } else { "compare_exchange" },
                         target: self.target.name(),
                     });
                 }
@@ -995,10 +860,7 @@ impl Program {
             }
             Op::ReadPrimask { dst } | Op::ReadBasepri { dst } | Op::ReadEvent { dst, .. } => {
                 if matches!(instr.op, Op::ReadBasepri { .. }) && !self.target.has_basepri() {
-                    return Err(ProgramError::NoBasepri {
-                        at: instr.span.clone(),
-                        target: self.target.name(),
-                    });
+                    return Err(ProgramError::NoBasepri { at: instr.span.clone(), target: self.target.name() });
                 }
                 if let Op::ReadEvent { source: s, .. } = &instr.op {
                     source(s)?;
@@ -1008,10 +870,7 @@ impl Program {
             Op::RestorePrimask { saved } => operand(saved),
             Op::WriteBasepri { value, .. } => {
                 if !self.target.has_basepri() {
-                    return Err(ProgramError::NoBasepri {
-                        at: instr.span.clone(),
-                        target: self.target.name(),
-                    });
+                    return Err(ProgramError::NoBasepri { at: instr.span.clone(), target: self.target.name() });
                 }
                 operand(value)
             }
@@ -1030,21 +889,14 @@ impl Program {
                 operand(token)
             }
             Op::Jump { target } => jump(target),
-            Op::Branch {
-                cond,
-                then_target,
-                else_target,
-            } => {
+            Op::Branch { cond, then_target, else_target } => {
                 operand(cond)?;
                 jump(then_target)?;
                 jump(else_target)
             }
             Op::Call { func, args, ret } => {
                 let Some(callee) = self.functions.get(func.0 as usize) else {
-                    return Err(bad(format!(
-                        "call to function #{}, which does not exist",
-                        func.0
-                    )));
+                    return Err(bad(format!("call to function #{}, which does not exist", func.0)));
                 };
                 if args.len() != callee.params as usize {
                     return Err(bad(format!(

@@ -70,19 +70,13 @@ impl History {
         if let Some(w) = self.last_write
             && unordered(&w)
         {
-            conflict = Some(Conflict {
-                earlier: w,
-                earlier_write: true,
-            });
+            conflict = Some(Conflict { earlier: w, earlier_write: true });
         }
         if write {
             if conflict.is_none()
                 && let Some(r) = self.reads.iter().find(|r| unordered(r))
             {
-                conflict = Some(Conflict {
-                    earlier: *r,
-                    earlier_write: false,
-                });
+                conflict = Some(Conflict { earlier: *r, earlier_write: false });
             }
             self.last_write = Some(now);
             self.reads.clear();
@@ -100,13 +94,7 @@ mod tests {
     use super::*;
 
     fn at(context: u16, epoch: u32) -> AccessRef {
-        AccessRef {
-            context: ContextId(context),
-            epoch,
-            func: 0,
-            pc: 0,
-            step: 0,
-        }
+        AccessRef { context: ContextId(context), epoch, func: 0, pc: 0, step: 0 }
     }
 
     #[test]

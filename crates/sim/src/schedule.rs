@@ -40,14 +40,8 @@ pub enum ScheduleItem {
 impl ScheduleItem {
     fn sort_key(&self) -> (u64, u8) {
         match self {
-            ScheduleItem::Arrival(Arrival {
-                at: ArrivalPoint::Step(s),
-                ..
-            }) => (*s, 0),
-            ScheduleItem::Arrival(Arrival {
-                at: ArrivalPoint::Cycle(c),
-                ..
-            }) => (*c, 1),
+            ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Step(s), .. }) => (*s, 0),
+            ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Cycle(c), .. }) => (*c, 1),
             ScheduleItem::Core { step, .. } => (*step, 2),
             ScheduleItem::Reorder { step } => (*step, 3),
         }
@@ -62,25 +56,12 @@ pub struct Schedule {
 
 #[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum ScheduleError {
-    #[error(
-        "schedule item {index} `{item}`: expected NAME@STEP, NAME@cCYCLE, reorder@STEP or coreN@STEP"
-    )]
+    #[error("schedule item {index} `{item}`: expected NAME@STEP, NAME@cCYCLE, reorder@STEP or coreN@STEP")]
     Syntax { index: usize, item: String },
-    #[error(
-        "schedule item {index} `{item}`: there is no event source `{name}` (this lesson has: {known})"
-    )]
-    UnknownSource {
-        index: usize,
-        item: String,
-        name: String,
-        known: String,
-    },
+    #[error("schedule item {index} `{item}`: there is no event source `{name}` (this lesson has: {known})")]
+    UnknownSource { index: usize, item: String, name: String, known: String },
     #[error("schedule item {index} `{item}`: the program has {cores} core(s)")]
-    NoSuchCore {
-        index: usize,
-        item: String,
-        cores: u8,
-    },
+    NoSuchCore { index: usize, item: String, cores: u8 },
     #[error("the schedule has {count} items; at most {max} are allowed")]
     TooLong { count: usize, max: usize },
 }
@@ -121,30 +102,19 @@ impl Schedule {
     }
 
     pub fn parse(text: &str, program: &Program) -> Result<Schedule, ScheduleError> {
-        let parts: Vec<&str> = text
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
+        let parts: Vec<&str> = text.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
         if parts.len() > Self::MAX_ITEMS {
-            return Err(ScheduleError::TooLong {
-                count: parts.len(),
-                max: Self::MAX_ITEMS,
-            });
+            return Err(ScheduleError::TooLong { count: parts.len(), max: Self::MAX_ITEMS });
         }
         let mut items = Vec::with_capacity(parts.len());
         for (index, part) in parts.iter().enumerate() {
-            let syntax = || ScheduleError::Syntax {
-                index: index + 1,
-                item: part.to_string(),
-            };
+            let syntax = || ScheduleError::Syntax { index: index + 1, item: part.to_string() };
             let (name, at) = part.split_once('@').ok_or_else(syntax)?;
             let (name, at) = (name.trim(), at.trim());
             let number = |s: &str| s.parse::<u64>().map_err(|_| syntax());
             if name == "reorder" {
                 items.push(ScheduleItem::Reorder { step: number(at)? });
-            } else if let Some(core) = name.strip_prefix("core").and_then(|c| c.parse::<u8>().ok())
-            {
+            } else if let Some(core) = name.strip_prefix("core").and_then(|c| c.parse::<u8>().ok()) {
                 if core >= program.cores {
                     return Err(ScheduleError::NoSuchCore {
                         index: index + 1,
@@ -152,25 +122,14 @@ impl Schedule {
                         cores: program.cores,
                     });
                 }
-                items.push(ScheduleItem::Core {
-                    step: number(at)?,
-                    core,
-                });
+                items.push(ScheduleItem::Core { step: number(at)?, core });
             } else {
-                let source =
-                    program
-                        .source_named(name)
-                        .ok_or_else(|| ScheduleError::UnknownSource {
-                            index: index + 1,
-                            item: part.to_string(),
-                            name: name.to_string(),
-                            known: program
-                                .sources
-                                .iter()
-                                .map(|s| s.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        })?;
+                let source = program.source_named(name).ok_or_else(|| ScheduleError::UnknownSource {
+                    index: index + 1,
+                    item: part.to_string(),
+                    name: name.to_string(),
+                    known: program.sources.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+                })?;
                 let at = match at.strip_prefix('c') {
                     Some(cycle) => ArrivalPoint::Cycle(number(cycle)?),
                     None => ArrivalPoint::Step(number(at)?),
@@ -187,10 +146,7 @@ impl Schedule {
             .iter()
             .map(|item| match item {
                 ScheduleItem::Arrival(a) => {
-                    let name = program
-                        .sources
-                        .get(a.source.0 as usize)
-                        .map_or("?", |s| s.name.as_str());
+                    let name = program.sources.get(a.source.0 as usize).map_or("?", |s| s.name.as_str());
                     match a.at {
                         ArrivalPoint::Step(s) => format!("{name}@{s}"),
                         ArrivalPoint::Cycle(c) => format!("{name}@c{c}"),

@@ -50,11 +50,7 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(
-        program: Program,
-        schedule: Schedule,
-        bounds: Bounds,
-    ) -> Result<Session, ProgramError> {
+    pub fn new(program: Program, schedule: Schedule, bounds: Bounds) -> Result<Session, ProgramError> {
         program.validate()?;
         let machine = Machine::new(&program, bounds);
         let mut cycle_arrivals: Vec<_> = schedule
@@ -65,12 +61,7 @@ impl Session {
             })
             .collect();
         cycle_arrivals.sort();
-        let first = Snapshot {
-            machine: machine.clone(),
-            cycle_cursor: 0,
-            outcomes: 0,
-            trace_len: 0,
-        };
+        let first = Snapshot { machine: machine.clone(), cycle_cursor: 0, outcomes: 0, trace_len: 0 };
         Ok(Session {
             program,
             schedule,
@@ -114,9 +105,7 @@ impl Session {
         let mut choice = Choice::default();
         for item in &self.schedule.items {
             match *item {
-                ScheduleItem::Arrival(a) if a.at == ArrivalPoint::Step(step) => {
-                    choice.arrivals.push(a.source)
-                }
+                ScheduleItem::Arrival(a) if a.at == ArrivalPoint::Step(step) => choice.arrivals.push(a.source),
                 ScheduleItem::Reorder { step: s } if s == step => choice.reorder = true,
                 ScheduleItem::Core { step: s, core } if s == step => choice.core = Some(core),
                 _ => {}

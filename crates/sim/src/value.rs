@@ -86,11 +86,7 @@ impl Ty {
             return u64::from(v != 0);
         }
         let bits = self.bits();
-        let mask: u128 = if bits == 64 {
-            u64::MAX as u128
-        } else {
-            (1u128 << bits) - 1
-        };
+        let mask: u128 = if bits == 64 { u64::MAX as u128 } else { (1u128 << bits) - 1 };
         let raw = (v as u128) & mask;
         if self.is_signed() && bits < 64 && raw & (1u128 << (bits - 1)) != 0 {
             (raw | !mask) as u64
@@ -101,19 +97,11 @@ impl Ty {
 
     /// The mathematical value of a canonical bit pattern.
     pub fn value(self, bits: u64) -> i128 {
-        if self.is_signed() {
-            i128::from(bits as i64)
-        } else {
-            i128::from(bits)
-        }
+        if self.is_signed() { i128::from(bits as i64) } else { i128::from(bits) }
     }
 
     pub fn min(self) -> i128 {
-        if self.is_signed() {
-            -(1i128 << (self.bits() - 1))
-        } else {
-            0
-        }
+        if self.is_signed() { -(1i128 << (self.bits() - 1)) } else { 0 }
     }
 
     pub fn max(self) -> i128 {
@@ -186,10 +174,7 @@ impl BinOp {
     }
 
     pub fn is_comparison(self) -> bool {
-        matches!(
-            self,
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
-        )
+        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
     }
 }
 
@@ -253,25 +238,16 @@ mod tests {
         assert_eq!(binary(BinOp::Add, Ty::U8, 255, 1), Ok(0));
         assert_eq!(binary(BinOp::Sub, Ty::U32, 0, 1), Ok(u64::from(u32::MAX)));
         let min = Ty::I32.wrap(i128::from(i32::MIN));
-        assert_eq!(
-            binary(BinOp::Sub, Ty::I32, min, 1),
-            Ok(Ty::I32.wrap(i128::from(i32::MAX)))
-        );
+        assert_eq!(binary(BinOp::Sub, Ty::I32, min, 1), Ok(Ty::I32.wrap(i128::from(i32::MAX))));
         assert_eq!(Ty::I8.display(Ty::I8.wrap(200)), "-56");
     }
 
     #[test]
     fn division_by_zero_panics_even_in_release() {
-        assert_eq!(
-            binary(BinOp::Div, Ty::U32, 1, 0),
-            Err("attempt to divide by zero")
-        );
+        assert_eq!(binary(BinOp::Div, Ty::U32, 1, 0), Err("attempt to divide by zero"));
         let min = Ty::I32.wrap(i128::from(i32::MIN));
         let minus_one = Ty::I32.wrap(-1);
-        assert_eq!(
-            binary(BinOp::Div, Ty::I32, min, minus_one),
-            Err("attempt to divide with overflow")
-        );
+        assert_eq!(binary(BinOp::Div, Ty::I32, min, minus_one), Err("attempt to divide with overflow"));
     }
 
     #[test]

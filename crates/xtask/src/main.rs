@@ -11,27 +11,11 @@ mod web;
 use std::process::ExitCode;
 
 const COMMANDS: &[(&str, &str, fn(&[String]) -> Result<(), String>)] = &[
-    (
-        "serve",
-        "set up everything, then serve the playground with the built-in lessons",
-        web::serve,
-    ),
-    (
-        "test",
-        "set up everything, then run every test of the project",
-        test,
-    ),
-    (
-        "firmware",
-        "build every firmware bin and check it in QEMU against the simulator",
-        firmware::test,
-    ),
+    ("serve", "set up everything, then serve the playground with the built-in lessons", web::serve),
+    ("test", "set up everything, then run every test of the project", test),
+    ("firmware", "build every firmware bin and check it in QEMU against the simulator", firmware::test),
     ("bench", "run the benchmarks and write BENCHMARKS.md", bench),
-    (
-        "setup",
-        "install what the other commands need, and nothing else",
-        setup_all,
-    ),
+    ("setup", "install what the other commands need, and nothing else", setup_all),
 ];
 
 fn main() -> ExitCode {
@@ -71,34 +55,11 @@ fn setup_all(_: &[String]) -> Result<(), String> {
 fn test(args: &[String]) -> Result<(), String> {
     setup::rust_targets()?;
     setup::step("rustfmt", &["cargo", "fmt", "--all", "--check"])?;
-    setup::step(
-        "clippy",
-        &[
-            "cargo",
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--locked",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
-    setup::step(
-        "unit and integration tests",
-        &["cargo", "test", "--workspace", "--locked"],
-    )?;
+    setup::step("clippy", &["cargo", "clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
+    setup::step("unit and integration tests", &["cargo", "test", "--workspace", "--locked"])?;
     setup::step(
         "sim builds for the browser",
-        &[
-            "cargo",
-            "build",
-            "-p",
-            "irqlab-sim",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--locked",
-        ],
+        &["cargo", "build", "-p", "irqlab-sim", "--target", "wasm32-unknown-unknown", "--locked"],
     )?;
     web::test(args)?;
     firmware::test(args)?;
@@ -107,10 +68,7 @@ fn test(args: &[String]) -> Result<(), String> {
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
-    setup::step(
-        "sim benchmarks",
-        &["cargo", "bench", "-p", "irqlab-sim", "--locked"],
-    )?;
+    setup::step("sim benchmarks", &["cargo", "bench", "-p", "irqlab-sim", "--locked"])?;
     web::bench(args)?;
     firmware::sizes(args)
 }

@@ -23,11 +23,7 @@ pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Result<(), String> {
         .current_dir(dir)
         .status()
         .map_err(|e| format!("could not start `{}`: {e}", args[0]))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{}` exited with {status}", args.join(" ")))
-    }
+    if status.success() { Ok(()) } else { Err(format!("`{}` exited with {status}", args.join(" "))) }
 }
 
 /// A named step of `xtask test`.
@@ -42,21 +38,11 @@ pub fn output(args: &[&str]) -> Option<String> {
     if !out.status.success() {
         return None;
     }
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .next()
-            .unwrap_or("")
-            .to_string(),
-    )
+    Some(String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string())
 }
 
-pub const TARGETS: &[&str] = &[
-    "wasm32-unknown-unknown",
-    "thumbv6m-none-eabi",
-    "thumbv7m-none-eabi",
-    "thumbv7em-none-eabihf",
-];
+pub const TARGETS: &[&str] =
+    &["wasm32-unknown-unknown", "thumbv6m-none-eabi", "thumbv7m-none-eabi", "thumbv7em-none-eabihf"];
 
 pub fn rust_targets() -> Result<(), String> {
     let installed = Command::new("rustup")
@@ -64,11 +50,7 @@ pub fn rust_targets() -> Result<(), String> {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
         .unwrap_or_default();
-    let missing: Vec<&str> = TARGETS
-        .iter()
-        .copied()
-        .filter(|t| !installed.lines().any(|l| l == *t))
-        .collect();
+    let missing: Vec<&str> = TARGETS.iter().copied().filter(|t| !installed.lines().any(|l| l == *t)).collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -80,14 +62,11 @@ pub fn rust_targets() -> Result<(), String> {
 /// Installs a cargo tool unless `binary --version` already reports `version`.
 pub fn cargo_tool(krate: &str, binary: &str, version: &str, locked: bool) -> Result<(), String> {
     if let Some(v) = output(&[binary, "--version"])
-        && v.split_whitespace()
-            .any(|w| w.trim_start_matches('v') == version)
+        && v.split_whitespace().any(|w| w.trim_start_matches('v') == version)
     {
         return Ok(());
     }
-    println!(
-        "{binary} {version} is missing or another version: installing (this can take minutes)"
-    );
+    println!("{binary} {version} is missing or another version: installing (this can take minutes)");
     let mut args = vec!["cargo", "install", krate, "--version", version];
     if locked {
         args.push("--locked");

@@ -5,10 +5,7 @@ pub fn setup() -> Result<(), String> {
 }
 
 pub fn serve(_: &[String]) -> Result<(), String> {
-    Err(
-        "the web playground (web/) is not built yet; `cargo xtask test` and the `irqlab` CLI work"
-            .into(),
-    )
+    Err("the web playground (web/) is not built yet; `cargo xtask test` and the `irqlab` CLI work".into())
 }
 
 pub fn test(_: &[String]) -> Result<(), String> {
