@@ -12,6 +12,8 @@
 //! `race` (happens-before and data races). Each rule cites the ARMv7-M / ARMv6-M
 //! Architecture Reference Manual where it is implemented.
 
+pub mod build;
+pub mod explore;
 pub mod memory_model;
 pub mod nvic;
 pub mod outcome;

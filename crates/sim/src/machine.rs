@@ -357,6 +357,65 @@ impl Machine {
         }
     }
 
+    /// An external event arrives now, between steps (the explorer's way of
+    /// placing an arrival; a `Session` passes arrivals in `Choice`).
+    pub fn arrive_now(&mut self, program: &Program, source: SourceId) -> Vec<Outcome> {
+        let mut rec = Rec { on: false, record: empty_record(self.step), outcomes: Vec::new() };
+        self.arrive(program, source, &mut rec);
+        self.update_level_lines(program, &mut rec);
+        rec.outcomes
+    }
+
+    /// The core that steps next when no core is chosen.
+    pub fn next_core(&self, program: &Program) -> u8 {
+        self.default_core(program)
+    }
+
+    /// The cores that have something to do now.
+    pub fn runnable_cores(&self, program: &Program) -> Vec<u8> {
+        (0..self.cores.len() as u8).filter(|c| self.core_can_step(program, *c)).collect()
+    }
+
+    /// Whether the next step of `core` is an instruction that touches no
+    /// shared state a handler could touch (locals, nops, busy work, jumps,
+    /// or a memory access to a location `shared` marks false). An arrival
+    /// just before such a step and one just after it lead to the same
+    /// state, so the explorer tries only one of them.
+    pub fn next_step_is_local(&self, program: &Program, core: u8, shared: &[bool]) -> bool {
+        let c = &self.cores[core as usize];
+        if c.entering.is_some() || c.asleep || c.thread_done || self.next_exception(program, core).is_some() {
+            return false;
+        }
+        let Some(act) = c.stack.last() else { return false };
+        let Some(frame) = act.frames.last() else { return false };
+        if frame.half.is_some() {
+            return false;
+        }
+        let pc = frame.deferred.unwrap_or(frame.pc);
+        let Some(instr) = program.function(frame.func).body.get(pc as usize) else { return false };
+        let touches_shared = |place: &Place| -> bool {
+            match place.index {
+                None => shared[place.base.0 as usize],
+                Some(ix) => (0..ix.len).any(|i| shared[(place.base.0 + i * ix.stride) as usize]),
+            }
+        };
+        match &instr.op {
+            Op::Move { .. }
+            | Op::Unary { .. }
+            | Op::Nop { .. }
+            | Op::Busy { .. }
+            | Op::Jump { .. }
+            | Op::Branch { .. }
+            | Op::Call { .. } => true,
+            // A division can panic; keep it visible.
+            Op::Binary { op, .. } => !matches!(op, crate::value::BinOp::Div | crate::value::BinOp::Rem),
+            Op::Load { place, .. } | Op::Store { place, .. } => {
+                !touches_shared(place) && !program.location(place.base).ty.is_wide() && place.index.is_none()
+            }
+            _ => false,
+        }
+    }
+
     /// Whether a thread of some core has not finished yet.
     pub fn threads_done(&self) -> bool {
         self.cores.iter().all(|c| c.thread_done)
@@ -515,23 +574,7 @@ impl Machine {
         if self.status != Status::Running {
             return None;
         }
-        let mut rec = Rec {
-            on: record,
-            record: StepRecord {
-                index: self.step,
-                core: 0,
-                context: ContextId(0),
-                stack: Vec::new(),
-                kind: StepKind::Sleep,
-                span: None,
-                cycle: 0,
-                cycles: 0,
-                reads: Vec::new(),
-                writes: Vec::new(),
-                events: Vec::new(),
-            },
-            outcomes: Vec::new(),
-        };
+        let mut rec = Rec { on: record, record: empty_record(self.step), outcomes: Vec::new() };
         for &s in &choice.arrivals {
             self.arrive(program, s, &mut rec);
         }
@@ -1329,8 +1372,10 @@ impl Machine {
     fn write(&mut self, core: u8, ctx: ContextId, loc: Location, new: u64, rec: &mut Rec) {
         let old = self.memory[loc.0 as usize];
         self.memory[loc.0 as usize] = new;
-        self.last_writer[loc.0 as usize] = Some(ctx);
         if old != new {
+            // "Who holds it" is whoever last changed it: a spinning swap
+            // that writes the same value back takes nothing.
+            self.last_writer[loc.0 as usize] = Some(ctx);
             self.frame(core).changed_since_backedge = true;
         }
         if rec.on {
@@ -1414,6 +1459,22 @@ impl Machine {
 
     fn panic(&mut self, ctx: ContextId, span: Span, message: String, uninit: Option<String>, rec: &mut Rec) {
         self.halt(Outcome::Panic { context: ctx, span, message, uninit_static: uninit }, rec);
+    }
+}
+
+fn empty_record(index: u64) -> StepRecord {
+    StepRecord {
+        index,
+        core: 0,
+        context: ContextId(0),
+        stack: Vec::new(),
+        kind: StepKind::Sleep,
+        span: None,
+        cycle: 0,
+        cycles: 0,
+        reads: Vec::new(),
+        writes: Vec::new(),
+        events: Vec::new(),
     }
 }
 

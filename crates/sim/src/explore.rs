@@ -1,0 +1,538 @@
+//! The explorer: every arrival point of every event, every compiler
+//! reordering the memory model allows, every core interleaving; a verdict for
+//! each property and the shortest counterexample `Schedule` for each failure.
+//!
+//! It is a depth-first search over machine states with three kinds of move:
+//! an event arrives now (between steps), a core takes a step (optionally with
+//! the compiler's reordering of its next two instructions), or, when nothing
+//! can run without a new event, the run ends. States are deduplicated by a
+//! 64-bit hash of the full machine state, which includes the arrivals so
+//! far; a state is explored again only when reached in fewer steps, so the
+//! counterexample kept for each failure is a shortest one (in steps). An
+//! arrival just before a step that touches nothing a handler touches is not
+//! tried (arriving just after it reaches the same state).
+//!
+//! The search is resumable: `run_for` does a bounded amount of work and
+//! returns, so a web page can run it in slices or a worker with progress and
+//! cancel. It has no clock: the caller measures time and calls `stop`.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::machine::{Bounds, Choice, Machine, Status};
+use crate::outcome::{Bound, Outcome};
+use crate::program::{ContextKind, FuncId, Op, Place, Program, ProgramError, SourceId};
+use crate::schedule::{Arrival, ArrivalPoint, Schedule, ScheduleItem};
+use crate::session::Session;
+
+/// Limits of one exploration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExploreConfig {
+    /// Distinct states kept in the visited set (memory stays bounded by it).
+    pub max_states: u64,
+    /// Bounds of each run (steps along one path, starvation window).
+    pub bounds: Bounds,
+}
+
+impl Default for ExploreConfig {
+    fn default() -> Self {
+        ExploreConfig {
+            max_states: 2_000_000,
+            bounds: Bounds { max_steps: 20_000, starvation_steps: 500, ..Bounds::default() },
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// True on every schedule (the search was complete).
+    Holds,
+    /// False on the counterexample.
+    Violated,
+    /// Not violated on the schedules tried, but a bound cut the search.
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counterexample {
+    pub schedule: Schedule,
+    /// Steps from reset to the failure.
+    pub steps: u64,
+    /// What went wrong, in one sentence.
+    pub explanation: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PropertyReport {
+    pub name: String,
+    /// The Rust expression, or a description for the built-in properties.
+    pub source: String,
+    pub verdict: Verdict,
+    pub counterexample: Option<Counterexample>,
+}
+
+/// How many explored schedules ended with these values and outcomes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCount {
+    /// (location name, value) for every location.
+    pub finals: Vec<(String, String)>,
+    /// Labels of what was detected on the way (`data-race`, `panic`...).
+    pub labels: Vec<String>,
+    pub count: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub complete: bool,
+    pub cut_by: Option<Bound>,
+    /// Runs followed to their end (a finish, a halt or a bound).
+    pub schedules: u64,
+    /// Distinct machine states.
+    pub states: u64,
+    /// States reached again and not explored twice.
+    pub merged: u64,
+    /// What plain enumeration would run: see `naive_schedules`.
+    pub naive_schedules: f64,
+    pub properties: Vec<PropertyReport>,
+    pub outcomes: Vec<OutcomeCount>,
+}
+
+impl Report {
+    /// naive / explored: how much state hashing and the local-step rule saved.
+    pub fn pruning_ratio(&self) -> f64 {
+        if self.schedules == 0 { 0.0 } else { self.naive_schedules / self.schedules as f64 }
+    }
+
+    pub fn violated(&self) -> bool {
+        self.properties.iter().any(|p| p.verdict == Verdict::Violated)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub done: bool,
+    pub states: u64,
+    pub schedules: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Move {
+    Arrive(SourceId),
+    Step { core: Option<u8>, reorder: bool },
+    Finish,
+}
+
+#[derive(Debug)]
+struct Node {
+    /// Taken by the last move out of this node.
+    machine: Option<Machine>,
+    moves: Vec<Move>,
+    next: usize,
+    steps: u64,
+    path_items: usize,
+    path_outcomes: usize,
+}
+
+/// The built-in properties every program is checked against.
+const NO_UB: &str = "no undefined behavior";
+const NO_PANIC: &str = "no panic";
+const NO_HANG: &str = "no deadlock or starvation";
+
+#[derive(Debug)]
+pub struct Explorer {
+    program: Program,
+    config: ExploreConfig,
+    /// Locations some handler can touch (for the local-step rule).
+    shared: Vec<bool>,
+    reduce: bool,
+    visited: FxHashMap<u64, u64>,
+    stack: Vec<Node>,
+    path: Vec<ScheduleItem>,
+    path_outcomes: Vec<Outcome>,
+    schedules: u64,
+    merged: u64,
+    cut_by: Option<Bound>,
+    done: bool,
+    naive: f64,
+    properties: Vec<PropertyReport>,
+    histogram: FxHashMap<(Vec<u64>, Vec<String>), u64>,
+}
+
+impl Explorer {
+    pub fn new(program: Program, config: ExploreConfig) -> Result<Explorer, ProgramError> {
+        program.validate()?;
+        let shared = shared_locations(&program);
+        let reduce = !program.properties.iter().any(|p| p.when == crate::program::PropertyWhen::Always);
+        let naive = naive_schedules(&program, config.bounds);
+        let mut properties: Vec<PropertyReport> = program
+            .properties
+            .iter()
+            .map(|p| PropertyReport {
+                name: p.name.clone(),
+                source: p.source.clone(),
+                verdict: Verdict::Holds,
+                counterexample: None,
+            })
+            .collect();
+        for (name, source) in [
+            (NO_UB, "no data race on a non-atomic static"),
+            (NO_PANIC, "no assertion, unwrap, RefCell borrow or arithmetic panic"),
+            (NO_HANG, "every context makes progress; nothing spins on a lock it cannot get"),
+        ] {
+            properties.push(PropertyReport {
+                name: name.into(),
+                source: source.into(),
+                verdict: Verdict::Holds,
+                counterexample: None,
+            });
+        }
+        let machine = Machine::new(&program, config.bounds);
+        let mut explorer = Explorer {
+            shared,
+            reduce,
+            visited: FxHashMap::default(),
+            stack: Vec::new(),
+            path: Vec::new(),
+            path_outcomes: Vec::new(),
+            schedules: 0,
+            merged: 0,
+            cut_by: None,
+            done: false,
+            naive,
+            properties,
+            histogram: FxHashMap::default(),
+            program,
+            config,
+        };
+        explorer.visited.insert(machine.state_hash(), 0);
+        let moves = explorer.moves(&machine);
+        explorer.stack.push(Node { machine: Some(machine), moves, next: 0, steps: 0, path_items: 0, path_outcomes: 0 });
+        Ok(explorer)
+    }
+
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// Ends the search early: the verdicts that are not violations become unknown.
+    pub fn stop(&mut self, bound: Bound) {
+        if !self.done {
+            self.done = true;
+            self.cut_by = Some(bound);
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress { done: self.done, states: self.visited.len() as u64, schedules: self.schedules }
+    }
+
+    /// Runs until `work` states have been expanded or the search ends.
+    pub fn run_for(&mut self, work: u64) -> Progress {
+        let mut budget = work;
+        while budget > 0 && !self.done {
+            budget -= 1;
+            self.expand_one();
+        }
+        self.progress()
+    }
+
+    /// Runs to the end (bounded by `max_states`).
+    pub fn run(&mut self) -> Report {
+        while !self.done {
+            self.run_for(1 << 16);
+        }
+        self.report()
+    }
+
+    fn moves(&self, m: &Machine) -> Vec<Move> {
+        let p = &self.program;
+        let mut moves = Vec::new();
+        if m.status() != Status::Running {
+            return moves;
+        }
+        let arrivals = || {
+            p.sources
+                .iter()
+                .enumerate()
+                .filter(|(i, s)| m.arrivals()[*i] < s.max_arrivals)
+                .map(|(i, _)| Move::Arrive(SourceId(i as u16)))
+        };
+        if m.is_idle(p) {
+            moves.push(Move::Finish);
+            moves.extend(arrivals());
+            return moves;
+        }
+        let runnable = m.runnable_cores(p);
+        if p.cores == 1 {
+            moves.push(Move::Step { core: None, reorder: false });
+            if m.can_reorder(p, None) {
+                moves.push(Move::Step { core: None, reorder: true });
+            }
+        } else {
+            for &c in &runnable {
+                moves.push(Move::Step { core: Some(c), reorder: false });
+                if m.can_reorder(p, Some(c)) {
+                    moves.push(Move::Step { core: Some(c), reorder: true });
+                }
+            }
+        }
+        let all_local = self.reduce && runnable.iter().all(|&c| m.next_step_is_local(p, c, &self.shared));
+        if !all_local {
+            moves.extend(arrivals());
+        }
+        moves
+    }
+
+    fn expand_one(&mut self) {
+        let Some(top) = self.stack.last_mut() else {
+            self.done = true;
+            return;
+        };
+        if top.next >= top.moves.len() {
+            self.stack.pop();
+            if let Some(parent) = self.stack.last() {
+                self.path.truncate(parent.path_items);
+                self.path_outcomes.truncate(parent.path_outcomes);
+            }
+            return;
+        }
+        let mv = top.moves[top.next];
+        top.next += 1;
+        let last = top.next == top.moves.len();
+        let (items, outs) = (top.path_items, top.path_outcomes);
+        let mut steps = top.steps;
+        // The last move takes the parent's state instead of copying it.
+        let parent = if last { top.machine.take() } else { top.machine.clone() };
+        let Some(mut child) = parent else { return };
+        self.path.truncate(items);
+        self.path_outcomes.truncate(outs);
+        let step_index = child.step_index();
+        let mut new_outcomes = Vec::new();
+        match mv {
+            Move::Arrive(source) => {
+                self.path.push(ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Step(step_index) }));
+                new_outcomes = child.arrive_now(&self.program, source);
+            }
+            Move::Step { core, reorder } => {
+                if reorder {
+                    self.path.push(ScheduleItem::Reorder { step: step_index });
+                }
+                if let Some(c) = core
+                    && c != child.next_core(&self.program)
+                {
+                    self.path.push(ScheduleItem::Core { step: step_index, core: c });
+                }
+                let choice = Choice { arrivals: Vec::new(), core, reorder };
+                if let Some(stepped) = child.step(&self.program, &choice, false) {
+                    new_outcomes = stepped.outcomes;
+                }
+                steps += 1;
+            }
+            Move::Finish => new_outcomes = child.finish(&self.program),
+        }
+        for o in &new_outcomes {
+            self.note_outcome(o, steps);
+        }
+        self.path_outcomes.extend(new_outcomes);
+        if child.status() != Status::Running {
+            self.leaf(&child);
+            return;
+        }
+        let hash = child.state_hash();
+        match self.visited.get_mut(&hash) {
+            Some(seen) if *seen <= steps => {
+                self.merged += 1;
+                return;
+            }
+            Some(seen) => *seen = steps,
+            None => {
+                if self.visited.len() as u64 >= self.config.max_states {
+                    self.stop(Bound::States);
+                    return;
+                }
+                self.visited.insert(hash, steps);
+            }
+        }
+        let moves = self.moves(&child);
+        let (path_items, path_outcomes) = (self.path.len(), self.path_outcomes.len());
+        self.stack.push(Node { machine: Some(child), moves, next: 0, steps, path_items, path_outcomes });
+    }
+
+    /// A run ended: count it in the histogram.
+    fn leaf(&mut self, m: &Machine) {
+        self.schedules += 1;
+        let mut labels: Vec<String> = self.path_outcomes.iter().map(|o| leaf_label(o).to_string()).collect();
+        labels.sort();
+        labels.dedup();
+        *self.histogram.entry((m.memory().to_vec(), labels)).or_insert(0) += 1;
+    }
+
+    fn note_outcome(&mut self, o: &Outcome, steps: u64) {
+        let property = match o {
+            Outcome::PropertyViolated { name, .. } => name.as_str(),
+            Outcome::DataRace { .. } => NO_UB,
+            Outcome::Panic { .. } | Outcome::DoubleBorrow { .. } => NO_PANIC,
+            Outcome::Deadlock { .. } | Outcome::Starvation { .. } => NO_HANG,
+            Outcome::BoundHit { bound, .. } => {
+                // A run cut short: what lies past it is unknown.
+                if self.cut_by.is_none() {
+                    self.cut_by = Some(*bound);
+                }
+                return;
+            }
+            // Waiting for an event that never comes is the environment's
+            // choice, and merged events are how the NVIC works: both are
+            // reported in the histogram, not as failures.
+            Outcome::Hang { .. } | Outcome::EventLost { .. } => return,
+        };
+        let explanation = o.explain(&self.program);
+        let schedule = Schedule::new(self.path.clone());
+        let Some(report) = self.properties.iter_mut().find(|p| p.name == property) else { return };
+        report.verdict = Verdict::Violated;
+        let shorter = report
+            .counterexample
+            .as_ref()
+            .is_none_or(|c| (steps, schedule.items.len()) < (c.steps, c.schedule.items.len()));
+        if shorter {
+            report.counterexample = Some(Counterexample { schedule, steps, explanation });
+        }
+    }
+
+    /// The findings so far (partial until `is_done`).
+    pub fn report(&self) -> Report {
+        let complete = self.done && self.cut_by.is_none();
+        let properties = self
+            .properties
+            .iter()
+            .map(|p| {
+                let mut p = p.clone();
+                if p.verdict == Verdict::Holds && !complete {
+                    p.verdict = Verdict::Unknown;
+                }
+                p
+            })
+            .collect();
+        let mut outcomes: Vec<OutcomeCount> = self
+            .histogram
+            .iter()
+            .map(|((memory, labels), count)| OutcomeCount {
+                finals: self
+                    .program
+                    .locations
+                    .iter()
+                    .zip(memory)
+                    .map(|(l, v)| (l.name.clone(), l.ty.display(*v)))
+                    .collect(),
+                labels: labels.clone(),
+                count: *count,
+            })
+            .collect();
+        outcomes.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.finals.cmp(&b.finals)));
+        Report {
+            complete,
+            cut_by: self.cut_by,
+            schedules: self.schedules,
+            states: self.visited.len() as u64,
+            merged: self.merged,
+            naive_schedules: self.naive,
+            properties,
+            outcomes,
+        }
+    }
+}
+
+fn leaf_label(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Hang { .. } => "waiting",
+        other => other.label(),
+    }
+}
+
+/// Locations that some handler's code (including what it calls) can touch.
+fn shared_locations(program: &Program) -> Vec<bool> {
+    let mut shared = vec![false; program.locations.len()];
+    let mut seen = vec![false; program.functions.len()];
+    let mut work: Vec<FuncId> = program
+        .contexts
+        .iter()
+        .filter_map(|c| match c.kind {
+            ContextKind::Handler { func, .. } => Some(func),
+            ContextKind::Thread { .. } => None,
+        })
+        .collect();
+    // Two cores: the other core's thread is as concurrent as a handler.
+    if program.cores > 1 {
+        shared.iter_mut().for_each(|s| *s = true);
+    }
+    let mut mark = |p: &Place, shared: &mut Vec<bool>| match p.index {
+        None => shared[p.base.0 as usize] = true,
+        Some(ix) => (0..ix.len).for_each(|i| shared[(p.base.0 + i * ix.stride) as usize] = true),
+    };
+    while let Some(f) = work.pop() {
+        if std::mem::replace(&mut seen[f.0 as usize], true) {
+            continue;
+        }
+        for instr in &program.function(f).body {
+            match &instr.op {
+                Op::Load { place, .. }
+                | Op::Store { place, .. }
+                | Op::AtomicLoad { place, .. }
+                | Op::AtomicStore { place, .. }
+                | Op::AtomicRmw { place, .. }
+                | Op::CompareExchange { place, .. } => mark(place, &mut shared),
+                Op::BorrowRefCell { flag, .. } | Op::ReleaseRefCell { flag, .. } => mark(flag, &mut shared),
+                Op::Call { func, .. } => work.push(*func),
+                _ => {}
+            }
+        }
+    }
+    shared
+}
+
+/// What plain enumeration of arrival points would run, by formula: over the
+/// L steps of the run with no arrivals there are L + 1 arrival points; a
+/// source with at most N arrivals can place them in C(L + 1 + N, N) ways
+/// (multisets of up to N points); sources multiply, and each of the R
+/// reorderable points of that run doubles it. For two cores, each of the
+/// C(L0 + L1, L0) interleavings of the two threads multiplies again.
+pub fn naive_schedules(program: &Program, bounds: Bounds) -> f64 {
+    let Ok(mut s) = Session::new(program.clone(), Schedule::default(), bounds) else { return 0.0 };
+    let mut reorderable = 0i32;
+    let mut per_core = vec![0u64; program.cores as usize];
+    loop {
+        if s.machine().can_reorder(program, None) {
+            reorderable += 1;
+        }
+        if !s.step() {
+            break;
+        }
+        if let Some(r) = s.trace().last() {
+            per_core[r.core as usize] += 1;
+        }
+    }
+    let l = s.position() as f64;
+    let mut total = 1.0f64;
+    for src in &program.sources {
+        total *= binomial(l + 1.0 + f64::from(src.max_arrivals), f64::from(src.max_arrivals));
+    }
+    total *= 2f64.powi(reorderable.min(1000));
+    if program.cores > 1 {
+        total *= binomial((per_core[0] + per_core[1]) as f64, per_core[0] as f64);
+    }
+    total
+}
+
+fn binomial(n: f64, k: f64) -> f64 {
+    let mut r = 1.0;
+    let mut i = 0.0;
+    while i < k {
+        r = r * (n - i) / (i + 1.0);
+        i += 1.0;
+    }
+    r
+}

@@ -1,0 +1,521 @@
+//! One test per Cortex-M rule of DESIGN.md "The machine", each named after
+//! the rule and quoting the architecture text it checks.
+
+mod support;
+
+use irqlab_sim::build::{FnBuilder, ProgramBuilder};
+use irqlab_sim::nvic;
+use irqlab_sim::*;
+use support::*;
+
+/// Handlers A (IRQ 0), B (IRQ 1), C (IRQ 2) with the given priorities, each
+/// doing `work` busy steps; main runs `idle` (a few nops) `times` times.
+fn three_handlers(prios: [u8; 3], work: u32) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let idle = b.function("idle", 0, |f| {
+        for _ in 0..4 {
+            f.op(Op::Nop { what: "nop".into() });
+        }
+        f.ret();
+    });
+    b.thread("main", 0, &[(idle, 3)]);
+    for (i, name) in ["A", "B", "C"].iter().enumerate() {
+        let body = b.function(&format!("on_{name}"), 0, |f| {
+            for _ in 0..work {
+                f.op(Op::Busy { cycles: 10 });
+            }
+            f.ret();
+        });
+        let h = b.handler(name, i as u16, prios[i], body);
+        b.source(name, Some(h), Trigger::Edge, 2);
+    }
+    b.build()
+}
+
+// ARMv7-M B1.5.4: "the lower the priority value, the higher the priority";
+// execution priority is the highest of active exceptions, BASEPRI, PRIMASK.
+#[test]
+fn execution_priority_is_the_most_urgent_of_active_basepri_and_primask() {
+    assert_eq!(nvic::execution_priority([3u8, 1, 2].into_iter(), false, None), 1);
+    assert_eq!(nvic::execution_priority([3u8].into_iter(), false, Some(2)), 2);
+    assert_eq!(nvic::execution_priority([3u8].into_iter(), true, Some(2)), 0);
+    assert_eq!(nvic::execution_priority(std::iter::empty(), false, None), nvic::THREAD_PRIORITY);
+}
+
+// ARMv7-M B1.5.4: a pending exception preempts only if its priority is
+// higher (lower number) than the current execution priority.
+#[test]
+fn more_urgent_handler_preempts_less_urgent() {
+    let p = three_handlers([2, 1, 3], 3);
+    // A (prio 2) starts, then B (prio 1) arrives while A runs.
+    let a_busy = |p: &Program, r: &StepRecord| is_instr(p, r, "A", 1);
+    let s = run(&p, "A@0");
+    let at = s.trace().iter().find(|r| a_busy(&p, r)).expect("A runs").index;
+    let s = run(&p, &format!("A@0,B@{at}"));
+    let stack_when_b_runs = s
+        .trace()
+        .iter()
+        .find(|r| r.context == context(&p, "B") && matches!(r.kind, StepKind::Instr { .. }))
+        .map(|r| r.stack.clone())
+        .expect("B runs");
+    assert_eq!(stack_when_b_runs, vec![context(&p, "main"), context(&p, "A"), context(&p, "B")]);
+}
+
+// ARMv7-M B1.5.4: "equal priority ... does not preempt".
+#[test]
+fn equal_priority_never_preempts() {
+    let p = three_handlers([1, 1, 3], 3);
+    let at = step_where(&p, "A@0", |p, r| is_instr(p, r, "A", 1));
+    let s = run(&p, &format!("A@0,B@{at}"));
+    // B waits for A to return: it never runs with A on the stack.
+    assert!(s.trace().iter().all(|r| !(r.stack.contains(&context(&p, "A")) && r.stack.contains(&context(&p, "B")))));
+    assert_eq!(entered(&s), vec!["A", "B"]);
+}
+
+// ARMv7-M B1.5.4: "if multiple pending exceptions have the same priority,
+// the pending exception with the lowest exception number takes precedence".
+#[test]
+fn equal_priority_pending_exceptions_are_taken_in_exception_number_order() {
+    let p = three_handlers([1, 1, 1], 1);
+    let s = run(&p, "C@0,B@0,A@0");
+    assert_eq!(entered(&s), vec!["A", "B", "C"]);
+}
+
+// ARMv7-M B1.5.2: an exception is "pending": one bit; two events while it is
+// pending give one handler run (the second event is lost).
+#[test]
+fn pending_bit_is_a_single_bit_so_two_events_merge() {
+    let p = three_handlers([1, 2, 3], 1);
+    let s = run(&p, "A@0,A@0");
+    assert_eq!(entered(&s), vec!["A"]);
+    assert!(s.outcomes().iter().any(|o| matches!(o, Outcome::EventLost { .. })));
+    assert!(s.outcomes().iter().any(|o| o.explain(&p).contains("pending bit was already set")));
+}
+
+// ARMv7-M B1.5.2: "active and pending": the exception is being serviced and
+// there is a pending exception of the same source; it runs again after
+// return, without re-entering while active.
+#[test]
+fn active_handler_pended_again_runs_again_after_it_returns() {
+    let p = three_handlers([1, 2, 3], 3);
+    let during = step_where(&p, "A@0", |p, r| is_instr(p, r, "A", 1));
+    let s = run(&p, &format!("A@0,A@{during}"));
+    assert_eq!(entered(&s), vec!["A", "A"]);
+    // Never two activations of A on the stack.
+    assert!(s.trace().iter().all(|r| r.stack.iter().filter(|c| **c == context(&p, "A")).count() <= 1));
+    assert!(!has_outcome(&s, "event-lost"));
+}
+
+// Cortex-M3/M4 TRM "tail-chaining": on return, a pending exception that
+// would preempt the context returned to is entered without unstacking,
+// in 6 cycles instead of 12 + 10.
+#[test]
+fn tail_chaining_enters_the_next_handler_without_unstacking() {
+    let p = three_handlers([1, 1, 3], 2);
+    let s = run(&p, "A@0,B@0");
+    let ret = s
+        .trace()
+        .iter()
+        .find(|r| r.kind == StepKind::Return { tail_chain: true })
+        .expect("A's return tail-chains into B");
+    assert_eq!(ret.cycles, 6);
+    assert!(ret.events.iter().any(|e| matches!(e, Event::TailChain { .. })));
+    // Only one stacking for two handlers.
+    let stackings = s.trace().iter().filter(|r| matches!(r.kind, StepKind::Stacking { .. })).count();
+    assert_eq!(stackings, 1);
+    let entry = s.trace().iter().find(|r| matches!(r.kind, StepKind::Stacking { .. })).expect("entry");
+    assert_eq!(entry.cycles, 12);
+}
+
+// Cortex-M3 TRM "late-arriving": a higher-priority exception that arrives
+// during the stacking of a lower-priority one is taken first, using the
+// stacking already done; the lower one stays pending.
+#[test]
+fn late_arrival_takes_the_more_urgent_exception_during_stacking() {
+    let p = three_handlers([2, 1, 3], 1);
+    let stacking = {
+        let s = run(&p, "A@0");
+        s.trace().iter().find(|r| matches!(r.kind, StepKind::Stacking { .. })).expect("stacks").index
+    };
+    let s = run(&p, &format!("A@0,B@{}", stacking + 1));
+    let late = s.trace().iter().flat_map(|r| &r.events).find_map(|e| match e {
+        Event::Entered { context, late_arrival_over: Some(over), .. } => Some((*context, *over)),
+        _ => None,
+    });
+    assert_eq!(late, Some((context(&p, "B"), context(&p, "A"))));
+    assert_eq!(entered(&s), vec!["B", "A"]);
+}
+
+/// A level-triggered TIMER0 whose handler clears its flag (or not).
+fn level_timer(clear: bool, clear_first: bool) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let count = b.scalar("HANDLED", Ty::U32, LocationKind::Atomic, 0);
+    let work = b.scalar("MAIN_WORK", Ty::U32, LocationKind::Atomic, 0);
+    let main = b.function("main_loop", 0, |f| {
+        f.atomic_add(work, 1, Ordering::Relaxed).ret();
+    });
+    let body = |f: &mut FnBuilder| {
+        if clear && clear_first {
+            f.op(Op::ClearEvent { source: SourceId(0) });
+        }
+        f.atomic_add(count, 1, Ordering::Relaxed);
+        f.op(Op::Busy { cycles: 50 });
+        if clear && !clear_first {
+            f.op(Op::ClearEvent { source: SourceId(0) });
+        }
+        f.ret();
+    };
+    let h = b.function("on_timer", 0, body);
+    b.thread("main", 0, &[(main, 5)]);
+    let t = b.handler("TIMER0", 8, 1, h);
+    b.source("TIMER0", Some(t), Trigger::Level, 2);
+    b.build()
+}
+
+// ARMv7-M B3.4.1: a level-sensitive interrupt is pended again on exception
+// return while the peripheral still asserts it: a handler that never clears
+// its flag runs forever and main starves.
+#[test]
+fn level_triggered_flag_not_cleared_retriggers_and_starves_main() {
+    let p = level_timer(false, false);
+    let s = run(&p, "TIMER0@1");
+    let starved = s.outcomes().iter().find(|o| matches!(o, Outcome::Starvation { .. })).expect("starvation");
+    assert!(starved.explain(&p).contains("main made no progress"));
+    assert!(value(&s, "HANDLED") > 100);
+}
+
+#[test]
+fn level_triggered_flag_cleared_runs_the_handler_once() {
+    let p = level_timer(true, true);
+    let s = run(&p, "TIMER0@1");
+    assert_eq!(value(&s, "HANDLED"), 1);
+    assert_eq!(value(&s, "MAIN_WORK"), 5);
+    assert_eq!(s.machine().status(), Status::Finished);
+}
+
+// T13: clearing the flag at the end of the handler wipes an event that
+// arrived meanwhile; clearing it first keeps it.
+#[test]
+fn clearing_the_flag_too_late_loses_the_event_that_arrived_before_the_clear() {
+    let late = level_timer(true, false);
+    let during = {
+        let s = run(&late, "TIMER0@1");
+        s.trace().iter().find(|r| is_instr(&late, r, "TIMER0", 1)).expect("busy step").index
+    };
+    let s = run(&late, &format!("TIMER0@1,TIMER0@{during}"));
+    assert_eq!(value(&s, "HANDLED"), 1);
+    assert!(s.outcomes().iter().any(|o| o.explain(&late).contains("cleared the event flag")));
+
+    let early = level_timer(true, true);
+    let s = run(&early, &format!("TIMER0@1,TIMER0@{during}"));
+    assert_eq!(value(&s, "HANDLED"), 2);
+    assert!(!has_outcome(&s, "event-lost"));
+}
+
+/// main: critical section around `inner` nops, optionally nested.
+fn masked_main(nested: bool, basepri: Option<u8>) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let main = b.function("main_loop", 0, |f| {
+        if let Some(raw) = basepri {
+            f.op(Op::WriteBasepri { value: Operand::Const(u64::from(raw)), max: false });
+            for _ in 0..4 {
+                f.op(Op::Nop { what: "nop".into() });
+            }
+            f.op(Op::WriteBasepri { value: Operand::Const(0), max: false });
+        } else {
+            f.critical_section(|f| {
+                f.op(Op::Nop { what: "outer".into() });
+                if nested {
+                    f.critical_section(|f| {
+                        f.op(Op::Nop { what: "inner".into() });
+                    });
+                }
+                f.op(Op::Nop { what: "after inner".into() });
+                f.op(Op::Nop { what: "after inner".into() });
+            });
+        }
+        f.ret();
+    });
+    b.thread("main", 0, &[(main, 1)]);
+    for (i, name, prio) in [(0u16, "URGENT", 0u8), (1, "LOW", 3)] {
+        let body = b.function(&format!("on_{name}"), 0, |f| {
+            f.ret();
+        });
+        let h = b.handler(name, i, prio, body);
+        b.source(name, Some(h), Trigger::Edge, 1);
+    }
+    b.build()
+}
+
+fn first_entry_step(s: &Session, name: &str) -> u64 {
+    let c = context(s.program(), name);
+    s.trace()
+        .iter()
+        .find(|r| r.events.iter().any(|e| matches!(e, Event::Entered { context, .. } if *context == c)))
+        .map(|r| r.index)
+        .expect("handler entered")
+}
+
+// ARMv7-M B1.4.3: PRIMASK set "prevents the activation of all exceptions
+// with configurable priority": even priority 0 waits until it is cleared.
+#[test]
+fn primask_masks_every_configurable_priority_exception() {
+    let p = masked_main(false, None);
+    let s = run(&p, "URGENT@2");
+    let restore = s
+        .trace()
+        .iter()
+        .find(|r| r.events.iter().any(|e| matches!(e, Event::Primask { set: false, .. })))
+        .expect("PRIMASK cleared")
+        .index;
+    assert!(first_entry_step(&s, "URGENT") > restore);
+}
+
+// ARMv7-M B1.4.3: critical_section::with saves PRIMASK and restores it, so
+// nested sections keep interrupts masked until the outermost one ends.
+#[test]
+fn critical_sections_nest_and_only_the_outermost_unmasks() {
+    let p = masked_main(true, None);
+    let s = run(&p, "URGENT@3");
+    let clears: Vec<u64> = s
+        .trace()
+        .iter()
+        .filter(|r| r.events.iter().any(|e| matches!(e, Event::Primask { set: false, .. })))
+        .map(|r| r.index)
+        .collect();
+    assert_eq!(clears.len(), 1, "only the outer restore re-enables");
+    let last_main_nop = s
+        .trace()
+        .iter()
+        .filter(|r| matches!(&r.kind, StepKind::Instr { .. }) && r.context == context(&p, "main"))
+        .filter(|r| r.index < clears[0])
+        .count();
+    assert!(last_main_nop > 5);
+    assert!(first_entry_step(&s, "URGENT") > clears[0]);
+}
+
+// ARMv7-M B1.4.3: BASEPRI "changes the priority level required for
+// exception preemption": only exceptions more urgent than it are taken.
+#[test]
+fn basepri_masks_only_priorities_at_or_below_its_level() {
+    // Raw 0x40 with 3 priority bits is level 2: URGENT (0) runs, LOW (3) waits.
+    let p = masked_main(false, Some(0x40));
+    let s = run(&p, "URGENT@2,LOW@2");
+    let cleared = s
+        .trace()
+        .iter()
+        .find(|r| r.events.iter().any(|e| matches!(e, Event::Basepri { value: 0, .. })))
+        .expect("BASEPRI cleared")
+        .index;
+    assert!(first_entry_step(&s, "URGENT") < cleared);
+    assert!(first_entry_step(&s, "LOW") > cleared);
+}
+
+// ARMv7-M B5.2.3: BASEPRI_MAX "only changes BASEPRI if the new value
+// increases the priority level" (is non-zero and lower than the current).
+#[test]
+fn basepri_max_only_raises_the_masking_level() {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let out = b.scalar("SEEN", Ty::U32, LocationKind::Plain, 0);
+    let main = b.function("main_loop", 0, |f| {
+        let t = f.local();
+        f.op(Op::WriteBasepri { value: Operand::Const(0x40), max: true });
+        f.op(Op::WriteBasepri { value: Operand::Const(0x80), max: true });
+        f.op(Op::ReadBasepri { dst: t });
+        f.store(out, Operand::Local(t)).ret();
+    });
+    b.thread("main", 0, &[(main, 1)]);
+    let s = run(&b.build(), "");
+    assert_eq!(value(&s, "SEEN"), 0x40);
+}
+
+// ARMv6-M has no LDREX/STREX: `fetch_add` does not exist on thumbv6m.
+#[test]
+fn armv6m_has_atomic_load_and_store_but_no_read_modify_write() {
+    let mut b = ProgramBuilder::new(Target::Armv6m, 1);
+    let x = b.scalar("X", Ty::U32, LocationKind::Atomic, 0);
+    let f = b.function("f", 0, |f| {
+        f.atomic_add(x, 1, Ordering::Relaxed).ret();
+    });
+    b.thread("main", 0, &[(f, 1)]);
+    let err = b.build().validate().expect_err("armv6m lacks fetch_add");
+    assert!(matches!(err, ProgramError::NoAtomicRmw { method: "fetch_add", .. }), "{err}");
+    assert!(err.to_string().contains("portable-atomic"));
+    // The same program is fine on armv7m.
+    let mut b = ProgramBuilder::new(Target::Armv7m, 1);
+    let x = b.scalar("X", Ty::U32, LocationKind::Atomic, 0);
+    let f = b.function("f", 0, |f| {
+        f.atomic_add(x, 1, Ordering::Relaxed).ret();
+    });
+    b.thread("main", 0, &[(f, 1)]);
+    assert_eq!(b.build().validate(), Ok(()));
+}
+
+// ARMv7-M A3.5.3: only byte, halfword and word accesses are single-copy
+// atomic; a u64 read is two loads and can see half of a concurrent write.
+#[test]
+fn u64_read_is_two_loads_and_can_tear() {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let ticks = b.scalar("TICKS64", Ty::U64, LocationKind::Plain, 0xFFFF_FFFF);
+    let seen = b.scalar("SEEN", Ty::U64, LocationKind::Plain, 0);
+    let main = b.function("read_ticks", 0, |f| {
+        let t = f.local();
+        f.load(t, ticks).store(seen, Operand::Local(t)).ret();
+    });
+    let tick = b.function("on_tick", 0, |f| {
+        let t = f.local();
+        f.load(t, ticks).add(Ty::U64, t, Operand::Local(t), Operand::Const(1)).store(ticks, Operand::Local(t)).ret();
+    });
+    b.thread("main", 0, &[(main, 1)]);
+    let h = b.handler("SysTick", 0, 0, tick);
+    b.source("SysTick", Some(h), Trigger::Edge, 1);
+    let p = b.build();
+    // Between the two halves of main's load (step 0 low, step 1 high).
+    let s = run(&p, "SysTick@1");
+    // Low half read before the carry (0xFFFF_FFFF), high half after (1).
+    assert_eq!(value(&s, "SEEN"), 0x1_FFFF_FFFF);
+    assert_eq!(value(&s, "TICKS64"), 0x1_0000_0000);
+    let halves = s.trace().iter().filter(|r| r.context == context(&p, "main") && !r.reads.is_empty()).count();
+    assert_eq!(halves, 2);
+}
+
+// `x += 1` on a plain static is load, add, store: three steps, and an
+// interrupt between the load and the store loses the handler's update.
+#[test]
+fn plain_increment_is_three_preemptible_steps() {
+    let p = lost_update(Target::Armv7em, 3);
+    let after_load = first_step(&p, |p, r| is_instr(p, r, "main", 0)) + 1;
+    let s = run(&p, &format!("TIMER0@{after_load}"));
+    assert_eq!(value(&s, "COUNT"), 3);
+    assert_eq!(value(&s, "TICKS"), 1);
+    assert!(has_outcome(&s, "property-violated"));
+    // Arriving before the load instead loses nothing.
+    let s = run(&p, "TIMER0@0");
+    assert_eq!(value(&s, "COUNT"), 4);
+    assert!(!has_outcome(&s, "property-violated"));
+}
+
+/// Two cores each incrementing COUNT `n` times inside a critical section,
+/// with or without the RP2040 spinlock.
+fn two_core_counter(spinlock: bool, n: u32) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv6m, 2);
+    let count = b.scalar("COUNT", Ty::U32, LocationKind::Plain, 0);
+    let inc = b.function("increment", 0, |f| {
+        let saved = f.local();
+        let token = f.local();
+        f.op(Op::ReadPrimask { dst: saved });
+        f.op(Op::DisableInterrupts);
+        if spinlock {
+            f.op(Op::SpinlockAcquire { lock: 31, token });
+        }
+        f.increment(count, Ty::U32);
+        if spinlock {
+            f.op(Op::SpinlockRelease { lock: 31, token: Operand::Local(token) });
+        }
+        f.op(Op::RestorePrimask { saved: Operand::Local(saved) });
+        f.ret();
+    });
+    b.thread("core0", 0, &[(inc, n)]);
+    b.thread("core1", 1, &[(inc, n)]);
+    b.build()
+}
+
+// A critical section that only sets PRIMASK masks this core's interrupts,
+// not the other core (DESIGN.md; RP2040 datasheet 2.3.1: each core has its
+// own NVIC and PRIMASK).
+#[test]
+fn two_cores_interrupt_masking_does_not_exclude_the_other_core() {
+    let p = two_core_counter(false, 1);
+    // core0 loads at step 0..; interleave core1 in between: core0 runs
+    // read-primask, cpsid, load; then core1 does the same and stores.
+    let s = run(&p, "core0@0,core0@1,core0@2,core1@3,core1@4,core1@5,core1@6,core1@7");
+    assert_eq!(value(&s, "COUNT"), 1, "one update lost");
+    assert!(has_outcome(&s, "data-race"));
+    // Per-core PRIMASK: core0's cpsid left core1's PRIMASK alone until its own.
+    assert!(s.machine().primask(0) || !s.machine().primask(1));
+}
+
+// RP2040 datasheet 2.3.1.3: a hardware spinlock is held by one core at a
+// time; the other core's claim reads 0 and retries.
+#[test]
+fn hardware_spinlock_excludes_the_other_core() {
+    let p = two_core_counter(true, 2);
+    let interleavings = [
+        "",
+        "core0@0,core0@1,core0@2,core0@3,core1@4,core1@5,core1@6,core1@7,core1@8",
+        "core1@0,core1@1,core1@2,core0@3,core0@4,core0@5,core0@6",
+    ];
+    for sched in interleavings {
+        let s = run(&p, sched);
+        assert_eq!(value(&s, "COUNT"), 4, "schedule {sched:?}");
+        assert!(!has_outcome(&s, "data-race"), "schedule {sched:?}: {:?}", s.outcomes());
+    }
+    let s = run(&p, interleavings[1]);
+    assert!(s.trace().iter().any(|r| r.kind == StepKind::Spin), "core1 spun on the lock");
+}
+
+// ARMv7-M B1.5.19: WFI wakes on an exception that would preempt if PRIMASK
+// were clear, even while PRIMASK is set (the exception is then taken when
+// PRIMASK is cleared).
+#[test]
+fn wfi_wakes_on_a_pending_interrupt_even_with_primask_set() {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let woke = b.scalar("WOKE", Ty::U32, LocationKind::Plain, 0);
+    let main = b.function("sleep", 0, |f| {
+        f.op(Op::DisableInterrupts);
+        f.op(Op::Wfi);
+        f.store(woke, Operand::Const(1));
+        f.op(Op::EnableInterrupts);
+        f.ret();
+    });
+    let tick = b.function("on_tick", 0, |f| {
+        f.ret();
+    });
+    b.thread("main", 0, &[(main, 1)]);
+    let h = b.handler("TIMER0", 8, 1, tick);
+    b.source("TIMER0", Some(h), Trigger::Edge, 1);
+    let p = b.build();
+    let s = run(&p, "TIMER0@6");
+    assert_eq!(value(&s, "WOKE"), 1);
+    // main stays in WFI until the event at step 6 (idle steps are skipped).
+    let woke_at = s.trace().iter().find(|r| !r.writes.is_empty()).expect("store").index;
+    assert_eq!(woke_at, 6);
+    assert!(first_entry_step(&s, "TIMER0") > woke_at, "taken only after PRIMASK is cleared");
+    // Without an interrupt main sleeps forever: a hang, not a silent end.
+    let s = run(&p, "");
+    assert!(has_outcome(&s, "hang"));
+}
+
+// NVIC_IPR: priorities are the top bits of an 8-bit field; NVIC::set_priority
+// takes the raw value, so 0x20 is level 1 with 3 implemented bits.
+#[test]
+fn nvic_set_priority_takes_the_raw_register_value() {
+    assert_eq!(nvic::logical_priority(0x20, 3), 1);
+    assert_eq!(nvic::logical_priority(0x40, 2), 1);
+    assert_eq!(nvic::raw_priority(3, 2), 0xC0);
+    assert_eq!(nvic::basepri_level(0, 3), None);
+}
+
+// NVIC_ICER / NVIC_ISER: a disabled interrupt stays pending and is taken
+// once it is enabled again.
+#[test]
+fn disabled_interrupt_stays_pending_until_enabled() {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let main = b.function("main_loop", 0, |f| {
+        f.op(Op::Nvic { op: NvicOp::Disable, irq: ContextId(1) });
+        f.op(Op::Nop { what: "nop".into() });
+        f.op(Op::Nop { what: "nop".into() });
+        f.op(Op::Nvic { op: NvicOp::Enable, irq: ContextId(1) });
+        f.op(Op::Nop { what: "nop".into() });
+        f.ret();
+    });
+    let tick = b.function("on_tick", 0, |f| {
+        f.ret();
+    });
+    b.thread("main", 0, &[(main, 1)]);
+    let h = b.handler("TIMER0", 8, 1, tick);
+    b.source("TIMER0", Some(h), Trigger::Edge, 1);
+    let p = b.build();
+    let s = run(&p, "TIMER0@1");
+    assert_eq!(first_entry_step(&s, "TIMER0"), 5);
+}
