@@ -262,12 +262,18 @@ impl Explorer {
                 .filter(|(i, s)| m.arrivals()[*i] < s.max_arrivals)
                 .map(|(i, _)| Move::Arrive(SourceId(i as u16)))
         };
+        // Arrivals first: the depth-first search then finds, among runs of
+        // equal length that reach the same state, the earliest arrival.
         if m.is_idle(p) {
-            moves.push(Move::Finish);
             moves.extend(arrivals());
+            moves.push(Move::Finish);
             return moves;
         }
         let runnable = m.runnable_cores(p);
+        let all_local = self.reduce && runnable.iter().all(|&c| m.next_step_is_local(p, c, &self.shared));
+        if !all_local {
+            moves.extend(arrivals());
+        }
         if p.cores == 1 {
             moves.push(Move::Step { core: None, reorder: false });
             if m.can_reorder(p, None) {
@@ -280,10 +286,6 @@ impl Explorer {
                     moves.push(Move::Step { core: Some(c), reorder: true });
                 }
             }
-        }
-        let all_local = self.reduce && runnable.iter().all(|&c| m.next_step_is_local(p, c, &self.shared));
-        if !all_local {
-            moves.extend(arrivals());
         }
         moves
     }
@@ -394,10 +396,9 @@ impl Explorer {
         let schedule = Schedule::new(self.path.clone());
         let Some(report) = self.properties.iter_mut().find(|p| p.name == property) else { return };
         report.verdict = Verdict::Violated;
-        let shorter = report
-            .counterexample
-            .as_ref()
-            .is_none_or(|c| (steps, schedule.items.len()) < (c.steps, c.schedule.items.len()));
+        // Shortest in steps, then fewest choices, then earliest.
+        let key = |steps: u64, s: &Schedule| (steps, s.items.len(), s.items.iter().map(item_step).collect::<Vec<_>>());
+        let shorter = report.counterexample.as_ref().is_none_or(|c| key(steps, &schedule) < key(c.steps, &c.schedule));
         if shorter {
             report.counterexample = Some(Counterexample { schedule, steps, explanation });
         }
@@ -446,6 +447,13 @@ impl Explorer {
     }
 }
 
+fn item_step(item: &ScheduleItem) -> u64 {
+    match item {
+        ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Step(s) | ArrivalPoint::Cycle(s), .. }) => *s,
+        ScheduleItem::Reorder { step } | ScheduleItem::Core { step, .. } => *step,
+    }
+}
+
 fn leaf_label(o: &Outcome) -> &'static str {
     match o {
         Outcome::Hang { .. } => "waiting",
@@ -469,7 +477,7 @@ fn shared_locations(program: &Program) -> Vec<bool> {
     if program.cores > 1 {
         shared.iter_mut().for_each(|s| *s = true);
     }
-    let mut mark = |p: &Place, shared: &mut Vec<bool>| match p.index {
+    let mark = |p: &Place, shared: &mut Vec<bool>| match p.index {
         None => shared[p.base.0 as usize] = true,
         Some(ix) => (0..ix.len).for_each(|i| shared[(p.base.0 + i * ix.stride) as usize] = true),
     };

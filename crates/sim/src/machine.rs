@@ -136,26 +136,35 @@ pub struct Machine {
 /// What one step produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stepped {
-    pub record: Option<StepRecord>,
+    pub record: Option<Box<StepRecord>>,
     pub outcomes: Vec<Outcome>,
 }
 
 /// Collects what a step did, when a trace is wanted.
 struct Rec {
     on: bool,
-    record: StepRecord,
+    record: Option<Box<StepRecord>>,
     outcomes: Vec<Outcome>,
 }
 
 impl Rec {
+    fn new(on: bool, index: u64) -> Rec {
+        Rec { on, record: on.then(|| Box::new(empty_record(index))), outcomes: Vec::new() }
+    }
+    /// Fills in the record, when one is kept.
+    fn with(&mut self, f: impl FnOnce(&mut StepRecord)) {
+        if let Some(r) = self.record.as_deref_mut() {
+            f(r);
+        }
+    }
     fn event(&mut self, e: impl FnOnce() -> Event) {
-        if self.on {
-            self.record.events.push(e());
+        if let Some(r) = self.record.as_deref_mut() {
+            r.events.push(e());
         }
     }
     fn outcome(&mut self, o: Outcome) {
-        if self.on {
-            self.record.events.push(Event::Outcome(o.clone()));
+        if let Some(r) = self.record.as_deref_mut() {
+            r.events.push(Event::Outcome(o.clone()));
         }
         self.outcomes.push(o);
     }
@@ -360,7 +369,7 @@ impl Machine {
     /// An external event arrives now, between steps (the explorer's way of
     /// placing an arrival; a `Session` passes arrivals in `Choice`).
     pub fn arrive_now(&mut self, program: &Program, source: SourceId) -> Vec<Outcome> {
-        let mut rec = Rec { on: false, record: empty_record(self.step), outcomes: Vec::new() };
+        let mut rec = Rec::new(false, self.step);
         self.arrive(program, source, &mut rec);
         self.update_level_lines(program, &mut rec);
         rec.outcomes
@@ -551,6 +560,9 @@ impl Machine {
 
     /// The exception the NVIC would take now on `core`, if any preempts.
     fn next_exception(&self, program: &Program, core: u8) -> Option<ContextId> {
+        if !self.exceptions.iter().any(|e| e.pending) {
+            return None;
+        }
         let exec = self.execution_priority(program, core);
         self.best_pending(program, core).filter(|c| nvic::preempts(c.priority, exec)).map(|c| ContextId(c.index as u16))
     }
@@ -574,7 +586,7 @@ impl Machine {
         if self.status != Status::Running {
             return None;
         }
-        let mut rec = Rec { on: record, record: empty_record(self.step), outcomes: Vec::new() };
+        let mut rec = Rec::new(record, self.step);
         for &s in &choice.arrivals {
             self.arrive(program, s, &mut rec);
         }
@@ -585,18 +597,20 @@ impl Machine {
             _ => self.default_core(program),
         };
         let cycle_before = self.cores[core as usize].cycles;
-        rec.record.core = core;
-        rec.record.cycle = cycle_before;
+        rec.with(|r| {
+            r.core = core;
+            r.cycle = cycle_before;
+        });
         self.step_core(program, core, choice.reorder, &mut rec);
         self.update_level_lines(program, &mut rec);
 
         // Bookkeeping after the step: starvation, bounds, properties.
         self.step += 1;
         let c = &self.cores[core as usize];
-        rec.record.cycles = (c.cycles - cycle_before) as u32;
-        if rec.on {
-            rec.record.stack = c.stack.iter().map(|a| a.context).collect();
-        }
+        rec.with(|r| {
+            r.cycles = (c.cycles - cycle_before) as u32;
+            r.stack = c.stack.iter().map(|a| a.context).collect();
+        });
         if self.status == Status::Running {
             self.check_starvation(program, &mut rec);
         }
@@ -616,7 +630,7 @@ impl Machine {
                 self.halt(Outcome::BoundHit { bound: Bound::Cycles, limit: self.bounds.max_cycles }, &mut rec);
             }
         }
-        Some(Stepped { record: rec.on.then_some(rec.record), outcomes: rec.outcomes })
+        Some(Stepped { record: rec.record, outcomes: rec.outcomes })
     }
 
     fn halt(&mut self, o: Outcome, rec: &mut Rec) {
@@ -676,6 +690,9 @@ impl Machine {
     /// the line high, and is pended again on exception return if still
     /// asserted (ARMv7-M B3.4.1, "level-sensitive interrupts").
     fn update_level_lines(&mut self, program: &Program, rec: &mut Rec) {
+        if !self.flags.iter().any(|f| *f) {
+            return;
+        }
         for (i, src) in program.sources.iter().enumerate() {
             if let (Trigger::Level, Some(h)) = (src.trigger, src.handler)
                 && self.flags[i]
@@ -739,8 +756,10 @@ impl Machine {
                 ContextKind::Handler { exception, .. } => exception,
                 ContextKind::Thread { .. } => 0,
             };
-            rec.record.context = next;
-            rec.record.kind = StepKind::Stacking { exception };
+            rec.with(|r| {
+                r.context = next;
+                r.kind = StepKind::Stacking { exception };
+            });
             c.steps_since_thread_ran += 1;
             return;
         }
@@ -748,12 +767,12 @@ impl Machine {
         let c = &mut self.cores[ci];
         let top = c.stack.len() - 1;
         let ctx = c.stack[top].context;
-        rec.record.context = ctx;
+        rec.with(|r| r.context = ctx);
         c.spinning = false;
 
         if top == 0 {
             if c.thread_done {
-                rec.record.kind = StepKind::Sleep;
+                rec.with(|r| r.kind = StepKind::Sleep);
                 c.cycles += 1;
                 return;
             }
@@ -763,7 +782,7 @@ impl Machine {
                 if self.would_wake(program, core) {
                     self.cores[ci].asleep = false;
                 } else {
-                    rec.record.kind = StepKind::Sleep;
+                    rec.with(|r| r.kind = StepKind::Sleep);
                     self.cores[ci].cycles += 1;
                     return;
                 }
@@ -784,7 +803,7 @@ impl Machine {
         let costs = program.target.exception_costs();
         let c = &mut self.cores[ci];
         let ctx = c.stack[c.stack.len() - 1].context;
-        rec.record.context = ctx;
+        rec.with(|r| r.context = ctx);
         c.stack.pop();
         self.exceptions[ctx.0 as usize].active = false;
         // Exception return is a release point of the handler.
@@ -806,7 +825,7 @@ impl Machine {
             c.cycles += u64::from(costs.exit);
         }
         rec.event(|| Event::Exited { context: ctx, to: if chained.is_some() { chained } else { to } });
-        rec.record.kind = StepKind::Return { tail_chain: chained.is_some() };
+        rec.with(|r| r.kind = StepKind::Return { tail_chain: chained.is_some() });
         c.steps_since_thread_ran += 1;
     }
 
@@ -907,8 +926,10 @@ impl Machine {
         }
         let instr = &body[pc as usize];
         if rec.on {
-            rec.record.span = Some(instr.span.clone());
-            rec.record.kind = StepKind::Instr { func: program.function(func).name.clone(), pc };
+            rec.with(|r| {
+                r.span = Some(instr.span.clone());
+                r.kind = StepKind::Instr { func: program.function(func).name.clone(), pc };
+            });
         }
         // After a swapped instruction runs, execution comes back to the
         // overtaken one (deferred), which then continues at pc + 2.
@@ -1195,7 +1216,7 @@ impl Machine {
                         // Spin: read the lock register again next step.
                         cost = 2;
                         goto = pc;
-                        rec.record.kind = StepKind::Spin;
+                        rec.with(|r| r.kind = StepKind::Spin);
                         self.cores[ci].spinning = true;
                         self.set_pc(core, goto);
                         self.cores[ci].cycles += cost;
@@ -1333,7 +1354,7 @@ impl Machine {
         if !spinning {
             return false;
         }
-        rec.record.kind = StepKind::Spin;
+        rec.with(|r| r.kind = StepKind::Spin);
         // Who could end the spin? The last writer of what the loop reads. If
         // it is a context this one preempted on the same core, it cannot run
         // until this one returns: a deadlock (T15).
@@ -1378,9 +1399,7 @@ impl Machine {
             self.last_writer[loc.0 as usize] = Some(ctx);
             self.frame(core).changed_since_backedge = true;
         }
-        if rec.on {
-            rec.record.writes.push(Write { location: loc, old, new });
-        }
+        rec.with(|r| r.writes.push(Write { location: loc, old, new }));
     }
 
     fn set_primask(&mut self, core: u8, set: bool, rec: &mut Rec) {
@@ -1496,9 +1515,7 @@ fn placeholder_core() -> Core {
 }
 
 fn rec_read(rec: &mut Rec, location: Location, value: u64) {
-    if rec.on {
-        rec.record.reads.push(Read { location, value });
-    }
+    rec.with(|r| r.reads.push(Read { location, value }));
 }
 
 fn new_frame(program: &Program, func: FuncId, args: &[u64], ret: Option<Local>) -> Frame {

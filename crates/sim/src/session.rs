@@ -165,7 +165,7 @@ impl Session {
             Some(stepped) => {
                 self.outcomes.extend(stepped.outcomes);
                 if let Some(r) = stepped.record {
-                    self.trace.push(r);
+                    self.trace.push(*r);
                 }
                 self.maybe_snapshot();
                 true
