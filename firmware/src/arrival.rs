@@ -1,0 +1,171 @@
+//! The arrival generator: SysTick, the timer every Cortex-M core has, raises
+//! the lesson's events. It runs at the most urgent priority, so it preempts
+//! main and the lesson's handlers at the exact instruction where it fires,
+//! raises the events (flag + pend + DSB + ISB) and returns; the lesson's
+//! handler is then taken right there, by tail-chaining.
+//!
+//! - one shot: one arrival, a fixed number of ticks after arming (the sweep);
+//! - periodic: an arrival every period (the free run), with a watchdog.
+//!
+//! Under QEMU's `-icount`, time is the instruction count, so a one-shot armed
+//! at a fixed point always fires after the same number of instructions.
+
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use cortex_m::peripheral::SYST;
+use cortex_m::peripheral::scb::SystemHandler;
+use cortex_m_rt::exception;
+
+use crate::board::{self, Interrupt};
+use crate::harness::{PHASE, PHASE_NONE, PROGRESS};
+
+const ENABLE: u32 = 1 << 0;
+const TICKINT: u32 = 1 << 1;
+/// Count the processor clock (on QEMU: the instruction clock under -icount).
+const CPU_CLOCK: u32 = 1 << 2;
+const MAX_RELOAD: u32 = 0x00ff_ffff;
+
+const OFF: u32 = 0;
+const ONE_SHOT: u32 = 1;
+const PERIODIC: u32 = 2;
+
+static MODE: AtomicU32 = AtomicU32::new(OFF);
+/// Bit i set: raise `Interrupt::ALL[i]` on each arrival.
+static RAISES: AtomicU32 = AtomicU32::new(0);
+/// Where thread mode was when the one-shot fired (`PHASE_NONE` until then).
+pub static ARRIVED: AtomicU32 = AtomicU32::new(PHASE_NONE);
+/// Periodic ticks since main last made progress, and the progress then seen.
+static STALLED: AtomicU32 = AtomicU32::new(0);
+static SEEN: AtomicU32 = AtomicU32::new(0);
+/// Periods without progress after which the run is declared stuck.
+const WATCHDOG_PERIODS: u32 = 64;
+
+fn syst() -> &'static cortex_m::peripheral::syst::RegisterBlock {
+    // SAFETY: only this module touches SysTick, from thread mode with
+    // interrupts masked or from its own exception handler.
+    unsafe { &*SYST::PTR }
+}
+
+/// SysTick above every lesson priority, so arrivals preempt everything.
+pub fn init() {
+    // SAFETY: called once at boot, before interrupts are unmasked.
+    unsafe { cortex_m::Peripherals::steal().SCB.set_priority(SystemHandler::SysTick, 0) };
+}
+
+pub fn mask_of(interrupts: impl Iterator<Item = Interrupt>) -> u32 {
+    interrupts.fold(0, |mask, i| mask | 1 << i as u32)
+}
+
+fn start(mode: u32, ticks: u32, raises: u32) {
+    stop();
+    RAISES.store(raises, Ordering::SeqCst);
+    MODE.store(mode, Ordering::SeqCst);
+    let syst = syst();
+    // SAFETY: writing SysTick's documented registers.
+    unsafe {
+        syst.rvr.write(ticks.clamp(1, MAX_RELOAD));
+        syst.cvr.write(0);
+        syst.csr.write(ENABLE | TICKINT | CPU_CLOCK);
+    }
+}
+
+/// One arrival after `ticks` clock ticks.
+pub fn one_shot(ticks: u32, raises: u32) {
+    ARRIVED.store(PHASE_NONE, Ordering::SeqCst);
+    start(ONE_SHOT, ticks, raises);
+}
+
+/// An arrival every `ticks` clock ticks, and the watchdog.
+pub fn periodic(ticks: u32, raises: u32) {
+    STALLED.store(0, Ordering::SeqCst);
+    start(PERIODIC, ticks, raises);
+}
+
+pub fn stop() {
+    MODE.store(OFF, Ordering::SeqCst);
+    // SAFETY: as in `start`.
+    unsafe { syst().csr.write(0) };
+}
+
+/// Starts SysTick free-running (no exception), to time a stretch of code.
+pub fn start_stopwatch() {
+    stop();
+    let syst = syst();
+    // SAFETY: as in `start`.
+    unsafe {
+        syst.rvr.write(MAX_RELOAD);
+        syst.cvr.write(0);
+        syst.csr.write(ENABLE | CPU_CLOCK);
+    }
+}
+
+/// Clock ticks since `start_stopwatch`.
+pub fn stopwatch() -> u32 {
+    // Writing CVR clears it; the first tick reloads it with MAX_RELOAD.
+    let now = syst().cvr.read();
+    if now == 0 { 0 } else { MAX_RELOAD - now + 1 }
+}
+
+/// Runs exactly `4 + extra` instructions: under `-icount` this moves what
+/// follows by `extra` instructions against a one-shot armed before it.
+#[inline(always)]
+pub fn padding(extra: u32) {
+    let loops = extra / 2 + 1;
+    let odd = extra % 2;
+    // SAFETY: plain register arithmetic and local branches.
+    unsafe {
+        core::arch::asm!(
+            "cmp {odd}, #0",
+            "beq 2f",
+            "nop",
+            "2:",
+            "subs {loops}, #1",
+            "bne 2b",
+            loops = inout(reg) loops => _,
+            odd = in(reg) odd,
+            options(nomem, nostack),
+        );
+    }
+}
+
+#[exception]
+fn SysTick() {
+    let mode = MODE.load(Ordering::SeqCst);
+    if mode == ONE_SHOT {
+        stop();
+        ARRIVED.store(PHASE.load(Ordering::SeqCst), Ordering::SeqCst);
+    }
+    if mode == OFF {
+        return;
+    }
+    let raises = RAISES.load(Ordering::SeqCst);
+    for interrupt in Interrupt::ALL {
+        if raises & (1 << interrupt as u32) != 0 {
+            board::raise(interrupt);
+        }
+    }
+    if mode == PERIODIC {
+        watchdog();
+    }
+}
+
+/// A run in which main stops making progress (a retrigger storm, a handler
+/// spinning on a lock main holds) is reported and ended, never left to hang.
+fn watchdog() {
+    let progress = PROGRESS.load(Ordering::Relaxed);
+    if progress != SEEN.load(Ordering::Relaxed) {
+        SEEN.store(progress, Ordering::Relaxed);
+        STALLED.store(0, Ordering::Relaxed);
+        return;
+    }
+    let stalled = STALLED.load(Ordering::Relaxed) + 1;
+    STALLED.store(stalled, Ordering::Relaxed);
+    if stalled >= WATCHDOG_PERIODS && PHASE.load(Ordering::SeqCst) != crate::harness::PHASE_DONE {
+        crate::say!(
+            "irqlab stuck main made no progress for {} periods (phase={})",
+            stalled,
+            PHASE.load(Ordering::SeqCst)
+        );
+        board::exit(false);
+    }
+}

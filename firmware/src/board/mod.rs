@@ -1,0 +1,158 @@
+//! `crate::board`: the vocabulary lesson code may use (lessons/BOARD.md), the
+//! same on every board, plus the few calls the harness needs (start a periodic
+//! timer, pend, raise an event, log, exit).
+//!
+//! Every lesson interrupt has an event flag. Where the board has the real
+//! peripheral (TIMER0 is a hardware timer on every board) the flag is the
+//! peripheral's own; every source can also be raised by software (the arrival
+//! generator of `crate::arrival`), which sets a flag here and pends the IRQ.
+
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use cortex_m::interrupt::InterruptNumber;
+use cortex_m::peripheral::NVIC;
+
+#[cfg(any(feature = "microbit-v2", feature = "pico"))]
+mod probe;
+#[cfg(any(feature = "qemu-lm3s6965", feature = "qemu-microbit", feature = "qemu-an521"))]
+mod qemu;
+
+mod mmio;
+#[cfg(any(feature = "qemu-microbit", feature = "microbit-v2"))]
+mod nrf_timer;
+
+#[cfg(feature = "qemu-lm3s6965")]
+#[path = "lm3s6965.rs"]
+mod chip;
+#[cfg(feature = "qemu-microbit")]
+#[path = "nrf51.rs"]
+mod chip;
+#[cfg(feature = "qemu-an521")]
+#[path = "an521.rs"]
+mod chip;
+#[cfg(feature = "microbit-v2")]
+#[path = "nrf52833.rs"]
+mod chip;
+#[cfg(feature = "pico")]
+#[path = "rp2040.rs"]
+mod chip;
+
+// What the harness calls: the QEMU machines share semihosting and a vector
+// table (`qemu`), the real boards have theirs in the chip module.
+#[cfg(any(feature = "microbit-v2", feature = "pico"))]
+use chip as target;
+#[cfg(any(feature = "qemu-lm3s6965", feature = "qemu-microbit", feature = "qemu-an521"))]
+use qemu as target;
+
+pub use target::{
+    BOARD, GENERATOR_PERIOD, TIMER_PERIOD, exit, init, log, replay_offset, show, start_timer, stop_timer,
+};
+
+/// The interrupts a lesson can name: those of the BBC micro:bit v2 (nRF52833).
+/// Each board maps them to an interrupt of its own chip (see `IRQ` in the
+/// board's module and firmware/README.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum Interrupt {
+    TIMER0 = 0,
+    TIMER1 = 1,
+    RTC0 = 2,
+    GPIOTE = 3,
+    SWI0_EGU0 = 4,
+    SWI1_EGU1 = 5,
+    UARTE0_UART0 = 6,
+    SAADC = 7,
+}
+
+impl Interrupt {
+    pub const ALL: [Interrupt; 8] = [
+        Interrupt::TIMER0,
+        Interrupt::TIMER1,
+        Interrupt::RTC0,
+        Interrupt::GPIOTE,
+        Interrupt::SWI0_EGU0,
+        Interrupt::SWI1_EGU1,
+        Interrupt::UARTE0_UART0,
+        Interrupt::SAADC,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Interrupt::TIMER0 => "TIMER0",
+            Interrupt::TIMER1 => "TIMER1",
+            Interrupt::RTC0 => "RTC0",
+            Interrupt::GPIOTE => "GPIOTE",
+            Interrupt::SWI0_EGU0 => "SWI0_EGU0",
+            Interrupt::SWI1_EGU1 => "SWI1_EGU1",
+            Interrupt::UARTE0_UART0 => "UARTE0_UART0",
+            Interrupt::SAADC => "SAADC",
+        }
+    }
+}
+
+// SAFETY: `chip::IRQ` holds one valid device interrupt number per name.
+unsafe impl InterruptNumber for Interrupt {
+    fn number(self) -> u16 {
+        chip::IRQ[self as usize]
+    }
+}
+
+/// Events raised by software, one flag per interrupt (plain loads and stores:
+/// thumbv6m has no read-modify-write atomics).
+static RAISED: [AtomicBool; 8] = [const { AtomicBool::new(false) }; 8];
+
+/// Acknowledges the peripheral event behind `interrupt` (lessons/BOARD.md).
+pub fn clear_event(interrupt: Interrupt) {
+    target::clear_hardware_event(interrupt);
+    RAISED[interrupt as usize].store(false, Ordering::SeqCst);
+}
+
+/// Reads the peripheral's event flag (lessons/BOARD.md).
+pub fn event_pending(interrupt: Interrupt) -> bool {
+    RAISED[interrupt as usize].load(Ordering::SeqCst) || target::hardware_event(interrupt)
+}
+
+/// Work that touches no shared state (lessons/BOARD.md).
+pub fn busy(cycles: u32) {
+    cortex_m::asm::delay(cycles);
+}
+
+/// Pends `interrupt` in the NVIC, then waits for the pend to take effect:
+/// without DSB and ISB a few more instructions run before the handler.
+pub fn pend(interrupt: Interrupt) {
+    NVIC::pend(interrupt);
+    cortex_m::asm::dsb();
+    cortex_m::asm::isb();
+}
+
+/// Makes `interrupt`'s event happen: sets its flag and pends it.
+pub fn raise(interrupt: Interrupt) {
+    RAISED[interrupt as usize].store(true, Ordering::SeqCst);
+    pend(interrupt);
+}
+
+/// Forgets every raised event and pending interrupt (between two runs).
+pub fn settle() {
+    for interrupt in Interrupt::ALL {
+        clear_event(interrupt);
+        NVIC::unpend(interrupt);
+    }
+}
+
+/// Sets a lesson priority (0 most urgent) in the priority bits the chip
+/// implements (2 on Cortex-M0/M0+, 3 on the nRF52 and the Stellaris, ...).
+pub fn set_priority(interrupt: Interrupt, priority: u8) {
+    // SAFETY: the harness sets priorities before it unmasks the interrupts,
+    // so no priority-based critical section is in progress.
+    let mut nvic = unsafe { cortex_m::Peripherals::steal().NVIC };
+    // Unimplemented low bits read back as zero (ARMv7-M B3.4.9).
+    unsafe { nvic.set_priority(interrupt, 0xff) };
+    let bits = NVIC::get_priority(interrupt).count_ones();
+    unsafe { nvic.set_priority(interrupt, priority << (8 - bits)) };
+}
+
+/// Lets `interrupt` through the NVIC.
+pub fn unmask(interrupt: Interrupt) {
+    // SAFETY: the harness unmasks only interrupts whose handler it registered.
+    unsafe { NVIC::unmask(interrupt) };
+}

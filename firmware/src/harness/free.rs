@@ -1,0 +1,51 @@
+//! The free run: what a real board does all day. The board's hardware timer
+//! raises TIMER0 periodically and SysTick raises the other sources; thread
+//! mode runs the lesson `ROUNDS` times from the same initial statics. Where
+//! each arrival lands is up to the clocks, so a scenario's failure shows up
+//! as a count of broken rounds, not at a chosen point (that is `sweep`).
+//! Each round starts a few instructions later than the one before, so that
+//! the arrivals do not lock in phase with the rounds.
+
+use core::sync::atomic::Ordering;
+
+use super::{PHASE, PHASE_BEFORE, PHASE_NONE, Snapshot, Tally, call_main, reset_runs, unmask_handlers};
+use crate::arrival;
+use crate::board::{self, Interrupt};
+use crate::harness::Lesson;
+
+pub const ROUNDS: u32 = 2000;
+
+pub fn run(lesson: &'static Lesson) -> bool {
+    let snapshot = Snapshot::take(lesson.statics);
+    let mut tally = Tally::new();
+    let timed = lesson.source(Interrupt::TIMER0).is_some();
+    let software = arrival::mask_of(lesson.sources.iter().map(|s| s.interrupt).filter(|i| *i != Interrupt::TIMER0));
+    super::header(lesson, "free");
+    arrival::init();
+    unmask_handlers(lesson);
+    cortex_m::interrupt::free(|_| {
+        if timed {
+            board::start_timer(board::TIMER_PERIOD);
+        }
+        arrival::periodic(board::GENERATOR_PERIOD, software);
+    });
+    for round in 0..ROUNDS {
+        cortex_m::interrupt::free(|_| {
+            snapshot.restore(lesson.statics);
+            reset_runs();
+            PHASE.store(PHASE_BEFORE, Ordering::SeqCst);
+        });
+        // Periodic arrivals and rounds of a fixed length would lock in phase
+        // under -icount: shift each round's start so arrivals land all over.
+        arrival::padding(round * 7 % 251);
+        call_main(lesson);
+        // Masked, so that an arrival now counts in the next round.
+        cortex_m::interrupt::free(|_| tally.record(lesson, round, PHASE_NONE));
+    }
+    cortex_m::interrupt::free(|_| {
+        board::stop_timer();
+        arrival::stop();
+    });
+    tally.report(lesson);
+    tally.violations == 0
+}

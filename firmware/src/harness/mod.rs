@@ -1,0 +1,127 @@
+//! Runs a lesson the way its `lesson.toml` says: thread mode calls the main
+//! function `times` times, the handlers run on their interrupts at their
+//! priorities, and at the end the lesson's properties are evaluated over its
+//! statics. A run is repeated many times from the same initial statics, each
+//! time with the interrupt arriving somewhere else, and the distinct outcomes
+//! are reported (see `free` and `sweep`).
+
+mod lesson;
+mod snapshot;
+mod tally;
+
+pub mod free;
+pub mod sweep;
+
+use core::fmt::Write;
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+
+pub use lesson::{Handler, Lesson, Main, Property, Scalar, Source, Trigger, Value, Watch};
+pub use snapshot::Snapshot;
+pub use tally::{Outcome, Tally};
+
+use crate::board::{self, Interrupt};
+
+static LESSON: AtomicPtr<Lesson> = AtomicPtr::new(ptr::null_mut());
+
+/// Where thread mode is: before the first call, in call k (1-based), or done.
+pub static PHASE: AtomicU32 = AtomicU32::new(PHASE_BEFORE);
+pub const PHASE_BEFORE: u32 = 0;
+pub const PHASE_DONE: u32 = u32::MAX - 1;
+pub const PHASE_NONE: u32 = u32::MAX;
+
+/// Calls of main completed since boot: the watchdog's sign of progress.
+pub static PROGRESS: AtomicU32 = AtomicU32::new(0);
+
+/// Handler runs per interrupt in the current run.
+static RUNS: [AtomicU32; 8] = [const { AtomicU32::new(0) }; 8];
+
+/// Runs `lesson` in the mode the build selects, reports, and exits.
+pub fn run(lesson: &'static Lesson) -> ! {
+    board::init();
+    if let Err(problem) = lesson.validate() {
+        crate::say!("irqlab error {problem}");
+        board::exit(false);
+    }
+    LESSON.store(ptr::from_ref(lesson).cast_mut(), Ordering::Release);
+    for handler in lesson.handlers {
+        board::set_priority(handler.interrupt, handler.priority);
+    }
+    let ok = if cfg!(feature = "replay") { sweep::run(lesson) } else { free::run(lesson) };
+    board::show(ok);
+    crate::say!("irqlab end");
+    board::exit(true)
+}
+
+/// What every lesson interrupt's vector calls.
+pub fn dispatch(interrupt: Interrupt) {
+    // SAFETY: the pointer is null or the `&'static Lesson` stored by `run`.
+    let Some(lesson) = (unsafe { LESSON.load(Ordering::Acquire).as_ref() }) else {
+        return;
+    };
+    let trigger = lesson.source(interrupt).map_or(Trigger::Edge, |s| s.trigger);
+    if trigger == Trigger::Edge {
+        // An edge is a pulse: taking the interrupt consumes it.
+        board::clear_event(interrupt);
+    }
+    let runs = &RUNS[interrupt as usize];
+    runs.store(runs.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    if let Some(handler) = lesson.handler(interrupt) {
+        // Called through an opaque pointer, as the vector table would.
+        (core::hint::black_box(handler.runs))();
+    }
+    if trigger == Trigger::Level && board::event_pending(interrupt) {
+        // A level-triggered line stays asserted: the handler runs again at once.
+        board::pend(interrupt);
+    }
+}
+
+/// Handler runs of this run, over every interrupt.
+pub fn arrivals() -> u32 {
+    RUNS.iter().map(|r| r.load(Ordering::Relaxed)).sum()
+}
+
+fn reset_runs() {
+    for r in &RUNS {
+        r.store(0, Ordering::Relaxed);
+    }
+}
+
+/// Thread mode's part of one run: the main function, `times` times.
+fn call_main(lesson: &Lesson) {
+    for call in 1..=lesson.main.times {
+        PHASE.store(call, Ordering::SeqCst);
+        // An opaque call: the compiler may not merge the `times` calls into one.
+        (core::hint::black_box(lesson.main.runs))();
+        PROGRESS.store(PROGRESS.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    }
+    PHASE.store(PHASE_DONE, Ordering::SeqCst);
+}
+
+/// The first lines of every report: what runs, how, and its properties.
+fn header(lesson: &Lesson, mode: &str) {
+    crate::say!(
+        "irqlab start bin={} variant={} board={} mode={} times={}",
+        lesson.bin,
+        lesson.variant(),
+        board::BOARD,
+        mode,
+        lesson.main.times
+    );
+    for (index, property) in lesson.properties.iter().enumerate() {
+        // `stringify!` may break a long expression over lines: one line here.
+        let mut line = crate::Line::new();
+        let _ = write!(line, "irqlab property {index}");
+        for word in property.text.split_whitespace() {
+            let _ = write!(line, " {word}");
+        }
+        line.say();
+    }
+}
+
+/// Lets the handlers that the lesson wires run.
+fn unmask_handlers(lesson: &Lesson) {
+    for handler in lesson.handlers {
+        board::unmask(handler.interrupt);
+    }
+}

@@ -1,0 +1,102 @@
+//! The sweep and the replay: the explorer's "every arrival point", on the
+//! board. Each run arms a one-shot arrival a fixed number of ticks ahead,
+//! then delays the start of main by `offset` instructions, so the arrival
+//! lands one instruction earlier in main's run for each step of `offset`.
+//! Under QEMU's `-icount` the clock is the instruction count, so the runs
+//! are exact and repeatable: offset 0 lands after main is done, the last
+//! offset lands before main starts, and every instruction boundary in
+//! between is tried once.
+//!
+//! Replay runs one offset only: the one given on the semihosting command
+//! line (`at=N`) or at build time (`IRQLAB_REPLAY_AT=N`).
+
+use core::sync::atomic::Ordering;
+
+use super::{PHASE, PHASE_BEFORE, PHASE_DONE, PHASE_NONE, Snapshot, Tally, call_main, reset_runs, unmask_handlers};
+use crate::arrival::{self, ARRIVED};
+use crate::board;
+use crate::harness::{Lesson, tally};
+
+/// The most offsets one sweep tries (a bound, reported when hit).
+const MAX_OFFSETS: u32 = 20_000;
+
+pub fn run(lesson: &'static Lesson) -> bool {
+    let snapshot = Snapshot::take(lesson.statics);
+    arrival::init();
+    unmask_handlers(lesson);
+    let replay_at = board::replay_offset();
+    super::header(lesson, if replay_at.is_some() { "replay" } else { "sweep" });
+
+    // How long one run takes, then a one-shot far enough ahead that at
+    // offset 0 it lands after main is done.
+    let length = one_run(lesson, &snapshot, &mut Tally::new(), None, 0);
+    let mut ahead = length + 2;
+    loop {
+        let mut probe = Tally::new();
+        if one_run(lesson, &snapshot, &mut probe, Some(ahead), 0) == PHASE_DONE {
+            break;
+        }
+        ahead *= 2;
+    }
+    crate::say!("irqlab sweep ticks={} length={}", ahead, length);
+
+    let mut tally = Tally::new();
+    if let Some(offset) = replay_at {
+        let phase = one_run(lesson, &snapshot, &mut tally, Some(ahead), offset);
+        let outcome = tally.outcomes().next().copied();
+        if let Some(outcome) = outcome {
+            tally::describe(lesson, &outcome).say();
+        }
+        crate::say!("irqlab replay at={} arrival_phase={}", offset, phase);
+        return tally.violations == 0;
+    }
+    let mut offset = 0;
+    loop {
+        let phase = one_run(lesson, &snapshot, &mut tally, Some(ahead), offset);
+        if phase == PHASE_BEFORE || phase == PHASE_NONE {
+            break;
+        }
+        offset += 1;
+        if offset == MAX_OFFSETS {
+            crate::say!("irqlab bound offsets={MAX_OFFSETS} hit before the arrival reached the start of main");
+            break;
+        }
+    }
+    tally.report(lesson);
+    if let Some(first) = tally.first_violation(lesson) {
+        crate::say!("irqlab counterexample at={first}");
+    }
+    tally.violations == 0
+}
+
+/// One run from the initial statics, the arrival `ahead` ticks after arming
+/// with main delayed by `offset` instructions. Returns where thread mode was
+/// when the event arrived; with no arrival (`ahead` None), the ticks from
+/// arming to the end of main instead.
+fn one_run(lesson: &Lesson, snapshot: &Snapshot, tally: &mut Tally, ahead: Option<u32>, offset: u32) -> u32 {
+    cortex_m::interrupt::free(|_| {
+        snapshot.restore(lesson.statics);
+        board::settle();
+        reset_runs();
+        PHASE.store(PHASE_BEFORE, Ordering::SeqCst);
+        match ahead {
+            Some(ticks) => arrival::one_shot(ticks, arrival::mask_of(lesson.sources.iter().map(|s| s.interrupt))),
+            None => {
+                ARRIVED.store(PHASE_NONE, Ordering::SeqCst);
+                arrival::start_stopwatch();
+            }
+        }
+    });
+    arrival::padding(offset);
+    call_main(lesson);
+    if ahead.is_none() {
+        let ticks = arrival::stopwatch();
+        arrival::stop();
+        return ticks;
+    }
+    // Wait for an arrival that lands after main is done.
+    while ARRIVED.load(Ordering::SeqCst) == PHASE_NONE {}
+    let phase = ARRIVED.load(Ordering::SeqCst);
+    cortex_m::interrupt::free(|_| tally.record(lesson, offset, phase));
+    phase
+}

@@ -1,0 +1,115 @@
+//! The distinct outcomes of many runs, each with how often it happened and
+//! the first run (or arrival offset) that produced it: the firmware's answer
+//! to the explorer's outcome histogram.
+
+use core::fmt::Write;
+
+use super::lesson::{Lesson, MAX_PROPERTIES, MAX_STATICS, Value};
+use crate::Line;
+
+#[derive(Clone, Copy)]
+pub struct Outcome {
+    pub values: [Option<Value>; MAX_STATICS],
+    pub holds: [bool; MAX_PROPERTIES],
+    /// How many runs ended this way.
+    pub runs: u32,
+    /// The first run (or arrival offset) that ended this way.
+    pub first: u32,
+    /// Where thread mode was when the first such run's event arrived.
+    pub phase: u32,
+}
+
+impl Outcome {
+    pub fn holds(&self, properties: usize) -> bool {
+        self.holds[..properties].iter().all(|h| *h)
+    }
+}
+
+const CAPACITY: usize = 24;
+
+pub struct Tally {
+    outcomes: [Option<Outcome>; CAPACITY],
+    /// Runs whose outcome did not fit in the table (reported, never hidden).
+    pub untallied: u32,
+    pub runs: u32,
+    pub violations: u32,
+    pub arrivals: u32,
+}
+
+impl Tally {
+    pub const fn new() -> Tally {
+        Tally { outcomes: [None; CAPACITY], untallied: 0, runs: 0, violations: 0, arrivals: 0 }
+    }
+
+    /// Records the state the lesson is in now as the end of run `index`.
+    pub fn record(&mut self, lesson: &Lesson, index: u32, phase: u32) -> Outcome {
+        let (values, holds) = lesson.observe();
+        let outcome = Outcome { values, holds, runs: 1, first: index, phase };
+        self.runs += 1;
+        self.arrivals += super::arrivals();
+        if !outcome.holds(lesson.properties.len()) {
+            self.violations += 1;
+        }
+        let same = |o: &&mut Option<Outcome>| o.is_some_and(|o| o.values == values && o.holds == holds);
+        if let Some(Some(known)) = self.outcomes.iter_mut().find(same) {
+            known.runs += 1;
+        } else if let Some(free) = self.outcomes.iter_mut().find(|o| o.is_none()) {
+            *free = Some(outcome);
+        } else {
+            self.untallied += 1;
+        }
+        outcome
+    }
+
+    pub fn outcomes(&self) -> impl Iterator<Item = &Outcome> {
+        self.outcomes.iter().flatten()
+    }
+
+    /// The first offset whose run broke a property, if any.
+    pub fn first_violation(&self, lesson: &Lesson) -> Option<u32> {
+        self.outcomes().filter(|o| !o.holds(lesson.properties.len())).map(|o| o.first).min()
+    }
+
+    /// `irqlab outcome ...` lines, then the totals.
+    pub fn report(&self, lesson: &Lesson) {
+        for outcome in self.outcomes() {
+            describe(lesson, outcome).say();
+        }
+        crate::say!(
+            "irqlab total runs={} violations={} arrivals={} outcomes={} untallied={}",
+            self.runs,
+            self.violations,
+            self.arrivals,
+            self.outcomes().count(),
+            self.untallied
+        );
+    }
+}
+
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally::new()
+    }
+}
+
+/// `irqlab outcome COUNT=4 TICKS=1 holds=y runs=57 first=0 arrival=after`
+pub fn describe(lesson: &Lesson, outcome: &Outcome) -> Line {
+    let mut line = Line::new();
+    let _ = line.write_str("irqlab outcome");
+    let reported = lesson.statics.iter().filter(|w| w.read.is_some());
+    for (watch, value) in reported.zip(outcome.values.iter().flatten()) {
+        let _ = write!(line, " {}={}", watch.name, value);
+    }
+    let _ = line.write_str(" holds=");
+    for holds in &outcome.holds[..lesson.properties.len()] {
+        let _ = line.write_char(if *holds { 'y' } else { 'n' });
+    }
+    let _ = write!(line, " runs={} first={} arrival=", outcome.runs, outcome.first);
+    let _ = match outcome.phase {
+        super::PHASE_BEFORE => line.write_str("before"),
+        super::PHASE_DONE => line.write_str("after"),
+        super::PHASE_NONE => line.write_str("none"),
+        call => write!(line, "call{call}"),
+    };
+    line
+}
