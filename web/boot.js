@@ -1,0 +1,6 @@
+// Starts the app. Paths are relative to this file, so the built site works
+// under any base path; an external file, so the CSP needs no inline script.
+import init from './irqlab-web.js';
+
+const wasm = await init({ module_or_path: new URL('./irqlab-web_bg.wasm', import.meta.url) });
+dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));

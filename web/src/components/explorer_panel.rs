@@ -1,0 +1,140 @@
+//! "Try every arrival point": runs the explorer on the current code (in
+//! slices, so the page stays responsive), with progress, cancel, the counts,
+//! the outcome histogram, each property's verdict and "replay counterexample".
+
+use irqlab_sim::explore::{Report, Verdict};
+use yew::prelude::*;
+
+use crate::app::use_app;
+use crate::hooks::{ExplorerStatus, use_explorer};
+use crate::state::Action;
+
+fn verdict_words(v: &Verdict) -> (&'static str, &'static str, &'static str) {
+    match v {
+        Verdict::Holds => ("✓", "holds on every schedule", "verdict holds"),
+        Verdict::Violated => ("✗", "violated", "verdict violated"),
+        Verdict::Unknown => ("?", "unknown: a bound cut the search", "verdict unknown"),
+    }
+}
+
+fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callback<usize>) -> Html {
+    let total: u64 = report.outcomes.iter().map(|o| o.count).sum::<u64>().max(1);
+    let pruned = if report.naive_schedules > 0.0 {
+        format!("{:.1}× fewer than the {:.0} schedules of plain enumeration", report.naive_schedules / (report.schedules.max(1) as f64), report.naive_schedules)
+    } else {
+        String::new()
+    };
+    html! {
+        <div class="report" data-testid="explorer-report">
+            <p class="search-status" role="status">
+                if cancelled {
+                    { "Cancelled: these are partial results." }
+                } else if report.complete {
+                    { format!("Complete: every arrival point tried in {:.0} ms.", elapsed_ms) }
+                } else {
+                    { format!("Stopped by the {} bound: partial results, no proof.", report.cut_by.map_or("search", |b| b.name())) }
+                }
+            </p>
+            <dl class="counts">
+                <div><dt>{ "Schedules" }</dt><dd>{ report.schedules }</dd></div>
+                <div><dt>{ "Distinct states" }</dt><dd>{ report.states }</dd></div>
+                <div><dt>{ "Pruning" }</dt><dd>{ pruned }</dd></div>
+            </dl>
+            <h3>{ "Properties" }</h3>
+            <ul class="verdicts">
+                for (i, p) in report.properties.iter().enumerate() {
+                    {{
+                        let (glyph, words, class) = verdict_words(&p.verdict);
+                        let onclick = { let replay = replay.clone(); Callback::from(move |_: MouseEvent| replay.emit(i)) };
+                        html! {
+                            <li class={class}>
+                                <span class="glyph" aria-hidden="true">{ glyph }</span>
+                                <strong>{ &p.name }</strong>{ ": " }{ words }
+                                if let Some(c) = &p.counterexample {
+                                    { format!(" (shortest counterexample: {} steps) ", c.steps) }
+                                    <button type="button" {onclick} data-testid="replay">{ "Replay counterexample" }</button>
+                                }
+                            </li>
+                        }
+                    }}
+                }
+            </ul>
+            <h3>{ "Outcomes over all schedules" }</h3>
+            <table class="histogram">
+                <thead><tr><th scope="col">{ "Final values" }</th><th scope="col">{ "Found" }</th><th scope="col">{ "Schedules" }</th></tr></thead>
+                <tbody>
+                    for o in report.outcomes.iter() {
+                        <tr>
+                            <td>{ o.finals.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ") }</td>
+                            <td>{ if o.labels.is_empty() { "—".to_string() } else { o.labels.join(", ") } }</td>
+                            <td class="count">
+                                <meter min="0" max={total.to_string()} value={o.count.to_string()} />
+                                { format!(" {} ({:.0}%)", o.count, 100.0 * o.count as f64 / total as f64) }
+                            </td>
+                        </tr>
+                    }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn ExplorerPanel() -> Html {
+    let app = use_app();
+    let program = app.open.as_ref().and_then(|o| if o.stale { None } else { o.program.clone() });
+    let handle = use_explorer(program.clone());
+    let dispatcher = app.dispatcher();
+    // A complete search with every property holding is a proof: record it.
+    {
+        let dispatcher = dispatcher.clone();
+        let proven = matches!(&handle.status, ExplorerStatus::Done { report, cancelled: false, .. }
+            if report.complete && !report.properties.is_empty() && report.properties.iter().all(|p| p.verdict == Verdict::Holds));
+        use_effect_with(proven, move |&proven| {
+            if proven {
+                dispatcher.dispatch(Action::Proven);
+            }
+        });
+    }
+    let start = handle.start.reform(|_: MouseEvent| ());
+    let cancel = handle.cancel.reform(|_: MouseEvent| ());
+    let replay = {
+        let status = handle.status.clone();
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |i: usize| {
+            if let ExplorerStatus::Done { report, .. } = &status
+                && let Some(c) = report.properties.get(i).and_then(|p| p.counterexample.as_ref())
+            {
+                dispatcher.dispatch(Action::Replay(c.schedule.clone()));
+            }
+        })
+    };
+    html! {
+        <div class="explorer">
+            <p>{ "The explorer runs this code under every arrival point of every interrupt (and every reordering the compiler may make), merging runs that reach the same state." }</p>
+            { match &handle.status {
+                ExplorerStatus::Running { states, schedules, elapsed_ms } => html! {
+                    <div class="running">
+                        <p role="status" data-testid="explorer-progress">
+                            { format!("Searching… {schedules} schedules, {states} states, {:.1} s", elapsed_ms / 1000.0) }
+                        </p>
+                        <progress aria-label="Search in progress" />
+                        <button type="button" onclick={cancel}>{ "Cancel" }</button>
+                    </div>
+                },
+                ExplorerStatus::Done { report, elapsed_ms, cancelled } => html! {
+                    <>
+                        <button type="button" onclick={start} disabled={program.is_none()}>{ "Try every arrival point again" }</button>
+                        { report_html(report, *elapsed_ms, *cancelled, &replay) }
+                    </>
+                },
+                ExplorerStatus::Failed(e) => html! { <p class="error" role="alert">{ format!("The explorer cannot run this program: {e}") }</p> },
+                ExplorerStatus::Idle => html! {
+                    <button type="button" class="primary" onclick={start} disabled={program.is_none()} data-testid="explore">
+                        { "Try every arrival point" }
+                    </button>
+                },
+            } }
+        </div>
+    }
+}

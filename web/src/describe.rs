@@ -1,0 +1,99 @@
+//! A step in words, for the step readout, the marks' accessible names and the
+//! table view. It only names what the trace recorded.
+
+use irqlab_sim::{ContextId, Event, Program, SourceId, StepKind, StepRecord};
+
+pub fn context_name(program: &Program, id: ContextId) -> &str {
+    program.contexts.get(id.0 as usize).map_or("?", |c| c.name.as_str())
+}
+
+pub fn source_name(program: &Program, id: SourceId) -> &str {
+    program.sources.get(id.0 as usize).map_or("?", |s| s.name.as_str())
+}
+
+fn value(program: &Program, location: irqlab_sim::Location, bits: u64) -> String {
+    program.locations.get(location.0 as usize).map_or_else(|| bits.to_string(), |l| l.ty.display(bits))
+}
+
+fn location_name(program: &Program, location: irqlab_sim::Location) -> &str {
+    program.locations.get(location.0 as usize).map_or("?", |l| l.name.as_str())
+}
+
+/// What kind of step it was, in a few words.
+pub fn kind(program: &Program, record: &StepRecord) -> String {
+    let who = context_name(program, record.context);
+    match &record.kind {
+        StepKind::Instr { .. } => match &record.span {
+            Some(span) => format!("{who} runs line {}", span.line),
+            None => format!("{who} runs"),
+        },
+        StepKind::Stacking { .. } => format!("the core stacks registers to enter {who} ({} cycles)", record.cycles),
+        StepKind::Return { tail_chain: true } => format!("{who} returns and tail-chains ({} cycles)", record.cycles),
+        StepKind::Return { tail_chain: false } => format!("{who} returns ({} cycles)", record.cycles),
+        StepKind::Sleep => "the core sleeps, waiting for an interrupt".to_string(),
+        StepKind::Spin => format!("{who} spins, waiting"),
+    }
+}
+
+/// One event in words.
+pub fn event(program: &Program, event: &Event) -> Option<String> {
+    let ctx = |c: &ContextId| context_name(program, *c).to_string();
+    Some(match event {
+        Event::Arrival { source, merged: false } => format!("{} event arrives", source_name(program, *source)),
+        Event::Arrival { source, merged: true } => {
+            format!("{} event arrives but merges with the one already pending", source_name(program, *source))
+        }
+        Event::Pended { context } => format!("{} becomes pending", ctx(context)),
+        Event::Unpended { context } => format!("{} is no longer pending", ctx(context)),
+        Event::Entered { context, preempted: Some(p), .. } => format!("{} preempts {}", ctx(context), ctx(p)),
+        Event::Entered { context, late_arrival_over: Some(o), .. } => {
+            format!("{} is entered instead of {} (late arrival)", ctx(context), ctx(o))
+        }
+        Event::Entered { context, .. } => format!("{} is entered", ctx(context)),
+        Event::Exited { context, to: Some(to) } => format!("{} returns to {}", ctx(context), ctx(to)),
+        Event::Exited { context, to: None } => format!("{} returns", ctx(context)),
+        Event::TailChain { from, to } => format!("{} tail-chains into {}", ctx(from), ctx(to)),
+        Event::Primask { core, set: true } => format!("interrupts disabled on core {core} (PRIMASK = 1)"),
+        Event::Primask { core, set: false } => format!("interrupts enabled on core {core} (PRIMASK = 0)"),
+        Event::Basepri { core, value: 0 } => format!("BASEPRI cleared on core {core}: no priority masked"),
+        Event::Basepri { core, value } => format!("BASEPRI = {value:#04x} on core {core}"),
+        Event::NvicEnabled { context, enabled } => {
+            format!("{} {} in the NVIC", ctx(context), if *enabled { "unmasked" } else { "masked" })
+        }
+        Event::NvicPriority { context, priority } => format!("{} gets priority {priority}", ctx(context)),
+        Event::Flag { source, set } => {
+            format!("{} event flag {}", source_name(program, *source), if *set { "set" } else { "cleared" })
+        }
+        Event::Spinlock { lock, held_by: Some(c) } => format!("{} takes spinlock {lock}", ctx(c)),
+        Event::Spinlock { lock, held_by: None } => format!("spinlock {lock} released"),
+        Event::Reordered { moved, over } => {
+            format!("the compiler moved line {} before line {}", moved.line, over.line)
+        }
+        Event::ThreadDone { context } => format!("{} has finished its calls", ctx(context)),
+        Event::Outcome(o) => o.explain(program),
+    })
+}
+
+/// The memory a step touched, in words: "reads COUNT = 0; writes COUNT 0 → 1".
+pub fn memory(program: &Program, record: &StepRecord) -> Vec<String> {
+    let reads = record.reads.iter().map(|r| {
+        format!("reads {} = {}", location_name(program, r.location), value(program, r.location, r.value))
+    });
+    let writes = record.writes.iter().map(|w| {
+        format!(
+            "writes {} {} → {}",
+            location_name(program, w.location),
+            value(program, w.location, w.old),
+            value(program, w.location, w.new)
+        )
+    });
+    reads.chain(writes).collect()
+}
+
+/// The whole step as one sentence: "Step 4 (cycle 20): main runs line 10; reads COUNT = 0."
+pub fn step(program: &Program, record: &StepRecord, position: usize) -> String {
+    let mut parts = vec![kind(program, record)];
+    parts.extend(memory(program, record));
+    parts.extend(record.events.iter().filter_map(|e| event(program, e)));
+    format!("Step {} (cycle {}): {}.", position + 1, record.cycle, parts.join("; "))
+}

@@ -1,0 +1,59 @@
+//! Running the explorer in short slices, so the page never blocks: each
+//! slice does work for at most a few milliseconds, measured by the page
+//! (irqlab_sim has no clock), and the batch size adapts to the machine.
+
+use irqlab_sim::Program;
+use irqlab_sim::explore::{ExploreConfig, Explorer, Progress, Report};
+
+/// The longest a slice may run; the limit is 8 ms.
+pub const SLICE_MS: f64 = 6.0;
+
+#[derive(Debug)]
+pub struct Search {
+    explorer: Explorer,
+    /// States per `run_for` call, grown or shrunk to fit the slice.
+    batch: u64,
+    pub last: Progress,
+}
+
+impl Search {
+    pub fn new(program: Program) -> Result<Search, String> {
+        Ok(Search {
+            explorer: Explorer::new(program, ExploreConfig::default()).map_err(|e| e.to_string())?,
+            batch: 16,
+            last: Progress { done: false, states: 0, schedules: 0 },
+        })
+    }
+
+    /// The learner cancelled: the verdicts that are not violations become unknown.
+    pub fn cancel(&mut self) {
+        self.explorer.stop(irqlab_sim::Bound::Time);
+    }
+
+    /// Works until done or `budget_ms` has passed by `now()`; returns the progress.
+    pub fn slice(&mut self, now: impl Fn() -> f64, budget_ms: f64) -> Progress {
+        let start = now();
+        loop {
+            let before = now();
+            self.last = self.explorer.run_for(self.batch);
+            let took = now() - before;
+            if self.last.done {
+                break;
+            }
+            // Aim for calls of about a quarter of the slice.
+            if took < budget_ms / 8.0 {
+                self.batch = (self.batch * 2).min(1 << 20);
+            } else if took > budget_ms / 2.0 {
+                self.batch = (self.batch / 2).max(1);
+            }
+            if now() - start + took > budget_ms {
+                break;
+            }
+        }
+        self.last
+    }
+
+    pub fn report(&self) -> Report {
+        self.explorer.report()
+    }
+}

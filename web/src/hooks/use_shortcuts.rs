@@ -1,0 +1,65 @@
+//! Keyboard shortcuts for the whole page. Keys are ignored while a text field
+//! has focus or a modifier (Ctrl, Alt, Meta) is held, so typing and the
+//! browser's own shortcuts keep working.
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::state::{Action, State};
+
+/// The shortcuts, for the help dialog: `(keys, what they do)`.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("→ or l", "step forward"),
+    ("← or h", "step back"),
+    ("Space", "run / pause"),
+    ("End", "run to the end"),
+    ("Home", "reset to step 0"),
+    ("i", "place or remove an interrupt arrival at the current step"),
+    ("+ / −", "zoom the timeline in / out"),
+    ("?", "show this help"),
+    ("Esc", "close this help"),
+];
+
+/// The action for a key, given the focused element's tag (upper case) and
+/// whether a modifier is held. Pure, so it is tested without a browser.
+pub fn shortcut(key: &str, target_tag: &str, editable: bool, modifier: bool) -> Option<Action> {
+    if modifier || editable || matches!(target_tag, "INPUT" | "TEXTAREA" | "SELECT") {
+        return None;
+    }
+    // A focused button or link handles its own Space and Enter.
+    let activates = matches!(target_tag, "BUTTON" | "A" | "SUMMARY");
+    Some(match key {
+        "ArrowRight" | "l" => Action::Step,
+        "ArrowLeft" | "h" => Action::Back,
+        " " | "Spacebar" if !activates => Action::TogglePlay,
+        "End" => Action::ToEnd,
+        "Home" => Action::Reset,
+        "i" => Action::ToggleArrivalHere,
+        "+" | "=" => Action::Zoom(1),
+        "-" => Action::Zoom(-1),
+        "?" => Action::Help(true),
+        "Escape" => Action::Help(false),
+        _ => return None,
+    })
+}
+
+#[hook]
+pub fn use_shortcuts(dispatcher: UseReducerDispatcher<State>) {
+    use_effect_with((), move |_| {
+        let document = gloo::utils::document();
+        let listener = EventListener::new(&document, "keydown", move |event| {
+            let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+            let target = event.target().and_then(|t| t.dyn_into::<HtmlElement>().ok());
+            let tag = target.as_ref().map(|t| t.tag_name()).unwrap_or_default();
+            let editable = target.as_ref().is_some_and(|t| t.is_content_editable());
+            let modifier = event.ctrl_key() || event.alt_key() || event.meta_key();
+            if let Some(action) = shortcut(&event.key(), &tag, editable, modifier) {
+                event.prevent_default();
+                dispatcher.dispatch(action);
+            }
+        });
+        move || drop(listener)
+    });
+}

@@ -1,0 +1,26 @@
+//! irqlab-web: the playground a learner opens. A Yew app built with trunk.
+//!
+//! `app` holds the App and its context; `state` the State, its Actions and the
+//! reducer; `components/` one file per component; `hooks/` the custom hooks.
+//! The pure parts (`run`, `timeline_model`, `permalink`, `highlight`,
+//! `describe`, `progress`) are tested natively; the components in a browser.
+//! The web crate never reimplements semantics: every fact it shows comes from
+//! `irqlab_sim`, and lessons come from `irqlab_lessons`.
+
+pub mod app;
+pub mod catalog;
+pub mod components;
+pub mod describe;
+pub mod explorer;
+pub mod firmware;
+pub mod highlight;
+pub mod hooks;
+pub mod markdown;
+pub mod permalink;
+pub mod progress;
+pub mod run;
+pub mod state;
+pub mod theme;
+pub mod timeline_model;
+
+pub use app::App;

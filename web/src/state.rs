@@ -1,0 +1,448 @@
+//! The page's state, the actions that change it and the reducer.
+//!
+//! Heavy values (the run, the timeline model) sit behind `Rc`, so a step only
+//! moves the cursor and the reducer returns the same `Rc` when nothing
+//! changed, so nothing re-renders.
+
+use std::rc::Rc;
+
+use irqlab_sim::{Arrival, ArrivalPoint, Outcome, Program, Schedule, ScheduleItem, SourceId};
+use yew::Reducible;
+
+use crate::catalog::{self, Diagnostic, LessonCard};
+use crate::permalink::{LinkError, Permalink};
+use crate::progress::{Progress, Stage};
+use crate::run::Run;
+use crate::timeline_model::TimelineModel;
+
+/// How many steps per second "run" plays.
+pub const SPEEDS: &[u32] = &[2, 5, 10, 30, 100];
+pub const DEFAULT_SPEED: u32 = 5;
+
+/// The fewest and most steps the timeline shows at once.
+pub const MIN_VIEW: usize = 8;
+pub const MAX_VIEW: usize = 160;
+
+/// A message at the top of the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub title: String,
+    pub detail: String,
+}
+
+/// The lesson that is open, with its code, run and cursor.
+#[derive(Clone, Debug)]
+pub struct Open {
+    pub card: Rc<LessonCard>,
+    /// The code in the editor.
+    pub code: Rc<String>,
+    pub diagnostics: Rc<Vec<Diagnostic>>,
+    /// The last code that compiled, its run and what the timeline draws.
+    pub program: Option<Rc<Program>>,
+    pub run: Option<Rc<Run>>,
+    pub model: Option<Rc<TimelineModel>>,
+    /// Why the code that compiled could not run (an invalid program).
+    pub run_error: Option<String>,
+    /// The schedule the run used.
+    pub schedule: Schedule,
+    /// Why the schedule the learner typed was not taken.
+    pub schedule_error: Option<String>,
+    /// The cursor: steps taken.
+    pub step: usize,
+    /// The code has errors, so the timeline is of older code.
+    pub stale: bool,
+    pub hints_shown: usize,
+    pub solution_shown: bool,
+}
+
+impl Open {
+    pub fn schedule_text(&self) -> String {
+        match &self.program {
+            Some(p) => self.schedule.to_text(p),
+            None => String::new(),
+        }
+    }
+
+    /// The current moment as a permalink.
+    pub fn permalink(&self) -> Permalink {
+        Permalink {
+            lesson: self.card.id.clone(),
+            code: (*self.code != self.card.scenario).then(|| (*self.code).clone()),
+            schedule: self.schedule_text(),
+            step: self.step as u64,
+        }
+    }
+
+    /// Steps in the whole run (0 before any code compiled).
+    pub fn steps(&self) -> usize {
+        self.run.as_ref().map_or(0, |r| r.len())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct State {
+    pub lessons: Rc<Vec<Rc<LessonCard>>>,
+    /// `None` shows the lesson list.
+    pub open: Option<Open>,
+    pub notice: Option<Notice>,
+    pub playing: bool,
+    pub speed: u32,
+    pub help: bool,
+    /// How many steps the timeline shows at once.
+    pub view: usize,
+    pub progress: Rc<Progress>,
+}
+
+impl PartialEq for State {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Action {
+    ShowList,
+    OpenLesson(String),
+    /// A link was opened (or the page loaded with one).
+    OpenLink(Result<Permalink, LinkError>),
+    Edit(String),
+    ResetCode,
+    ShowSolution,
+    ShowHint,
+    Step,
+    Back,
+    GoTo(usize),
+    ToEnd,
+    Reset,
+    Play,
+    Pause,
+    TogglePlay,
+    /// A tick of the player: one step, stopping at the end.
+    Tick,
+    Speed(u32),
+    /// Place an arrival of `source` just before global step `index`, or
+    /// remove it if one is there.
+    ToggleArrival { source: SourceId, index: u64 },
+    /// Place (or remove) an arrival of the first event source at the cursor.
+    ToggleArrivalHere,
+    RemoveItem(ScheduleItem),
+    ClearSchedule,
+    /// A schedule typed by the learner, in the `TIMER0@12,TIMER0@40` syntax.
+    SetSchedule(String),
+    /// Load a schedule (the explorer's counterexample) at step 0.
+    Replay(Schedule),
+    Help(bool),
+    Zoom(i32),
+    Dismiss,
+    /// The explorer proved every property of this code.
+    Proven,
+}
+
+impl State {
+    pub fn new(lessons: Vec<LessonCard>, progress: Progress, view: usize) -> State {
+        State {
+            lessons: Rc::new(lessons.into_iter().map(Rc::new).collect()),
+            open: None,
+            notice: None,
+            playing: false,
+            speed: DEFAULT_SPEED,
+            help: false,
+            view: view.clamp(MIN_VIEW, MAX_VIEW),
+            progress: Rc::new(progress),
+        }
+    }
+
+    fn card(&self, id: &str) -> Option<Rc<LessonCard>> {
+        self.lessons.iter().find(|l| l.id == id).cloned()
+    }
+
+    /// Opens a lesson with some code, a schedule text and a step.
+    fn open_lesson(&mut self, card: Rc<LessonCard>, code: String, schedule: &str, step: usize) {
+        let mut open = Open {
+            code: Rc::new(code),
+            diagnostics: Rc::default(),
+            program: None,
+            run: None,
+            model: None,
+            run_error: None,
+            schedule: Schedule::default(),
+            schedule_error: None,
+            step: 0,
+            stale: false,
+            hints_shown: 0,
+            solution_shown: false,
+            card,
+        };
+        recheck(&mut open);
+        if let Some(program) = &open.program {
+            match Schedule::parse(schedule, program) {
+                Ok(s) => {
+                    open.schedule = s;
+                    rerun(&mut open);
+                }
+                Err(e) => {
+                    self.notice = Some(Notice {
+                        title: "This link's schedule does not fit the lesson".into(),
+                        detail: format!("{e}. Showing the lesson without it."),
+                    });
+                }
+            }
+        }
+        open.step = step.min(open.steps());
+        let mut progress = (*self.progress).clone();
+        if progress.advance(&open.card.id, Stage::Opened) {
+            progress.save();
+            self.progress = Rc::new(progress);
+        }
+        self.open = Some(open);
+        self.playing = false;
+    }
+
+    fn link_failed(&mut self, error: &dyn std::fmt::Display, lesson: Option<Rc<LessonCard>>) {
+        self.notice = Some(Notice {
+            title: "This link could not be opened".into(),
+            detail: match &lesson {
+                Some(l) => format!("{error}. Showing the lesson “{}” as it starts instead.", l.title),
+                None => format!("{error}. Showing the lesson list instead."),
+            },
+        });
+        match lesson {
+            Some(card) => {
+                let code = card.scenario.clone();
+                self.open_lesson(card, code, "", 0);
+            }
+            None => self.open = None,
+        }
+    }
+}
+
+/// Compiles the editor's code; keeps the last good program when it fails.
+fn recheck(open: &mut Open) {
+    let checked = catalog::check(&open.card.id, &open.code);
+    open.diagnostics = Rc::new(checked.diagnostics);
+    match checked.program {
+        Some(program) => {
+            // The schedule names sources by id: carry it over by name.
+            if let Some(old) = &open.program {
+                let text = open.schedule.to_text(old);
+                open.schedule = Schedule::parse(&text, &program).unwrap_or_default();
+            }
+            open.program = Some(program);
+            open.stale = false;
+            rerun(open);
+        }
+        None => open.stale = true,
+    }
+}
+
+/// Steps the program to its end under the schedule, for the timeline.
+fn rerun(open: &mut Open) {
+    let Some(program) = open.program.clone() else { return };
+    match Run::new(program, open.schedule.clone()) {
+        Ok(run) => {
+            open.model = Some(Rc::new(TimelineModel::new(&run)));
+            open.step = open.step.min(run.len());
+            open.run = Some(Rc::new(run));
+            open.run_error = None;
+        }
+        Err(e) => {
+            open.run_error = Some(e);
+            open.stale = true;
+        }
+    }
+}
+
+fn failed(run: &Run) -> bool {
+    run.outcomes.iter().any(|o| !matches!(o, Outcome::BoundHit { .. }))
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::ShowList => {
+                next.open = None;
+                next.playing = false;
+                next.help = false;
+            }
+            Action::OpenLesson(id) => match next.card(&id) {
+                Some(card) => {
+                    let code = card.scenario.clone();
+                    next.notice = None;
+                    next.open_lesson(card, code, "", 0);
+                }
+                None => next.link_failed(&LinkError::BadLesson(id), None),
+            },
+            Action::OpenLink(Ok(link)) => match next.card(&link.lesson) {
+                Some(card) => {
+                    next.notice = None;
+                    let code = link.code.unwrap_or_else(|| card.scenario.clone());
+                    next.open_lesson(card, code, &link.schedule, link.step as usize);
+                }
+                None => {
+                    let error = format!("there is no lesson `{}`", link.lesson);
+                    next.link_failed(&error, None);
+                }
+            },
+            Action::OpenLink(Err(e)) => {
+                let first = next.lessons.first().cloned();
+                next.link_failed(&e, first);
+            }
+            Action::Help(show) => next.help = show,
+            Action::Dismiss => next.notice = None,
+            Action::Zoom(by) => {
+                let view = if by > 0 { next.view / 2 } else { next.view * 2 };
+                next.view = view.clamp(MIN_VIEW, MAX_VIEW);
+            }
+            Action::Speed(s) => next.speed = s,
+            Action::Pause => next.playing = false,
+            Action::TogglePlay if next.playing => next.playing = false,
+            Action::Play | Action::TogglePlay => {
+                let Some(open) = &mut next.open else { return self };
+                if open.step >= open.steps() {
+                    open.step = 0;
+                }
+                next.playing = true;
+            }
+            Action::Proven => {
+                let Some(open) = &next.open else { return self };
+                let mut progress = (*next.progress).clone();
+                if !progress.advance(&open.card.id, Stage::Proven) {
+                    return self;
+                }
+                progress.save();
+                next.progress = Rc::new(progress);
+            }
+            action => {
+                let Some(open) = &mut next.open else { return self };
+                if !reduce_lesson(open, action, &mut next.playing) {
+                    return self;
+                }
+                if let Some(run) = &open.run
+                    && failed(run)
+                    && open.step >= run.len()
+                {
+                    let mut progress = (*next.progress).clone();
+                    if progress.advance(&open.card.id, Stage::Broken) {
+                        progress.save();
+                        next.progress = Rc::new(progress);
+                    }
+                }
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+/// The actions on an open lesson. Returns false when nothing changed.
+fn reduce_lesson(open: &mut Open, action: Action, playing: &mut bool) -> bool {
+    let len = open.steps();
+    match action {
+        Action::Edit(code) => {
+            if *open.code == code {
+                return false;
+            }
+            open.code = Rc::new(code);
+            recheck(open);
+        }
+        Action::ResetCode => {
+            open.code = Rc::new(open.card.scenario.clone());
+            recheck(open);
+        }
+        Action::ShowSolution => {
+            open.solution_shown = true;
+            open.code = Rc::new(open.card.solution.clone());
+            recheck(open);
+        }
+        Action::ShowHint => {
+            if open.hints_shown >= open.card.hints.len() {
+                return false;
+            }
+            open.hints_shown += 1;
+        }
+        Action::Step | Action::Tick => {
+            if open.step >= len {
+                *playing = false;
+                return matches!(action, Action::Tick);
+            }
+            open.step += 1;
+            if open.step >= len {
+                *playing = false;
+            }
+        }
+        Action::Back => {
+            if open.step == 0 {
+                return false;
+            }
+            *playing = false;
+            open.step -= 1;
+        }
+        Action::GoTo(p) => {
+            *playing = false;
+            open.step = p.min(len);
+        }
+        Action::ToEnd => {
+            *playing = false;
+            open.step = len;
+        }
+        Action::Reset => {
+            *playing = false;
+            open.step = 0;
+        }
+        Action::ToggleArrival { source, index } => toggle_arrival(open, source, index),
+        Action::ToggleArrivalHere => {
+            let Some(run) = &open.run else { return false };
+            let Some(source) = run.program.sources.iter().position(|s| s.handler.is_some()) else {
+                return false;
+            };
+            let index = run.step_index_at(open.step);
+            toggle_arrival(open, SourceId(source as u16), index);
+        }
+        Action::RemoveItem(item) => {
+            if !open.schedule.remove(&item) {
+                return false;
+            }
+            rerun(open);
+        }
+        Action::SetSchedule(text) => {
+            let Some(program) = &open.program else { return false };
+            match Schedule::parse(&text, program) {
+                Ok(schedule) => {
+                    open.schedule = schedule;
+                    open.schedule_error = None;
+                    rerun(open);
+                }
+                Err(e) => open.schedule_error = Some(e.to_string()),
+            }
+        }
+        Action::ClearSchedule => {
+            if open.schedule.is_empty() {
+                return false;
+            }
+            open.schedule = Schedule::default();
+            rerun(open);
+        }
+        Action::Replay(schedule) => {
+            *playing = false;
+            open.schedule = schedule;
+            open.step = 0;
+            rerun(open);
+            open.step = 0;
+        }
+        _ => return false,
+    }
+    true
+}
+
+fn toggle_arrival(open: &mut Open, source: SourceId, index: u64) {
+    let item = ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Step(index) });
+    if !open.schedule.remove(&item) {
+        if open.schedule.items.len() >= Schedule::MAX_ITEMS {
+            return;
+        }
+        open.schedule.push(item);
+    }
+    rerun(open);
+}
