@@ -16,7 +16,7 @@
 //! returns, so a web page can run it in slices or a worker with progress and
 //! cancel. It has no clock: the caller measures time and calls `stop`.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::machine::{Bounds, Choice, Machine, Status};
@@ -132,6 +132,7 @@ struct Node {
     steps: u64,
     path_items: usize,
     path_outcomes: usize,
+    hash: u64,
 }
 
 /// The built-in properties every program is checked against.
@@ -147,6 +148,9 @@ pub struct Explorer {
     shared: Vec<bool>,
     reduce: bool,
     visited: FxHashMap<u64, u64>,
+    /// Hashes of the states on the current path, to notice a run that
+    /// comes back to where it was: a loop that never ends.
+    on_path: FxHashSet<u64>,
     stack: Vec<Node>,
     path: Vec<ScheduleItem>,
     path_outcomes: Vec<Outcome>,
@@ -192,6 +196,7 @@ impl Explorer {
             shared,
             reduce,
             visited: FxHashMap::default(),
+            on_path: FxHashSet::default(),
             stack: Vec::new(),
             path: Vec::new(),
             path_outcomes: Vec::new(),
@@ -205,9 +210,19 @@ impl Explorer {
             program,
             config,
         };
-        explorer.visited.insert(machine.state_hash(), 0);
+        let hash = machine.state_hash();
+        explorer.visited.insert(hash, 0);
+        explorer.on_path.insert(hash);
         let moves = explorer.moves(&machine);
-        explorer.stack.push(Node { machine: Some(machine), moves, next: 0, steps: 0, path_items: 0, path_outcomes: 0 });
+        explorer.stack.push(Node {
+            machine: Some(machine),
+            moves,
+            next: 0,
+            steps: 0,
+            path_items: 0,
+            path_outcomes: 0,
+            hash,
+        });
         Ok(explorer)
     }
 
@@ -296,6 +311,8 @@ impl Explorer {
             return;
         };
         if top.next >= top.moves.len() {
+            let hash = top.hash;
+            self.on_path.remove(&hash);
             self.stack.pop();
             if let Some(parent) = self.stack.last() {
                 self.path.truncate(parent.path_items);
@@ -346,6 +363,14 @@ impl Explorer {
             return;
         }
         let hash = child.state_hash();
+        if self.on_path.contains(&hash) {
+            // Back where this run already was, with nothing new: it loops forever.
+            let o = self.endless_loop(&child, steps);
+            self.note_outcome(&o, steps);
+            self.path_outcomes.push(o);
+            self.leaf(&child);
+            return;
+        }
         match self.visited.get_mut(&hash) {
             Some(seen) if *seen <= steps => {
                 self.merged += 1;
@@ -362,7 +387,20 @@ impl Explorer {
         }
         let moves = self.moves(&child);
         let (path_items, path_outcomes) = (self.path.len(), self.path_outcomes.len());
-        self.stack.push(Node { machine: Some(child), moves, next: 0, steps, path_items, path_outcomes });
+        self.on_path.insert(hash);
+        self.stack.push(Node { machine: Some(child), moves, next: 0, steps, path_items, path_outcomes, hash });
+    }
+
+    /// The outcome of a run that came back to a state it had been in.
+    fn endless_loop(&self, m: &Machine, steps: u64) -> Outcome {
+        let p = &self.program;
+        let core = m.next_core(p);
+        let stack = m.stack(core);
+        let by = *stack.last().unwrap_or(&crate::program::ContextId(0));
+        let starved = stack.first().copied().unwrap_or(by);
+        let cycle =
+            steps.saturating_sub(self.stack.iter().rev().find(|n| n.hash == m.state_hash()).map_or(0, |n| n.steps));
+        Outcome::Starvation { context: starved, by, steps: cycle }
     }
 
     /// A run ended: count it in the histogram.

@@ -309,6 +309,12 @@ impl Machine {
     /// A 64-bit hash of everything that decides the future of the run
     /// (not the step number or cycle count), for the explorer's state set.
     pub fn state_hash(&self) -> u64 {
+        let ranks = self.epoch_ranks();
+        let clock = |vc: &VectorClock, h: &mut FxHasher| {
+            for (c, values) in ranks.iter().enumerate() {
+                rank(values, vc.0[c]).hash(h);
+            }
+        };
         let mut h = FxHasher::default();
         for c in &self.cores {
             c.stack.hash(&mut h);
@@ -319,21 +325,71 @@ impl Machine {
             c.call.hash(&mut h);
             c.iterations.hash(&mut h);
             c.thread_done.hash(&mut h);
-            c.steps_since_thread_ran.hash(&mut h);
-            c.released.hash(&mut h);
+            // How long the thread has waited only matters against the
+            // starvation window; the explorer finds endless loops as cycles.
+            (c.steps_since_thread_ran > 0).hash(&mut h);
+            clock(&c.released, &mut h);
         }
         self.memory.hash(&mut h);
         self.last_writer.hash(&mut h);
         self.exceptions.hash(&mut h);
         self.flags.hash(&mut h);
         self.locks.hash(&mut h);
-        self.lock_clocks.hash(&mut h);
-        self.clocks.hash(&mut h);
-        self.histories.hash(&mut h);
-        self.atomic_clocks.hash(&mut h);
+        for (lock, vc) in &self.lock_clocks {
+            lock.hash(&mut h);
+            clock(vc, &mut h);
+        }
+        for vc in self.clocks.iter().chain(&self.atomic_clocks) {
+            clock(vc, &mut h);
+        }
+        for hist in &self.histories {
+            let access = |a: &AccessRef, h: &mut FxHasher| {
+                a.context.hash(h);
+                rank(&ranks[a.context.0 as usize], a.epoch).hash(h);
+            };
+            match &hist.last_write {
+                Some(w) => access(w, &mut h),
+                None => u16::MAX.hash(&mut h),
+            }
+            for r in &hist.reads {
+                access(r, &mut h);
+            }
+            hist.reads.len().hash(&mut h);
+        }
         self.arrivals.hash(&mut h);
         self.status.hash(&mut h);
         h.finish()
+    }
+
+    /// For each context, the distinct epoch values the state holds, sorted.
+    /// Hashing an epoch's rank instead of its value keeps every comparison
+    /// the race detector makes (joins are maxima, a release adds a new
+    /// maximum), so two runs that differ only in how many release points
+    /// they passed hash alike.
+    fn epoch_ranks(&self) -> Vec<Vec<u32>> {
+        let n = self.clocks.len();
+        let mut values: Vec<Vec<u32>> = vec![Vec::with_capacity(8); n];
+        let add = |vc: &VectorClock, values: &mut Vec<Vec<u32>>| {
+            for (c, v) in values.iter_mut().enumerate() {
+                v.push(vc.0[c]);
+            }
+        };
+        for vc in self.clocks.iter().chain(&self.atomic_clocks).chain(self.cores.iter().map(|c| &c.released)) {
+            add(vc, &mut values);
+        }
+        for (_, vc) in &self.lock_clocks {
+            add(vc, &mut values);
+        }
+        for hist in &self.histories {
+            for a in hist.last_write.iter().chain(&hist.reads) {
+                values[a.context.0 as usize].push(a.epoch);
+            }
+        }
+        for v in &mut values {
+            v.sort_unstable();
+            v.dedup();
+        }
+        values
     }
 
     /// Whether the core that would step next has two instructions ahead that
@@ -1479,6 +1535,10 @@ impl Machine {
     fn panic(&mut self, ctx: ContextId, span: Span, message: String, uninit: Option<String>, rec: &mut Rec) {
         self.halt(Outcome::Panic { context: ctx, span, message, uninit_static: uninit }, rec);
     }
+}
+
+fn rank(values: &[u32], v: u32) -> u32 {
+    values.binary_search(&v).unwrap_or(values.len()) as u32
 }
 
 fn empty_record(index: u64) -> StepRecord {
