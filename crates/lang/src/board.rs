@@ -1,0 +1,70 @@
+//! The `board` vocabulary of lessons/BOARD.md: the interrupts a lesson may
+//! name and the system exceptions of the architecture.
+
+/// Interrupts of the BBC micro:bit v2 (nRF52833) that the board vocabulary
+/// offers, with their IRQ numbers in the nRF52833 vector table (Product
+/// Specification v1.6, "Instantiation": peripheral ID = IRQ number).
+pub const INTERRUPTS: &[(&str, u16)] = &[
+    ("UARTE0_UART0", 2),
+    ("GPIOTE", 6),
+    ("SAADC", 7),
+    ("TIMER0", 8),
+    ("TIMER1", 9),
+    ("RTC0", 11),
+    ("SWI0_EGU0", 20),
+    ("SWI1_EGU1", 21),
+];
+
+/// System exceptions a handler context may be (`#[exception]`), with their
+/// exception numbers (ARMv7-M B1.5.2).
+pub const EXCEPTIONS: &[(&str, u16)] = &[("SVCall", 11), ("PendSV", 14), ("SysTick", 15)];
+
+/// The board's name, for messages.
+pub const BOARD: &str = "micro:bit v2 (nRF52833)";
+
+/// The exception number of an interrupt or system exception by name.
+pub fn exception_number(name: &str) -> Option<u16> {
+    INTERRUPTS.iter().find(|(n, _)| *n == name).map(|(_, irq)| 16 + irq).or_else(|| system_exception(name))
+}
+
+pub fn system_exception(name: &str) -> Option<u16> {
+    EXCEPTIONS.iter().find(|(n, _)| *n == name).map(|(_, e)| *e)
+}
+
+pub fn is_interrupt(name: &str) -> bool {
+    INTERRUPTS.iter().any(|(n, _)| *n == name)
+}
+
+pub fn interrupt_names() -> Vec<&'static str> {
+    INTERRUPTS.iter().map(|(n, _)| *n).collect()
+}
+
+/// The candidate closest to `name`, if it is close enough to be a typo.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len().max(3) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interrupts_are_numbered_after_the_system_exceptions() {
+        assert_eq!(exception_number("TIMER0"), Some(24));
+        assert_eq!(exception_number("SysTick"), Some(15));
+        assert_eq!(exception_number("TIMER7"), None);
+    }
+
+    #[test]
+    fn a_typo_finds_the_intended_name() {
+        assert_eq!(closest("TIMERO", interrupt_names()), Some("TIMER0"));
+        assert_eq!(closest("gpiote", interrupt_names()), Some("GPIOTE"));
+        assert_eq!(closest("SPIM3", interrupt_names()), None);
+    }
+}

@@ -1,0 +1,245 @@
+//! Diagnostics, rendered in rustc's own text format so that what the browser
+//! shows is what `cargo build` prints for the same code.
+//!
+//! The layout rules below follow rustc's human emitter (rustc 1.95): a header,
+//! ` --> file:line:col`, the annotated lines with a gutter as wide as the
+//! largest line number, `^` under the primary span and `-` under secondary
+//! ones, `...` between annotated lines more than two apart (the one line in
+//! between is shown when they are exactly two apart), then `= note:` and
+//! `= help:` lines, then suggestions as `help:` with the changed line.
+
+use irqlab_sim::Span;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+impl Level {
+    fn word(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        }
+    }
+}
+
+/// A further span the message points at (rustc draws it with `-`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SpanLabel {
+    pub span: Span,
+    pub label: Option<String>,
+}
+
+/// A code change rustc would suggest: insert `insert` at `span`'s start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    pub message: String,
+    pub span: Span,
+    pub insert: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub level: Level,
+    /// rustc's error code, such as `E0594`; `None` for lints and irqlab's own errors.
+    pub code: Option<String>,
+    pub message: String,
+    pub span: Span,
+    /// The text under the primary span's carets.
+    pub label: Option<String>,
+    /// rustc's `= help:` line.
+    pub help: Option<String>,
+    /// rustc's `= note:` lines.
+    pub notes: Vec<String>,
+    /// Other places the message points at.
+    pub secondary: Vec<SpanLabel>,
+    pub suggestion: Option<Suggestion>,
+    /// irqlab's own advice for a learner, beyond what rustc prints (for
+    /// example "use portable-atomic" under E0599 on thumbv6m). Rendered as
+    /// further `= help:` lines; `render_rustc` leaves them out.
+    pub advice: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            code: None,
+            message: message.into(),
+            span,
+            label: None,
+            help: None,
+            notes: Vec::new(),
+            secondary: Vec::new(),
+            suggestion: None,
+            advice: Vec::new(),
+        }
+    }
+
+    pub fn warning(message: impl Into<String>, span: Span) -> Diagnostic {
+        Diagnostic { level: Level::Warning, ..Diagnostic::error(message, span) }
+    }
+
+    pub fn code(mut self, code: &str) -> Self {
+        self.code = Some(code.to_string());
+        self
+    }
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+    pub fn secondary(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.secondary.push(SpanLabel { span, label: Some(label.into()) });
+        self
+    }
+    pub fn suggest(mut self, message: impl Into<String>, span: Span, insert: impl Into<String>) -> Self {
+        self.suggestion = Some(Suggestion { message: message.into(), span, insert: insert.into() });
+        self
+    }
+    pub fn advise(mut self, advice: impl Into<String>) -> Self {
+        self.advice.push(advice.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+
+    /// The diagnostic as rustc prints it, followed by irqlab's advice as
+    /// `= help:` lines. `source` is the text of the file the span is in.
+    pub fn render(&self, source: &str) -> String {
+        self.render_with(source, true)
+    }
+
+    /// Exactly what rustc prints for this diagnostic (without irqlab's advice).
+    pub fn render_rustc(&self, source: &str) -> String {
+        self.render_with(source, false)
+    }
+
+    fn render_with(&self, source: &str, with_advice: bool) -> String {
+        let lines: Vec<String> = source.lines().map(expand_tabs).collect();
+        let mut out = String::new();
+        match &self.code {
+            Some(code) => out.push_str(&format!("{}[{code}]: {}\n", self.level.word(), self.message)),
+            None => out.push_str(&format!("{}: {}\n", self.level.word(), self.message)),
+        }
+        // Every annotation in this file, primary first.
+        let mut marks: Vec<(&Span, Option<&String>, bool)> = vec![(&self.span, self.label.as_ref(), true)];
+        for s in &self.secondary {
+            if s.span.file == self.span.file {
+                marks.push((&s.span, s.label.as_ref(), false));
+            }
+        }
+        marks.sort_by_key(|(s, _, _)| (s.line, s.col_start));
+        let max_line = marks.iter().map(|(s, _, _)| s.line).max().unwrap_or(1);
+        let width = max_line.max(self.suggestion.as_ref().map_or(0, |s| s.span.line)).to_string().len();
+        let pad = " ".repeat(width);
+        out.push_str(&format!("{pad}--> {}:{}:{}\n", self.span.file, self.span.line, self.span.col_start));
+        out.push_str(&format!("{pad} |\n"));
+        let mut previous: Option<u32> = None;
+        for (span, label, primary) in &marks {
+            if let Some(prev) = previous {
+                let delta = span.line.saturating_sub(prev);
+                if delta > 2 {
+                    out.push_str("...\n");
+                } else if delta == 2 {
+                    out.push_str(&source_line(&lines, prev + 1, width));
+                }
+            }
+            if previous != Some(span.line) {
+                out.push_str(&source_line(&lines, span.line, width));
+            }
+            let line_len = lines.get(span.line as usize - 1).map_or(0, |l| l.chars().count()) as u32;
+            let start = span.col_start.max(1).min(line_len + 1);
+            let end = span.col_end.min(line_len + 1).max(start + 1);
+            let mark = if *primary { "^" } else { "-" };
+            let mut line = format!("{pad} | {}{}", " ".repeat(start as usize - 1), mark.repeat((end - start) as usize));
+            if let Some(label) = label {
+                line.push(' ');
+                line.push_str(label);
+            }
+            out.push_str(&line);
+            out.push('\n');
+            previous = Some(span.line);
+        }
+        let advice: &[String] = if with_advice { &self.advice } else { &[] };
+        if !self.notes.is_empty() || self.help.is_some() || !advice.is_empty() {
+            out.push_str(&format!("{pad} |\n"));
+            for note in &self.notes {
+                out.push_str(&format!("{pad} = note: {note}\n"));
+            }
+            for help in self.help.iter().chain(advice) {
+                out.push_str(&format!("{pad} = help: {help}\n"));
+            }
+        }
+        if let Some(s) = &self.suggestion {
+            out.push_str(&format!("help: {}\n", s.message));
+            out.push_str(&format!("{pad} |\n"));
+            let original = lines.get(s.span.line as usize - 1).cloned().unwrap_or_default();
+            let at = (s.span.col_start.max(1) as usize - 1).min(original.chars().count());
+            let changed: String =
+                original.chars().take(at).chain(s.insert.chars()).chain(original.chars().skip(at)).collect();
+            out.push_str(&format!("{:>width$} | {changed}\n", s.span.line));
+            out.push_str(&format!("{pad} | {}{}\n", " ".repeat(at), "+".repeat(s.insert.trim_end().chars().count())));
+        }
+        out.push('\n');
+        out
+    }
+}
+
+fn expand_tabs(line: &str) -> String {
+    line.replace('\t', "    ")
+}
+
+fn source_line(lines: &[String], line: u32, width: usize) -> String {
+    let text = lines.get((line as usize).wrapping_sub(1)).map_or("", String::as_str);
+    if text.is_empty() { format!("{line:>width$} |\n") } else { format!("{line:>width$} | {text}\n") }
+}
+
+/// What rustc prints for a whole compilation: every diagnostic, then the
+/// summary lines (`aborting due to ...`, `For more information ...`).
+/// `source_of` gives the text of a file named in a span.
+pub fn render_report<'a>(diagnostics: &[Diagnostic], source_of: impl Fn(&str) -> &'a str) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&d.render_rustc(source_of(&d.span.file)));
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    if errors > 0 {
+        let noun = if errors == 1 { "error" } else { "errors" };
+        let also = match warnings {
+            0 => String::new(),
+            1 => "; 1 warning emitted".to_string(),
+            n => format!("; {n} warnings emitted"),
+        };
+        out.push_str(&format!("error: aborting due to {errors} previous {noun}{also}\n\n"));
+        let mut codes: Vec<&str> = diagnostics.iter().filter_map(|d| d.code.as_deref()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        match codes.as_slice() {
+            [] => {}
+            [one] => out.push_str(&format!("For more information about this error, try `rustc --explain {one}`.\n")),
+            many => {
+                out.push_str(&format!("Some errors have detailed explanations: {}.\n", many.join(", ")));
+                out.push_str(&format!("For more information about an error, try `rustc --explain {}`.\n", many[0]));
+            }
+        }
+    } else if warnings > 0 {
+        let noun = if warnings == 1 { "warning" } else { "warnings" };
+        out.push_str(&format!("warning: {warnings} {noun} emitted\n\n"));
+    }
+    out
+}

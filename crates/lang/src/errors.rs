@@ -1,0 +1,192 @@
+//! The diagnostics the curriculum teaches, worded exactly as rustc 1.95
+//! words them (crates/lang/tests/fixtures holds rustc's own output for each),
+//! and irqlab's own ones for what rustc never sees.
+
+use irqlab_sim::Span;
+
+use crate::board;
+use crate::diagnostic::Diagnostic;
+
+const STATIC_MUT_GUIDE: &str =
+    "for more information, see <https://doc.rust-lang.org/edition-guide/rust-2024/static-mut-references.html>";
+const STATIC_MUT_LINT: &str = "`#[deny(static_mut_refs)]` (part of `#[deny(rust_2024_compatibility)]`) on by default";
+
+/// E0594 on `X = ..` / `X += ..` where `X` is a plain `static`.
+pub fn assign_to_static(place: &str, static_name: &str, assign: Span, decl: Span) -> Diagnostic {
+    let message = if place == static_name {
+        format!("cannot assign to immutable static item `{static_name}`")
+    } else {
+        format!("cannot assign to `{place}`, as `{static_name}` is an immutable static item")
+    };
+    Diagnostic::error(message, assign)
+        .code("E0594")
+        .label("cannot assign")
+        .secondary(decl, "this `static` cannot be written to")
+        .advise("to change shared state from several contexts, use an atomic (`AtomicU32::fetch_add`) or a `critical_section::Mutex<RefCell<T>>`")
+}
+
+/// E0594 through a shared reference (a `Ref` guard, `&Cell`, a `*const`).
+pub fn assign_through_shared(what: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(format!("cannot assign to data in {what}"), span).code("E0594").label("cannot assign")
+}
+
+/// E0133 on any use of a `static mut` outside `unsafe`.
+pub fn static_mut_needs_unsafe(span: Span) -> Diagnostic {
+    Diagnostic::error("use of mutable static is unsafe and requires unsafe block", span)
+        .code("E0133")
+        .label("use of mutable static")
+        .note("mutable statics can be mutated by multiple threads: aliasing violations or data races will cause undefined behavior")
+        .advise("`unsafe` only silences the compiler: it cannot stop an interrupt landing between a load and a store")
+}
+
+/// E0133 on a call to an `unsafe fn` outside `unsafe`.
+pub fn unsafe_call(path: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(format!("call to unsafe function `{path}` is unsafe and requires unsafe block"), span)
+        .code("E0133")
+        .label("call to unsafe function")
+        .note("consult the function's documentation for information on how to avoid undefined behavior")
+}
+
+/// E0133 on dereferencing a raw pointer outside `unsafe`.
+pub fn raw_deref_needs_unsafe(span: Span) -> Diagnostic {
+    Diagnostic::error("dereference of raw pointer is unsafe and requires unsafe block", span)
+        .code("E0133")
+        .label("dereference of raw pointer")
+        .note("raw pointers may be null, dangling or unaligned; they can violate aliasing rules and cause data races: all of these are undefined behavior")
+}
+
+/// The edition 2024 `static_mut_refs` error on `&X` / `&mut X`.
+pub fn reference_to_static_mut(mutable: bool, span: Span) -> Diagnostic {
+    let after_amp = Span::new(span.file.clone(), span.line, span.col_start + 1, span.col_start + 1);
+    let d = static_mut_ref_base(mutable, span);
+    if mutable {
+        d.suggest("use `&raw mut` instead to create a raw pointer", after_amp, "raw ")
+    } else {
+        d.suggest("use `&raw const` instead to create a raw pointer", after_amp, "raw const ")
+    }
+}
+
+/// The edition 2024 `static_mut_refs` error on a method call that borrows a
+/// `static mut` (`BUF.fill(0)`).
+pub fn method_on_static_mut(mutable: bool, span: Span) -> Diagnostic {
+    static_mut_ref_base(mutable, span)
+}
+
+fn static_mut_ref_base(mutable: bool, span: Span) -> Diagnostic {
+    let (kind, danger) = if mutable {
+        (
+            "mutable",
+            "mutable references to mutable statics are dangerous; it's undefined behavior if any other pointer to the static is used or if any other reference is created for the static while the mutable reference lives",
+        )
+    } else {
+        (
+            "shared",
+            "shared references to mutable statics are dangerous; it's undefined behavior if the static is mutated or if a mutable reference is created for it while the shared reference lives",
+        )
+    };
+    Diagnostic::error(format!("creating a {kind} reference to mutable static"), span)
+        .label(format!("{kind} reference to mutable static"))
+        .note(danger)
+        .note(STATIC_MUT_GUIDE)
+        .note(STATIC_MUT_LINT)
+        .advise("share the data through an atomic or a `critical_section::Mutex`, or use `&raw const`/`&raw mut` inside a small unsafe abstraction")
+}
+
+/// E0599: an atomic read-modify-write on a target without one (thumbv6m).
+pub fn no_atomic_method(method: &str, type_name: &str, span: Span, target: &str) -> Diagnostic {
+    Diagnostic::error(format!("no method named `{method}` found for struct `{type_name}` in the current scope"), span)
+        .code("E0599")
+        .label(format!("method not found in `{type_name}`"))
+        .advise(format!(
+            "{target} (Cortex-M0/M0+) has atomic load and store but no read-modify-write; use `portable_atomic::{type_name}`, which provides `{method}` with a critical section"
+        ))
+}
+
+/// E0599 for any other method the type does not have.
+pub fn no_method(method: &str, type_name: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(format!("no method named `{method}` found for `{type_name}` in the current scope"), span)
+        .code("E0599")
+        .label(format!("method not found in `{type_name}`"))
+}
+
+/// E0308.
+pub fn mismatched(expected: &str, found: &str, span: Span) -> Diagnostic {
+    Diagnostic::error("mismatched types", span).code("E0308").label(format!("expected `{expected}`, found `{found}`"))
+}
+
+/// E0433 for a path into a crate irqlab does not know.
+pub fn unresolved_import(path: &str, root: &str, span: Span) -> Diagnostic {
+    if root == "std" {
+        return no_std(path, span);
+    }
+    if root == "heapless" {
+        return unsupported_with("`heapless`", span, "write the ring buffer by hand: an array and two atomic indices");
+    }
+    let _ = path;
+    Diagnostic::error(format!("cannot find module or crate `{root}` in this scope"), span)
+        .code("E0433")
+        .label(format!("use of unresolved module or unlinked crate `{root}`"))
+        .help(format!("you might be missing a crate named `{root}`"))
+        .advise("lesson code may use `core`, `critical_section`, `cortex_m`, `portable_atomic` and `crate::board`")
+}
+
+pub fn no_std(path: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(format!("`{path}` is from `std`, which firmware does not have"), span)
+        .label("not available in `#![no_std]` code")
+        .advise("use the same item from `core` (for example `core::sync::atomic`)")
+}
+
+/// AtomicU64 in core: no Cortex-M target has 64-bit atomics.
+pub fn no_atomic64(name: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(format!("cannot find type `{name}` in module `core::sync::atomic`"), span)
+        .code("E0412")
+        .label("not found in `core::sync::atomic`")
+        .advise(
+            "no Cortex-M target has 64-bit atomics; `portable_atomic::AtomicU64` provides one with a critical section",
+        )
+}
+
+/// A construct outside the subset irqlab models.
+pub fn unsupported(what: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(format!("irqlab does not model {what} yet"), span).label("not modelled by irqlab")
+}
+
+pub fn unsupported_with(what: &str, span: Span, advice: &str) -> Diagnostic {
+    unsupported(what, span).advise(advice)
+}
+
+/// irqlab's own wording (the device crate's `#[interrupt]` macro is not run):
+/// a handler name that is not in the board's vector table.
+pub fn unknown_interrupt(name: &str, span: Span) -> Diagnostic {
+    let names = board::interrupt_names();
+    let mut d = Diagnostic::error(format!("`{name}` is not an interrupt of the {}", board::BOARD), span)
+        .label("not in the board's vector table")
+        .note(format!("the board's interrupts are: {}", names.join(", ")))
+        .note("`#[interrupt]` checks the handler's name at compile time: a misspelled name is an error, not a silent default handler");
+    if let Some(close) = board::closest(name, names) {
+        d = d.help(format!("did you mean `{close}`?"));
+    }
+    d
+}
+
+pub fn unknown_exception(name: &str, span: Span) -> Diagnostic {
+    let names: Vec<&str> = board::EXCEPTIONS.iter().map(|(n, _)| *n).collect();
+    let mut d = Diagnostic::error(format!("`{name}` is not a system exception irqlab models"), span)
+        .label("not a system exception")
+        .note(format!("`#[exception]` handlers irqlab models are: {}", names.join(", ")));
+    if let Some(close) = board::closest(name, names) {
+        d = d.help(format!("did you mean `{close}`?"));
+    }
+    d
+}
+
+/// E0425 for an unknown value or function, with a close name if there is one.
+pub fn not_found(kind: &str, name: &str, span: Span, candidates: Vec<&str>) -> Diagnostic {
+    let mut d = Diagnostic::error(format!("cannot find {kind} `{name}` in this scope"), span)
+        .code("E0425")
+        .label("not found in this scope");
+    if let Some(close) = board::closest(name, candidates) {
+        d = d.help(format!("a {kind} with a similar name exists: `{close}`"));
+    }
+    d
+}

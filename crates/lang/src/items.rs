@@ -1,0 +1,444 @@
+//! The crate as a whole: `use` items, structs, consts, statics (laid out as
+//! locations) and function signatures, collected before any body is lowered.
+
+use std::collections::HashMap;
+
+use irqlab_sim::{Location, LocationDecl, Span, StaticDecl};
+use quote::ToTokens;
+use syn::spanned::Spanned;
+
+use crate::board;
+use crate::consts;
+use crate::diagnostic::Diagnostic;
+use crate::errors;
+use crate::paths::Imports;
+use crate::setup::Setup;
+use crate::source_map::SourceMap;
+use crate::types::{LTy, StructDef, atomic_of};
+
+/// A type as written, in rustc's spacing (`Mutex<RefCell<u32>>`).
+fn type_text(ty: &syn::Type) -> String {
+    let text = ty.to_token_stream().to_string();
+    text.replace(" < ", "<").replace(" > ", ">").replace(" >", ">").replace("< ", "<").replace(" ;", ";")
+}
+
+#[derive(Clone, Debug)]
+pub struct ConstDef {
+    pub ty: LTy,
+    pub values: Vec<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StaticInfo {
+    pub name: String,
+    pub ty: LTy,
+    pub mutable: bool,
+    pub first: Location,
+    /// From `pub` (or `static`) through the type: what rustc underlines when
+    /// it points at the item.
+    pub decl_span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FnAttr {
+    Plain,
+    Entry,
+    Interrupt,
+    Exception,
+}
+
+#[derive(Clone)]
+pub struct FnInfo {
+    pub name: String,
+    pub params: Vec<(String, LTy, bool)>,
+    pub ret: LTy,
+    pub span: Span,
+    pub is_unsafe: bool,
+    pub attr: FnAttr,
+    pub item: syn::ItemFn,
+}
+
+pub struct Crate<'a> {
+    pub setup: &'a Setup,
+    pub map: SourceMap,
+    pub diags: Vec<Diagnostic>,
+    pub imports: Imports,
+    pub structs: Vec<StructDef>,
+    pub struct_index: HashMap<String, usize>,
+    pub consts: HashMap<String, ConstDef>,
+    pub statics: Vec<StaticInfo>,
+    pub static_decls: Vec<StaticDecl>,
+    pub locations: Vec<LocationDecl>,
+    pub fns: Vec<FnInfo>,
+    pub fn_index: HashMap<String, usize>,
+}
+
+impl<'a> Crate<'a> {
+    pub fn new(setup: &'a Setup, map: SourceMap) -> Crate<'a> {
+        Crate {
+            setup,
+            map,
+            diags: Vec::new(),
+            imports: Imports::default(),
+            structs: Vec::new(),
+            struct_index: HashMap::new(),
+            consts: HashMap::new(),
+            statics: Vec::new(),
+            static_decls: Vec::new(),
+            locations: Vec::new(),
+            fns: Vec::new(),
+            fn_index: HashMap::new(),
+        }
+    }
+
+    pub fn span(&self, s: proc_macro2::Span) -> Span {
+        self.map.of(s)
+    }
+
+    pub fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    pub fn static_named(&self, name: &str) -> Option<usize> {
+        self.statics.iter().position(|s| s.name == name)
+    }
+
+    /// Collects every item of the file, in source order per kind.
+    pub fn collect(&mut self, file: &syn::File) {
+        for item in &file.items {
+            if let syn::Item::Use(u) = item {
+                let mut bad = Vec::new();
+                self.imports.add(&u.tree, &[], &mut bad);
+                for b in bad {
+                    let span = self.span(b.span);
+                    self.error(errors::unresolved_import(&b.path, &b.root, span));
+                }
+            }
+        }
+        // Struct names first, so fields may name each other.
+        for item in &file.items {
+            if let syn::Item::Struct(s) = item {
+                let name = s.ident.to_string();
+                self.struct_index.insert(name.clone(), self.structs.len());
+                self.structs.push(StructDef { name, fields: Vec::new() });
+            }
+        }
+        for item in &file.items {
+            match item {
+                syn::Item::Struct(s) => self.collect_struct(s),
+                syn::Item::Const(c) => self.collect_const(c),
+                _ => {}
+            }
+        }
+        for item in &file.items {
+            match item {
+                syn::Item::Static(s) => self.collect_static(s),
+                syn::Item::Fn(f) => self.collect_fn(f),
+                syn::Item::Use(_) | syn::Item::Struct(_) | syn::Item::Const(_) => {}
+                other => {
+                    let span = self.span(item_head_span(other));
+                    self.error(errors::unsupported(item_kind(other), span));
+                }
+            }
+        }
+    }
+
+    fn collect_struct(&mut self, s: &syn::ItemStruct) {
+        let index = self.struct_index[&s.ident.to_string()];
+        let mut fields = Vec::new();
+        match &s.fields {
+            syn::Fields::Named(named) => {
+                for f in &named.named {
+                    let Some(ident) = &f.ident else { continue };
+                    if let Some(ty) = self.parse_type(&f.ty) {
+                        if contains_struct(&ty, index, &self.structs) {
+                            let span = self.span(f.ty.span());
+                            self.error(
+                                Diagnostic::error(format!("recursive type `{}` has infinite size", s.ident), span)
+                                    .code("E0072"),
+                            );
+                            continue;
+                        }
+                        fields.push((ident.to_string(), ty));
+                    }
+                }
+            }
+            syn::Fields::Unit => {}
+            syn::Fields::Unnamed(u) => {
+                let span = self.span(u.span());
+                self.error(errors::unsupported("tuple structs", span));
+            }
+        }
+        self.structs[index].fields = fields;
+    }
+
+    fn collect_const(&mut self, c: &syn::ItemConst) {
+        let Some(ty) = self.parse_type(&c.ty) else { return };
+        match consts::eval(self, &c.expr, &ty) {
+            Ok(values) => {
+                self.consts.insert(c.ident.to_string(), ConstDef { ty, values });
+            }
+            Err(d) => self.error(d),
+        }
+    }
+
+    fn collect_static(&mut self, s: &syn::ItemStatic) {
+        let name = s.ident.to_string();
+        let mutable = matches!(s.mutability, syn::StaticMutability::Mut(_));
+        let Some(ty) = self.parse_type(&s.ty) else { return };
+        if !mutable && ty.is_copy(&self.structs) && !matches!(ty, LTy::Unit) {
+            // An immutable plain static is a constant; it is still laid out,
+            // so that reads show up on the timeline.
+        }
+        let values = match consts::eval(self, &s.expr, &ty) {
+            Ok(v) => v,
+            Err(d) => {
+                self.error(d);
+                return;
+            }
+        };
+        let mut leaves = Vec::new();
+        ty.leaves(&self.structs, &name, &mut leaves);
+        let first = Location(self.locations.len() as u32);
+        for ((leaf_name, leaf), init) in leaves.iter().zip(values.iter().chain(std::iter::repeat(&0))) {
+            self.locations.push(LocationDecl {
+                name: leaf_name.clone(),
+                static_name: name.clone(),
+                ty: leaf.ty(),
+                kind: leaf.kind(),
+                init: *init,
+            });
+        }
+        let start = s.vis.span();
+        let start = if matches!(s.vis, syn::Visibility::Inherited) { s.static_token.span } else { start };
+        let decl = self.map.span(start.start(), s.ty.span().end());
+        let ident_span = self.span(s.ident.span());
+        self.static_decls.push(StaticDecl {
+            name: name.clone(),
+            rust_type: type_text(&s.ty),
+            first,
+            len: leaves.len() as u32,
+            span: ident_span,
+        });
+        self.statics.push(StaticInfo { name, ty, mutable, first, decl_span: decl });
+    }
+
+    fn collect_fn(&mut self, f: &syn::ItemFn) {
+        let name = f.sig.ident.to_string();
+        let span = self.span(f.sig.ident.span());
+        let mut attr = FnAttr::Plain;
+        for a in &f.attrs {
+            let last = a.path().segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            match last.as_str() {
+                "entry" => attr = FnAttr::Entry,
+                "interrupt" => {
+                    attr = FnAttr::Interrupt;
+                    if !board::is_interrupt(&name) {
+                        self.error(errors::unknown_interrupt(&name, span.clone()));
+                    }
+                }
+                "exception" => {
+                    attr = FnAttr::Exception;
+                    if board::system_exception(&name).is_none() {
+                        self.error(errors::unknown_exception(&name, span.clone()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(g) = f.sig.generics.params.first() {
+            let s = self.span(g.span());
+            self.error(errors::unsupported("generic functions", s));
+        }
+        if f.sig.asyncness.is_some() {
+            let s = self.span(f.sig.asyncness.span());
+            self.error(errors::unsupported("`async fn`", s));
+        }
+        let mut params = Vec::new();
+        for input in &f.sig.inputs {
+            match input {
+                syn::FnArg::Typed(pt) => {
+                    let (pname, mutable) = match &*pt.pat {
+                        syn::Pat::Ident(pi) => (pi.ident.to_string(), pi.mutability.is_some()),
+                        syn::Pat::Wild(_) => ("_".to_string(), false),
+                        other => {
+                            let s = self.span(other.span());
+                            self.error(errors::unsupported("patterns in parameters", s));
+                            continue;
+                        }
+                    };
+                    let Some(ty) = self.parse_type(&pt.ty) else { continue };
+                    if ty.scalar().is_none() {
+                        let s = self.span(pt.ty.span());
+                        self.error(errors::unsupported_with(
+                            "parameters of this type",
+                            s,
+                            "a lesson function's parameters are integers or `bool`; pass other data through a static",
+                        ));
+                        continue;
+                    }
+                    params.push((pname, ty, mutable));
+                }
+                syn::FnArg::Receiver(r) => {
+                    let s = self.span(r.span());
+                    self.error(errors::unsupported("methods (`self` parameters)", s));
+                }
+            }
+        }
+        let ret = match &f.sig.output {
+            syn::ReturnType::Default => LTy::Unit,
+            syn::ReturnType::Type(_, ty) => match self.parse_type(ty) {
+                Some(t @ (LTy::Scalar(_) | LTy::Unit | LTy::Never)) => t,
+                Some(_) => {
+                    let s = self.span(ty.span());
+                    self.error(errors::unsupported_with(
+                        "return values of this type",
+                        s,
+                        "a lesson function returns an integer, a `bool`, or nothing",
+                    ));
+                    LTy::Unit
+                }
+                None => LTy::Unit,
+            },
+        };
+        if self.fn_index.contains_key(&name) {
+            self.error(
+                Diagnostic::error(format!("the name `{name}` is defined multiple times"), span.clone())
+                    .code("E0428")
+                    .label(format!("`{name}` redefined here")),
+            );
+            return;
+        }
+        self.fn_index.insert(name.clone(), self.fns.len());
+        self.fns.push(FnInfo { name, params, ret, span, is_unsafe: f.sig.unsafety.is_some(), attr, item: f.clone() });
+    }
+
+    /// The subset's type for a type as written, or a diagnostic.
+    pub fn parse_type(&mut self, ty: &syn::Type) -> Option<LTy> {
+        match self.try_type(ty) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                self.error(d);
+                None
+            }
+        }
+    }
+
+    fn try_type(&mut self, ty: &syn::Type) -> Result<LTy, Diagnostic> {
+        let span = self.span(ty.span());
+        match ty {
+            syn::Type::Paren(p) => self.try_type(&p.elem),
+            syn::Type::Group(g) => self.try_type(&g.elem),
+            syn::Type::Never(_) => Ok(LTy::Never),
+            syn::Type::Tuple(t) if t.elems.is_empty() => Ok(LTy::Unit),
+            syn::Type::Array(a) => {
+                let elem = self.try_type(&a.elem)?;
+                let len = consts::eval(self, &a.len, &LTy::Scalar(irqlab_sim::Ty::Usize))?;
+                let n = len.first().copied().unwrap_or(0);
+                if n > 256 {
+                    return Err(errors::unsupported_with(
+                        "arrays this long",
+                        span,
+                        "irqlab models arrays of at most 256 elements",
+                    ));
+                }
+                Ok(LTy::Array(Box::new(elem), n as u32))
+            }
+            syn::Type::Path(p) if p.qself.is_none() => {
+                let path = &p.path;
+                let canonical = self.imports.canonical(path);
+                let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let generic = |cx: &mut Self| -> Result<LTy, Diagnostic> {
+                    let seg = path.segments.last().ok_or_else(|| errors::unsupported("this type", span.clone()))?;
+                    if let syn::PathArguments::AngleBracketed(args) = &seg.arguments {
+                        for a in &args.args {
+                            if let syn::GenericArgument::Type(t) = a {
+                                return cx.try_type(t);
+                            }
+                        }
+                    }
+                    Err(Diagnostic::error(format!("missing generics for `{last}`"), span.clone()).code("E0107"))
+                };
+                if path.segments.len() == 1 {
+                    if let Some(t) = irqlab_sim::Ty::from_name(&last) {
+                        return Ok(LTy::Scalar(t));
+                    }
+                    if let Some(i) = self.struct_index.get(&last) {
+                        return Ok(LTy::Struct(*i));
+                    }
+                    if last == "Option" && !self.imports.is_imported("Option") {
+                        return Ok(LTy::Option(Box::new(generic(self)?)));
+                    }
+                }
+                let (module, name) = canonical.rsplit_once("::").unwrap_or(("", canonical.as_str()));
+                match (module, name) {
+                    ("core::sync::atomic" | "portable_atomic", _) if atomic_of(name).is_some() => {
+                        let ty = atomic_of(name).unwrap_or(irqlab_sim::Ty::U32);
+                        let portable = module == "portable_atomic";
+                        if ty.is_wide() && !portable {
+                            return Err(errors::no_atomic64(name, span));
+                        }
+                        Ok(LTy::Atomic { ty, portable })
+                    }
+                    ("core::option", "Option") => Ok(LTy::Option(Box::new(generic(self)?))),
+                    ("core::cell", "RefCell") => Ok(LTy::RefCell(Box::new(generic(self)?))),
+                    ("core::cell", "Cell") => Ok(LTy::Cell(Box::new(generic(self)?))),
+                    ("critical_section" | "cortex_m::interrupt", "Mutex") => Ok(LTy::Mutex(Box::new(generic(self)?))),
+                    ("heapless::spsc", "Queue") | ("heapless", _) => Err(errors::unsupported_with(
+                        "`heapless` types",
+                        span,
+                        "write the ring buffer by hand: an array and two atomic indices",
+                    )),
+                    _ if canonical.starts_with("std::") => Err(errors::no_std(&canonical, span)),
+                    _ => Err(Diagnostic::error(format!("cannot find type `{last}` in this scope"), span)
+                        .code("E0412")
+                        .label("not found in this scope")),
+                }
+            }
+            syn::Type::Reference(_) | syn::Type::Ptr(_) => {
+                Err(errors::unsupported_with("references and pointers in types", span, "share data through statics"))
+            }
+            _ => Err(errors::unsupported("this type", span)),
+        }
+    }
+}
+
+fn contains_struct(ty: &LTy, index: usize, structs: &[StructDef]) -> bool {
+    match ty {
+        LTy::Struct(i) => {
+            *i == index
+                || structs.get(*i).is_some_and(|s| s.fields.iter().any(|(_, t)| contains_struct(t, index, structs)))
+        }
+        LTy::Array(t, _) | LTy::Option(t) | LTy::Result(t) | LTy::RefCell(t) | LTy::Cell(t) | LTy::Mutex(t) => {
+            contains_struct(t, index, structs)
+        }
+        _ => false,
+    }
+}
+
+fn item_kind(item: &syn::Item) -> &'static str {
+    match item {
+        syn::Item::Impl(_) => "`impl` blocks",
+        syn::Item::Trait(_) => "traits",
+        syn::Item::Enum(_) => "enums",
+        syn::Item::Mod(_) => "modules",
+        syn::Item::Macro(_) => "macro definitions",
+        syn::Item::Type(_) => "type aliases",
+        syn::Item::Union(_) => "unions",
+        syn::Item::ExternCrate(_) => "`extern crate`",
+        syn::Item::ForeignMod(_) => "`extern` blocks",
+        _ => "this item",
+    }
+}
+
+fn item_head_span(item: &syn::Item) -> proc_macro2::Span {
+    match item {
+        syn::Item::Impl(i) => i.impl_token.span,
+        syn::Item::Trait(t) => t.trait_token.span,
+        syn::Item::Enum(e) => e.enum_token.span,
+        syn::Item::Mod(m) => m.mod_token.span,
+        syn::Item::Type(t) => t.type_token.span,
+        syn::Item::Union(u) => u.union_token.span,
+        other => other.span(),
+    }
+}

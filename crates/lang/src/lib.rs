@@ -1,0 +1,118 @@
+//! irqlab-lang: the front end for lesson code. A lesson's `.rs` file is
+//! ordinary Rust (the firmware compiles the very same text); this crate
+//! parses it with `syn`, lowers the subset irqlab models to an
+//! `irqlab_sim::Program` whose every instruction carries its source span, and
+//! reports everything else as a diagnostic in rustc's own format.
+//!
+//! It never panics and never stops at the first problem: `compile` returns
+//! what it could build plus every diagnostic, each with a span inside the
+//! text it points at.
+
+// A `Diagnostic` is the error value of the cold path: returning it unboxed
+// keeps every `?` readable, and a compile makes few of them.
+#![allow(clippy::result_large_err)]
+
+mod assemble;
+pub mod board;
+mod consts;
+mod diagnostic;
+mod errors;
+mod items;
+mod known;
+mod lower;
+mod paths;
+mod setup;
+mod source_map;
+mod types;
+
+use irqlab_sim::Program;
+use serde::Serialize;
+
+pub use diagnostic::{Diagnostic, Level, SpanLabel, Suggestion, render_report};
+pub use setup::{CallSetup, ContextSetup, ContextSetupKind, Named, PropertySetup, Setup, SourceSetup};
+
+/// The result of compiling lesson code: the program, if there were no
+/// errors, and every diagnostic (errors and warnings) in the order found.
+#[derive(Clone, Debug, Serialize)]
+pub struct Compiled {
+    pub program: Option<Program>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Brackets nested deeper than this are refused before parsing, so that no
+/// input can exhaust the stack of the parser or of the lowering.
+const MAX_NESTING: usize = 128;
+
+/// Compiles `code` (the text of `file_name`) for the lesson `setup`.
+pub fn compile(setup: &Setup, code: &str, file_name: &str) -> Compiled {
+    let map = source_map::SourceMap::new(file_name, code);
+    if let Some(span) = too_deep(code, &map) {
+        let d = errors::unsupported_with(
+            "code nested this deeply",
+            span,
+            "irqlab accepts at most 128 levels of nested brackets",
+        );
+        return Compiled { program: None, diagnostics: vec![d] };
+    }
+    let file = match syn::parse_file(code) {
+        Ok(f) => f,
+        Err(e) => {
+            let diagnostics = e.into_iter().map(|e| Diagnostic::error(e.to_string(), map.of(e.span()))).collect();
+            return Compiled { program: None, diagnostics };
+        }
+    };
+    let mut cx = items::Crate::new(setup, map);
+    cx.collect(&file);
+    let mut functions = Vec::new();
+    for i in 0..cx.fns.len() {
+        let f = cx.fns[i].clone();
+        let builder = lower::FnBuilder::new(&mut cx, f.ret.clone(), f.is_unsafe);
+        functions.push(builder.lower_fn(&f.name, &f.params, &f.item.block, f.span.clone()));
+    }
+    let program = assemble::program(&mut cx, functions, file_name);
+    let mut diagnostics = std::mem::take(&mut cx.diags);
+    let program = match program {
+        Some(p) if !diagnostics.iter().any(Diagnostic::is_error) => match p.validate() {
+            Ok(()) => Some(p),
+            Err(e) => {
+                let fallback = cx.map.start();
+                diagnostics.push(assemble::program_error(&e, fallback));
+                None
+            }
+        },
+        _ => None,
+    };
+    Compiled { program, diagnostics }
+}
+
+/// The first place where brackets nest deeper than `MAX_NESTING`.
+fn too_deep(code: &str, map: &source_map::SourceMap) -> Option<irqlab_sim::Span> {
+    let mut depth = 0usize;
+    let (mut line, mut col) = (1usize, 0usize);
+    for ch in code.chars() {
+        match ch {
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let at = proc_macro2::LineColumn { line, column: col };
+                    return Some(map.span(at, proc_macro2::LineColumn { line, column: col + 1 }));
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '\n' => {
+                line += 1;
+                col = 0;
+                continue;
+            }
+            _ => {}
+        }
+        col += 1;
+    }
+    None
+}

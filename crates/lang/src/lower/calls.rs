@@ -1,0 +1,516 @@
+//! Calls by path: the lesson's own functions, and the known functions of
+//! `critical_section`, `cortex_m`, `core` and the `board` vocabulary. Also
+//! the macros (`assert!`, `panic!`, `addr_of!` ...).
+
+use irqlab_sim::{BinOp, CheckKind, ContextId, NvicOp, Op, Operand, SourceId, Span, Ty};
+use syn::punctuated::Punctuated;
+
+use super::expr::{Resolved, strip};
+use super::{Binding, FnBuilder, R, Stop, Val};
+use crate::diagnostic::Diagnostic;
+use crate::errors;
+use crate::setup::ContextSetupKind;
+use crate::types::LTy;
+
+/// How a critical section is entered.
+#[derive(Clone, Copy)]
+pub enum Section {
+    /// `critical_section::with`: on two cores the RP2040 implementation also
+    /// takes hardware spinlock 31.
+    CriticalSection,
+    /// `cortex_m::interrupt::free`: interrupts off on this core only.
+    InterruptFree,
+}
+
+/// The locals a critical section needs to leave again.
+pub struct SectionTokens {
+    primask: irqlab_sim::Local,
+    spinlock: Option<irqlab_sim::Local>,
+}
+
+/// The spinlock rp2040-hal's critical-section implementation takes.
+const CS_SPINLOCK: u8 = 31;
+
+impl FnBuilder<'_, '_> {
+    pub fn call(&mut self, c: &syn::ExprCall, expect: Option<&LTy>, span: &Span) -> R<Val> {
+        let syn::Expr::Path(p) = strip(&c.func) else {
+            return Err(self.err(errors::unsupported("calling this expression", span.clone())));
+        };
+        let fs = self.span_of(&c.func);
+        let args: Vec<&syn::Expr> = c.args.iter().collect();
+        match self.resolve(&p.path) {
+            Resolved::LessonFn(i) => self.lesson_call(i, &args, span),
+            Resolved::Known(canonical) => self.known_call(&canonical, &args, expect, span, &fs),
+            Resolved::Binding(_) | Resolved::Const(..) | Resolved::Static(_) => Err(self
+                .err(Diagnostic::error("expected function, found a value", fs).code("E0618").label("not a function"))),
+            Resolved::Unknown => {
+                let name = p.path.segments[0].ident.to_string();
+                let names: Vec<&str> = self.cx.fns.iter().map(|f| f.name.as_str()).collect();
+                let names: Vec<String> = names.into_iter().map(str::to_string).collect();
+                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                Err(self.err(errors::not_found("function", &name, fs, refs)))
+            }
+        }
+    }
+
+    fn lesson_call(&mut self, i: usize, args: &[&syn::Expr], span: &Span) -> R<Val> {
+        let f = self.cx.fns[i].clone();
+        if f.is_unsafe && !self.in_unsafe() {
+            self.cx.error(errors::unsafe_call(&f.name, span.clone()));
+        }
+        if args.len() != f.params.len() {
+            let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+            return Err(self.err(
+                Diagnostic::error(
+                    format!(
+                        "this function takes {} {} but {} {} supplied",
+                        f.params.len(),
+                        plural(f.params.len()),
+                        args.len(),
+                        if args.len() == 1 { "argument was" } else { "arguments were" }
+                    ),
+                    span.clone(),
+                )
+                .code("E0061"),
+            ));
+        }
+        let mut ops = Vec::new();
+        for (a, (_, ty, _)) in args.iter().zip(&f.params) {
+            let t = ty.scalar().unwrap_or(Ty::U32);
+            ops.push(self.scalar_of(a, t)?);
+        }
+        let ret = match f.ret {
+            LTy::Scalar(t) => Some(self.temp(t)),
+            _ => None,
+        };
+        let func = irqlab_sim::FuncId(i as u32);
+        self.emit(Op::Call { func, args: ops, ret }, span);
+        Ok(match (ret, &f.ret) {
+            (Some(r), ty) => Val::Value(vec![Operand::Local(r)], ty.clone()),
+            (None, LTy::Never) => Val::Never,
+            _ => Val::unit(),
+        })
+    }
+
+    fn need_unsafe(&mut self, path: &str, span: &Span) {
+        if !self.in_unsafe() {
+            self.cx.error(errors::unsafe_call(path, span.clone()));
+        }
+    }
+
+    fn args_count(&mut self, args: &[&syn::Expr], n: usize, name: &str, span: &Span) -> R<()> {
+        if args.len() != n {
+            return Err(self.err(
+                Diagnostic::error(
+                    format!(
+                        "`{name}` takes {n} argument{} but {} {} supplied",
+                        if n == 1 { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" }
+                    ),
+                    span.clone(),
+                )
+                .code("E0061"),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn ordering_arg(&mut self, e: &syn::Expr) -> R<irqlab_sim::Ordering> {
+        let s = self.span_of(e);
+        match self.expr(e, None)? {
+            Val::Ordering(o) => Ok(o),
+            _ => Err(self.err(errors::mismatched("Ordering", "another value", s))),
+        }
+    }
+
+    fn interrupt_arg(&mut self, e: &syn::Expr) -> R<String> {
+        let s = self.span_of(e);
+        match self.expr(e, None)? {
+            Val::Interrupt(name) => Ok(name),
+            _ => Err(self.err(errors::mismatched("Interrupt", "another value", s))),
+        }
+    }
+
+    /// The handler context of an interrupt, from lesson.toml.
+    fn handler_of(&mut self, name: &str, span: &Span) -> R<ContextId> {
+        let found = self
+            .cx
+            .setup
+            .contexts
+            .iter()
+            .position(|c| matches!(&c.kind, ContextSetupKind::Handler { interrupt, .. } if interrupt.name == name));
+        match found {
+            Some(i) => Ok(ContextId(i as u16)),
+            None if self.cx.setup.contexts.is_empty() => Ok(ContextId(0)),
+            None => Err(self.err(
+                Diagnostic::error(format!("no context handles `{name}` in this lesson"), span.clone())
+                    .label("no handler for this interrupt")
+                    .advise(format!("add a [[context]] with interrupt = \"{name}\" to lesson.toml")),
+            )),
+        }
+    }
+
+    /// The event source of an interrupt, from lesson.toml.
+    fn source_of(&mut self, name: &str, span: &Span) -> R<SourceId> {
+        let found = self.cx.setup.sources.iter().position(|s| s.interrupt.name == name);
+        match found {
+            Some(i) => Ok(SourceId(i as u16)),
+            None if self.cx.setup.contexts.is_empty() => Ok(SourceId(0)),
+            None => Err(self.err(
+                Diagnostic::error(format!("`{name}` is not an event source of this lesson"), span.clone())
+                    .label("no peripheral raises this interrupt here")
+                    .advise(format!("add a [[source]] with interrupt = \"{name}\" to lesson.toml")),
+            )),
+        }
+    }
+
+    fn const_u32(&mut self, e: &syn::Expr) -> R<u32> {
+        let s = self.span_of(e);
+        match self.scalar_of(e, Ty::U32)? {
+            Operand::Const(v) => Ok(v as u32),
+            _ => Err(self.err(errors::unsupported_with(
+                "a variable number of cycles",
+                s,
+                "pass a constant: `board::busy(100)`",
+            ))),
+        }
+    }
+
+    fn known_call(
+        &mut self,
+        canonical: &str,
+        args: &[&syn::Expr],
+        expect: Option<&LTy>,
+        span: &Span,
+        fs: &Span,
+    ) -> R<Val> {
+        let (module, name) = canonical.rsplit_once("::").unwrap_or(("", canonical));
+        match (module, name) {
+            ("core::option::Option", "Some") => {
+                self.args_count(args, 1, "Some", span)?;
+                let inner = match expect {
+                    Some(LTy::Option(t)) => Some((**t).clone()),
+                    _ => None,
+                };
+                let s = self.span_of(args[0]);
+                let v = self.expr(args[0], inner.as_ref())?;
+                let (ops, ty) = self.rvalue(v, &s)?;
+                if let Some(want) = &inner
+                    && *want != ty
+                {
+                    return Err(self.err(errors::mismatched(
+                        &want.name(&self.cx.structs),
+                        &ty.name(&self.cx.structs),
+                        s,
+                    )));
+                }
+                let mut all = vec![Operand::Const(1)];
+                all.extend(ops);
+                Ok(Val::Value(all, LTy::Option(Box::new(ty))))
+            }
+            ("critical_section", "with") => {
+                self.args_count(args, 1, "critical_section::with", span)?;
+                self.section(Section::CriticalSection, args[0], span)
+            }
+            ("cortex_m::interrupt", "free") => {
+                self.args_count(args, 1, "cortex_m::interrupt::free", span)?;
+                self.section(Section::InterruptFree, args[0], span)
+            }
+            ("cortex_m::interrupt", "disable") => {
+                self.args_count(args, 0, name, span)?;
+                self.emit(Op::DisableInterrupts, span);
+                Ok(Val::unit())
+            }
+            ("cortex_m::interrupt", "enable") => {
+                self.need_unsafe(canonical, span);
+                self.args_count(args, 0, name, span)?;
+                self.emit(Op::EnableInterrupts, span);
+                Ok(Val::unit())
+            }
+            ("critical_section::CriticalSection", "new") => {
+                self.need_unsafe(canonical, span);
+                Ok(Val::Cs)
+            }
+            ("core::sync::atomic" | "portable_atomic", "fence" | "compiler_fence") => {
+                self.args_count(args, 1, name, span)?;
+                let ordering = self.ordering_arg(args[0])?;
+                if ordering == irqlab_sim::Ordering::Relaxed {
+                    return Err(self.err(
+                        Diagnostic::error("memory fences cannot have `Relaxed` ordering", span.clone())
+                            .help("consider using ordering modes `Acquire`, `Release`, `AcqRel` or `SeqCst`"),
+                    ));
+                }
+                self.emit(Op::Fence { ordering, compiler_only: name == "compiler_fence" }, span);
+                Ok(Val::unit())
+            }
+            ("core::ptr", "read_volatile") => {
+                self.need_unsafe(canonical, span);
+                self.args_count(args, 1, name, span)?;
+                let mut p = self.pointer_arg(args[0])?;
+                p.volatile = true;
+                let (ops, ty) = self.load(&p, span)?;
+                Ok(Val::Value(ops, ty))
+            }
+            ("core::ptr", "write_volatile") => {
+                self.need_unsafe(canonical, span);
+                self.args_count(args, 2, name, span)?;
+                let (mut p, mutable) = self.pointer_arg_mut(args[0])?;
+                if !mutable {
+                    return Err(self.err(errors::mismatched("*mut _", "*const _", self.span_of(args[0]))));
+                }
+                p.volatile = true;
+                let ops = self.typed(args[1], &p.ty)?;
+                self.store(&p, &ops, span);
+                Ok(Val::unit())
+            }
+            ("cortex_m::asm", "wfi") => {
+                self.emit(Op::Wfi, span);
+                Ok(Val::unit())
+            }
+            ("cortex_m::asm", "dsb" | "isb" | "nop" | "dmb") => {
+                self.emit(Op::Nop { what: name.to_string() }, span);
+                Ok(Val::unit())
+            }
+            ("cortex_m::asm", "delay") | ("board", "busy") => {
+                self.args_count(args, 1, name, span)?;
+                let cycles = self.const_u32(args[0])?;
+                self.emit(Op::Busy { cycles }, span);
+                Ok(Val::unit())
+            }
+            ("cortex_m::register::basepri", "read") => {
+                let dst = self.temp(Ty::U8);
+                self.emit(Op::ReadBasepri { dst }, span);
+                Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(Ty::U8)))
+            }
+            ("cortex_m::register::basepri", "write") | ("cortex_m::register::basepri_max", "write") => {
+                if module.ends_with("basepri") {
+                    self.need_unsafe(canonical, span);
+                }
+                self.args_count(args, 1, name, span)?;
+                let value = self.scalar_of(args[0], Ty::U8)?;
+                self.emit(Op::WriteBasepri { value, max: module.ends_with("basepri_max") }, span);
+                Ok(Val::unit())
+            }
+            ("cortex_m::peripheral::NVIC", "pend" | "unpend" | "unmask" | "mask") => {
+                if name == "unmask" {
+                    self.need_unsafe(canonical, span);
+                }
+                self.args_count(args, 1, name, span)?;
+                let s = self.span_of(args[0]);
+                let irq_name = self.interrupt_arg(args[0])?;
+                let irq = self.handler_of(&irq_name, &s)?;
+                let op = match name {
+                    "pend" => NvicOp::Pend,
+                    "unpend" => NvicOp::Unpend,
+                    "unmask" => NvicOp::Enable,
+                    _ => NvicOp::Disable,
+                };
+                self.emit(Op::Nvic { op, irq }, span);
+                Ok(Val::unit())
+            }
+            ("board", "clear_event" | "event_pending") => {
+                self.args_count(args, 1, name, span)?;
+                let s = self.span_of(args[0]);
+                let irq_name = self.interrupt_arg(args[0])?;
+                let source = self.source_of(&irq_name, &s)?;
+                if name == "clear_event" {
+                    self.emit(Op::ClearEvent { source }, span);
+                    Ok(Val::unit())
+                } else {
+                    let dst = self.temp(Ty::Bool);
+                    self.emit(Op::ReadEvent { dst, source }, span);
+                    Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(Ty::Bool)))
+                }
+            }
+            ("core::mem", "drop") => {
+                self.args_count(args, 1, "drop", span)?;
+                let s = self.span_of(args[0]);
+                match self.expr(args[0], None)? {
+                    Val::Guard(g) => {
+                        self.drop_guard(g.id, &s);
+                        Ok(Val::unit())
+                    }
+                    _ => Ok(Val::unit()),
+                }
+            }
+            _ if canonical.starts_with("std::") => Err(self.err(errors::no_std(canonical, fs.clone()))),
+            _ => {
+                let known = crate::known::is_known(canonical);
+                let message = if known {
+                    errors::unsupported(&format!("`{canonical}`"), fs.clone())
+                } else {
+                    errors::not_found("function", name, fs.clone(), Vec::new())
+                };
+                Err(self.err(message))
+            }
+        }
+    }
+
+    fn pointer_arg(&mut self, e: &syn::Expr) -> R<super::MemPlace> {
+        self.pointer_arg_mut(e).map(|(p, _)| p)
+    }
+
+    fn pointer_arg_mut(&mut self, e: &syn::Expr) -> R<(super::MemPlace, bool)> {
+        let s = self.span_of(e);
+        match self.expr(e, None)? {
+            Val::RawPtr(p, m) => Ok((p, m)),
+            Val::Place(super::Place::Mem(p)) => Ok((p, true)),
+            _ => Err(self.err(errors::unsupported_with(
+                "this pointer",
+                s,
+                "point at a static: `&raw const X`, `&raw mut X` or `addr_of!(X)`",
+            ))),
+        }
+    }
+
+    /// Enters a critical section; the caller runs the body, then `leave`.
+    pub fn enter_section(&mut self, kind: Section, span: &Span) -> SectionTokens {
+        let primask = self.local("_primask", Ty::Bool);
+        self.emit(Op::ReadPrimask { dst: primask }, span);
+        self.emit(Op::DisableInterrupts, span);
+        let spinlock = if matches!(kind, Section::CriticalSection) && self.cores() > 1 {
+            let token = self.local("_spinlock", Ty::Bool);
+            self.emit(Op::SpinlockAcquire { lock: CS_SPINLOCK, token }, span);
+            Some(token)
+        } else {
+            None
+        };
+        SectionTokens { primask, spinlock }
+    }
+
+    pub fn leave_section(&mut self, tokens: SectionTokens, span: &Span) {
+        if let Some(token) = tokens.spinlock {
+            self.emit(Op::SpinlockRelease { lock: CS_SPINLOCK, token: Operand::Local(token) }, span);
+        }
+        self.emit(Op::RestorePrimask { saved: Operand::Local(tokens.primask) }, span);
+    }
+
+    /// `critical_section::with(|cs| body)`: save PRIMASK, disable
+    /// interrupts (and on two cores take the spinlock), run the body,
+    /// restore.
+    fn section(&mut self, kind: Section, closure: &syn::Expr, span: &Span) -> R<Val> {
+        let syn::Expr::Closure(cl) = strip(closure) else {
+            let s = self.span_of(closure);
+            return Err(self.err(errors::unsupported_with(
+                "a critical section without a closure",
+                s,
+                "write the body inline: `critical_section::with(|cs| { ... })`",
+            )));
+        };
+        let mut binds = Vec::new();
+        match cl.inputs.len() {
+            0 => {}
+            1 => match &cl.inputs[0] {
+                syn::Pat::Ident(pi) => binds.push((pi.ident.to_string(), Binding::Val(Val::Cs))),
+                syn::Pat::Wild(_) => {}
+                syn::Pat::Type(pt) => {
+                    if let syn::Pat::Ident(pi) = &*pt.pat {
+                        binds.push((pi.ident.to_string(), Binding::Val(Val::Cs)));
+                    }
+                }
+                other => {
+                    let s = self.span_of(other);
+                    return Err(self.err(errors::unsupported("this closure parameter", s)));
+                }
+            },
+            _ => {
+                let s = self.span_of(&cl.inputs);
+                return Err(self.err(Diagnostic::error("closure is expected to take 1 argument", s).code("E0593")));
+            }
+        }
+        let whole = syn::spanned::Spanned::span(closure);
+        let close = self.cx.map.last_line_span(whole.start(), whole.end());
+        let tokens = self.enter_section(kind, span);
+        let end = self.new_label();
+        let body = self.closure_body(&cl.body, binds, end);
+        self.place_label(end);
+        self.leave_section(tokens, &close);
+        let (ops, ty) = body?;
+        if ty.is_never() {
+            return Ok(Val::Never);
+        }
+        Ok(Val::Value(ops, ty))
+    }
+
+    pub fn macro_call(&mut self, mac: &syn::Macro, span: &Span) -> R<Val> {
+        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let args: Punctuated<syn::Expr, syn::Token![,]> =
+            match mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
+                Ok(a) => a,
+                Err(e) => {
+                    let s = self.cx.span(e.span());
+                    return Err(self.err(Diagnostic::error(e.to_string(), s)));
+                }
+            };
+        let args: Vec<&syn::Expr> = args.iter().collect();
+        let message = |args: &[&syn::Expr], from: usize, default: String| -> String {
+            match args.get(from).map(|e| strip(e)) {
+                Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) => s.value(),
+                _ => default,
+            }
+        };
+        match name.as_str() {
+            "assert" => {
+                if args.is_empty() {
+                    return Err(
+                        self.err(Diagnostic::error("macro requires a boolean expression as an argument", span.clone()))
+                    );
+                }
+                let cond = self.scalar_of(args[0], Ty::Bool)?;
+                let text = quote::ToTokens::to_token_stream(args[0]).to_string();
+                let message = message(&args, 1, format!("assertion failed: {text}"));
+                self.emit(Op::Check { cond, kind: CheckKind::Assert, message }, span);
+                Ok(Val::unit())
+            }
+            "assert_eq" | "assert_ne" => {
+                if args.len() < 2 {
+                    return Err(
+                        self.err(Diagnostic::error(format!("`{name}!` takes two values to compare"), span.clone()))
+                    );
+                }
+                let (l, lt) = self.scalar(args[0], None)?;
+                let r = self.scalar_of(args[1], lt)?;
+                let (op, sym) = if name == "assert_eq" { (BinOp::Eq, "==") } else { (BinOp::Ne, "!=") };
+                let v = self.binary_op(op, l, lt, r, lt, span)?;
+                let Val::Value(c, _) = v else { return Err(Stop) };
+                let message = message(&args, 2, format!("assertion `left {sym} right` failed"));
+                self.emit(Op::Check { cond: c[0], kind: CheckKind::Assert, message }, span);
+                Ok(Val::unit())
+            }
+            "debug_assert" | "debug_assert_eq" | "debug_assert_ne" => {
+                // irqlab models release builds, where debug assertions are off.
+                self.cx.error(
+                    Diagnostic::warning(format!("`{name}!` does nothing here"), span.clone())
+                        .label("compiled out in release builds")
+                        .note("irqlab models release builds (as the firmware is flashed); use `assert!` for a check that always runs"),
+                );
+                Ok(Val::unit())
+            }
+            "panic" | "unreachable" | "todo" | "unimplemented" => {
+                let default = match name.as_str() {
+                    "unreachable" => "internal error: entered unreachable code",
+                    "todo" => "not yet implemented",
+                    "unimplemented" => "not implemented",
+                    _ => "explicit panic",
+                };
+                let message = message(&args, 0, default.to_string());
+                self.emit(Op::Check { cond: Operand::Const(0), kind: CheckKind::Explicit, message }, span);
+                Ok(Val::Never)
+            }
+            "addr_of" | "addr_of_mut" => {
+                self.args_count(&args, 1, &name, span)?;
+                let s = self.span_of(args[0]);
+                let v = match strip(args[0]) {
+                    syn::Expr::Path(p) => self.path_expr(&p.path, None, &s, true)?,
+                    other => self.expr(other, None)?,
+                };
+                match v {
+                    Val::Place(super::Place::Mem(m)) => Ok(Val::RawPtr(m, name == "addr_of_mut")),
+                    _ => Err(self.err(errors::unsupported("`addr_of!` of this", s))),
+                }
+            }
+            other => Err(self.err(errors::unsupported(&format!("the `{other}!` macro"), span.clone()))),
+        }
+    }
+}

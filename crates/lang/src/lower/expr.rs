@@ -1,0 +1,775 @@
+//! Expressions: literals, paths, operators, assignment, fields, indexing,
+//! casts, references and aggregate literals. Arithmetic follows Rust in a
+//! release build: it wraps, and only division by zero panics.
+
+use irqlab_sim::{BinOp, Op, Operand, Span, Ty, UnOp};
+
+use super::{Binding, FnBuilder, LocalPlace, MemPlace, Perm, Place, R, Stop, Val};
+use crate::diagnostic::Diagnostic;
+use crate::errors;
+use crate::types::LTy;
+
+/// What a path names.
+pub enum Resolved {
+    Binding(Binding),
+    Const(Vec<u64>, LTy),
+    Static(usize),
+    LessonFn(usize),
+    /// A known item of `core`, `critical_section`, `cortex_m`, `board`...
+    Known(String),
+    Unknown,
+}
+
+impl FnBuilder<'_, '_> {
+    pub fn expr(&mut self, e: &syn::Expr, expect: Option<&LTy>) -> R<Val> {
+        let span = self.span_of(e);
+        self.enter(&span)?;
+        let r = self.expr_inner(e, expect, &span);
+        self.leave();
+        r
+    }
+
+    fn expr_inner(&mut self, e: &syn::Expr, expect: Option<&LTy>, span: &Span) -> R<Val> {
+        match e {
+            syn::Expr::Lit(l) => self.literal(&l.lit, expect, span),
+            syn::Expr::Paren(p) => self.expr(&p.expr, expect),
+            syn::Expr::Group(g) => self.expr(&g.expr, expect),
+            syn::Expr::Path(p) => self.path_expr(&p.path, expect, span, false),
+            syn::Expr::Unary(u) => self.unary(u, expect, span),
+            syn::Expr::Binary(b) => self.binary(b, expect, span),
+            syn::Expr::Assign(a) => self.assign(a, span),
+            syn::Expr::Block(b) => {
+                if let Some(label) = &b.label {
+                    let s = self.span_of(label);
+                    return Err(self.err(errors::unsupported("labelled blocks", s)));
+                }
+                self.block_value(&b.block, expect)
+            }
+            syn::Expr::Unsafe(u) => {
+                self.unsafe_depth += 1;
+                let v = self.block_value(&u.block, expect);
+                self.unsafe_depth -= 1;
+                v
+            }
+            syn::Expr::If(i) => self.if_expr(i, expect),
+            syn::Expr::Match(m) => self.match_expr(m, expect, span),
+            syn::Expr::Loop(l) => self.loop_expr(l),
+            syn::Expr::While(w) => self.while_expr(w),
+            syn::Expr::ForLoop(f) => self.for_expr(f),
+            syn::Expr::Break(b) => self.break_expr(b, span),
+            syn::Expr::Continue(c) => self.continue_expr(c, span),
+            syn::Expr::Return(r) => self.return_expr(r, span),
+            syn::Expr::Call(c) => self.call(c, expect, span),
+            syn::Expr::MethodCall(m) => self.method_call(m, span),
+            syn::Expr::Macro(m) => self.macro_call(&m.mac, span),
+            syn::Expr::Field(f) => {
+                let base = self.expr(&f.base, None)?;
+                let name = match &f.member {
+                    syn::Member::Named(n) => n.to_string(),
+                    syn::Member::Unnamed(i) => i.index.to_string(),
+                };
+                self.field_of(base, &name, span)
+            }
+            syn::Expr::Index(ix) => {
+                let base = self.expr(&ix.expr, None)?;
+                let index = self.scalar_of(&ix.index, Ty::Usize)?;
+                let place = self.as_place(base, span)?;
+                self.index(place, index, span).map(Val::Place)
+            }
+            syn::Expr::Cast(c) => self.cast(c, span),
+            syn::Expr::Reference(r) => self.reference(r, span),
+            syn::Expr::RawAddr(r) => {
+                let mutable = matches!(r.mutability, syn::PointerMutability::Mut(_));
+                self.raw_address(&r.expr, mutable, span)
+            }
+            syn::Expr::Struct(s) => self.struct_literal(s, span),
+            syn::Expr::Array(a) => {
+                let elem = match expect {
+                    Some(LTy::Array(t, _)) => Some((**t).clone()),
+                    _ => None,
+                };
+                let mut ops = Vec::new();
+                let mut ty: Option<LTy> = elem;
+                for x in &a.elems {
+                    let s = self.span_of(x);
+                    let v = self.expr(x, ty.as_ref())?;
+                    let (o, t) = self.rvalue(v, &s)?;
+                    if let Some(want) = &ty
+                        && *want != t
+                    {
+                        return Err(self.err(errors::mismatched(
+                            &want.name(&self.cx.structs),
+                            &t.name(&self.cx.structs),
+                            s,
+                        )));
+                    }
+                    ty = Some(t);
+                    ops.extend(o);
+                }
+                let n = a.elems.len() as u32;
+                Ok(Val::Value(ops, LTy::Array(Box::new(ty.unwrap_or(LTy::Scalar(Ty::I32))), n)))
+            }
+            syn::Expr::Repeat(r) => {
+                let elem = match expect {
+                    Some(LTy::Array(t, _)) => Some((**t).clone()),
+                    _ => None,
+                };
+                let s = self.span_of(&r.expr);
+                let v = self.expr(&r.expr, elem.as_ref())?;
+                let (o, t) = self.rvalue(v, &s)?;
+                let n = crate::consts::eval(self.cx, &r.len, &LTy::Scalar(Ty::Usize))
+                    .map_err(|d| self.err(d))?
+                    .first()
+                    .copied()
+                    .unwrap_or(0);
+                if n > 256 {
+                    return Err(self.err(errors::unsupported("arrays this long", span.clone())));
+                }
+                let ops = o.iter().copied().cycle().take(o.len() * n as usize).collect();
+                Ok(Val::Value(ops, LTy::Array(Box::new(t), n as u32)))
+            }
+            syn::Expr::Tuple(t) if t.elems.is_empty() => Ok(Val::unit()),
+            syn::Expr::Closure(_) => Err(self.err(errors::unsupported_with(
+                "closures here",
+                span.clone(),
+                "a closure may be the argument of `critical_section::with` or `interrupt::free`",
+            ))),
+            syn::Expr::Let(_) => Err(self.err(errors::unsupported_with(
+                "`let` in this position",
+                span.clone(),
+                "use `if let` or `while let`",
+            ))),
+            syn::Expr::Tuple(_) => Err(self.err(errors::unsupported("tuples", span.clone()))),
+            syn::Expr::Range(_) => Err(self.err(errors::unsupported_with(
+                "ranges outside `for` loops",
+                span.clone(),
+                "use a range in `for i in 0..N`",
+            ))),
+            syn::Expr::Async(_) | syn::Expr::Await(_) => Err(self.err(errors::unsupported("async code", span.clone()))),
+            syn::Expr::Try(_) => Err(self.err(errors::unsupported("the `?` operator", span.clone()))),
+            _ => Err(self.err(errors::unsupported("this expression", span.clone()))),
+        }
+    }
+
+    fn literal(&mut self, lit: &syn::Lit, expect: Option<&LTy>, span: &Span) -> R<Val> {
+        match lit {
+            syn::Lit::Bool(b) => Ok(Val::Value(vec![Operand::Const(u64::from(b.value))], LTy::Scalar(Ty::Bool))),
+            syn::Lit::Int(i) => {
+                let ty = match i.suffix() {
+                    "" => match expect.and_then(LTy::scalar) {
+                        Some(t) if t != Ty::Bool => t,
+                        _ => Ty::I32,
+                    },
+                    s => match Ty::from_name(s) {
+                        Some(t) if t != Ty::Bool => t,
+                        _ => {
+                            return Err(self.err(Diagnostic::error(
+                                format!("invalid suffix `{s}` for number literal"),
+                                span.clone(),
+                            )));
+                        }
+                    },
+                };
+                let Ok(v) = i.base10_parse::<u128>() else {
+                    return Err(self.err(Diagnostic::error("integer literal is too large", span.clone())));
+                };
+                if v > ty.max() as u128 && !(ty.is_signed() && v == ty.max() as u128 + 1) {
+                    return Err(self.err(
+                        Diagnostic::error(format!("literal out of range for `{}`", ty.name()), span.clone()).note(
+                            format!(
+                                "the literal `{v}` does not fit into the type `{}` whose range is `{}..={}`",
+                                ty.name(),
+                                ty.min(),
+                                ty.max()
+                            ),
+                        ),
+                    ));
+                }
+                Ok(Val::Value(vec![Operand::Const(ty.wrap(v as i128))], LTy::Scalar(ty)))
+            }
+            _ => Err(self.err(errors::unsupported_with(
+                "this kind of literal",
+                span.clone(),
+                "lesson code computes with integers and `bool`",
+            ))),
+        }
+    }
+
+    /// Finds what a path names: a variable, a const, a static, a lesson
+    /// function, or a known item of a crate.
+    pub fn resolve(&self, path: &syn::Path) -> Resolved {
+        if path.segments.len() == 1 && path.leading_colon.is_none() {
+            let name = path.segments[0].ident.to_string();
+            if let Some(b) = self.lookup(&name) {
+                return Resolved::Binding(b);
+            }
+            if let Some(c) = self.cx.consts.get(&name) {
+                return Resolved::Const(c.values.clone(), c.ty.clone());
+            }
+            if let Some(i) = self.cx.static_named(&name) {
+                return Resolved::Static(i);
+            }
+            if let Some(i) = self.cx.fn_index.get(&name) {
+                return Resolved::LessonFn(*i);
+            }
+            if self.cx.imports.is_imported(&name) {
+                return Resolved::Known(self.cx.imports.canonical(path));
+            }
+            for candidate in self.cx.imports.glob_candidates(&name) {
+                if crate::known::is_known(&candidate) {
+                    return Resolved::Known(candidate);
+                }
+            }
+            return match crate::known::prelude(&name) {
+                Some(p) => Resolved::Known(p.to_string()),
+                None => Resolved::Unknown,
+            };
+        }
+        Resolved::Known(self.cx.imports.canonical(path))
+    }
+
+    /// `raw`: the path is the operand of `&raw const`/`&raw mut`, which is
+    /// safe on a `static mut` (no reference is created).
+    pub fn path_expr(&mut self, path: &syn::Path, expect: Option<&LTy>, span: &Span, raw: bool) -> R<Val> {
+        match self.resolve(path) {
+            Resolved::Binding(Binding::Value { slots, ty }) => Ok(Val::Value(slots, ty)),
+            Resolved::Binding(Binding::Local(lp)) => Ok(Val::Place(Place::Local(lp))),
+            Resolved::Binding(Binding::Val(v)) => Ok(v),
+            Resolved::Const(values, ty) => Ok(Val::Value(values.into_iter().map(Operand::Const).collect(), ty)),
+            Resolved::Static(i) => {
+                let s = self.cx.statics[i].clone();
+                if s.mutable && !raw && !self.in_unsafe() {
+                    self.cx.error(errors::static_mut_needs_unsafe(span.clone()));
+                }
+                Ok(Val::Place(Place::Mem(MemPlace {
+                    base: s.first,
+                    index: None,
+                    ty: s.ty.clone(),
+                    perm: if s.mutable { Perm::StaticMut } else { Perm::Static },
+                    static_idx: i,
+                    path: s.name.clone(),
+                    volatile: false,
+                })))
+            }
+            Resolved::LessonFn(_) => Err(self.err(errors::unsupported_with(
+                "functions as values",
+                span.clone(),
+                "call the function: `name()`",
+            ))),
+            Resolved::Known(canonical) => self.known_value(&canonical, expect, span),
+            Resolved::Unknown => {
+                let name = path.segments[0].ident.to_string();
+                let mut candidates: Vec<String> = self.cx.statics.iter().map(|s| s.name.clone()).collect();
+                candidates.extend(self.cx.consts.keys().cloned());
+                for scope in &self.scopes {
+                    candidates.extend(scope.bindings.iter().map(|(n, _)| n.clone()));
+                }
+                let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
+                Err(self.err(errors::not_found("value", &name, span.clone(), refs)))
+            }
+        }
+    }
+
+    fn known_value(&mut self, canonical: &str, expect: Option<&LTy>, span: &Span) -> R<Val> {
+        let (module, name) = canonical.rsplit_once("::").unwrap_or(("", canonical));
+        match module {
+            "core::sync::atomic::Ordering" | "portable_atomic::Ordering" => {
+                if let Some(o) = irqlab_sim::Ordering::from_name(name) {
+                    return Ok(Val::Ordering(o));
+                }
+            }
+            "board::Interrupt" => {
+                if crate::board::is_interrupt(name) {
+                    return Ok(Val::Interrupt(name.to_string()));
+                }
+                let mut d = Diagnostic::error(
+                    format!(
+                        "no variant or associated item named `{name}` found for enum `Interrupt` in the current scope"
+                    ),
+                    span.clone(),
+                )
+                .code("E0599")
+                .label("variant or associated item not found in `Interrupt`")
+                .note(format!("the board's interrupts are: {}", crate::board::interrupt_names().join(", ")));
+                if let Some(c) = crate::board::closest(name, crate::board::interrupt_names()) {
+                    d = d.help(format!("there is a variant with a similar name: `{c}`"));
+                }
+                return Err(self.err(d));
+            }
+            "core::option::Option" if name == "None" => {
+                return match expect {
+                    Some(t @ LTy::Option(inner)) => {
+                        let n = inner.slots(&self.cx.structs) as usize;
+                        let mut ops = vec![Operand::Const(0)];
+                        ops.extend(std::iter::repeat_n(Operand::Const(0), n));
+                        Ok(Val::Value(ops, t.clone()))
+                    }
+                    _ => Err(self.err(
+                        Diagnostic::error("type annotations needed for `Option<_>`", span.clone())
+                            .code("E0282")
+                            .advise("give the variable a type: `let x: Option<u32> = None;`"),
+                    )),
+                };
+            }
+            _ => {}
+        }
+        if let Some(t) = Ty::from_name(module.rsplit("::").next().unwrap_or(module))
+            && (name == "MAX" || name == "MIN")
+        {
+            let v = if name == "MAX" { t.max() } else { t.min() };
+            return Ok(Val::Value(vec![Operand::Const(t.wrap(v))], LTy::Scalar(t)));
+        }
+        if canonical.starts_with("std::") {
+            return Err(self.err(errors::no_std(canonical, span.clone())));
+        }
+        let last = name.to_string();
+        Err(self.err(errors::not_found("value", &last, span.clone(), Vec::new())))
+    }
+
+    fn unary(&mut self, u: &syn::ExprUnary, expect: Option<&LTy>, span: &Span) -> R<Val> {
+        match u.op {
+            syn::UnOp::Deref(_) => {
+                let v = self.expr(&u.expr, None)?;
+                self.deref(v, span).map(Val::Place)
+            }
+            syn::UnOp::Not(_) | syn::UnOp::Neg(_) => {
+                let (op, ty) = self.scalar(&u.expr, expect)?;
+                let neg = matches!(u.op, syn::UnOp::Neg(_));
+                if neg && (ty == Ty::Bool || !ty.is_signed()) {
+                    let what = if ty == Ty::Bool { "bool".to_string() } else { ty.name().to_string() };
+                    return Err(self.err(
+                        Diagnostic::error(format!("cannot apply unary operator `-` to type `{what}`"), span.clone())
+                            .code("E0600")
+                            .label("cannot apply unary operator `-`"),
+                    ));
+                }
+                let un = if neg { UnOp::Neg } else { UnOp::Not };
+                if let Operand::Const(c) = op {
+                    return Ok(Val::Value(vec![Operand::Const(irqlab_sim::value::unary(un, ty, c))], LTy::Scalar(ty)));
+                }
+                let dst = self.temp(ty);
+                self.emit(Op::Unary { op: un, ty, dst, src: op }, span);
+                Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(ty)))
+            }
+            _ => Err(self.err(errors::unsupported("this operator", span.clone()))),
+        }
+    }
+
+    /// `*x`: the place a guard, a reference or a raw pointer points at.
+    pub fn deref(&mut self, v: Val, span: &Span) -> R<Place> {
+        match v {
+            Val::Guard(g) => {
+                let mut t = g.target;
+                t.perm = if g.mutable { Perm::GuardMut } else { Perm::GuardShared };
+                Ok(Place::Mem(t))
+            }
+            Val::RawPtr(mut p, mutable) => {
+                if !self.in_unsafe() {
+                    self.cx.error(errors::raw_deref_needs_unsafe(span.clone()));
+                }
+                p.perm = if mutable { Perm::RawMut } else { Perm::RawConst };
+                Ok(Place::Mem(p))
+            }
+            Val::Place(p) => Ok(p),
+            Val::Value(_, ty) => Err(self.err(
+                Diagnostic::error(format!("type `{}` cannot be dereferenced", ty.name(&self.cx.structs)), span.clone())
+                    .code("E0614"),
+            )),
+            _ => Err(self.err(errors::unsupported("dereferencing this", span.clone()))),
+        }
+    }
+
+    /// An expression used as a place (assignment target, `&`, method receiver).
+    pub fn as_place(&mut self, v: Val, span: &Span) -> R<Place> {
+        match v {
+            Val::Place(p) => Ok(p),
+            Val::Guard(g) => self.deref(Val::Guard(g), span),
+            Val::Value(ops, ty) => Err(self.err(
+                Diagnostic::error("invalid left-hand side of assignment", span.clone()).code("E0070").label(format!(
+                    "cannot assign to this expression ({} value{})",
+                    ty.name(&self.cx.structs),
+                    if ops.len() == 1 { "" } else { "s" }
+                )),
+            )),
+            _ => Err(self.err(errors::unsupported("this expression as a place", span.clone()))),
+        }
+    }
+
+    fn field_of(&mut self, base: Val, name: &str, span: &Span) -> R<Val> {
+        match base {
+            Val::Value(ops, ty) => {
+                let tmp = LocalPlace { name: String::new(), slots: Vec::new(), ty: ty.clone(), mutable: false };
+                let _ = tmp;
+                let LTy::Struct(si) = &ty else {
+                    return Err(self.err(
+                        Diagnostic::error(
+                            format!("no field `{name}` on type `{}`", ty.name(&self.cx.structs)),
+                            span.clone(),
+                        )
+                        .code("E0609"),
+                    ));
+                };
+                let def = self.cx.structs[*si].clone();
+                let mut offset = 0usize;
+                for (f, fty) in &def.fields {
+                    let n = fty.slots(&self.cx.structs) as usize;
+                    if f == name {
+                        return Ok(Val::Value(ops[offset..offset + n].to_vec(), fty.clone()));
+                    }
+                    offset += n;
+                }
+                Err(self.err(
+                    Diagnostic::error(format!("no field `{name}` on type `{}`", def.name), span.clone()).code("E0609"),
+                ))
+            }
+            other => {
+                let p = self.as_place(other, span)?;
+                self.field(p, name, span).map(Val::Place)
+            }
+        }
+    }
+
+    fn binary(&mut self, b: &syn::ExprBinary, expect: Option<&LTy>, span: &Span) -> R<Val> {
+        use syn::BinOp as B;
+        let op = match b.op {
+            B::And(_) | B::Or(_) => return self.short_circuit(b, span),
+            B::AddAssign(_) => return self.compound(b, BinOp::Add, span),
+            B::SubAssign(_) => return self.compound(b, BinOp::Sub, span),
+            B::MulAssign(_) => return self.compound(b, BinOp::Mul, span),
+            B::DivAssign(_) => return self.compound(b, BinOp::Div, span),
+            B::RemAssign(_) => return self.compound(b, BinOp::Rem, span),
+            B::BitAndAssign(_) => return self.compound(b, BinOp::And, span),
+            B::BitOrAssign(_) => return self.compound(b, BinOp::Or, span),
+            B::BitXorAssign(_) => return self.compound(b, BinOp::Xor, span),
+            B::ShlAssign(_) => return self.compound(b, BinOp::Shl, span),
+            B::ShrAssign(_) => return self.compound(b, BinOp::Shr, span),
+            B::Add(_) => BinOp::Add,
+            B::Sub(_) => BinOp::Sub,
+            B::Mul(_) => BinOp::Mul,
+            B::Div(_) => BinOp::Div,
+            B::Rem(_) => BinOp::Rem,
+            B::BitAnd(_) => BinOp::And,
+            B::BitOr(_) => BinOp::Or,
+            B::BitXor(_) => BinOp::Xor,
+            B::Shl(_) => BinOp::Shl,
+            B::Shr(_) => BinOp::Shr,
+            B::Eq(_) => BinOp::Eq,
+            B::Ne(_) => BinOp::Ne,
+            B::Lt(_) => BinOp::Lt,
+            B::Le(_) => BinOp::Le,
+            B::Gt(_) => BinOp::Gt,
+            B::Ge(_) => BinOp::Ge,
+            _ => return Err(self.err(errors::unsupported("this operator", span.clone()))),
+        };
+        let operand_expect = if op.is_comparison() { None } else { expect };
+        let shift = matches!(op, BinOp::Shl | BinOp::Shr);
+        // An untyped literal takes the other side's type: lower the other
+        // side first (a literal emits no instruction, so order is kept).
+        let (lhs, lt, rhs, rt) = if is_literal(&b.left) && !is_literal(&b.right) && !shift {
+            let (r, rt) = self.scalar(&b.right, operand_expect)?;
+            let (l, lt) = self.scalar(&b.left, Some(&LTy::Scalar(rt)))?;
+            (l, lt, r, rt)
+        } else {
+            let (l, lt) = self.scalar(&b.left, operand_expect)?;
+            let want = if shift { None } else { Some(LTy::Scalar(lt)) };
+            let (r, rt) = self.scalar(&b.right, want.as_ref())?;
+            (l, lt, r, rt)
+        };
+        self.binary_op(op, lhs, lt, rhs, rt, span)
+    }
+
+    pub fn binary_op(&mut self, op: BinOp, lhs: Operand, lt: Ty, rhs: Operand, rt: Ty, span: &Span) -> R<Val> {
+        let shift = matches!(op, BinOp::Shl | BinOp::Shr);
+        if !shift && lt != rt {
+            return Err(self.err(errors::mismatched(lt.name(), rt.name(), span.clone())));
+        }
+        let bool_ok = matches!(op, BinOp::And | BinOp::Or | BinOp::Xor | BinOp::Eq | BinOp::Ne);
+        if (lt == Ty::Bool && !bool_ok) || (shift && rt == Ty::Bool) {
+            return Err(self.err(
+                Diagnostic::error(format!("cannot apply `{}` to type `bool`", op.symbol()), span.clone()).code("E0369"),
+            ));
+        }
+        let result = if op.is_comparison() { Ty::Bool } else { lt };
+        if let (Operand::Const(a), Operand::Const(c)) = (lhs, rhs) {
+            // rustc folds constant arithmetic: no instruction, and a
+            // division by zero is a compile-time error.
+            return match irqlab_sim::value::binary(op, lt, a, c) {
+                Ok(v) => Ok(Val::Value(vec![Operand::Const(v)], LTy::Scalar(result))),
+                Err(msg) => Err(self.err(
+                    Diagnostic::error("this operation will panic at runtime", span.clone()).label(msg.to_string()),
+                )),
+            };
+        }
+        let dst = self.temp(result);
+        self.emit(Op::Binary { op, ty: lt, dst, lhs, rhs }, span);
+        Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(result)))
+    }
+
+    /// `place op= value`: read, compute, write back. On a `static mut`
+    /// these are three separate steps.
+    fn compound(&mut self, b: &syn::ExprBinary, op: BinOp, span: &Span) -> R<Val> {
+        let target = self.expr(&b.left, None)?;
+        let place = self.as_place(target, span)?;
+        let ty = match &place {
+            Place::Mem(m) => m.ty.clone(),
+            Place::Local(l) => l.ty.clone(),
+        };
+        let Some(t) = ty.scalar() else {
+            return Err(self.err(
+                Diagnostic::error(
+                    format!(
+                        "binary assignment operation `{}=` cannot be applied to type `{}`",
+                        op.symbol(),
+                        ty.name(&self.cx.structs)
+                    ),
+                    span.clone(),
+                )
+                .code("E0368"),
+            ));
+        };
+        let shift = matches!(op, BinOp::Shl | BinOp::Shr);
+        let (rhs, rt) = self.scalar(&b.right, if shift { None } else { Some(&ty) })?;
+        self.check_writable(&place, span)?;
+        match place {
+            Place::Local(l) => {
+                let cur = Operand::Local(l.slots[0]);
+                let v = self.binary_op(op, cur, t, rhs, rt, span)?;
+                if let Val::Value(ops, _) = v {
+                    self.retarget(ops[0], l.slots[0], span);
+                }
+            }
+            Place::Mem(m) => {
+                let (cur, _) = self.load(&m, span)?;
+                let v = self.binary_op(op, cur[0], t, rhs, rt, span)?;
+                if let Val::Value(ops, _) = v {
+                    self.store(&m, &ops, span);
+                }
+            }
+        }
+        Ok(Val::unit())
+    }
+
+    /// Makes the last instruction write `dst` instead of its temporary (so
+    /// `x += 1` on a local is one step), or moves the value there.
+    pub fn retarget(&mut self, value: Operand, dst: irqlab_sim::Local, span: &Span) {
+        let is_temp = |l: &irqlab_sim::Local| self.local_names.get(l.0 as usize).is_some_and(|n| n.starts_with("_:"));
+        if let Operand::Local(tmp) = value
+            && is_temp(&tmp)
+            && let Some(last) = self.body.last_mut()
+        {
+            let slot = match &mut last.op {
+                Op::Binary { dst: d, .. }
+                | Op::Unary { dst: d, .. }
+                | Op::Load { dst: d, .. }
+                | Op::AtomicLoad { dst: d, .. }
+                | Op::AtomicRmw { dst: d, .. }
+                | Op::Move { dst: d, .. } => Some(d),
+                _ => None,
+            };
+            if let Some(d) = slot
+                && *d == tmp
+            {
+                *d = dst;
+                return;
+            }
+        }
+        self.emit(Op::Move { dst, src: value }, span);
+    }
+
+    fn assign(&mut self, a: &syn::ExprAssign, span: &Span) -> R<Val> {
+        if let syn::Expr::Infer(_) = &*a.left {
+            // `_ = value;` evaluates and discards.
+            let s = self.span_of(&a.right);
+            let v = self.expr(&a.right, None)?;
+            if let Val::Place(_) = v {
+                return Ok(Val::unit());
+            }
+            let _ = self.rvalue(v, &s);
+            return Ok(Val::unit());
+        }
+        let target = match self.expr(&a.left, None)? {
+            Val::Value(..) => {
+                let name = match &*a.left {
+                    syn::Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+                    _ => String::new(),
+                };
+                let lp = LocalPlace { name, slots: Vec::new(), ty: LTy::Unit, mutable: false };
+                self.check_writable(&Place::Local(lp), span)?;
+                return Err(Stop);
+            }
+            v => self.as_place(v, span)?,
+        };
+        let ty = match &target {
+            Place::Mem(m) => m.ty.clone(),
+            Place::Local(l) => l.ty.clone(),
+        };
+        let vs = self.span_of(&a.right);
+        let v = self.expr(&a.right, Some(&ty))?;
+        let (ops, vt) = self.rvalue(v, &vs)?;
+        if vt.is_never() {
+            return Ok(Val::Never);
+        }
+        if vt != ty {
+            return Err(self.err(errors::mismatched(&ty.name(&self.cx.structs), &vt.name(&self.cx.structs), vs)));
+        }
+        self.check_writable(&target, span)?;
+        match target {
+            Place::Local(l) => {
+                for (slot, op) in l.slots.iter().zip(ops) {
+                    self.retarget(op, *slot, span);
+                }
+            }
+            Place::Mem(m) => {
+                if !m.ty.is_copy(&self.cx.structs) {
+                    return Err(self.err(errors::unsupported_with(
+                        "assigning a whole atomic, cell or mutex",
+                        span.clone(),
+                        "use its methods (`store`, `set`, `replace`)",
+                    )));
+                }
+                self.store(&m, &ops, span);
+            }
+        }
+        Ok(Val::unit())
+    }
+
+    fn cast(&mut self, c: &syn::ExprCast, span: &Span) -> R<Val> {
+        let to = match self.cx.parse_type(&c.ty) {
+            Some(LTy::Scalar(t)) => t,
+            Some(other) => {
+                return Err(self
+                    .err(errors::unsupported(&format!("casts to `{}`", other.name(&self.cx.structs)), span.clone())));
+            }
+            None => return Err(Stop),
+        };
+        let (op, from) = self.scalar(&c.expr, None)?;
+        if to == Ty::Bool && from != Ty::Bool {
+            return Err(self.err(
+                Diagnostic::error(format!("cannot cast `{}` as `bool`", from.name()), span.clone())
+                    .code("E0054")
+                    .help("compare with zero instead: `x != 0`"),
+            ));
+        }
+        if let Operand::Const(v) = op {
+            return Ok(Val::Value(vec![Operand::Const(to.wrap(from.value(v)))], LTy::Scalar(to)));
+        }
+        let same_bits = from == to
+            || from == Ty::Bool
+            || (!from.is_signed() && to.bits() > from.bits())
+            || (from.is_signed() && to.is_signed() && to.bits() >= from.bits())
+            || (from.bits() == to.bits() && from.is_signed() == to.is_signed());
+        if same_bits {
+            return Ok(Val::Value(vec![op], LTy::Scalar(to)));
+        }
+        // Truncation or a change of sign: one instruction (UXTB, SXTH...).
+        let dst = self.temp(to);
+        self.emit(Op::Binary { op: BinOp::And, ty: to, dst, lhs: op, rhs: Operand::Const(u64::MAX) }, span);
+        Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(to)))
+    }
+
+    fn reference(&mut self, r: &syn::ExprReference, span: &Span) -> R<Val> {
+        let mutable = r.mutability.is_some();
+        let v = self.expr(&r.expr, None)?;
+        if let Val::Place(Place::Mem(m)) = &v
+            && m.perm == Perm::StaticMut
+        {
+            return Err(self.err(errors::reference_to_static_mut(mutable, span.clone())));
+        }
+        if mutable && let Val::Place(p) = &v {
+            self.check_writable(p, span)?;
+        }
+        Ok(v)
+    }
+
+    fn raw_address(&mut self, e: &syn::Expr, mutable: bool, span: &Span) -> R<Val> {
+        let v = match strip(e) {
+            syn::Expr::Path(p) => self.path_expr(&p.path, None, span, true)?,
+            other => self.expr(other, None)?,
+        };
+        match v {
+            Val::Place(Place::Mem(mut m)) => {
+                if mutable && m.perm == Perm::Static && m.ty.is_copy(&self.cx.structs) {
+                    let name = self.cx.statics[m.static_idx].name.clone();
+                    return Err(self.err(
+                        Diagnostic::error(
+                            format!("cannot borrow immutable static item `{name}` as mutable"),
+                            span.clone(),
+                        )
+                        .code("E0596")
+                        .label("cannot borrow as mutable"),
+                    ));
+                }
+                m.perm = if mutable { Perm::RawMut } else { Perm::RawConst };
+                Ok(Val::RawPtr(m, mutable))
+            }
+            _ => Err(self.err(errors::unsupported_with(
+                "raw pointers to this",
+                span.clone(),
+                "take `&raw const`/`&raw mut` of a static",
+            ))),
+        }
+    }
+
+    fn struct_literal(&mut self, s: &syn::ExprStruct, span: &Span) -> R<Val> {
+        let name = s.path.segments.last().map(|x| x.ident.to_string()).unwrap_or_default();
+        let Some(&si) = self.cx.struct_index.get(&name) else {
+            return Err(self.err(
+                Diagnostic::error(
+                    format!("cannot find struct, variant or union type `{name}` in this scope"),
+                    span.clone(),
+                )
+                .code("E0422")
+                .label("not found in this scope"),
+            ));
+        };
+        if let Some(rest) = &s.rest {
+            let rs = self.span_of(rest);
+            return Err(self.err(errors::unsupported("`..` in struct literals", rs)));
+        }
+        let def = self.cx.structs[si].clone();
+        for f in &s.fields {
+            if let syn::Member::Named(n) = &f.member
+                && !def.fields.iter().any(|(x, _)| n == x)
+            {
+                let fs = self.span_of(&f.member);
+                return Err(
+                    self.err(Diagnostic::error(format!("struct `{name}` has no field named `{n}`"), fs).code("E0560"))
+                );
+            }
+        }
+        let mut ops = Vec::new();
+        for (fname, fty) in &def.fields {
+            let Some(f) = s.fields.iter().find(|f| matches!(&f.member, syn::Member::Named(n) if n == fname)) else {
+                return Err(self.err(
+                    Diagnostic::error(format!("missing field `{fname}` in initializer of `{name}`"), span.clone())
+                        .code("E0063")
+                        .label(format!("missing `{fname}`")),
+                ));
+            };
+            let fs = self.span_of(&f.expr);
+            let v = self.expr(&f.expr, Some(fty))?;
+            let (o, t) = self.rvalue(v, &fs)?;
+            if &t != fty {
+                return Err(self.err(errors::mismatched(&fty.name(&self.cx.structs), &t.name(&self.cx.structs), fs)));
+            }
+            ops.extend(o);
+        }
+        Ok(Val::Value(ops, LTy::Struct(si)))
+    }
+}
+
+pub fn strip(e: &syn::Expr) -> &syn::Expr {
+    match e {
+        syn::Expr::Paren(p) => strip(&p.expr),
+        syn::Expr::Group(g) => strip(&g.expr),
+        _ => e,
+    }
+}
+
+fn is_literal(e: &syn::Expr) -> bool {
+    match strip(e) {
+        syn::Expr::Lit(l) => matches!(&l.lit, syn::Lit::Int(i) if i.suffix().is_empty()),
+        syn::Expr::Unary(u) => matches!(u.op, syn::UnOp::Neg(_)) && is_literal(&u.expr),
+        _ => false,
+    }
+}

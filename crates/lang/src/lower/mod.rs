@@ -1,0 +1,648 @@
+//! Lowering one function body to machine instructions. Each expression
+//! becomes the few indivisible steps a Cortex-M core would take for it (a
+//! load, an add, a store), each carrying the span of the code it came from.
+//!
+//! Errors never stop the walk: a bad statement records a diagnostic and is
+//! skipped, so one pass reports every problem in the file.
+
+mod calls;
+mod control;
+mod expr;
+mod methods;
+mod place;
+
+use irqlab_sim::{Function, Instr, Local, Op, Operand, Span};
+use syn::spanned::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::items::Crate;
+use crate::types::LTy;
+pub use place::{MemPlace, Perm};
+
+/// A diagnostic was recorded; the construct it was in is abandoned.
+#[derive(Debug)]
+pub struct Stop;
+pub type R<T> = Result<T, Stop>;
+
+/// What an expression is, at compile time.
+#[derive(Clone, Debug)]
+pub enum Val {
+    /// A value in cells (empty for `()`).
+    Value(Vec<Operand>, LTy),
+    /// Memory or a local variable that can be read, written or borrowed.
+    Place(Place),
+    /// A `RefCell` borrow guard (`Ref`/`RefMut`); derefs to its target.
+    Guard(Guard),
+    /// The `CriticalSection` token of a critical section.
+    Cs,
+    Ordering(irqlab_sim::Ordering),
+    /// `Interrupt::X`.
+    Interrupt(String),
+    /// `&raw const X` / `&raw mut X`.
+    RawPtr(MemPlace, bool),
+    /// Control never gets here (`return`, `break`, `panic!()`).
+    Never,
+}
+
+impl Val {
+    pub fn unit() -> Val {
+        Val::Value(Vec::new(), LTy::Unit)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Place {
+    Mem(MemPlace),
+    Local(LocalPlace),
+}
+
+#[derive(Clone, Debug)]
+pub struct LocalPlace {
+    pub name: String,
+    pub slots: Vec<Local>,
+    pub ty: LTy,
+    pub mutable: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Guard {
+    pub id: u32,
+    pub mutable: bool,
+    pub target: MemPlace,
+}
+
+#[derive(Clone, Debug)]
+pub enum Binding {
+    Value { slots: Vec<Operand>, ty: LTy },
+    Local(LocalPlace),
+    Val(Val),
+}
+
+#[derive(Clone, Debug)]
+struct DropAction {
+    guard: u32,
+    flag: irqlab_sim::Place,
+    mutable: bool,
+    span: Span,
+}
+
+#[derive(Default)]
+struct Scope {
+    bindings: Vec<(String, Binding)>,
+    drops: Vec<DropAction>,
+}
+
+struct LoopFrame {
+    label: Option<String>,
+    break_label: u32,
+    continue_label: u32,
+    scope_depth: usize,
+    result: Option<(Vec<Local>, LTy)>,
+    /// How many closure bodies were open when the loop started: `break`
+    /// cannot leave a closure.
+    exits: usize,
+    broke: bool,
+}
+
+/// A closure body (`critical_section::with(|cs| ..)`): `return` leaves it.
+struct ExitFrame {
+    label: u32,
+    scope_depth: usize,
+    result: Vec<Local>,
+    ty: Option<LTy>,
+}
+
+pub struct FnBuilder<'c, 'a> {
+    pub cx: &'c mut Crate<'a>,
+    body: Vec<Instr>,
+    local_names: Vec<String>,
+    labels: Vec<Option<u32>>,
+    scopes: Vec<Scope>,
+    loops: Vec<LoopFrame>,
+    exits: Vec<ExitFrame>,
+    temps: Vec<DropAction>,
+    unsafe_depth: u32,
+    ret_ty: LTy,
+    next_guard: u32,
+    /// Locals that belong to `let mut` variables (copied when aliased).
+    mutable_locals: Vec<Local>,
+    depth: u32,
+}
+
+/// How deeply expressions may nest before irqlab gives up (no stack overflow
+/// on pathological input).
+const MAX_DEPTH: u32 = 96;
+
+impl<'c, 'a> FnBuilder<'c, 'a> {
+    pub fn new(cx: &'c mut Crate<'a>, ret_ty: LTy, is_unsafe: bool) -> Self {
+        FnBuilder {
+            cx,
+            body: Vec::new(),
+            local_names: Vec::new(),
+            labels: Vec::new(),
+            scopes: vec![Scope::default()],
+            loops: Vec::new(),
+            exits: Vec::new(),
+            temps: Vec::new(),
+            unsafe_depth: u32::from(is_unsafe),
+            ret_ty,
+            next_guard: 0,
+            mutable_locals: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    // ---- emitting -------------------------------------------------------
+
+    pub fn emit(&mut self, op: Op, span: &Span) {
+        self.body.push(Instr { op, span: span.clone() });
+    }
+
+    pub fn local(&mut self, name: &str, ty: irqlab_sim::Ty) -> Local {
+        let l = Local(self.local_names.len() as u16);
+        self.local_names.push(format!("{name}: {}", ty.name()));
+        l
+    }
+
+    pub fn temp(&mut self, ty: irqlab_sim::Ty) -> Local {
+        self.local("_", ty)
+    }
+
+    fn new_label(&mut self) -> u32 {
+        self.labels.push(None);
+        (self.labels.len() - 1) as u32
+    }
+
+    fn place_label(&mut self, label: u32) {
+        self.labels[label as usize] = Some(self.body.len() as u32);
+    }
+
+    fn jump(&mut self, label: u32, span: &Span) {
+        self.emit(Op::Jump { target: label }, span);
+    }
+
+    fn branch(&mut self, cond: Operand, then_label: u32, else_label: u32, span: &Span) {
+        self.emit(Op::Branch { cond, then_target: then_label, else_target: else_label }, span);
+    }
+
+    pub fn span_of(&self, node: &impl Spanned) -> Span {
+        self.cx.span(node.span())
+    }
+
+    pub fn err(&mut self, d: Diagnostic) -> Stop {
+        self.cx.error(d);
+        Stop
+    }
+
+    pub fn in_unsafe(&self) -> bool {
+        self.unsafe_depth > 0
+    }
+
+    pub fn cores(&self) -> u8 {
+        self.cx.setup.cores
+    }
+
+    // ---- the function ---------------------------------------------------
+
+    /// Lowers a function with its parameters; returns the sim function.
+    pub fn lower_fn(mut self, name: &str, params: &[(String, LTy, bool)], block: &syn::Block, span: Span) -> Function {
+        for (pname, ty, mutable) in params {
+            let t = ty.scalar().unwrap_or(irqlab_sim::Ty::U32);
+            let l = self.local(pname, t);
+            let place = LocalPlace { name: pname.clone(), slots: vec![l], ty: ty.clone(), mutable: *mutable };
+            if *mutable {
+                self.mutable_locals.push(l);
+            }
+            self.bind(pname, Binding::Local(place));
+        }
+        let ret_ty = self.ret_ty.clone();
+        let close =
+            self.cx.map.last_line_span(block.brace_token.span.close().start(), block.brace_token.span.close().end());
+        let value = self.block_value(block, Some(&ret_ty));
+        if let Ok(v) = value
+            && let Ok((ops, ty)) = self.rvalue(v, &close)
+            && !ty.is_never()
+        {
+            if ty != ret_ty && !(ret_ty == LTy::Never && ty == LTy::Unit) {
+                let tail = block.stmts.last().map_or(close.clone(), |s| self.span_of(s));
+                self.cx.error(crate::errors::mismatched(
+                    &ret_ty.name(&self.cx.structs),
+                    &ty.name(&self.cx.structs),
+                    tail,
+                ));
+            }
+            self.emit(Op::Return { value: ops.first().copied() }, &close);
+        }
+        if !self.body.last().is_some_and(|i| matches!(i.op, Op::Return { .. } | Op::Jump { .. })) {
+            // Every body ends in a return (the machine requires it), even
+            // after a diverging tail such as `loop {}` or `panic!()`.
+            self.emit(Op::Return { value: None }, &close);
+        }
+        self.finish(name, params.len() as u16, span)
+    }
+
+    /// A property: a pure function returning the bool value of `expr`.
+    pub fn lower_property(mut self, name: &str, expr: &syn::Expr, span: Span) -> Function {
+        let s = self.span_of(expr);
+        if let Ok((op, ty)) = self.scalar(expr, Some(&LTy::Scalar(irqlab_sim::Ty::Bool))) {
+            if ty != irqlab_sim::Ty::Bool {
+                self.cx.error(crate::errors::mismatched("bool", ty.name(), s.clone()));
+            }
+            self.flush_temps();
+            self.emit(Op::Return { value: Some(op) }, &s);
+        }
+        if !self.body.last().is_some_and(|i| matches!(i.op, Op::Return { .. })) {
+            self.emit(Op::Return { value: Some(Operand::Const(0)) }, &s);
+        }
+        self.finish(name, 0, span)
+    }
+
+    fn finish(self, name: &str, params: u16, span: Span) -> Function {
+        let labels = self.labels;
+        let resolve = |l: u32| labels.get(l as usize).copied().flatten().unwrap_or(0);
+        let mut body = self.body;
+        let len = body.len() as u32;
+        for instr in &mut body {
+            match &mut instr.op {
+                Op::Jump { target } => *target = resolve(*target).min(len.saturating_sub(1)),
+                Op::Branch { then_target, else_target, .. } => {
+                    *then_target = resolve(*then_target).min(len.saturating_sub(1));
+                    *else_target = resolve(*else_target).min(len.saturating_sub(1));
+                }
+                _ => {}
+            }
+        }
+        Function {
+            name: name.to_string(),
+            params,
+            locals: self.local_names.len() as u16,
+            local_names: self.local_names,
+            body,
+            span,
+        }
+    }
+
+    // ---- scopes, bindings and drops ---------------------------------------
+
+    fn bind(&mut self, name: &str, b: Binding) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.bindings.push((name.to_string(), b));
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<Binding> {
+        for scope in self.scopes.iter().rev() {
+            if let Some((_, b)) = scope.bindings.iter().rev().find(|(n, _)| n == name) {
+                return Some(b.clone());
+            }
+        }
+        None
+    }
+
+    fn push_scope(&mut self) {
+        self.scopes.push(Scope::default());
+    }
+
+    /// Ends a scope: guards bound in it are dropped, last bound first.
+    fn pop_scope(&mut self, span: &Span) {
+        if let Some(scope) = self.scopes.pop() {
+            for d in scope.drops.iter().rev() {
+                self.emit(Op::ReleaseRefCell { flag: d.flag, mutable: d.mutable }, span);
+            }
+        }
+    }
+
+    /// The drops an early exit to `depth` runs (innermost first), without
+    /// popping the scopes (the code after the exit still uses them).
+    fn drops_to(&mut self, depth: usize, span: &Span) {
+        let mut ops = Vec::new();
+        for t in self.temps.iter().rev() {
+            ops.push(Op::ReleaseRefCell { flag: t.flag, mutable: t.mutable });
+        }
+        for scope in self.scopes[depth.min(self.scopes.len())..].iter().rev() {
+            for d in scope.drops.iter().rev() {
+                ops.push(Op::ReleaseRefCell { flag: d.flag, mutable: d.mutable });
+            }
+        }
+        for op in ops {
+            self.emit(op, span);
+        }
+    }
+
+    /// A new guard: borrowed now, released at the end of the statement
+    /// unless a `let` binds it.
+    pub fn new_guard(&mut self, flag: irqlab_sim::Place, mutable: bool, target: MemPlace, span: &Span) -> Guard {
+        self.emit(Op::BorrowRefCell { flag, mutable }, span);
+        let id = self.next_guard;
+        self.next_guard += 1;
+        self.temps.push(DropAction { guard: id, flag, mutable, span: span.clone() });
+        Guard { id, mutable, target }
+    }
+
+    /// Temporaries die at the end of the statement (last created first).
+    fn flush_temps(&mut self) {
+        self.flush_temps_from(0);
+    }
+
+    /// Releases the temporaries created since `mark` (a statement's or a
+    /// condition's own), keeping those of the enclosing statement.
+    pub fn flush_temps_from(&mut self, mark: usize) {
+        let temps = self.temps.split_off(mark.min(self.temps.len()));
+        for t in temps.iter().rev() {
+            self.emit(Op::ReleaseRefCell { flag: t.flag, mutable: t.mutable }, &t.span);
+        }
+    }
+
+    pub fn temps_mark(&self) -> usize {
+        self.temps.len()
+    }
+
+    /// `drop(guard)`: released now, and not again at the end of its scope.
+    fn drop_guard(&mut self, id: u32, span: &Span) -> bool {
+        for scope in self.scopes.iter_mut().rev() {
+            if let Some(i) = scope.drops.iter().position(|d| d.guard == id) {
+                let d = scope.drops.remove(i);
+                self.emit(Op::ReleaseRefCell { flag: d.flag, mutable: d.mutable }, span);
+                return true;
+            }
+        }
+        if let Some(i) = self.temps.iter().position(|d| d.guard == id) {
+            let d = self.temps.remove(i);
+            self.emit(Op::ReleaseRefCell { flag: d.flag, mutable: d.mutable }, span);
+            return true;
+        }
+        false
+    }
+
+    // ---- blocks and statements ---------------------------------------------
+
+    /// A block's value (its tail expression, or `()`).
+    pub fn block_value(&mut self, block: &syn::Block, expect: Option<&LTy>) -> R<Val> {
+        self.push_scope();
+        let mark = self.temps_mark();
+        let n = block.stmts.len();
+        let mut value = Val::unit();
+        let mut diverged = false;
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            let is_tail = i + 1 == n && matches!(stmt, syn::Stmt::Expr(_, None));
+            if is_tail {
+                if let syn::Stmt::Expr(e, None) = stmt {
+                    match self.expr(e, expect) {
+                        Ok(v) => {
+                            // Edition 2024: temporaries of a block's tail are
+                            // dropped before the block's locals. A guard read
+                            // as the value must be read first.
+                            let span = self.span_of(e);
+                            value = match v {
+                                Val::Place(p) if !matches!(p, Place::Local(_)) => {
+                                    let (ops, ty) = self.rvalue(Val::Place(p), &span)?;
+                                    Val::Value(ops, ty)
+                                }
+                                other => other,
+                            };
+                            if !matches!(value, Val::Guard(_)) {
+                                self.flush_temps_from(mark);
+                            }
+                        }
+                        Err(Stop) => {
+                            self.temps.truncate(mark);
+                            value = Val::unit();
+                        }
+                    }
+                }
+            } else if self.stmt(stmt) {
+                diverged = true;
+            }
+        }
+        let close =
+            self.cx.map.last_line_span(block.brace_token.span.close().start(), block.brace_token.span.close().end());
+        if diverged && matches!(&value, Val::Value(v, LTy::Unit) if v.is_empty()) {
+            value = Val::Never;
+        }
+        self.pop_scope(&close);
+        Ok(value)
+    }
+
+    /// Lowers a statement; returns true if it always diverges.
+    fn stmt(&mut self, stmt: &syn::Stmt) -> bool {
+        let mark = self.temps_mark();
+        let diverges = match stmt {
+            syn::Stmt::Local(local) => self.let_stmt(local).unwrap_or(false),
+            syn::Stmt::Expr(e, _) => match self.expr(e, None) {
+                Ok(Val::Never) => true,
+                Ok(Val::Value(_, LTy::Never)) => true,
+                Ok(v) => {
+                    if let (Val::Value(_, ty), syn::Stmt::Expr(_, None)) = (&v, stmt)
+                        && *ty != LTy::Unit
+                        && !matches!(e, syn::Expr::If(_) | syn::Expr::Match(_) | syn::Expr::Block(_))
+                    {
+                        let s = self.span_of(e);
+                        self.cx.error(crate::errors::mismatched("()", &ty.name(&self.cx.structs), s));
+                    }
+                    false
+                }
+                Err(Stop) => false,
+            },
+            syn::Stmt::Macro(m) => {
+                let s = self.span_of(&m.mac);
+                matches!(self.macro_call(&m.mac, &s), Ok(Val::Never))
+            }
+            syn::Stmt::Item(item) => {
+                let s = self.span_of(item);
+                self.cx.error(crate::errors::unsupported("items inside functions", s));
+                false
+            }
+        };
+        self.flush_temps_from(mark);
+        diverges
+    }
+
+    fn let_stmt(&mut self, local: &syn::Local) -> R<bool> {
+        let (pat, ty) = match &local.pat {
+            syn::Pat::Type(pt) => (&*pt.pat, Some(&*pt.ty)),
+            p => (p, None),
+        };
+        let declared = match ty {
+            Some(t) => Some(self.cx.parse_type(t).ok_or(Stop)?),
+            None => None,
+        };
+        let span = self.span_of(local);
+        let Some(init) = &local.init else {
+            return Err(self.err(crate::errors::unsupported_with(
+                "`let` without a value",
+                span,
+                "give the variable its first value where it is declared",
+            )));
+        };
+        if let Some((_, diverge)) = &init.diverge {
+            let s = self.span_of(diverge);
+            return Err(self.err(crate::errors::unsupported("`let ... else`", s)));
+        }
+        let v = self.expr(&init.expr, declared.as_ref())?;
+        if matches!(v, Val::Never) {
+            return Ok(true);
+        }
+        match pat {
+            // `let _ = guard;` binds nothing: the guard is a temporary and
+            // dies at the end of this statement, like any other.
+            syn::Pat::Wild(_) => Ok(false),
+            syn::Pat::Ident(pi) if pi.subpat.is_none() => {
+                let name = pi.ident.to_string();
+                let mutable = pi.mutability.is_some();
+                let init_span = self.span_of(&init.expr);
+                self.bind_value(&name, mutable, v, declared.as_ref(), &init_span)?;
+                Ok(false)
+            }
+            other => {
+                let s = self.span_of(other);
+                Err(self.err(crate::errors::unsupported("this pattern in `let`", s)))
+            }
+        }
+    }
+
+    /// Binds a `let` variable to a value.
+    fn bind_value(&mut self, name: &str, mutable: bool, v: Val, declared: Option<&LTy>, span: &Span) -> R<()> {
+        match v {
+            Val::Guard(g) => {
+                // The guard lives until the end of the enclosing block.
+                if let Some(i) = self.temps.iter().position(|d| d.guard == g.id) {
+                    let d = self.temps.remove(i);
+                    if let Some(scope) = self.scopes.last_mut() {
+                        scope.drops.push(d);
+                    }
+                }
+                self.bind(name, Binding::Val(Val::Guard(g)));
+                Ok(())
+            }
+            Val::Cs | Val::Ordering(_) | Val::Interrupt(_) | Val::RawPtr(..) => {
+                self.bind(name, Binding::Val(v));
+                Ok(())
+            }
+            Val::Place(Place::Mem(p)) if !p.ty.is_copy(&self.cx.structs) => {
+                // A reference to a RefCell/Cell/atomic/Mutex: `let c = X.borrow(cs);`
+                self.bind(name, Binding::Val(Val::Place(Place::Mem(p))));
+                Ok(())
+            }
+            other => {
+                let (ops, ty) = self.rvalue(other, span)?;
+                if let Some(d) = declared
+                    && *d != ty
+                    && !ty.is_never()
+                {
+                    return Err(self.err(crate::errors::mismatched(
+                        &d.name(&self.cx.structs),
+                        &ty.name(&self.cx.structs),
+                        span.clone(),
+                    )));
+                }
+                let aliased = ops.iter().any(|o| matches!(o, Operand::Local(l) if self.mutable_locals.contains(l)));
+                if mutable || aliased {
+                    let mut slots = Vec::new();
+                    let mut leaves = Vec::new();
+                    ty.leaves(&self.cx.structs, name, &mut leaves);
+                    for (op, (lname, leaf)) in ops.iter().zip(leaves.iter()) {
+                        let l = self.local(lname, leaf.ty());
+                        self.emit(Op::Move { dst: l, src: *op }, span);
+                        if mutable {
+                            self.mutable_locals.push(l);
+                        }
+                        slots.push(l);
+                    }
+                    self.bind(name, Binding::Local(LocalPlace { name: name.to_string(), slots, ty, mutable }));
+                } else {
+                    self.name_locals(&ops, name);
+                    self.bind(name, Binding::Value { slots: ops, ty });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Gives the temporaries holding a variable's value the variable's name
+    /// (shown in the code view, and no longer reused as scratch).
+    pub fn name_locals(&mut self, ops: &[Operand], name: &str) {
+        for op in ops {
+            if let Operand::Local(l) = op
+                && let Some(n) = self.local_names.get_mut(l.0 as usize)
+                && n.starts_with("_:")
+            {
+                *n = format!("{name}{}", &n[1..]);
+            }
+        }
+    }
+
+    /// Reads a value: a place is loaded, a value passes through.
+    pub fn rvalue(&mut self, v: Val, span: &Span) -> R<(Vec<Operand>, LTy)> {
+        match v {
+            Val::Value(ops, ty) => Ok((ops, ty)),
+            Val::Never => Ok((Vec::new(), LTy::Never)),
+            Val::Place(Place::Local(lp)) => Ok((lp.slots.iter().map(|l| Operand::Local(*l)).collect(), lp.ty)),
+            Val::Place(Place::Mem(mp)) => self.load(&mp, span),
+            Val::Guard(g) => self.load(&g.target, span),
+            Val::Cs | Val::Ordering(_) | Val::Interrupt(_) | Val::RawPtr(..) => {
+                Err(self.err(crate::errors::unsupported_with(
+                    "values of this kind here",
+                    span.clone(),
+                    "use it directly as an argument",
+                )))
+            }
+        }
+    }
+
+    /// A scalar value and its type.
+    pub fn scalar(&mut self, e: &syn::Expr, expect: Option<&LTy>) -> R<(Operand, irqlab_sim::Ty)> {
+        let span = self.span_of(e);
+        let v = self.expr(e, expect)?;
+        let (ops, ty) = self.rvalue(v, &span)?;
+        match (ty.scalar(), ops.first()) {
+            (Some(t), Some(op)) => Ok((*op, t)),
+            _ => {
+                let expected = expect.map_or_else(|| "an integer or `bool`".to_string(), |t| t.name(&self.cx.structs));
+                Err(self.err(crate::errors::mismatched(&expected, &ty.name(&self.cx.structs), span)))
+            }
+        }
+    }
+
+    /// A value of exactly type `want`, in cells.
+    pub fn typed(&mut self, e: &syn::Expr, want: &LTy) -> R<Vec<Operand>> {
+        let s = self.span_of(e);
+        let v = self.expr(e, Some(want))?;
+        let (ops, ty) = self.rvalue(v, &s)?;
+        if ty != *want && !ty.is_never() {
+            return Err(self.err(crate::errors::mismatched(
+                &want.name(&self.cx.structs),
+                &ty.name(&self.cx.structs),
+                s,
+            )));
+        }
+        Ok(ops)
+    }
+
+    /// A scalar of exactly type `want`.
+    pub fn scalar_of(&mut self, e: &syn::Expr, want: irqlab_sim::Ty) -> R<Operand> {
+        let (op, ty) = self.scalar(e, Some(&LTy::Scalar(want)))?;
+        if ty != want {
+            let s = self.span_of(e);
+            return Err(self.err(crate::errors::mismatched(want.name(), ty.name(), s)));
+        }
+        Ok(op)
+    }
+
+    /// Recursion guard for expressions.
+    pub fn enter(&mut self, span: &Span) -> R<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            return Err(self.err(crate::errors::unsupported_with(
+                "expressions nested this deeply",
+                span.clone(),
+                "split the expression with `let`",
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+}

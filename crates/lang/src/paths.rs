@@ -1,0 +1,152 @@
+//! Names as the compiler sees them: `use` items map a short name to a full
+//! path, and every path in the code is turned into one canonical string
+//! (`core::sync::atomic::AtomicU32`, `critical_section::with`,
+//! `board::Interrupt::TIMER0`) before the front end looks it up.
+
+use std::collections::HashMap;
+
+/// Crates (and `crate::board`) a lesson may use.
+pub const KNOWN_ROOTS: &[&str] = &["core", "critical_section", "cortex_m", "cortex_m_rt", "portable_atomic", "board"];
+
+#[derive(Clone, Debug, Default)]
+pub struct Imports {
+    names: HashMap<String, String>,
+    globs: Vec<String>,
+}
+
+/// A `use` that names something irqlab does not know.
+#[derive(Clone, Debug)]
+pub struct BadImport {
+    pub path: String,
+    pub root: String,
+    pub span: proc_macro2::Span,
+}
+
+impl Imports {
+    /// Records a `use` tree; returns the imports whose crate is unknown.
+    pub fn add(&mut self, tree: &syn::UseTree, prefix: &[String], bad: &mut Vec<BadImport>) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                let mut next = prefix.to_vec();
+                next.push(p.ident.to_string());
+                self.add(&p.tree, &next, bad);
+            }
+            syn::UseTree::Name(n) => {
+                let name = n.ident.to_string();
+                if name == "self" {
+                    if let Some(last) = prefix.last() {
+                        self.insert(last.clone(), prefix, n.ident.span(), bad);
+                    }
+                } else {
+                    let mut full = prefix.to_vec();
+                    full.push(name.clone());
+                    self.insert(name, &full, n.ident.span(), bad);
+                }
+            }
+            syn::UseTree::Rename(r) => {
+                let mut full = prefix.to_vec();
+                full.push(r.ident.to_string());
+                self.insert(r.rename.to_string(), &full, r.ident.span(), bad);
+            }
+            syn::UseTree::Glob(g) => {
+                if let Some(err) = check_root(prefix, g.star_token.span) {
+                    bad.push(err);
+                } else {
+                    self.globs.push(canonical_segments(prefix).join("::"));
+                }
+            }
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.add(t, prefix, bad);
+                }
+            }
+        }
+    }
+
+    fn insert(&mut self, name: String, full: &[String], span: proc_macro2::Span, bad: &mut Vec<BadImport>) {
+        if let Some(err) = check_root(full, span) {
+            bad.push(err);
+            return;
+        }
+        self.names.insert(name, canonical_segments(full).join("::"));
+    }
+
+    /// The canonical path of a path as written (generic arguments dropped).
+    pub fn canonical(&self, path: &syn::Path) -> String {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.canonical_of(&segments)
+    }
+
+    pub fn canonical_of(&self, segments: &[String]) -> String {
+        let mut segs = segments.to_vec();
+        if let Some(first) = segs.first()
+            && let Some(full) = self.names.get(first)
+        {
+            let mut expanded: Vec<String> = full.split("::").map(str::to_string).collect();
+            expanded.extend(segs.drain(1..));
+            segs = expanded;
+        }
+        canonical_segments(&segs).join("::")
+    }
+
+    /// Canonical paths a glob import could give a single name.
+    pub fn glob_candidates(&self, name: &str) -> Vec<String> {
+        self.globs.iter().map(|g| format!("{g}::{name}")).collect()
+    }
+
+    /// Whether `name` was brought in by a `use`.
+    pub fn is_imported(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+}
+
+/// `crate::board::X` -> `board::X`; `std::` stays (and is refused later).
+fn canonical_segments(segments: &[String]) -> Vec<String> {
+    let mut s: Vec<String> = segments.to_vec();
+    if s.first().is_some_and(|f| f == "crate") {
+        s.remove(0);
+    }
+    s
+}
+
+fn check_root(full: &[String], span: proc_macro2::Span) -> Option<BadImport> {
+    let segs = canonical_segments(full);
+    let root = segs.first().cloned().unwrap_or_default();
+    if KNOWN_ROOTS.contains(&root.as_str()) {
+        return None;
+    }
+    Some(BadImport { path: full.join("::"), root, span })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imports(code: &str) -> Imports {
+        let file: syn::File = syn::parse_str(code).expect("test code parses");
+        let mut imports = Imports::default();
+        let mut bad = Vec::new();
+        for item in &file.items {
+            if let syn::Item::Use(u) = item {
+                imports.add(&u.tree, &[], &mut bad);
+            }
+        }
+        assert!(bad.is_empty());
+        imports
+    }
+
+    #[test]
+    fn use_groups_self_and_renames_expand() {
+        let i = imports(
+            "use core::sync::atomic::{AtomicU32, Ordering as O}; use crate::board::{self, Interrupt}; use critical_section::Mutex;",
+        );
+        let p: syn::Path = syn::parse_str("O::Relaxed").expect("path");
+        assert_eq!(i.canonical(&p), "core::sync::atomic::Ordering::Relaxed");
+        let p: syn::Path = syn::parse_str("board::clear_event").expect("path");
+        assert_eq!(i.canonical(&p), "board::clear_event");
+        let p: syn::Path = syn::parse_str("Interrupt::TIMER0").expect("path");
+        assert_eq!(i.canonical(&p), "board::Interrupt::TIMER0");
+        let p: syn::Path = syn::parse_str("Mutex::new").expect("path");
+        assert_eq!(i.canonical(&p), "critical_section::Mutex::new");
+    }
+}

@@ -1,0 +1,193 @@
+//! The types of the subset and how a value of each is laid out as scalar
+//! cells: in memory (one `Location` per cell) and in a function (one
+//! `Local` per cell). A struct is its fields in order, an array its elements,
+//! an `Option` a tag then its payload, a `RefCell` its borrow flag then its
+//! value; `Mutex` and `Cell` add nothing.
+
+use irqlab_sim::{LocationKind, Ty};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LTy {
+    Scalar(Ty),
+    Unit,
+    /// The type of `return`, `break`, `loop {}` without break, `panic!()`.
+    Never,
+    /// `core::sync::atomic::Atomic*` (`portable`: from portable-atomic).
+    Atomic {
+        ty: Ty,
+        portable: bool,
+    },
+    Array(Box<LTy>, u32),
+    /// Index into the crate's struct table.
+    Struct(usize),
+    Option(Box<LTy>),
+    /// `Result<T, T>`, as `compare_exchange` returns.
+    Result(Box<LTy>),
+    RefCell(Box<LTy>),
+    Cell(Box<LTy>),
+    /// `critical_section::Mutex` or `cortex_m::interrupt::Mutex`.
+    Mutex(Box<LTy>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StructDef {
+    pub name: String,
+    pub fields: Vec<(String, LTy)>,
+}
+
+/// One scalar cell of a laid-out value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leaf {
+    Plain(Ty),
+    Atomic(Ty),
+    /// An `Option`'s or a `Result`'s discriminant (1 = Some / Ok).
+    Tag,
+    /// A `RefCell`'s borrow flag.
+    Flag,
+}
+
+impl Leaf {
+    pub fn ty(self) -> Ty {
+        match self {
+            Leaf::Plain(t) | Leaf::Atomic(t) => t,
+            Leaf::Tag => Ty::Bool,
+            Leaf::Flag => Ty::I32,
+        }
+    }
+    pub fn kind(self) -> LocationKind {
+        match self {
+            Leaf::Plain(_) => LocationKind::Plain,
+            Leaf::Atomic(_) => LocationKind::Atomic,
+            Leaf::Tag => LocationKind::OptionTag,
+            Leaf::Flag => LocationKind::BorrowFlag,
+        }
+    }
+}
+
+impl LTy {
+    pub fn scalar(&self) -> Option<Ty> {
+        match self {
+            LTy::Scalar(t) => Some(*t),
+            _ => None,
+        }
+    }
+
+    pub fn is_never(&self) -> bool {
+        matches!(self, LTy::Never)
+    }
+
+    /// Number of scalar cells.
+    pub fn slots(&self, structs: &[StructDef]) -> u32 {
+        match self {
+            LTy::Scalar(_) | LTy::Atomic { .. } => 1,
+            LTy::Unit | LTy::Never => 0,
+            LTy::Array(t, n) => t.slots(structs).saturating_mul(*n),
+            LTy::Struct(i) => structs.get(*i).map_or(0, |s| s.fields.iter().map(|(_, t)| t.slots(structs)).sum()),
+            LTy::Option(t) | LTy::Result(t) | LTy::RefCell(t) => 1 + t.slots(structs),
+            LTy::Cell(t) | LTy::Mutex(t) => t.slots(structs),
+        }
+    }
+
+    /// The cells in order, each with the path suffix that names it
+    /// (`[2]`, `.head`, `.0`).
+    pub fn leaves(&self, structs: &[StructDef], prefix: &str, out: &mut Vec<(String, Leaf)>) {
+        match self {
+            LTy::Scalar(t) => out.push((prefix.to_string(), Leaf::Plain(*t))),
+            LTy::Atomic { ty, .. } => out.push((prefix.to_string(), Leaf::Atomic(*ty))),
+            LTy::Unit | LTy::Never => {}
+            LTy::Array(t, n) => {
+                for i in 0..*n {
+                    t.leaves(structs, &format!("{prefix}[{i}]"), out);
+                }
+            }
+            LTy::Struct(i) => {
+                if let Some(s) = structs.get(*i) {
+                    for (name, t) in &s.fields {
+                        t.leaves(structs, &format!("{prefix}.{name}"), out);
+                    }
+                }
+            }
+            LTy::Option(t) | LTy::Result(t) => {
+                out.push((prefix.to_string(), Leaf::Tag));
+                t.leaves(structs, &format!("{prefix}.0"), out);
+            }
+            LTy::RefCell(t) => {
+                out.push((format!("{prefix} (borrow flag)"), Leaf::Flag));
+                t.leaves(structs, prefix, out);
+            }
+            LTy::Cell(t) | LTy::Mutex(t) => t.leaves(structs, prefix, out),
+        }
+    }
+
+    /// Whether a value of this type can be copied out of memory (`Copy`).
+    pub fn is_copy(&self, structs: &[StructDef]) -> bool {
+        match self {
+            LTy::Scalar(_) | LTy::Unit | LTy::Never => true,
+            LTy::Array(t, _) | LTy::Option(t) | LTy::Result(t) => t.is_copy(structs),
+            // Lesson structs are treated as `#[derive(Clone, Copy)]` plain data.
+            LTy::Struct(i) => structs.get(*i).is_some_and(|s| s.fields.iter().all(|(_, t)| t.is_copy(structs))),
+            LTy::Atomic { .. } | LTy::RefCell(_) | LTy::Cell(_) | LTy::Mutex(_) => false,
+        }
+    }
+
+    /// How rustc writes the type in a message.
+    pub fn name(&self, structs: &[StructDef]) -> String {
+        match self {
+            LTy::Scalar(t) => t.name().to_string(),
+            LTy::Unit => "()".into(),
+            LTy::Never => "!".into(),
+            LTy::Atomic { ty, .. } => atomic_name(*ty).to_string(),
+            LTy::Array(t, n) => format!("[{}; {n}]", t.name(structs)),
+            LTy::Struct(i) => structs.get(*i).map_or_else(|| "?".into(), |s| s.name.clone()),
+            LTy::Option(t) => format!("Option<{}>", t.name(structs)),
+            LTy::Result(t) => format!("Result<{}, {}>", t.name(structs), t.name(structs)),
+            LTy::RefCell(t) => format!("RefCell<{}>", t.name(structs)),
+            LTy::Cell(t) => format!("Cell<{}>", t.name(structs)),
+            LTy::Mutex(t) => format!("Mutex<{}>", t.name(structs)),
+        }
+    }
+}
+
+/// `AtomicU32` for `u32`.
+pub fn atomic_name(ty: Ty) -> &'static str {
+    match ty {
+        Ty::Bool => "AtomicBool",
+        Ty::U8 => "AtomicU8",
+        Ty::U16 => "AtomicU16",
+        Ty::U32 => "AtomicU32",
+        Ty::U64 => "AtomicU64",
+        Ty::I8 => "AtomicI8",
+        Ty::I16 => "AtomicI16",
+        Ty::I32 => "AtomicI32",
+        Ty::I64 => "AtomicI64",
+        Ty::Usize => "AtomicUsize",
+        Ty::Isize => "AtomicIsize",
+    }
+}
+
+/// The scalar type an `Atomic*` type name holds.
+pub fn atomic_of(name: &str) -> Option<Ty> {
+    [Ty::Bool, Ty::U8, Ty::U16, Ty::U32, Ty::U64, Ty::I8, Ty::I16, Ty::I32, Ty::I64, Ty::Usize, Ty::Isize]
+        .into_iter()
+        .find(|t| atomic_name(*t) == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mutex_of_a_refcell_of_an_option_is_flag_tag_payload() {
+        let structs = vec![StructDef {
+            name: "Pair".into(),
+            fields: vec![("a".into(), LTy::Scalar(Ty::U8)), ("b".into(), LTy::Scalar(Ty::U16))],
+        }];
+        let t = LTy::Mutex(Box::new(LTy::RefCell(Box::new(LTy::Option(Box::new(LTy::Struct(0)))))));
+        let mut leaves = Vec::new();
+        t.leaves(&structs, "P", &mut leaves);
+        let names: Vec<&str> = leaves.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["P (borrow flag)", "P", "P.0.a", "P.0.b"]);
+        assert_eq!(t.slots(&structs), 4);
+        assert_eq!(leaves[1].1, Leaf::Tag);
+    }
+}

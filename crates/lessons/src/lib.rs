@@ -1,0 +1,218 @@
+//! irqlab-lessons: the lesson format. A lesson is a directory of plain files
+//! (lessons/README.md describes them): `lesson.toml`, `README.md`,
+//! `scenario.rs` and `solution.rs`. Loading checks all of them, the code
+//! included (both files must compile), and reports every problem with its
+//! file and line. The lessons in `lessons/` are embedded at build time, so
+//! the web app gets them with no file system.
+
+mod manifest;
+
+use std::path::Path;
+
+use irqlab_lang::{Compiled, Diagnostic, Setup};
+use serde::Serialize;
+
+pub use manifest::{CallEntry, Challenge, ContextEntry, Expect, Firmware, Manifest, PropertyEntry, SourceEntry};
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// The files of one lesson directory, as embedded by build.rs.
+#[derive(Debug)]
+pub struct EmbeddedLesson {
+    pub id: &'static str,
+    pub toml: Option<&'static str>,
+    pub readme: Option<&'static str>,
+    pub scenario: Option<&'static str>,
+    pub solution: Option<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Lesson {
+    /// The directory name, such as `02-lost-update`.
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// Curriculum topics (`T4`...).
+    pub covers: Vec<String>,
+    /// The narrative, in Markdown.
+    pub readme: String,
+    pub scenario: String,
+    pub solution: String,
+    pub hints: Vec<String>,
+    pub challenge: Challenge,
+    pub firmware: Firmware,
+    pub manifest: Manifest,
+    /// What the front end needs besides the code.
+    pub setup: Setup,
+}
+
+/// One problem with a lesson, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LessonError {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    /// The rustc-style rendering, for problems in the code.
+    pub rendered: Option<String>,
+}
+
+impl LessonError {
+    pub fn new(file: &str, line: u32, column: u32, message: String) -> LessonError {
+        LessonError { file: file.to_string(), line, column, message, rendered: None }
+    }
+
+    fn from_diagnostic(d: &Diagnostic, source: &str) -> LessonError {
+        LessonError {
+            file: d.span.file.clone(),
+            line: d.span.line,
+            column: d.span.col_start,
+            message: d.message.clone(),
+            rendered: Some(d.render(source)),
+        }
+    }
+}
+
+impl std::fmt::Display for LessonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+impl Lesson {
+    /// Compiles code for this lesson (the scenario, the solution, or the
+    /// learner's edit of either).
+    pub fn compile(&self, code: &str, file_name: &str) -> Compiled {
+        irqlab_lang::compile(&self.setup, code, file_name)
+    }
+
+    /// The id without its number: `lost-update` for `02-lost-update`.
+    pub fn slug(&self) -> &str {
+        slug(&self.id)
+    }
+
+    /// Reads a lesson from the text of its files (`None`: the file is missing).
+    pub fn from_files(
+        id: &str,
+        toml: Option<&str>,
+        readme: Option<&str>,
+        scenario: Option<&str>,
+        solution: Option<&str>,
+    ) -> Result<Lesson, Vec<LessonError>> {
+        let mut errors = Vec::new();
+        let mut require = |name: &str, text: Option<&str>| -> String {
+            match text {
+                Some(t) => t.to_string(),
+                None => {
+                    errors.push(LessonError::new(name, 1, 1, format!("the lesson has no {name}")));
+                    String::new()
+                }
+            }
+        };
+        let toml_text = require(manifest::FILE, toml);
+        let readme = require("README.md", readme);
+        let scenario = require("scenario.rs", scenario);
+        let solution = require("solution.rs", solution);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if readme.trim().is_empty() {
+            errors.push(LessonError::new(
+                "README.md",
+                1,
+                1,
+                "README.md is empty: it holds the lesson's narrative".into(),
+            ));
+        }
+        let (manifest, setup, hints) = manifest::read(&toml_text)?;
+        for (file, code) in [("scenario.rs", &scenario), ("solution.rs", &solution)] {
+            let compiled = irqlab_lang::compile(&setup, code, file);
+            for d in compiled.errors() {
+                let source = if d.span.file == manifest::FILE { toml_text.as_str() } else { code.as_str() };
+                let e = LessonError::from_diagnostic(d, source);
+                if !errors.contains(&e) {
+                    errors.push(e);
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Lesson {
+            id: id.to_string(),
+            title: manifest.title.clone(),
+            summary: manifest.summary.clone(),
+            covers: manifest.covers.clone(),
+            readme,
+            scenario,
+            solution,
+            hints,
+            challenge: manifest.challenge.clone(),
+            firmware: manifest.firmware.clone(),
+            manifest,
+            setup,
+        })
+    }
+}
+
+/// `lost-update` for `02-lost-update`.
+pub fn slug(id: &str) -> &str {
+    match id.split_once('-') {
+        Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => id,
+    }
+}
+
+/// The lessons of `lessons/`, embedded at build time, sorted by id. A
+/// lesson that does not load is left out (a test proves none is).
+pub fn builtin() -> Vec<Lesson> {
+    builtin_results().into_iter().filter_map(Result::ok).collect()
+}
+
+/// Every embedded lesson, loaded or with its problems.
+pub fn builtin_results() -> Vec<Result<Lesson, (String, Vec<LessonError>)>> {
+    let mut out: Vec<_> = EMBEDDED
+        .iter()
+        .map(|e| {
+            Lesson::from_files(e.id, e.toml, e.readme, e.scenario, e.solution).map_err(|errs| (e.id.to_string(), errs))
+        })
+        .collect();
+    out.sort_by(|a, b| id_of(a).cmp(id_of(b)));
+    out
+}
+
+fn id_of(r: &Result<Lesson, (String, Vec<LessonError>)>) -> &str {
+    match r {
+        Ok(l) => &l.id,
+        Err((id, _)) => id,
+    }
+}
+
+/// Loads a lesson directory from disk (for authors and the CLI).
+pub fn load_dir(path: &Path) -> Result<Lesson, Vec<LessonError>> {
+    let dir = path.display().to_string();
+    if !path.is_dir() {
+        return Err(vec![LessonError::new(&dir, 1, 1, format!("`{dir}` is not a directory"))]);
+    }
+    let read = |name: &str| std::fs::read_to_string(path.join(name)).ok();
+    let id = path
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| dir.clone());
+    Lesson::from_files(
+        &id,
+        read("lesson.toml").as_deref(),
+        read("README.md").as_deref(),
+        read("scenario.rs").as_deref(),
+        read("solution.rs").as_deref(),
+    )
+    .map_err(|errs| {
+        errs.into_iter()
+            .map(|mut e| {
+                e.file = path.join(&e.file).display().to_string();
+                e
+            })
+            .collect()
+    })
+}
