@@ -1,6 +1,8 @@
 // Starts the app. Paths are relative to this file, so the built site works
 // under any base path; an external file, so the CSP needs no inline script.
-import init from './irqlab-web.js';
+import init, * as bindings from './irqlab-web.js';
 
 const wasm = await init({ module_or_path: new URL('./irqlab-web_bg.wasm', import.meta.url) });
+// For the budgets script: `irqlab.bench_explore(lesson, runs)`.
+window.irqlab = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));

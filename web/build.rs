@@ -31,7 +31,8 @@ fn main() {
     println!("cargo:rerun-if-changed={}", firmware.display());
     let mut found = Vec::new();
     bins(&firmware, &mut found, 0);
-    let mut code = String::from("/// `(bin name, source)` of every firmware bin.\npub const BINS: &[(&str, &str)] = &[\n");
+    let mut code =
+        String::from("/// `(bin name, source)` of every firmware bin.\npub const BINS: &[(&str, &str)] = &[\n");
     for (name, path) in &found {
         println!("cargo:rerun-if-changed={}", path.display());
         let path = path.canonicalize().unwrap_or_else(|_| path.clone());

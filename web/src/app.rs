@@ -61,7 +61,10 @@ pub fn start() {
 }
 
 /// A callback that dispatches the action `f` makes of an event.
-pub fn on<E: 'static>(dispatcher: &UseReducerDispatcher<State>, f: impl Fn(E) -> crate::state::Action + 'static) -> Callback<E> {
+pub fn on<E: 'static>(
+    dispatcher: &UseReducerDispatcher<State>,
+    f: impl Fn(E) -> crate::state::Action + 'static,
+) -> Callback<E> {
     let dispatcher = dispatcher.clone();
     Callback::from(move |e: E| dispatcher.dispatch(f(e)))
 }

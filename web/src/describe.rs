@@ -76,9 +76,10 @@ pub fn event(program: &Program, event: &Event) -> Option<String> {
 
 /// The memory a step touched, in words: "reads COUNT = 0; writes COUNT 0 → 1".
 pub fn memory(program: &Program, record: &StepRecord) -> Vec<String> {
-    let reads = record.reads.iter().map(|r| {
-        format!("reads {} = {}", location_name(program, r.location), value(program, r.location, r.value))
-    });
+    let reads = record
+        .reads
+        .iter()
+        .map(|r| format!("reads {} = {}", location_name(program, r.location), value(program, r.location, r.value)));
     let writes = record.writes.iter().map(|w| {
         format!(
             "writes {} {} → {}",

@@ -57,3 +57,23 @@ impl Search {
         self.explorer.report()
     }
 }
+
+/// The median time of `runs` complete searches of a lesson's scenario, as
+/// measured by `now` (ms); -1 when the lesson or its code is missing.
+pub fn median_search_ms(lesson: &str, runs: u32, now: impl Fn() -> f64) -> f64 {
+    let Some(card) = crate::catalog::lessons().into_iter().find(|l| l.id == lesson) else { return -1.0 };
+    let Some(program) = crate::catalog::check(lesson, &card.scenario).program else { return -1.0 };
+    let mut times: Vec<f64> = (0..runs.max(1))
+        .filter_map(|_| {
+            let start = now();
+            let mut explorer = Explorer::new((*program).clone(), ExploreConfig::default()).ok()?;
+            explorer.run();
+            Some(now() - start)
+        })
+        .collect();
+    if times.is_empty() {
+        return -1.0;
+    }
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}

@@ -173,7 +173,10 @@ mod tests {
                 ("\"é\\\"\"", Token::Str),
             ],
         );
-        check("#[interrupt] fn f<'a>()", &[("#[interrupt]", Token::Macro), ("fn", Token::Keyword), ("'a", Token::Lifetime)]);
+        check(
+            "#[interrupt] fn f<'a>()",
+            &[("#[interrupt]", Token::Macro), ("fn", Token::Keyword), ("'a", Token::Lifetime)],
+        );
     }
 
     #[test]

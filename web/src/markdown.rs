@@ -101,7 +101,10 @@ fn text(stack: &mut [Open], s: &str) {
 /// Renders markdown to Yew nodes.
 pub fn render(markdown: &str) -> Html {
     let mut stack = vec![Open { tag: None, children: Vec::new() }];
-    let parser = Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(
+        markdown,
+        pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
+    );
     for event in parser {
         match event {
             Event::Start(Tag::Image { .. }) => {

@@ -122,7 +122,10 @@ pub enum Action {
     Speed(u32),
     /// Place an arrival of `source` just before global step `index`, or
     /// remove it if one is there.
-    ToggleArrival { source: SourceId, index: u64 },
+    ToggleArrival {
+        source: SourceId,
+        index: u64,
+    },
     /// Place (or remove) an arrival of the first event source at the cursor.
     ToggleArrivalHere,
     RemoveItem(ScheduleItem),

@@ -2,9 +2,7 @@
 //! spans, marks, the PRIMASK/BASEPRI band and memory rows. The component then
 //! draws only the visible range, so a long run stays cheap to step through.
 
-use irqlab_sim::{
-    ArrivalPoint, ContextId, ContextKind, Event, Program, ScheduleItem, SourceId, StepKind, StepRecord,
-};
+use irqlab_sim::{ArrivalPoint, ContextId, ContextKind, Event, Program, ScheduleItem, SourceId, StepKind, StepRecord};
 
 use crate::describe;
 use crate::run::Run;
@@ -71,7 +69,9 @@ pub struct Bar {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MarkKind {
     /// An arrival the learner placed (removable).
-    Arrival { merged: bool },
+    Arrival {
+        merged: bool,
+    },
     Preemption,
     TailChain,
     LateArrival,
@@ -285,13 +285,18 @@ fn arrival_marks(run: &Run, lanes: &[Lane]) -> Vec<Mark> {
             let position = run.position_of_index(index);
             let lane = lanes.iter().position(|l| l.source == Some(arrival.source)).unwrap_or(0);
             let merged = run.trace.get(position).is_some_and(|r| {
-                r.events.iter().any(|e| matches!(e, Event::Arrival { source, merged: true } if *source == arrival.source))
+                r.events
+                    .iter()
+                    .any(|e| matches!(e, Event::Arrival { source, merged: true } if *source == arrival.source))
             });
             let name = describe::source_name(program, arrival.source);
             let words = if position >= run.len() {
                 format!("{name} arrival at step {index}, after the run ended: it never arrives. Activate to remove it.")
             } else if merged {
-                format!("{name} arrives before step {}, but merges with the one already pending. Activate to remove it.", position + 1)
+                format!(
+                    "{name} arrives before step {}, but merges with the one already pending. Activate to remove it.",
+                    position + 1
+                )
             } else {
                 format!("{name} arrives before step {}. Activate to remove it.", position + 1)
             };
@@ -328,9 +333,7 @@ fn memory(run: &Run) -> Vec<MemoryRow> {
         .locations
         .iter()
         .zip(&run.memory)
-        .filter(|(decl, _)| {
-            matches!(decl.kind, irqlab_sim::LocationKind::Plain | irqlab_sim::LocationKind::Atomic)
-        })
+        .filter(|(decl, _)| matches!(decl.kind, irqlab_sim::LocationKind::Plain | irqlab_sim::LocationKind::Atomic))
         .map(|(decl, changes)| {
             let spans = changes
                 .iter()

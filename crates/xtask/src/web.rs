@@ -1,18 +1,121 @@
-//! The web playground's commands. Filled in by the web app's issue.
+//! The web playground's commands: set-up, `serve`, the browser tests and the
+//! budgets. Tool versions and flags are those of TOOLCHAIN.md.
 
-pub fn setup() -> Result<(), String> {
-    Ok(())
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::setup::{self, root};
+
+/// The version pinned by `wasm-bindgen = "=0.2.130"` in the workspace.
+const WASM_BINDGEN: &str = "0.2.130";
+/// trunk 0.22 needs a newer rustc than the project's 1.95.
+const TRUNK: &str = "0.21.14";
+
+fn web_dir() -> PathBuf {
+    root().join("web")
 }
 
-pub fn serve(_: &[String]) -> Result<(), String> {
-    Err("the web playground (web/) is not built yet; `cargo xtask test` and the `irqlab` CLI work".into())
+fn e2e_dir() -> PathBuf {
+    root().join("e2e")
+}
+
+/// PATH with e2e/node_modules/.bin first, so trunk finds wasm-opt 132 there.
+fn path_with_node_tools() -> String {
+    let bin = e2e_dir().join("node_modules/.bin");
+    match std::env::var("PATH") {
+        Ok(path) => format!("{}:{path}", bin.display()),
+        Err(_) => bin.display().to_string(),
+    }
+}
+
+/// Runs a command in `dir` with extra environment variables, echoing it.
+fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    println!("$ {}", args.join(" "));
+    let status = Command::new(args[0])
+        .args(&args[1..])
+        .current_dir(dir)
+        .env("PATH", path_with_node_tools())
+        .envs(env.iter().copied())
+        .status()
+        .map_err(|e| format!("could not start `{}`: {e}", args[0]))?;
+    if status.success() { Ok(()) } else { Err(format!("`{}` exited with {status}", args.join(" "))) }
+}
+
+/// The npm packages of e2e/ (playwright-core, binaryen for wasm-opt), from
+/// the committed package-lock.json, when missing or out of date.
+fn npm_packages() -> Result<(), String> {
+    setup::apt(&[("nodejs", "node"), ("npm", "npm")])?;
+    let dir = e2e_dir();
+    let installed = dir.join("node_modules/.package-lock.json");
+    let lock = dir.join("package-lock.json");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let wasm_opt = dir.join("node_modules/.bin/wasm-opt");
+    let wasm_opt_ok =
+        setup::output(&[&wasm_opt.display().to_string(), "--version"]).is_some_and(|v| v.contains("version 132"));
+    if wasm_opt_ok && modified(&installed) >= modified(&lock) {
+        return Ok(());
+    }
+    setup::run_in(&dir, &["npm", "ci", "--no-audit", "--no-fund"])
+}
+
+/// What `serve` needs: the wasm target, trunk, the wasm-bindgen CLI, wasm-opt.
+pub fn setup() -> Result<(), String> {
+    setup::rust_targets()?;
+    setup::cargo_tool("trunk", "trunk", TRUNK, true)?;
+    // `--locked` fails for this crate (TOOLCHAIN.md); it also installs wasm-bindgen-test-runner.
+    setup::cargo_tool("wasm-bindgen-cli", "wasm-bindgen", WASM_BINDGEN, false)?;
+    npm_packages()
+}
+
+/// `cargo xtask serve [trunk serve options]`: the playground on http://127.0.0.1:8080.
+pub fn serve(args: &[String]) -> Result<(), String> {
+    setup()?;
+    // Trunk's live-reload script is inline, which the page's CSP refuses.
+    let mut command = vec!["trunk", "serve", "--offline", "--no-autoreload"];
+    command.extend(args.iter().map(String::as_str));
+    println!("\nirqlab: open http://127.0.0.1:8080/ (Ctrl-C stops the server)");
+    run_env(&web_dir(), &command, &[])
+}
+
+/// The release build the end-to-end tests and the budgets use: relative
+/// paths, so the same files work under any base path.
+fn release_build() -> Result<(), String> {
+    println!("\n== web: release build (trunk, wasm-opt -Oz)");
+    run_env(&web_dir(), &["trunk", "build", "--release", "--offline", "--public-url", "./"], &[])
+}
+
+fn browsers() -> Result<(), String> {
+    setup::apt(&[("chromium", "chromium"), ("chromium-driver", "chromedriver")])
 }
 
 pub fn test(_: &[String]) -> Result<(), String> {
-    println!("\n== web: no web app yet");
-    Ok(())
+    browsers()?;
+    setup()?;
+    println!("\n== web: component tests in headless Chromium (wasm-bindgen-test)");
+    run_env(
+        &root(),
+        &["cargo", "test", "-p", "irqlab-web", "--target", "wasm32-unknown-unknown", "--locked"],
+        &[
+            ("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner"),
+            ("CHROMEDRIVER", "/usr/bin/chromedriver"),
+            ("WASM_BINDGEN_TEST_TIMEOUT", "180"),
+        ],
+    )?;
+    release_build()?;
+    println!("\n== web: end-to-end tests against the release build");
+    run_env(&e2e_dir(), &["node", "--test", "--test-concurrency=1", "tests/"], &[])
 }
 
 pub fn bench(_: &[String]) -> Result<(), String> {
-    Ok(())
+    browsers()?;
+    setup()?;
+    release_build()?;
+    println!("\n== web: native explorer time, for the browser comparison");
+    run_env(
+        &root(),
+        &["cargo", "build", "--release", "-p", "irqlab-web", "--example", "explore_native", "--locked"],
+        &[],
+    )?;
+    println!("\n== web: budgets (size, start, step latency, explorer) -> web/BENCHMARKS-web.md");
+    run_env(&e2e_dir(), &["node", "bench/budgets.mjs"], &[])
 }

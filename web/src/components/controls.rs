@@ -28,7 +28,8 @@ pub fn Controls() -> Html {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         Action::SetSchedule(input.value())
     });
-    let source = open.program.as_ref().and_then(|p| p.sources.iter().find(|s| s.handler.is_some())).map(|s| s.name.clone());
+    let source =
+        open.program.as_ref().and_then(|p| p.sources.iter().find(|s| s.handler.is_some())).map(|s| s.name.clone());
     html! {
         <div class="controls" role="toolbar" aria-label="Stepping">
             <div class="buttons">

@@ -20,7 +20,11 @@ fn verdict_words(v: &Verdict) -> (&'static str, &'static str, &'static str) {
 fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callback<usize>) -> Html {
     let total: u64 = report.outcomes.iter().map(|o| o.count).sum::<u64>().max(1);
     let pruned = if report.naive_schedules > 0.0 {
-        format!("{:.1}× fewer than the {:.0} schedules of plain enumeration", report.naive_schedules / (report.schedules.max(1) as f64), report.naive_schedules)
+        format!(
+            "{:.1}× fewer than the {:.0} schedules of plain enumeration",
+            report.naive_schedules / (report.schedules.max(1) as f64),
+            report.naive_schedules
+        )
     } else {
         String::new()
     };

@@ -45,7 +45,12 @@ fn lane_y(i: usize) -> f64 {
     AXIS_H + i as f64 * LANE_H
 }
 
-fn mark_html(mark: &Mark, start: usize, dispatch: &UseReducerDispatcher<State>, focus: &UseStateHandle<Option<String>>) -> Html {
+fn mark_html(
+    mark: &Mark,
+    start: usize,
+    dispatch: &UseReducerDispatcher<State>,
+    focus: &UseStateHandle<Option<String>>,
+) -> Html {
     let cx = x(start, mark.position);
     let cy = lane_y(mark.lane) + 9.0;
     let words = mark.words.clone();
@@ -160,13 +165,14 @@ fn Drawing(props: &LanesProps) -> Html {
 
     let ticks_every = if COL >= 40.0 { 2 } else { 4 };
     let desc = format!(
-        "{} lanes ({}), steps {} to {} of {} shown, the cursor after step {}. Marks: ↓ arrival, ⤵ preemption, ↷ tail-chain, ⇥ late arrival, ⇄ compiler reordering, ! outcome. Hatched bars are exception entry and return, outlined bars are preempted handlers, dashed bars are pending.",
+        "{} lanes ({}), steps {} to {} of {} shown, the cursor after step {}; {} marks in the whole run. Marks: ↓ arrival, ⤵ preemption, ↷ tail-chain, ⇥ late arrival, ⇄ compiler reordering, ! outcome. Hatched bars are exception entry and return, outlined bars are preempted handlers, dashed bars are pending.",
         model.lanes.len(),
         model.lanes.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", "),
         start,
         end.saturating_sub(1),
         model.len,
-        step
+        step,
+        model.marks.len()
     );
     html! {
         <div class="timeline-drawing">

@@ -10,4 +10,3 @@ pub use use_explorer::{ExplorerHandle, ExplorerStatus, use_explorer};
 pub use use_permalink::use_permalink;
 pub use use_player::use_player;
 pub use use_shortcuts::{SHORTCUTS, shortcut, use_shortcuts};
-

@@ -15,8 +15,16 @@ use crate::explorer::{SLICE_MS, Search};
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExplorerStatus {
     Idle,
-    Running { states: u64, schedules: u64, elapsed_ms: f64 },
-    Done { report: Rc<Report>, elapsed_ms: f64, cancelled: bool },
+    Running {
+        states: u64,
+        schedules: u64,
+        elapsed_ms: f64,
+    },
+    Done {
+        report: Rc<Report>,
+        elapsed_ms: f64,
+        cancelled: bool,
+    },
     /// The program cannot be explored (an invalid program).
     Failed(String),
 }

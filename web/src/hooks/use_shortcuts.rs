@@ -63,3 +63,30 @@ pub fn use_shortcuts(dispatcher: UseReducerDispatcher<State>) {
         move || drop(listener)
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is(action: Option<Action>, expected: &str) -> bool {
+        format!("{action:?}") == expected
+    }
+
+    #[test]
+    fn arrows_step_on_the_page_but_not_in_fields_or_with_modifiers() {
+        assert!(is(shortcut("ArrowRight", "BODY", false, false), "Some(Step)"));
+        assert!(is(shortcut("ArrowLeft", "svg", false, false), "Some(Back)"));
+        assert!(is(shortcut("ArrowRight", "TEXTAREA", false, false), "None"));
+        assert!(is(shortcut("ArrowRight", "INPUT", false, false), "None"));
+        assert!(is(shortcut("ArrowRight", "DIV", true, false), "None"));
+        assert!(is(shortcut("ArrowRight", "BODY", false, true), "None"));
+    }
+
+    #[test]
+    fn space_plays_unless_a_button_has_focus() {
+        assert!(is(shortcut(" ", "BODY", false, false), "Some(TogglePlay)"));
+        assert!(is(shortcut(" ", "BUTTON", false, false), "None"));
+        assert!(is(shortcut("?", "BUTTON", false, false), "Some(Help(true))"));
+        assert!(is(shortcut("q", "BODY", false, false), "None"));
+    }
+}

@@ -1,0 +1,154 @@
+// The web budgets of the issue, measured on this machine's headless Chromium
+// against the release build, written to web/BENCHMARKS-web.md. A benchmark,
+// not a test: it reports, and marks each budget met or missed.
+import { readFile, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DIST, startServer, launch, newPage, open } from '../tests/browser.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(here, '../..');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+const kb = (n) => (n / 1024).toFixed(1);
+
+async function sizes() {
+  const files = ['irqlab-web_bg.wasm', 'irqlab-web.js', 'boot.js', 'theme.js'];
+  const rows = [];
+  for (const f of files) {
+    const body = await readFile(join(DIST, f));
+    rows.push({ file: f, raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
+  }
+  return rows;
+}
+
+async function startTimes(browser, url, runs = 9) {
+  const started = [];
+  const rendered = [];
+  for (let i = 0; i < runs; i++) {
+    const page = await newPage(browser);
+    await page.addInitScript(() => {
+      addEventListener('TrunkApplicationStarted', () => { window.startedAt = performance.now(); });
+    });
+    await open(page, url, '#v=1&lesson=02-lost-update');
+    await page.waitForFunction(() => window.startedAt !== undefined);
+    started.push(await page.evaluate(() => window.startedAt));
+    rendered.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? 0));
+    await page.context().close();
+  }
+  return { started, rendered };
+}
+
+/** A long run: 2,500 TIMER0 arrivals after main, so the timeline has thousands of marks. */
+async function stepLatency(browser, url) {
+  const page = await newPage(browser);
+  await open(page, url, '#v=1&lesson=02-lost-update');
+  const schedule = Array.from({ length: 2500 }, (_, i) => `TIMER0@${40 + i * 14}`).join(',');
+  await page.locator('input.schedule').fill(schedule);
+  await page.locator('input.schedule').press('Enter');
+  await page.waitForFunction(() => /(\d+) marks in the whole run/.test(document.querySelector('#tl-desc')?.textContent ?? '')
+    && Number(document.querySelector('#tl-desc').textContent.match(/(\d+) marks/)[1]) > 2000, null, { timeout: 60000 });
+  const marks = await page.evaluate(() => Number(document.querySelector('#tl-desc').textContent.match(/(\d+) marks/)[1]));
+  const steps = await page.evaluate(() => Number(document.querySelector('input[type=range]').max));
+  // Move to the middle of the run, then step with the keyboard.
+  await page.evaluate((mid) => {
+    const r = document.querySelector('input[type=range]');
+    r.value = String(mid);
+    r.dispatchEvent(new Event('input', { bubbles: true }));
+  }, Math.floor(steps / 2));
+  await page.locator('body').click({ position: { x: 2, y: 2 } });
+  const times = await page.evaluate(async () => {
+    const readout = document.querySelector('[data-testid=readout]');
+    const out = [];
+    for (let i = 0; i < 80; i++) {
+      const changed = new Promise((resolve) => {
+        const observer = new MutationObserver(() => { observer.disconnect(); resolve(performance.now()); });
+        observer.observe(readout, { childList: true, subtree: true, characterData: true });
+      });
+      const t0 = performance.now();
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key: i % 4 === 3 ? 'ArrowLeft' : 'ArrowRight', bubbles: true, cancelable: true }));
+      out.push((await changed) - t0);
+      await new Promise((r) => requestAnimationFrame(() => r()));
+    }
+    return out;
+  });
+  await page.context().close();
+  return { marks, steps, times };
+}
+
+async function explorer(browser, url) {
+  const page = await newPage(browser);
+  await open(page, url, '');
+  const ids = await page.locator('.card a').evaluateAll((as) => as.map((a) => a.dataset.lesson));
+  const native = join(ROOT, 'target/release/examples/explore_native');
+  const rows = [];
+  for (const id of ids) {
+    const nat = JSON.parse(execFileSync(native, [id, '21']).toString());
+    const browserMs = await page.evaluate((id) => window.irqlab.bench_explore(id, 21), id);
+    rows.push({ id, native: nat.median_ms, browser: browserMs, states: nat.states });
+  }
+  // The panel end to end (slices, timers and rendering included).
+  await open(page, url, '#v=1&lesson=02-lost-update');
+  const t0 = Date.now();
+  await page.locator('[data-testid=explore]').click();
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 120000 });
+  const panelMs = Date.now() - t0;
+  await page.context().close();
+  return { rows, panelMs };
+}
+
+const server = await startServer();
+const browser = await launch();
+try {
+  const size = await sizes();
+  const { started, rendered } = await startTimes(browser, server.url);
+  const step = await stepLatency(browser, server.url);
+  const ex = await explorer(browser, server.url);
+  const wasmJs = size.reduce((s, r) => s + r.gzip, 0);
+  const startMs = median(started);
+  const stepMs = median(step.times);
+  const worst = Math.max(...ex.rows.map((r) => (r.native > 0 ? r.browser / r.native : 1)));
+  const ok = (b) => (b ? 'met' : '**missed**');
+  const chromium = execFileSync('/usr/bin/chromium', ['--version']).toString().trim();
+  const md = `# Web budgets
+
+Measured by \`cargo xtask bench\` (e2e/bench/budgets.mjs) against the release build
+(\`trunk build --release\`, opt-level "z", LTO, wasm-opt -Oz from binaryen 132), served on
+127.0.0.1 and driven in headless ${chromium}.
+Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}. Date: ${new Date().toISOString().slice(0, 10)}.
+
+| budget | target | measured | |
+| --- | --- | --- | --- |
+| wasm + JS, gzipped | ≤ 250 KB | ${kb(wasmJs)} KB | ${ok(wasmJs <= 250 * 1024)} |
+| app started (\`TrunkApplicationStarted\`) after navigation, median of ${started.length} cold loads | ≤ 500 ms | ${startMs.toFixed(0)} ms | ${ok(startMs <= 500)} |
+| one step, keydown to updated DOM, median of ${step.times.length} (timeline of ${step.marks} marks, ${step.steps} steps) | < 16 ms | ${stepMs.toFixed(2)} ms (p95 ${p95(step.times).toFixed(2)} ms) | ${ok(stepMs < 16)} |
+| explorer in the browser vs native, worst lesson | ≤ 5× | ${worst.toFixed(2)}× | ${ok(worst <= 5)} |
+
+## Sizes
+
+| file | bytes | gzipped |
+| --- | ---: | ---: |
+${size.map((r) => `| ${r.file} | ${r.raw} | ${r.gzip} |`).join('\n')}
+
+## App start (ms after navigation)
+
+TrunkApplicationStarted: ${started.map((t) => t.toFixed(0)).join(', ')}; DOMContentLoaded: ${rendered.map((t) => t.toFixed(0)).join(', ')}.
+
+## Explorer, whole search of each lesson's scenario (median of 21)
+
+| lesson | states | native ms | browser ms | ratio |
+| --- | ---: | ---: | ---: | ---: |
+${ex.rows.map((r) => `| ${r.id} | ${r.states} | ${r.native.toFixed(3)} | ${r.browser.toFixed(3)} | ${(r.native > 0 ? r.browser / r.native : 0).toFixed(2)} |`).join('\n')}
+
+The explorer panel on 02-lost-update, click to report (slices of at most 6 ms between
+frames, timers and rendering included): ${ex.panelMs} ms.
+`;
+  await writeFile(join(ROOT, 'web/BENCHMARKS-web.md'), md);
+  console.log(md);
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,241 @@
+// What a learner (or a teacher) does in the playground, in a real browser,
+// against the release build. Each test saves a screenshot in e2e/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, newPage, open, screenshot, readout } from './browser.mjs';
+
+const LOST = '#v=1&lesson=02-lost-update';
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Fails the test on any console error, page error or CSP violation. */
+function assertClean(page) {
+  assert.deepEqual(page.problems, [], 'the page logged no errors');
+}
+
+const stepOf = async (page) => Number((await readout(page)).match(/\((\d+) of \d+\)|^Step (0) of/).slice(1).find((x) => x !== undefined));
+
+test('opens the first lesson', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url);
+  await page.waitForSelector('.lesson-list');
+  const cards = page.locator('.card a');
+  assert.ok((await cards.count()) >= 3, 'the list shows the lessons');
+  const title = (await cards.first().locator('.card-title').innerText()).trim();
+  await cards.first().click();
+  await page.waitForSelector('article.lesson');
+  assert.equal((await page.locator('#lesson-title').innerText()).trim(), title);
+  // The narrative, the code, the timeline with its title and description.
+  assert.ok((await page.locator('.readme').innerText()).length > 50, 'the narrative is shown');
+  assert.ok((await page.locator('textarea.source').inputValue()).includes('fn '), 'the code is shown');
+  assert.equal(await page.locator('svg.timeline title#tl-title').count(), 1);
+  assert.equal(await page.locator('svg.timeline desc#tl-desc').count(), 1);
+  assert.match(await readout(page), /^Step 0 of \d+/);
+  // Progress is saved: back on the list the lesson says "opened".
+  await page.goBack();
+  await page.waitForSelector('.lesson-list');
+  assert.match(await page.locator('.card').first().innerText(), /opened/);
+  await screenshot(page, 'opens-the-first-lesson');
+  assertClean(page);
+});
+
+test('steps forward and back with the keyboard', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, LOST);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /\(3 of/.test(document.querySelector('[data-testid=readout]').innerText));
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => /\(2 of/.test(document.querySelector('[data-testid=readout]').innerText));
+  // The readout is a live region, so screen readers hear each step.
+  assert.equal(await page.locator('[data-testid=readout]').getAttribute('aria-live'), 'polite');
+  // A context's current line is marked in the code with its name.
+  assert.ok((await page.locator('.ctx-chip').count()) >= 1, 'a current line is marked');
+  // Keys typed in the editor edit the code, they do not step.
+  await page.locator('textarea.source').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await stepOf(page), 2, 'arrows in the editor do not step');
+  // A modifier held: the browser's shortcut, not ours.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+ArrowRight');
+  assert.equal(await stepOf(page), 2, 'Ctrl+→ does not step');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.querySelector('.finished, .outcomes'));
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => /^Step 0 of/.test(document.querySelector('[data-testid=readout]').innerText));
+  await page.keyboard.press('?');
+  await page.waitForSelector('[role=dialog]');
+  await screenshot(page, 'steps-with-the-keyboard');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[role=dialog]', { state: 'detached' });
+  assertClean(page);
+});
+
+test('places an interrupt by clicking the timeline', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, LOST);
+  assert.equal(await page.locator('input.schedule').inputValue(), '');
+  const lane = page.locator('rect.lane-hit[data-lane=TIMER0]');
+  const box = await lane.boundingBox();
+  // Two columns (steps) into the lane.
+  await page.mouse.click(box.x + 2 * 28, box.y + box.height / 2);
+  await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
+  assert.match(await page.locator('input.schedule').inputValue(), /^TIMER0@\d+$/);
+  const mark = page.locator('g.mark.arrival');
+  assert.equal(await mark.count(), 1, 'an arrival mark is drawn');
+  assert.match(await mark.getAttribute('aria-label'), /TIMER0 arrives before step \d+/);
+  // The handler now runs: the timeline shows its preemption.
+  assert.ok((await page.locator('g.mark.preemption').count()) >= 1, 'TIMER0 preempts main');
+  await screenshot(page, 'places-an-interrupt');
+  // Activating the mark from the keyboard removes it.
+  await mark.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('input.schedule').value === '');
+  // Keyboard placement: focus the lane, Enter places one at the current step.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await lane.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
+  assert.equal(await page.locator('g.mark.arrival').count(), 1);
+  assertClean(page);
+});
+
+test('runs the explorer on the lost-update lesson and replays its counterexample', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, LOST);
+  await page.locator('[data-testid=explore]').click();
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  const report = await page.locator('[data-testid=explorer-report]').innerText();
+  assert.match(report, /Complete/);
+  assert.match(report, /violated/);
+  assert.ok((await page.locator('.histogram tbody tr').count()) >= 2, 'more than one final outcome');
+  await page.locator('[data-testid=replay]').first().click();
+  await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
+  assert.match(await readout(page), /^Step 0 of/, 'the replay starts at step 0');
+  await page.keyboard.press('End');
+  await page.waitForSelector('.outcomes');
+  const outcomes = await page.locator('.outcomes').innerText();
+  assert.match(outcomes, /false|race|lost/i, `the failure is replayed: ${outcomes}`);
+  await screenshot(page, 'explorer-replays-a-counterexample');
+  assertClean(page);
+});
+
+test('edits the code to the fix and sees the proof', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, LOST);
+  const editor = page.locator('textarea.source');
+  const scenario = await editor.inputValue();
+  // A broken edit: diagnostics appear inline, the last good timeline stays.
+  await editor.fill(scenario.replace('pub fn foreground() {', 'pub fn foreground() {\n    let = ;'));
+  await page.waitForSelector('.diagnostic.error');
+  assert.ok((await page.locator('.diag-inline.error').count()) >= 1, 'the error is shown at its line');
+  assert.equal(await page.locator('svg.timeline').count(), 1, 'the last good timeline is kept');
+  await page.waitForSelector('.stale');
+  // The fix: main's increment inside a critical section.
+  const fixed = scenario.replace(/unsafe \{ COUNT \+= 1 \}(\s*\/\/[^\n]*)?\n\}/, 'critical_section::with(|_| unsafe { COUNT += 1 });\n}');
+  assert.notEqual(fixed, scenario, 'the scenario has the increment to fix');
+  await editor.fill(fixed);
+  await page.waitForFunction(() => document.querySelectorAll('.diagnostic.error').length === 0 && !document.querySelector('.stale'));
+  await page.locator('[data-testid=explore]').click();
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  const report = await page.locator('[data-testid=explorer-report]').innerText();
+  assert.match(report, /Complete/);
+  assert.doesNotMatch(report, /violated/);
+  assert.match(report, /holds on every schedule/);
+  await screenshot(page, 'the-fix-is-proven');
+  assertClean(page);
+});
+
+test('opens a permalink and lands on the same step', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, LOST);
+  await page.locator('input.schedule').fill('TIMER0@2');
+  await page.locator('input.schedule').press('Enter');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /step=5/.test(location.hash));
+  const link = await page.evaluate(() => location.href);
+  assert.match(link, /#v=1&lesson=02-lost-update&sched=TIMER0@2&step=5$/);
+  const words = await readout(page);
+  const other = await newPage(browser);
+  await open(other, link, '');
+  await other.waitForFunction(() => /\(5 of/.test(document.querySelector('[data-testid=readout]').innerText));
+  assert.equal(await readout(other), words, 'the same moment, in words');
+  assert.equal(await other.locator('input.schedule').inputValue(), 'TIMER0@2');
+  // Edited code travels compressed in the link.
+  await other.locator('textarea.source').fill('// edited by the teacher\n' + (await other.locator('textarea.source').inputValue()));
+  await other.waitForFunction(() => /&code=/.test(location.hash));
+  const third = await newPage(browser);
+  await open(third, await other.evaluate(() => location.href), '');
+  assert.match(await third.locator('textarea.source').inputValue(), /^\/\/ edited by the teacher/);
+  await screenshot(other, 'permalink-same-step');
+  assertClean(page);
+  assertClean(other);
+  assertClean(third);
+});
+
+test('loads a tampered permalink', async () => {
+  const cases = [
+    ['#v=1&lesson=02-lost-update&code=AAAA', /damaged/],
+    ['#v=7&lesson=02-lost-update', /version/],
+    ['#v=1&lesson=%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E', /not a lesson name/],
+    ['#v=1&lesson=99-no-such-lesson', /no lesson/],
+    ['#v=1&lesson=02-lost-update&sched=NOPE@3', /schedule/],
+  ];
+  for (const [fragment, message] of cases) {
+    const page = await newPage(browser);
+    await open(page, server.url, fragment);
+    const notice = page.locator('[data-testid=notice]');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), message, fragment);
+    assert.equal(await page.evaluate(() => window.pwned), undefined, 'nothing in a link runs');
+    assert.equal(await page.locator('main img').count(), 0);
+    if (fragment.includes('code=AAAA')) await screenshot(page, 'tampered-permalink');
+    // Only the CSP-free path: problems are errors the page explains, not crashes.
+    assert.deepEqual(page.problems.filter((p) => !/favicon/.test(p)), []);
+  }
+});
+
+test('fits a phone at 360 px and a projector at 1920 px', async () => {
+  for (const [width, height, scheme] of [[360, 800, 'dark'], [1920, 1080, 'light']]) {
+    const page = await newPage(browser, { width, height, colorScheme: scheme });
+    await open(page, server.url, LOST);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `no sideways scrolling of the page at ${width} px (${overflow} px too wide)`);
+    const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const dark = bg === 'rgb(17, 19, 24)';
+    assert.equal(dark, scheme === 'dark', `the ${scheme} theme follows the system (${bg})`);
+    await screenshot(page, `layout-${width}`);
+    assertClean(page);
+  }
+});
+
+test('keeps the chosen theme with no flash on load', async () => {
+  const page = await newPage(browser, { colorScheme: 'light' });
+  await open(page, server.url, LOST);
+  await page.locator('.theme-switch select').selectOption('dark');
+  // Record the theme at the first script that runs after theme.js, before the app.
+  await page.addInitScript(() => {
+    document.addEventListener('DOMContentLoaded', () => {
+      window.themeAtFirstPaint = document.documentElement.dataset.theme ?? 'none';
+    });
+  });
+  await page.reload();
+  await page.waitForSelector('main h1');
+  assert.equal(await page.evaluate(() => window.themeAtFirstPaint), 'dark');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), 'rgb(17, 19, 24)');
+  assertClean(page);
+});

@@ -1,0 +1,159 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): the App and its
+//! parts, rendered into the test page and driven with DOM events.
+//! Run by `cargo xtask test` (`cargo test -p irqlab-web --target wasm32-unknown-unknown`).
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use irqlab_web::{App, catalog, markdown};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, KeyboardEvent, KeyboardEventInit};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Lets Yew render and the page's timers (debounces) run.
+async fn settle(ms: u64) {
+    yew::platform::time::sleep(Duration::from_millis(ms)).await;
+}
+
+/// Sets the fragment without a `hashchange`, as if the page had loaded with it.
+fn load_with(fragment: &str) {
+    let window = gloo::utils::window();
+    let url = format!("{}{}", window.location().pathname().unwrap_or_default(), fragment);
+    window
+        .history()
+        .expect("history")
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .expect("replaceState");
+}
+
+struct Mounted {
+    root: Element,
+    handle: Option<yew::AppHandle<App>>,
+}
+
+impl Mounted {
+    async fn app(fragment: &str) -> Mounted {
+        load_with(fragment);
+        let document = gloo::utils::document();
+        let root = document.create_element("div").expect("div");
+        document.body().expect("body").append_child(&root).expect("append");
+        let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+        settle(50).await;
+        Mounted { root, handle: Some(handle) }
+    }
+
+    fn text(&self, selector: &str) -> String {
+        self.root.query_selector(selector).ok().flatten().and_then(|e| e.text_content()).unwrap_or_default()
+    }
+
+    fn count(&self, selector: &str) -> u32 {
+        self.root.query_selector_all(selector).map(|l| l.length()).unwrap_or(0)
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+fn press(target: &web_sys::EventTarget, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    target.dispatch_event(&event).expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn the_list_shows_every_lesson_and_a_link_opens_one() {
+    let lessons = catalog::lessons();
+    let page = Mounted::app("").await;
+    assert_eq!(page.count(".card"), lessons.len() as u32);
+    gloo::utils::window().location().set_hash("#v=1&lesson=02-lost-update").expect("hash");
+    settle(100).await;
+    let title = lessons.iter().find(|l| l.id == "02-lost-update").map(|l| l.title.clone()).expect("lesson 02");
+    assert_eq!(page.text("#lesson-title"), title);
+    assert!(page.text("[data-testid=readout]").starts_with("Step 0 of"));
+}
+
+#[wasm_bindgen_test]
+async fn arrows_step_on_the_page_but_edit_in_the_editor() {
+    let page = Mounted::app("#v=1&lesson=02-lost-update").await;
+    let body: web_sys::EventTarget = gloo::utils::body().into();
+    press(&body, "ArrowRight");
+    press(&body, "ArrowRight");
+    settle(30).await;
+    assert!(page.text("[data-testid=readout]").contains("(2 of"), "{}", page.text("[data-testid=readout]"));
+    let editor = page.root.query_selector("textarea.source").ok().flatten().expect("editor");
+    press(&editor.clone().into(), "ArrowRight");
+    settle(30).await;
+    assert!(page.text("[data-testid=readout]").contains("(2 of"), "the editor's arrows do not step");
+    press(&body, "ArrowLeft");
+    settle(30).await;
+    assert!(page.text("[data-testid=readout]").contains("(1 of"));
+}
+
+#[wasm_bindgen_test]
+async fn the_timeline_has_a_title_a_description_and_named_focusable_marks() {
+    let page = Mounted::app("#v=1&lesson=02-lost-update&sched=TIMER0@2&step=6").await;
+    assert_eq!(page.text("svg.timeline > title"), "Timeline of the run");
+    assert!(page.text("svg.timeline > desc").contains("lanes"));
+    let marks = page.root.query_selector_all("g.mark").expect("marks");
+    assert!(marks.length() >= 2, "an arrival and a preemption");
+    for i in 0..marks.length() {
+        let mark: Element = marks.item(i).expect("mark").dyn_into().expect("element");
+        assert_eq!(mark.get_attribute("tabindex").as_deref(), Some("0"));
+        assert!(mark.get_attribute("aria-label").is_some_and(|l| l.len() > 10));
+    }
+    assert!(page.count("g.mark.arrival") == 1);
+    // The same data as a table.
+    let table = page.root.query_selector(".view-switch button:nth-child(2)").ok().flatten().expect("table button");
+    table.dyn_into::<web_sys::HtmlElement>().expect("button").click();
+    settle(30).await;
+    assert!(page.count("table.timeline-table tbody tr") >= 6);
+    assert_eq!(page.count("tr[aria-current=step]"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_tampered_link_explains_itself_and_falls_back_to_a_lesson() {
+    let page = Mounted::app("#v=1&lesson=02-lost-update&code=%%%").await;
+    assert!(page.text("[data-testid=notice]").contains("damaged"), "{}", page.text("[data-testid=notice]"));
+    assert!(!page.text("#lesson-title").is_empty(), "a lesson is shown, not a blank page");
+}
+
+#[component]
+fn Narrative(props: &NarrativeProps) -> Html {
+    markdown::render(&props.text)
+}
+
+#[derive(Properties, PartialEq)]
+struct NarrativeProps {
+    text: String,
+}
+
+#[wasm_bindgen_test]
+async fn lesson_text_never_becomes_markup() {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("div");
+    document.body().expect("body").append_child(&root).expect("append");
+    let text = "# Title\n\n<script>window.ran = 1</script> <img src=x onerror=alert(1)>\n\n[run](javascript:alert(1)) and [docs](https://docs.rs)".to_string();
+    let handle = yew::Renderer::<Narrative>::with_root_and_props(root.clone(), NarrativeProps { text }).render();
+    settle(30).await;
+    assert!(root.query_selector("script").ok().flatten().is_none());
+    assert!(root.query_selector("img").ok().flatten().is_none());
+    assert!(root.text_content().unwrap_or_default().contains("<script>"), "shown as text");
+    let links = root.query_selector_all("a").expect("links");
+    assert_eq!(links.length(), 2);
+    let first: Element = links.item(0).expect("a").dyn_into().expect("element");
+    assert_eq!(first.get_attribute("href"), None, "a javascript: link keeps no target");
+    handle.destroy();
+    root.remove();
+}
