@@ -1,8 +1,12 @@
-//! Picks the memory layout of the board being built: cortex-m-rt's link.x
+//! Wires each lesson bin from its lesson.toml (`build/wiring.rs`), and picks
+//! the memory layout of the board being built: cortex-m-rt's link.x
 //! includes `memory.x`, and a `memory.x` in the package root would win over
 //! the one written here (TOOLCHAIN.md), so each board keeps `memory/memory_<board>.x`.
 
 use std::{env, fs, path::PathBuf};
+
+#[path = "build/wiring.rs"]
+mod wiring;
 
 /// (cargo feature, memory file, the board brings its own vector table).
 const BOARDS: &[(&str, &str, bool)] = &[
@@ -44,5 +48,8 @@ fn main() {
     println!("cargo::rustc-link-arg-bins=-Tlink.x");
     if env::var_os("CARGO_FEATURE_DEFMT").is_some() {
         println!("cargo::rustc-link-arg-bins=-Tdefmt.x");
+    }
+    if let Err(e) = wiring::generate(&PathBuf::from("../lessons"), &out) {
+        println!("cargo::error=lesson wiring: {e}");
     }
 }

@@ -34,6 +34,10 @@ static MODE: AtomicU32 = AtomicU32::new(OFF);
 static RAISES: AtomicU32 = AtomicU32::new(0);
 /// Where thread mode was when the one-shot fired (`PHASE_NONE` until then).
 pub static ARRIVED: AtomicU32 = AtomicU32::new(PHASE_NONE);
+/// Events each interrupt may still raise in this run (lesson.toml's
+/// `max_arrivals`, as the explorer assumes).
+static BUDGET: [AtomicU32; 8] = [const { AtomicU32::new(0) }; 8];
+
 /// Periodic ticks since main last made progress, and the progress then seen.
 static STALLED: AtomicU32 = AtomicU32::new(0);
 static SEEN: AtomicU32 = AtomicU32::new(0);
@@ -79,6 +83,23 @@ pub fn one_shot(ticks: u32, raises: u32) {
 pub fn periodic(ticks: u32, raises: u32) {
     STALLED.store(0, Ordering::SeqCst);
     start(PERIODIC, ticks, raises);
+}
+
+/// Gives each source its `max_arrivals` for the run about to start.
+pub fn refill(lesson: &crate::Lesson) {
+    for source in lesson.sources {
+        BUDGET[source.interrupt as usize].store(source.max_arrivals, Ordering::SeqCst);
+    }
+}
+
+/// Takes one event from `interrupt`'s budget; false when it is spent.
+pub fn spend(interrupt: Interrupt) -> bool {
+    let left = BUDGET[interrupt as usize].load(Ordering::SeqCst);
+    if left == 0 {
+        return false;
+    }
+    BUDGET[interrupt as usize].store(left - 1, Ordering::SeqCst);
+    true
 }
 
 pub fn stop() {
@@ -138,9 +159,10 @@ fn SysTick() {
     if mode == OFF {
         return;
     }
+    crate::harness::check_always();
     let raises = RAISES.load(Ordering::SeqCst);
     for interrupt in Interrupt::ALL {
-        if raises & (1 << interrupt as u32) != 0 {
+        if raises & (1 << interrupt as u32) != 0 && (mode == ONE_SHOT || spend(interrupt)) {
             board::raise(interrupt);
         }
     }

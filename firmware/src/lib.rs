@@ -13,26 +13,26 @@ mod fault;
 pub mod harness;
 mod line;
 
+pub use cortex_m_rt::entry;
 pub use harness::{Handler, Lesson, Main, Property, Source, Trigger, Watch};
 pub use line::Line;
 
-/// Declares one property of the lesson as the Rust expression its
-/// `lesson.toml` writes, evaluated over the lesson module's statics.
+/// The body of a lesson bin: `lesson_bin!(lost_update, [COUNT, TICKS]);`
+/// after `mod lesson;`. It names the lesson's statics to restore and report,
+/// includes the wiring build.rs wrote from the lesson's lesson.toml, and
+/// hands both to the harness.
 #[macro_export]
-macro_rules! property {
-    ($lesson:ident, $($holds:tt)+) => {
-        $crate::Property {
-            text: stringify!($($holds)+),
-            holds: {
-                fn holds() -> bool {
-                    #[allow(unused_imports)]
-                    use core::sync::atomic::Ordering;
-                    #[allow(unused_imports)]
-                    use $lesson::*;
-                    ($($holds)+)
-                }
-                holds
-            },
+macro_rules! lesson_bin {
+    ($bin:ident, [$($static:ident),* $(,)?]) => {
+        static STATICS: &[$crate::Watch] = &[$($crate::Watch::of(stringify!($static), &raw const lesson::$static)),*];
+
+        mod wiring {
+            include!(concat!(env!("OUT_DIR"), "/", stringify!($bin), ".rs"));
+        }
+
+        #[$crate::entry]
+        fn main() -> ! {
+            $crate::harness::run(&wiring::LESSON)
         }
     };
 }

@@ -1,14 +1,56 @@
-//! The companion firmware's commands. Filled in by the firmware issue.
+//! The companion firmware's commands (firmware/README.md): build every lesson
+//! bin for every board, run the QEMU variants and check what they report
+//! against what the lesson promises and, where the `irqlab` CLI can say it,
+//! against what the simulator predicts for the same code.
 
+mod boards;
+mod build;
+mod check;
+mod compile_fail;
+mod predict;
+mod qemu;
+mod report;
+mod sizes;
+
+use std::path::PathBuf;
+
+use crate::setup::{self, root};
+
+fn firmware_dir() -> PathBuf {
+    root().join("firmware")
+}
+
+/// QEMU to run the CI variants, llvm-size to measure the bins.
 pub fn setup() -> Result<(), String> {
-    Ok(())
+    setup::rust_targets()?;
+    setup::apt(&[("qemu-system-arm", "qemu-system-arm"), ("llvm", "llvm-size")])
 }
 
+/// Builds every bin for every board and variant, runs each QEMU variant and
+/// checks its report; compile-error snippets are rejected with their code.
 pub fn test(_: &[String]) -> Result<(), String> {
-    println!("\n== firmware: no firmware yet");
-    Ok(())
+    println!("\n== firmware");
+    setup()?;
+    setup::run_in(&firmware_dir(), &["cargo", "fmt", "--check"]).map_err(|e| format!("firmware rustfmt: {e}"))?;
+    let mut results = compile_fail::check_all(&firmware_dir())?;
+    let builds = build::all(&firmware_dir())?;
+    let mut prediction = predict::Predictor::new();
+    for built in builds.iter().filter(|b| b.board.qemu.is_some()) {
+        results.extend(check::bin(built, &mut prediction));
+    }
+    let failed: Vec<&check::Verdict> = results.iter().filter(|r| !r.passed).collect();
+    println!("\nfirmware results:");
+    for verdict in &results {
+        println!("  {} {}: {}", if verdict.passed { "ok  " } else { "FAIL" }, verdict.name, verdict.detail);
+    }
+    println!("firmware: {} passed, {} failed", results.len() - failed.len(), failed.len());
+    if failed.is_empty() { Ok(()) } else { Err(format!("{} firmware checks failed", failed.len())) }
 }
 
+/// Flash and RAM of every bin on every board, as a Markdown table.
 pub fn sizes(_: &[String]) -> Result<(), String> {
+    setup()?;
+    let builds = build::all(&firmware_dir())?;
+    println!("{}", sizes::table(&builds)?);
     Ok(())
 }

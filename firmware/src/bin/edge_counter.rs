@@ -1,5 +1,6 @@
 //! Lesson 03, the edge counter: the GPIOTE handler counts edges in an atomic,
 //! main collects the count and resets it.
+//! Wired from lessons/03-edge-counter/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
@@ -8,23 +9,7 @@
 mod lesson;
 
 // The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
 use irqlab_firmware::board;
-use irqlab_firmware::{Handler, Lesson, Main, Source, Trigger, Watch, board::Interrupt, property};
 
-static EDGE_COUNTER: Lesson = Lesson {
-    bin: "edge_counter",
-    main: Main { runs: lesson::collect, times: 3 },
-    handlers: &[Handler { interrupt: Interrupt::GPIOTE, priority: 1, runs: lesson::on_edge }],
-    sources: &[Source { interrupt: Interrupt::GPIOTE, trigger: Trigger::Level }],
-    statics: &[
-        Watch::of("EDGES", &raw const lesson::EDGES),
-        Watch::of("SEEN", &raw const lesson::SEEN),
-        Watch::of("TOTAL", &raw const lesson::TOTAL),
-    ],
-    properties: &[property!(lesson, unsafe { TOTAL } + EDGES.load(Ordering::Relaxed) == SEEN.load(Ordering::Relaxed))],
-};
-
-#[cortex_m_rt::entry]
-fn main() -> ! {
-    irqlab_firmware::harness::run(&EDGE_COUNTER)
-}
+irqlab_firmware::lesson_bin!(edge_counter, [EDGES, SEEN, TOTAL]);

@@ -1,5 +1,6 @@
 //! Lesson 01, the superloop: main polls TIMER0's event flag and handles it
 //! itself. No handler runs, so nothing interleaves with main.
+//! Wired from lessons/01-superloop/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
@@ -8,19 +9,7 @@
 mod lesson;
 
 // The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
 use irqlab_firmware::board;
-use irqlab_firmware::{Lesson, Main, Source, Trigger, Watch, board::Interrupt, property};
 
-static SUPERLOOP: Lesson = Lesson {
-    bin: "superloop",
-    main: Main { runs: lesson::superloop_pass, times: 3 },
-    handlers: &[],
-    sources: &[Source { interrupt: Interrupt::TIMER0, trigger: Trigger::Level }],
-    statics: &[Watch::of("SEEN", &raw const lesson::SEEN)],
-    properties: &[property!(lesson, unsafe { SEEN } <= 3)],
-};
-
-#[cortex_m_rt::entry]
-fn main() -> ! {
-    irqlab_firmware::harness::run(&SUPERLOOP)
-}
+irqlab_firmware::lesson_bin!(superloop, [SEEN]);

@@ -44,9 +44,7 @@ use chip as target;
 #[cfg(any(feature = "qemu-lm3s6965", feature = "qemu-microbit", feature = "qemu-an521"))]
 use qemu as target;
 
-pub use target::{
-    BOARD, GENERATOR_PERIOD, TIMER_PERIOD, exit, init, log, replay_offset, show, start_timer, stop_timer,
-};
+pub use target::{BOARD, GENERATOR_PERIOD, TIMER_PERIOD, exit, init, log, replay_offset, show};
 
 /// The interrupts a lesson can name: those of the BBC micro:bit v2 (nRF52833).
 /// Each board maps them to an interrupt of its own chip (see `IRQ` in the
@@ -95,6 +93,23 @@ unsafe impl InterruptNumber for Interrupt {
     fn number(self) -> u16 {
         chip::IRQ[self as usize]
     }
+}
+
+static TIMER_RUNNING: AtomicBool = AtomicBool::new(false);
+
+/// Starts the board's periodic hardware timer behind TIMER0.
+pub fn start_timer(period: u32) {
+    TIMER_RUNNING.store(true, Ordering::SeqCst);
+    target::start_timer(period);
+}
+
+pub fn stop_timer() {
+    target::stop_timer();
+    TIMER_RUNNING.store(false, Ordering::SeqCst);
+}
+
+pub fn timer_running() -> bool {
+    TIMER_RUNNING.load(Ordering::SeqCst)
 }
 
 /// Events raised by software, one flag per interrupt (plain loads and stores:

@@ -7,15 +7,24 @@ use core::sync::atomic::{self, Ordering};
 
 use crate::board::Interrupt;
 
+/// Written by build.rs from the lesson's lesson.toml (see `lesson_bin!`),
+/// except `statics`, which the bin names.
 pub struct Lesson {
     /// The bin's name (lesson.toml `[firmware] bin`).
     pub bin: &'static str,
+    /// The lesson's directory under lessons/.
+    pub lesson: &'static str,
+    /// The boards lesson.toml promises (`[firmware] boards`).
+    pub boards: &'static [&'static str],
     pub main: Main,
     pub handlers: &'static [Handler],
     pub sources: &'static [Source],
     /// Every static of the lesson: restored before each run, reported after.
     pub statics: &'static [Watch],
     pub properties: &'static [Property],
+    /// Whether the lesson's scenario can break a property (its challenge's
+    /// "break it"); a solution never may. The simulator predicts the same.
+    pub scenario_breaks: bool,
 }
 
 /// Thread mode: `runs` is called `times` times.
@@ -36,6 +45,8 @@ pub struct Handler {
 pub struct Source {
     pub interrupt: Interrupt,
     pub trigger: Trigger,
+    /// At most this many events per run, as the explorer assumes.
+    pub max_arrivals: u32,
 }
 
 /// How the peripheral drives its interrupt line.
@@ -49,7 +60,10 @@ pub enum Trigger {
 
 /// A property of lesson.toml, as the Rust expression it writes.
 pub struct Property {
+    pub name: &'static str,
     pub text: &'static str,
+    /// `at = "always"`: also checked at every arrival, not only at the end.
+    pub always: bool,
     pub holds: fn() -> bool,
 }
 
@@ -192,6 +206,12 @@ impl Lesson {
         if cfg!(feature = "solution") { "solution" } else { "scenario" }
     }
 
+    /// What the lesson promises for the variant built: `broken` when some
+    /// arrival point breaks a property, `held` when none does.
+    pub fn expected(&self) -> &'static str {
+        if self.scenario_breaks && !cfg!(feature = "solution") { "broken" } else { "held" }
+    }
+
     /// The statics' values and which properties hold, right now.
     pub fn observe(&self) -> ([Option<Value>; MAX_STATICS], [bool; MAX_PROPERTIES]) {
         let mut values = [None; MAX_STATICS];
@@ -199,8 +219,9 @@ impl Lesson {
             *slot = watch.value();
         }
         let mut holds = [true; MAX_PROPERTIES];
-        for (slot, property) in holds.iter_mut().zip(self.properties) {
-            *slot = (property.holds)();
+        let broken = super::broken_at_arrival();
+        for (k, (slot, property)) in holds.iter_mut().zip(self.properties).enumerate() {
+            *slot = (property.holds)() && broken & (1 << k) == 0;
         }
         (values, holds)
     }

@@ -14,7 +14,7 @@ pub mod sweep;
 
 use core::fmt::Write;
 use core::ptr;
-use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
 
 pub use lesson::{Handler, Lesson, Main, Property, Scalar, Source, Trigger, Value, Watch};
 pub use snapshot::Snapshot;
@@ -32,6 +32,13 @@ pub const PHASE_NONE: u32 = u32::MAX;
 
 /// Calls of main completed since boot: the watchdog's sign of progress.
 pub static PROGRESS: AtomicU32 = AtomicU32::new(0);
+
+/// Bit k set: property k (`at = "always"`) was broken at an arrival this run.
+static BROKEN_AT_ARRIVAL: AtomicU32 = AtomicU32::new(0);
+
+/// Whether the board's hardware timer drives TIMER0 (the free run of a lesson
+/// with a TIMER0 handler); it stops once TIMER0's budget is spent.
+pub static TIMER0_IN_HARDWARE: AtomicBool = AtomicBool::new(false);
 
 /// Handler runs per interrupt in the current run.
 static RUNS: [AtomicU32; 8] = [const { AtomicU32::new(0) }; 8];
@@ -64,6 +71,12 @@ pub fn dispatch(interrupt: Interrupt) {
         // An edge is a pulse: taking the interrupt consumes it.
         board::clear_event(interrupt);
     }
+    if interrupt == Interrupt::TIMER0 && TIMER0_IN_HARDWARE.load(Ordering::SeqCst) && !crate::arrival::spend(interrupt)
+    {
+        // Past max_arrivals: the explorer never sees this event, nor do we.
+        board::stop_timer();
+        return;
+    }
     let runs = &RUNS[interrupt as usize];
     runs.store(runs.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
     if let Some(handler) = lesson.handler(interrupt) {
@@ -81,10 +94,31 @@ pub fn arrivals() -> u32 {
     RUNS.iter().map(|r| r.load(Ordering::Relaxed)).sum()
 }
 
-fn reset_runs() {
+/// Starts a run's books: no handler runs, no broken property, full budgets.
+fn reset_runs(lesson: &Lesson) {
     for r in &RUNS {
         r.store(0, Ordering::Relaxed);
     }
+    BROKEN_AT_ARRIVAL.store(0, Ordering::SeqCst);
+    crate::arrival::refill(lesson);
+}
+
+/// Checks the `at = "always"` properties at an arrival (from SysTick).
+pub fn check_always() {
+    // SAFETY: as in `dispatch`.
+    let Some(lesson) = (unsafe { LESSON.load(Ordering::Acquire).as_ref() }) else {
+        return;
+    };
+    for (k, property) in lesson.properties.iter().enumerate() {
+        if property.always && !(property.holds)() {
+            BROKEN_AT_ARRIVAL.store(BROKEN_AT_ARRIVAL.load(Ordering::SeqCst) | 1 << k, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Properties broken at some arrival of this run (bit k: property k).
+pub fn broken_at_arrival() -> u32 {
+    BROKEN_AT_ARRIVAL.load(Ordering::SeqCst)
 }
 
 /// Thread mode's part of one run: the main function, `times` times.
@@ -101,13 +135,21 @@ fn call_main(lesson: &Lesson) {
 /// The first lines of every report: what runs, how, and its properties.
 fn header(lesson: &Lesson, mode: &str) {
     crate::say!(
-        "irqlab start bin={} variant={} board={} mode={} times={}",
+        "irqlab start bin={} lesson={} variant={} expect={} board={} mode={} times={}",
         lesson.bin,
+        lesson.lesson,
         lesson.variant(),
+        lesson.expected(),
         board::BOARD,
         mode,
         lesson.main.times
     );
+    let mut boards = crate::Line::new();
+    let _ = write!(boards, "irqlab boards");
+    for board in lesson.boards {
+        let _ = write!(boards, " {board}");
+    }
+    boards.say();
     for (index, property) in lesson.properties.iter().enumerate() {
         // `stringify!` may break a long expression over lines: one line here.
         let mut line = crate::Line::new();

@@ -77,7 +77,7 @@ fn one_run(lesson: &Lesson, snapshot: &Snapshot, tally: &mut Tally, ahead: Optio
     cortex_m::interrupt::free(|_| {
         snapshot.restore(lesson.statics);
         board::settle();
-        reset_runs();
+        reset_runs(lesson);
         PHASE.store(PHASE_BEFORE, Ordering::SeqCst);
         match ahead {
             Some(ticks) => arrival::one_shot(ticks, arrival::mask_of(lesson.sources.iter().map(|s| s.interrupt))),

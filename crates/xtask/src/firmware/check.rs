@@ -1,0 +1,123 @@
+//! The rules a QEMU run must pass. Every run must finish, exit 0 and report
+//! its totals. Then, by variant:
+//! - a solution never breaks a property, in the free run or at any arrival
+//!   point of the sweep (strict);
+//! - a scenario whose lesson says it breaks must break at some arrival point
+//!   of the sweep, and replaying that point alone must break the same way
+//!   (strict); in the free run its failures are reported as a count;
+//! - a scenario that should hold (the superloop) is held to that.
+//!
+//! Where the `irqlab` CLI is available, `predict` adds the simulator's word.
+
+use super::build::Built;
+use super::predict::Predictor;
+use super::qemu;
+use super::report::{self, Report};
+
+#[derive(Debug)]
+pub struct Verdict {
+    pub name: String,
+    pub passed: bool,
+    pub detail: String,
+}
+
+pub fn bin(built: &Built, predictor: &mut Predictor) -> Vec<Verdict> {
+    let name = format!("{} {} {} on {}", built.bin, built.variant.file(), built.variant.mode(), built.board.feature);
+    let verdict = |result: Result<String, String>| match result {
+        Ok(detail) => Verdict { name: name.clone(), passed: true, detail },
+        Err(detail) => Verdict { name: name.clone(), passed: false, detail },
+    };
+    let report = match run(built, None) {
+        Ok(report) => report,
+        Err(e) => return vec![verdict(Err(e))],
+    };
+    let mut verdicts = vec![verdict(judge(built, &report))];
+    if built.variant.replay && report.counterexample.is_some() {
+        verdicts.push(Verdict { name: format!("{name} replay"), ..verdict(replay(built, &report)) });
+    }
+    if let Some(predicted) = predictor.compare(built, &report) {
+        verdicts.push(Verdict { name: format!("{name} vs simulator"), ..verdict(predicted) });
+    }
+    verdicts
+}
+
+/// Runs the ELF (at one arrival offset for a replay) and reads its report;
+/// an Err says why the run itself failed.
+fn run(built: &Built, replay_at: Option<u64>) -> Result<Report, String> {
+    let run = qemu::run(built.board, &built.elf, replay_at)?;
+    let tail = || {
+        let out: Vec<&str> = run.stdout.lines().rev().take(5).collect();
+        format!("last output: {:?}; stderr: {:?}", out.into_iter().rev().collect::<Vec<_>>(), run.stderr)
+    };
+    if run.timed_out {
+        return Err(format!("hung: killed after {} s; {}", qemu::TIMEOUT.as_secs(), tail()));
+    }
+    let report = report::parse(&run.stdout);
+    if let Some(problem) = report.problems.first() {
+        return Err(format!("{problem}; {}", tail()));
+    }
+    if run.exit != Some(0) || !report.ended {
+        return Err(format!("ended with exit {:?} before `irqlab end`; {}", run.exit, tail()));
+    }
+    let expected_mode = if replay_at.is_some() { "replay" } else { built.variant.mode() };
+    if report.mode != expected_mode || report.variant != built.variant.file() || report.bin != built.bin {
+        return Err(format!(
+            "reported bin={} variant={} mode={}, expected {} {} {expected_mode}",
+            report.bin,
+            report.variant,
+            report.mode,
+            built.bin,
+            built.variant.file()
+        ));
+    }
+    Ok(report)
+}
+
+fn judge(built: &Built, report: &Report) -> Result<String, String> {
+    if !report.totals || report.runs == 0 {
+        return Err("no `irqlab total` line with runs".to_string());
+    }
+    if report.untallied > 0 {
+        return Err(format!("{} runs had outcomes beyond the firmware's table", report.untallied));
+    }
+    let outcomes = report.outcomes.len();
+    let broken = report.violations;
+    let runs = report.runs;
+    let what = if built.variant.replay { "arrival points" } else { "rounds" };
+    match (report.expect.as_str(), built.variant.replay) {
+        ("held", _) if broken == 0 => Ok(format!("every property held in {runs} {what} ({outcomes} outcomes)")),
+        ("held", _) => Err(format!("{broken} of {runs} {what} broke a property: {}", first_broken(report))),
+        ("broken", false) => Ok(format!("{broken} of {runs} {what} broke a property (a count, not a promise)")),
+        ("broken", true) if broken > 0 && report.counterexample.is_some() => Ok(format!(
+            "{broken} of {runs} {what} broke a property, first at offset {}: {}",
+            report.counterexample.unwrap_or_default(),
+            first_broken(report)
+        )),
+        ("broken", true) => Err(format!("no arrival point of {runs} broke a property, but the lesson says one does")),
+        (other, _) => Err(format!("the firmware expects `{other}`; expected `held` or `broken`")),
+    }
+}
+
+fn first_broken(report: &Report) -> String {
+    report.outcomes.iter().find(|o| o.broken()).map(|o| format!("{} ({})", o.state(), o.arrival)).unwrap_or_default()
+}
+
+/// The sweep's first breaking offset, run alone, must break the same way.
+fn replay(built: &Built, sweep: &Report) -> Result<String, String> {
+    let at = sweep.counterexample.ok_or("no counterexample to replay")?;
+    let expected = sweep.outcomes.iter().find(|o| o.first == at).ok_or(format!("no outcome first seen at {at}"))?;
+    let replayed = run(built, Some(at))?;
+    let [outcome] = replayed.outcomes.as_slice() else {
+        return Err(format!("replay at {at} reported {} outcomes, expected 1", replayed.outcomes.len()));
+    };
+    if outcome.state() != expected.state() || outcome.holds != expected.holds {
+        return Err(format!(
+            "replay at {at} ended in {} (holds={}), the sweep saw {} (holds={})",
+            outcome.state(),
+            outcome.holds,
+            expected.state(),
+            expected.holds
+        ));
+    }
+    Ok(format!("offset {at} alone breaks it again: {} ({})", outcome.state(), outcome.arrival))
+}

@@ -1,0 +1,138 @@
+//! What a firmware run prints, read back: one `irqlab ...` line per fact
+//! (firmware/src/harness). Anything else it printed is kept for messages.
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The lesson's statics, `NAME=value`, in the bin's order.
+    pub values: Vec<(String, String)>,
+    /// One letter per property: `y` held, `n` broken.
+    pub holds: String,
+    pub runs: u64,
+    pub first: u64,
+    pub arrival: String,
+}
+
+impl Outcome {
+    pub fn broken(&self) -> bool {
+        self.holds.contains('n')
+    }
+
+    pub fn state(&self) -> String {
+        self.values.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub mode: String,
+    pub bin: String,
+    pub variant: String,
+    /// What the lesson promises for this variant: `held` or `broken`.
+    pub expect: String,
+    pub properties: Vec<String>,
+    pub outcomes: Vec<Outcome>,
+    pub runs: u64,
+    pub violations: u64,
+    pub untallied: u64,
+    pub totals: bool,
+    pub counterexample: Option<u64>,
+    pub ended: bool,
+    /// `panic`, `hardfault`, `stuck`, `error` and `bound` lines.
+    pub problems: Vec<String>,
+}
+
+fn field<'a>(words: &[&'a str], key: &str) -> Option<&'a str> {
+    words.iter().find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
+}
+
+fn number(words: &[&str], key: &str) -> u64 {
+    field(words, key).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+pub fn parse(text: &str) -> Report {
+    let mut report = Report::default();
+    for line in text.lines() {
+        let Some(rest) = line.trim().strip_prefix("irqlab ") else { continue };
+        let (kind, rest) = rest.split_once(' ').unwrap_or((rest, ""));
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        match kind {
+            "start" => {
+                report.mode = field(&words, "mode").unwrap_or_default().to_string();
+                report.bin = field(&words, "bin").unwrap_or_default().to_string();
+                report.variant = field(&words, "variant").unwrap_or_default().to_string();
+                report.expect = field(&words, "expect").unwrap_or_default().to_string();
+            }
+            "property" => report.properties.push(rest.split_once(' ').map_or("", |(_, t)| t).to_string()),
+            "outcome" => report.outcomes.push(outcome(&words)),
+            "total" => {
+                report.totals = true;
+                report.runs = number(&words, "runs");
+                report.violations = number(&words, "violations");
+                report.untallied = number(&words, "untallied");
+            }
+            "counterexample" => report.counterexample = field(&words, "at").and_then(|v| v.parse().ok()),
+            "replay" => report.mode = "replay".to_string(),
+            "end" => report.ended = true,
+            "panic" | "hardfault" | "stuck" | "error" | "bound" => report.problems.push(line.trim().to_string()),
+            _ => {}
+        }
+    }
+    report
+}
+
+fn outcome(words: &[&str]) -> Outcome {
+    const META: [&str; 4] = ["holds", "runs", "first", "arrival"];
+    let values = words
+        .iter()
+        .filter_map(|w| w.split_once('='))
+        .filter(|(k, _)| !META.contains(k))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Outcome {
+        values,
+        holds: field(words, "holds").unwrap_or_default().to_string(),
+        runs: number(words, "runs"),
+        first: number(words, "first"),
+        arrival: field(words, "arrival").unwrap_or_default().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SWEEP: &str = "\
+irqlab start bin=lost_update variant=scenario expect=broken board=qemu-lm3s6965 mode=sweep times=3
+irqlab property 0 3 + TICKS.load(Ordering::Relaxed) == unsafe { COUNT }
+irqlab sweep ticks=3 length=1
+irqlab outcome COUNT=4 TICKS=1 holds=y runs=307 first=0 arrival=after
+irqlab outcome COUNT=3 TICKS=1 holds=n runs=6 first=249 arrival=call3
+irqlab total runs=313 violations=6 arrivals=313 outcomes=2 untallied=0
+irqlab counterexample at=249
+irqlab end
+";
+
+    #[test]
+    fn reads_a_sweep_report() {
+        let report = parse(SWEEP);
+        assert_eq!(
+            (report.mode.as_str(), report.bin.as_str(), report.variant.as_str()),
+            ("sweep", "lost_update", "scenario")
+        );
+        assert_eq!(report.expect, "broken");
+        assert_eq!(report.properties, ["3 + TICKS.load(Ordering::Relaxed) == unsafe { COUNT }"]);
+        assert_eq!(report.outcomes.len(), 2);
+        assert_eq!(report.outcomes[1].state(), "COUNT=3 TICKS=1");
+        assert!(report.outcomes[1].broken() && !report.outcomes[0].broken());
+        assert_eq!((report.outcomes[1].first, report.outcomes[1].arrival.as_str()), (249, "call3"));
+        assert_eq!((report.runs, report.violations, report.counterexample), (313, 6, Some(249)));
+        assert!(report.ended && report.totals && report.problems.is_empty());
+    }
+
+    #[test]
+    fn keeps_the_lines_that_say_something_went_wrong() {
+        let report = parse("irqlab start mode=free\nirqlab panic boom at src/x.rs:3\n");
+        assert_eq!(report.problems, ["irqlab panic boom at src/x.rs:3"]);
+        assert!(!report.ended && !report.totals);
+    }
+}

@@ -1,0 +1,152 @@
+//! Writes, for every lesson with a `[firmware]` table, the Rust that wires its
+//! bin the way its lesson.toml says: which function thread mode runs and how
+//! often, which function each interrupt runs at which priority, the event
+//! sources, the properties (their Rust expressions, compiled as written) and
+//! what the challenge promises. The bin only names the statics to watch.
+
+use std::fmt::Write;
+use std::fs;
+use std::path::Path;
+
+use toml::{Table, Value};
+
+/// The lesson names of interrupts (lessons/BOARD.md).
+const INTERRUPTS: &[&str] = &["TIMER0", "TIMER1", "RTC0", "GPIOTE", "SWI0_EGU0", "SWI1_EGU1", "UARTE0_UART0", "SAADC"];
+
+/// One generated file per lesson bin: `OUT_DIR/<bin>.rs`.
+pub fn generate(lessons: &Path, out: &Path) -> Result<(), String> {
+    println!("cargo::rerun-if-changed={}", lessons.display());
+    let mut dirs: Vec<_> = fs::read_dir(lessons)
+        .map_err(|e| format!("{}: {e}", lessons.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.join("lesson.toml").is_file())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let file = dir.join("lesson.toml");
+        println!("cargo::rerun-if-changed={}", file.display());
+        let text = fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let lesson: Table = text.parse().map_err(|e| format!("{}: {e}", file.display()))?;
+        let slug = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if let Some((bin, code)) = wiring(&slug, &lesson).map_err(|e| format!("{}: {e}", file.display()))? {
+            fs::write(out.join(format!("{bin}.rs")), code).map_err(|e| format!("{bin}.rs: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn text<'a>(table: &'a Table, key: &str) -> Result<&'a str, String> {
+    table.get(key).and_then(Value::as_str).ok_or(format!("`{key}` must be a string"))
+}
+
+fn integer(table: &Table, key: &str, default: i64) -> Result<i64, String> {
+    match table.get(key) {
+        None => Ok(default),
+        Some(value) => value.as_integer().ok_or(format!("`{key}` must be an integer")),
+    }
+}
+
+fn tables<'a>(lesson: &'a Table, key: &str) -> Vec<&'a Table> {
+    lesson.get(key).and_then(Value::as_array).map_or(Vec::new(), |a| a.iter().filter_map(Value::as_table).collect())
+}
+
+fn interrupt(name: &str) -> Result<String, String> {
+    if INTERRUPTS.contains(&name) {
+        Ok(format!("Interrupt::{name}"))
+    } else {
+        Err(format!("unknown interrupt `{name}` (lessons/BOARD.md has {})", INTERRUPTS.join(", ")))
+    }
+}
+
+/// A function of the lesson module: a Rust identifier, nothing else.
+fn function(name: &str) -> Result<String, String> {
+    let ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok { Ok(format!("super::lesson::{name}")) } else { Err(format!("`{name}` is not a function name")) }
+}
+
+fn wiring(slug: &str, lesson: &Table) -> Result<Option<(String, String)>, String> {
+    let Some(firmware) = lesson.get("firmware").and_then(Value::as_table) else {
+        return Ok(None);
+    };
+    let bin = text(firmware, "bin")?;
+    let boards: Vec<String> = firmware
+        .get("boards")
+        .and_then(Value::as_array)
+        .map_or(Vec::new(), |a| a.iter().filter_map(Value::as_str).map(|b| format!("{b:?}")).collect());
+
+    let mut main = None;
+    let mut handlers = String::new();
+    for context in tables(lesson, "context") {
+        let runs = function(text(context, "runs")?)?;
+        match context.get("interrupt").and_then(Value::as_str) {
+            None => {
+                let times = integer(context, "times", 1)?;
+                main = Some(format!("Main {{ runs: {runs}, times: {times} }}"));
+            }
+            Some(name) => {
+                let priority = integer(context, "priority", 1)?;
+                let _ = write!(
+                    handlers,
+                    "Handler {{ interrupt: {}, priority: {priority}, runs: {runs} }}, ",
+                    interrupt(name)?
+                );
+            }
+        }
+    }
+    let main = main.ok_or("no thread-mode `[[context]]` (one without `interrupt`)")?;
+
+    let mut sources = String::new();
+    for source in tables(lesson, "source") {
+        let trigger = match source.get("trigger").and_then(Value::as_str).unwrap_or("edge") {
+            "edge" => "Edge",
+            "level" => "Level",
+            other => return Err(format!("trigger `{other}`: expected \"edge\" or \"level\"")),
+        };
+        let max = integer(source, "max_arrivals", 1)?;
+        let name = interrupt(text(source, "interrupt")?)?;
+        let _ = write!(sources, "Source {{ interrupt: {name}, trigger: Trigger::{trigger}, max_arrivals: {max} }}, ");
+    }
+
+    let mut properties = String::new();
+    for property in tables(lesson, "property") {
+        let holds = text(property, "holds")?;
+        let name = text(property, "name")?;
+        let always = property.get("at").and_then(Value::as_str) == Some("always");
+        // The expression is compiled as written: rustc checks it against the
+        // lesson's own statics, exactly as the simulator evaluates it.
+        let _ = write!(
+            properties,
+            "Property {{ name: {name:?}, text: {holds:?}, always: {always}, holds: {{ \
+             fn holds() -> bool {{ #[allow(unused_imports)] use core::sync::atomic::Ordering; \
+             #[allow(unused_imports)] use super::lesson::*; let holds: bool = {holds}; holds }} holds }} }}, "
+        );
+    }
+    let breaks = lesson
+        .get("challenge")
+        .and_then(Value::as_table)
+        .and_then(|c| c.get("scenario_expect"))
+        .and_then(Value::as_str)
+        .map_or(Ok(true), |expect| match expect {
+            "violated" => Ok(true),
+            "holds" => Ok(false),
+            other => Err(format!("scenario_expect `{other}`: expected \"violated\" or \"holds\"")),
+        })?;
+
+    let code = format!(
+        "// Generated by firmware/build.rs from lessons/{slug}/lesson.toml: edit that file, not this one.\n\
+         #[allow(unused_imports)]\n\
+         use irqlab_firmware::{{Handler, Lesson, Main, Property, Source, Trigger, board::Interrupt}};\n\
+         pub static LESSON: Lesson = Lesson {{\n\
+         bin: {bin:?}, lesson: {slug:?}, boards: &[{boards}],\n\
+         main: {main},\n\
+         handlers: &[{handlers}],\n\
+         sources: &[{sources}],\n\
+         statics: super::STATICS,\n\
+         properties: &[{properties}],\n\
+         scenario_breaks: {breaks},\n\
+         }};\n",
+        boards = boards.join(", ")
+    );
+    Ok(Some((bin.to_string(), code)))
+}
