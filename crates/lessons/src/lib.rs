@@ -42,6 +42,8 @@ pub struct Lesson {
     pub challenge: Challenge,
     pub firmware: Firmware,
     pub manifest: Manifest,
+    /// The text of lesson.toml, for showing diagnostics that point into it.
+    pub toml: String,
     /// What the front end needs besides the code.
     pub setup: Setup,
 }
@@ -84,6 +86,11 @@ impl Lesson {
     /// learner's edit of either).
     pub fn compile(&self, code: &str, file_name: &str) -> Compiled {
         irqlab_lang::compile(&self.setup, code, file_name)
+    }
+
+    /// The text a diagnostic's span points into: lesson.toml, or `code`.
+    pub fn source_of<'a>(&'a self, d: &Diagnostic, code: &'a str) -> &'a str {
+        if d.span.file == manifest::FILE { &self.toml } else { code }
     }
 
     /// The id without its number: `lost-update` for `02-lost-update`.
@@ -150,6 +157,7 @@ impl Lesson {
             challenge: manifest.challenge.clone(),
             firmware: manifest.firmware.clone(),
             manifest,
+            toml: toml_text,
             setup,
         })
     }

@@ -419,8 +419,13 @@ impl FnBuilder<'_, '_> {
                 return Err(self.err(Diagnostic::error("closure is expected to take 1 argument", s).code("E0593")));
             }
         }
+        // Leaving the section is shown on the line that closes it.
         let whole = syn::spanned::Spanned::span(closure);
-        let close = self.cx.map.last_line_span(whole.start(), whole.end());
+        let close = if whole.start().line == whole.end().line {
+            span.clone()
+        } else {
+            self.cx.map.last_line_span(whole.start(), whole.end())
+        };
         let tokens = self.enter_section(kind, span);
         let end = self.new_label();
         let body = self.closure_body(&cl.body, binds, end);

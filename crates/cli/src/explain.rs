@@ -1,0 +1,101 @@
+//! `irqlab explain LESSON`: the narrative, what runs where, the challenge,
+//! and the code with line numbers.
+
+use irqlab_lessons::{Expect, Lesson};
+
+use crate::{InputError, Verdict, lesson};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A built-in lesson (`02-lost-update` or `lost-update`) or a lesson directory.
+    lesson: String,
+    /// Also print solution.rs.
+    #[arg(long)]
+    solution: bool,
+}
+
+pub fn main(args: &Args) -> Result<Verdict, InputError> {
+    let found = lesson::find(&args.lesson)?;
+    print!("{}", explain(&found.lesson, args.solution));
+    Ok(Verdict::Clean)
+}
+
+pub fn explain(l: &Lesson, with_solution: bool) -> String {
+    let m = &l.manifest;
+    let mut out = format!("{} ({})\n{}\n\n", l.title, l.id, l.summary);
+    out.push_str(&format!("Topics: {}\nTarget: {}, {} core(s)\n\nContexts:\n", l.covers.join(", "), m.target, m.cores));
+    for c in &m.contexts {
+        let runs: Vec<String> =
+            c.calls
+                .iter()
+                .map(|call| {
+                    if call.times == 1 {
+                        format!("{}()", call.runs)
+                    } else {
+                        format!("{}() x{}", call.runs, call.times)
+                    }
+                })
+                .collect();
+        match (&c.interrupt, c.priority) {
+            (Some(irq), Some(p)) => out.push_str(&format!(
+                "  {}: handler of {irq}, priority {p}{}, runs {}\n",
+                c.name,
+                if c.enabled { "" } else { " (masked at start)" },
+                runs.join(", ")
+            )),
+            _ => {
+                out.push_str(&format!("  {}: thread mode on core {}, runs {}\n", c.name, c.core, runs.join(", then ")))
+            }
+        }
+    }
+    if !m.sources.is_empty() {
+        out.push_str("\nEvents:\n");
+        for s in &m.sources {
+            out.push_str(&format!(
+                "  {}: {:?}-triggered, at most {} arrival(s)\n",
+                s.interrupt, s.trigger, s.max_arrivals
+            ));
+        }
+    }
+    if !m.properties.is_empty() {
+        out.push_str("\nProperties:\n");
+        for p in &m.properties {
+            out.push_str(&format!("  \"{}\" ({:?}): {}\n", p.name, p.at, p.holds));
+        }
+    }
+    out.push_str("\nChallenge:\n");
+    let expect = match l.challenge.scenario_expect {
+        Expect::Violated => "some schedule breaks a property of scenario.rs",
+        Expect::Holds => "no schedule breaks a property of scenario.rs",
+    };
+    out.push_str(&format!("  ({expect})\n"));
+    if let Some(b) = &l.challenge.break_it {
+        out.push_str(&format!("  Break it: {b}\n"));
+    }
+    if let Some(f) = &l.challenge.fix_it {
+        out.push_str(&format!("  Fix it: {f}\n"));
+    }
+    for (i, h) in l.hints.iter().enumerate() {
+        out.push_str(&format!("  Hint {}: {h}\n", i + 1));
+    }
+    out.push_str(&format!("\n{}\n", l.readme.trim_end()));
+    out.push_str(&numbered("scenario.rs", &l.scenario));
+    if with_solution {
+        out.push_str(&numbered("solution.rs", &l.solution));
+    }
+    out
+}
+
+fn numbered(name: &str, code: &str) -> String {
+    let lines: Vec<&str> = code.lines().collect();
+    let width = lines.len().to_string().len();
+    let mut out = format!("\n--- {name}\n");
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_empty() {
+            out.push_str(&format!("{:>width$} |\n", i + 1));
+        } else {
+            out.push_str(&format!("{:>width$} | {line}\n", i + 1));
+        }
+    }
+    out
+}

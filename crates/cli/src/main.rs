@@ -1,0 +1,69 @@
+//! `irqlab`: list, run and explain lessons from the command line.
+//!
+//! Exit status: 0 when the run is clean, 1 when the code did something wrong
+//! (a property is false, a panic, a data race, a deadlock, a hang or
+//! starvation), 2 on bad input (unknown lesson, unreadable file, code that
+//! does not compile, a malformed schedule), with the error on stderr.
+
+mod explain;
+mod lesson;
+mod list;
+mod run;
+mod timeline;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "irqlab", version, about = "Interrupts and concurrency in embedded Rust, step by step")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// One variant per subcommand, each with its own module and `Args`.
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the built-in lessons.
+    List(list::Args),
+    /// Run a lesson's code under a schedule and print the timeline.
+    Run(run::Args),
+    /// Print a lesson's narrative, setup and code with line numbers.
+    Explain(explain::Args),
+}
+
+/// Bad input: reported on stderr, exit status 2.
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a subcommand concluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Clean,
+    /// The code did something wrong (exit status 1).
+    Failed,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List(args) => list::main(&args),
+        Command::Run(args) => run::main(&args),
+        Command::Explain(args) => explain::main(&args),
+    };
+    match result {
+        Ok(Verdict::Clean) => ExitCode::SUCCESS,
+        Ok(Verdict::Failed) => ExitCode::from(1),
+        Err(InputError(message)) => {
+            eprintln!("{}", message.trim_end());
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! `irqlab run LESSON`: compile the lesson's code (or `--file`), run it under
+//! a schedule, print the timeline, the final statics and each outcome.
+
+use irqlab_sim::{Bounds, Schedule, Session};
+
+use crate::{InputError, Verdict, lesson, timeline};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A built-in lesson (`02-lost-update` or `lost-update`) or a lesson directory.
+    lesson: String,
+    /// The code to run instead of the lesson's scenario.rs (a path, or
+    /// `solution.rs` for the lesson's solution).
+    #[arg(long)]
+    file: Option<String>,
+    /// When events arrive, such as "TIMER0@12,TIMER0@c400" (`NAME@STEP`: before
+    /// that step; `NAME@cCYCLE`: at that cycle).
+    #[arg(long, default_value = "")]
+    schedule: String,
+    /// Print the run as JSON (trace, final state, outcomes) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Stop after this many steps.
+    #[arg(long, value_name = "N")]
+    max_steps: Option<u64>,
+}
+
+pub fn main(args: &Args) -> Result<Verdict, InputError> {
+    let found = lesson::find(&args.lesson)?;
+    let (code, name) = lesson::code(&found, args.file.as_deref())?;
+    let (program, compiled) = lesson::compile(&found, &code, &name)?;
+    for warning in compiled.diagnostics.iter().filter(|d| !d.is_error()) {
+        eprint!("{}", warning.render(found.lesson.source_of(warning, &code)));
+    }
+    let schedule =
+        Schedule::parse(&args.schedule, &program).map_err(|e| InputError(format!("error: bad --schedule: {e}")))?;
+    let mut bounds = Bounds::default();
+    if let Some(n) = args.max_steps {
+        if n == 0 {
+            return Err(InputError("error: --max-steps must be at least 1".into()));
+        }
+        bounds.max_steps = n;
+    }
+    let mut session = Session::new(program.clone(), schedule.clone(), bounds)
+        .map_err(|e| InputError(format!("error: the program cannot run: {e}")))?;
+    let summary = session.run_to_end();
+    let failed = summary.outcomes.iter().any(timeline::is_failure);
+    let state = timeline::final_state(&program, session.machine().memory());
+    if args.json {
+        let outcomes: Vec<_> = summary
+            .outcomes
+            .iter()
+            .map(|o| serde_json::json!({ "label": o.label(), "explanation": o.explain(&program), "outcome": o }))
+            .collect();
+        let state: Vec<_> = state.iter().map(|(n, v)| serde_json::json!({ "name": n, "value": v })).collect();
+        let report = serde_json::json!({
+            "lesson": found.lesson.id,
+            "file": name,
+            "schedule": schedule.to_text(&program),
+            "status": summary.status,
+            "steps": summary.steps,
+            "cycles": summary.cycles,
+            "failed": failed,
+            "final_state": state,
+            "outcomes": outcomes,
+            "contexts": program.contexts.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+            "trace": session.trace(),
+        });
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| InputError(e.to_string()))?);
+    } else {
+        let shown = if schedule.is_empty() { "no events".to_string() } else { schedule.to_text(&program) };
+        println!("{} ({name}), schedule: {shown}\n", found.lesson.id);
+        print!("{}", timeline::render(&program, session.trace(), &code));
+        println!("\n{} steps, {} cycles.\n\nFinal state:", summary.steps, summary.cycles);
+        let width = state.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
+        for (n, v) in &state {
+            println!("  {n:<width$} = {v}");
+        }
+        println!();
+        if summary.outcomes.is_empty() {
+            println!("Every property holds on this schedule.");
+        } else {
+            println!("Outcomes:");
+            for o in &summary.outcomes {
+                println!("  [{}] {}", o.label(), o.explain(&program));
+            }
+        }
+    }
+    Ok(if failed { Verdict::Failed } else { Verdict::Clean })
+}

@@ -1,0 +1,202 @@
+//! The `irqlab` command, run as a learner would run it.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn irqlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_irqlab")).args(args).current_dir(repo()).output().expect("the irqlab binary runs")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The index of the first timeline row containing `needle`.
+fn row(out: &str, needle: &str) -> usize {
+    out.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("no row with `{needle}` in:\n{out}"))
+}
+
+/// A scratch file that is removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, text: &str) -> TempFile {
+        let path = std::env::temp_dir().join(format!("irqlab-cli-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).expect("temp dir is writable");
+        TempFile(path)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().expect("temp paths are UTF-8")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn a_timer_between_load_and_store_loses_an_update() {
+    // Step 0 is main's load of COUNT; the timer arrives before step 1.
+    let o = irqlab(&["run", "lessons/02-lost-update", "--schedule", "TIMER0@1"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    let load = row(&out, "10│ load COUNT → 0");
+    let enter = row(&out, "▶ enter");
+    let handler_store = row(&out, "15│ store COUNT ← 1");
+    let main_store = row(&out, "10│ store COUNT ← 1");
+    assert!(load < enter && enter < handler_store && handler_store < main_store, "{out}");
+    assert!(out.contains("⇣ preempted"), "{out}");
+    assert!(out.contains("COUNT = 3"), "{out}");
+    assert!(out.contains("[property-violated] Property \"no count is lost\" is false"), "{out}");
+}
+
+#[test]
+fn the_solution_loses_nothing_on_the_same_schedule() {
+    let o = irqlab(&["run", "lessons/02-lost-update", "--schedule", "TIMER0@1", "--file", "solution.rs"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(out.contains("COUNT = 4"), "{out}");
+    assert!(out.contains("PRIMASK"), "the critical section shows in the mask column:\n{out}");
+    assert!(out.contains("Every property holds on this schedule."), "{out}");
+}
+
+#[test]
+fn a_timer_inside_the_critical_section_waits_pending() {
+    // Step 2 is the load inside the critical section: the event pends.
+    let o = irqlab(&["run", "lost-update", "--file", "solution.rs", "--schedule", "TIMER0@2"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    let pending = row(&out, "pending");
+    let restore = row(&out, "restore PRIMASK");
+    let enter = row(&out, "▶ enter");
+    assert!(pending < restore && restore < enter, "{out}");
+}
+
+#[test]
+fn an_edge_between_load_and_store_is_wiped_out() {
+    let o = irqlab(&["run", "03-edge-counter", "--schedule", "GPIOTE@1"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let o = irqlab(&["run", "03-edge-counter", "--schedule", "GPIOTE@1", "--file", "solution.rs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("swap EDGES 1 → 0"), "{}", stdout(&o));
+}
+
+#[test]
+fn the_superloop_polls_the_flag() {
+    let o = irqlab(&["run", "superloop", "--schedule", "TIMER0@0"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("TIMER0 flag set") && out.contains("TIMER0 flag cleared"), "{out}");
+    assert!(out.contains("SEEN = 1"), "{out}");
+}
+
+#[test]
+fn json_output_has_the_trace_and_the_verdict() {
+    let o = irqlab(&["run", "02-lost-update", "--schedule", "TIMER0@1", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["failed"], true);
+    assert_eq!(v["schedule"], "TIMER0@1");
+    assert_eq!(v["trace"].as_array().map(Vec::len), v["steps"].as_u64().map(|n| n as usize));
+    let labels: Vec<&str> =
+        v["outcomes"].as_array().into_iter().flatten().filter_map(|o| o["label"].as_str()).collect();
+    assert!(labels.contains(&"property-violated"), "{labels:?}");
+    assert_eq!(v["final_state"][0]["name"], "COUNT");
+    assert_eq!(v["final_state"][0]["value"], "3");
+}
+
+#[test]
+fn max_steps_stops_the_run_and_says_so() {
+    let o = irqlab(&["run", "02-lost-update", "--max-steps", "5"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("[bound-hit]"), "{out}");
+    assert!(out.contains("5 steps"), "{out}");
+}
+
+#[test]
+fn bad_input_exits_2_with_the_error_on_stderr() {
+    let o = irqlab(&["run", "02-lost-update", "--schedule", "TIMER9@1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("there is no event source `TIMER9`"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+
+    let o = irqlab(&["run", "no-such-lesson"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no lesson `no-such-lesson`"), "{}", stderr(&o));
+
+    let o = irqlab(&["run", "02-lost-update", "--file", "missing.rs"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no file `missing.rs`"), "{}", stderr(&o));
+
+    let o = irqlab(&["run"]);
+    assert_eq!(o.status.code(), Some(2), "clap's usage errors are bad input too");
+}
+
+#[test]
+fn code_that_does_not_compile_gets_rustc_style_diagnostics() {
+    let code = "pub static mut COUNT: u32 = 0;\npub static TICKS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);\n\npub fn foreground() {\n    COUNT += 1;\n}\n\npub fn on_timer() {}\n";
+    let file = TempFile::new("unsafe.rs", code);
+    let o = irqlab(&["run", "02-lost-update", "--file", file.path()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("error[E0133]: use of mutable static is unsafe and requires unsafe block"), "{err}");
+    assert!(err.contains(&format!(" --> {}:5:5", file.path())), "{err}");
+    assert!(err.contains("5 |     COUNT += 1;"), "{err}");
+}
+
+#[test]
+fn list_shows_every_builtin_lesson() {
+    let o = irqlab(&["list"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for id in ["01-superloop", "02-lost-update", "03-edge-counter"] {
+        assert!(out.contains(id), "{out}");
+    }
+    let o = irqlab(&["list", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v[1]["id"], "02-lost-update");
+    assert_eq!(v[1]["covers"], serde_json::json!(["T4", "T5"]));
+}
+
+#[test]
+fn explain_prints_the_narrative_and_numbered_code() {
+    let o = irqlab(&["explain", "lessons/02-lost-update", "--solution"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.starts_with("The lost update (02-lost-update)"), "{out}");
+    assert!(out.contains("TIMER0: handler of TIMER0, priority 1, runs on_timer()"), "{out}");
+    assert!(out.contains("main: thread mode on core 0, runs foreground() x3"), "{out}");
+    assert!(out.contains("10 |     unsafe { COUNT += 1 } // load, add, store"), "{out}");
+    assert!(out.contains("--- solution.rs"), "{out}");
+    assert!(out.contains("# The lost update"), "{out}");
+}
+
+#[test]
+fn a_broken_lesson_directory_reports_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("irqlab-cli-{}-broken", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let src = repo().join("lessons/02-lost-update");
+    for f in ["README.md", "scenario.rs", "solution.rs"] {
+        std::fs::copy(src.join(f), dir.join(f)).expect("copy lesson file");
+    }
+    let toml = std::fs::read_to_string(src.join("lesson.toml")).expect("lesson.toml");
+    std::fs::write(dir.join("lesson.toml"), toml.replace("runs = \"foreground\"", "runs = \"forground\""))
+        .expect("write lesson.toml");
+    let o = irqlab(&["run", dir.to_str().expect("utf-8")]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("lesson.toml:10:8: cannot find function `forground` in scenario.rs"), "{err}");
+    assert!(err.contains("did you mean") || err.contains("similar name exists: `foreground`"), "{err}");
+}
