@@ -190,3 +190,16 @@ pub fn not_found(kind: &str, name: &str, span: Span, candidates: Vec<&str>) -> D
     }
     d
 }
+
+/// rustc says why a lint is an error only the first time it fires.
+pub fn lint_notes_once(diagnostics: &mut [Diagnostic]) {
+    let mut seen = false;
+    for d in diagnostics {
+        if let Some(i) = d.notes.iter().position(|n| n == STATIC_MUT_LINT) {
+            if seen {
+                d.notes.remove(i);
+            }
+            seen = true;
+        }
+    }
+}

@@ -92,9 +92,17 @@ impl FnBuilder<'_, '_> {
         })
     }
 
-    fn need_unsafe(&mut self, path: &str, span: &Span) {
+    /// E0133 for an unsafe function called outside `unsafe`. rustc names a
+    /// free function by its name and an associated one as `Type::name`.
+    fn need_unsafe(&mut self, canonical: &str, span: &Span) {
         if !self.in_unsafe() {
-            self.cx.error(errors::unsafe_call(path, span.clone()));
+            let segments: Vec<&str> = canonical.split("::").collect();
+            let shown = match segments.as_slice() {
+                [.., ty, name] if ty.chars().next().is_some_and(char::is_uppercase) => format!("{ty}::{name}"),
+                [.., name] => (*name).to_string(),
+                [] => canonical.to_string(),
+            };
+            self.cx.error(errors::unsafe_call(&shown, span.clone()));
         }
     }
 

@@ -232,6 +232,7 @@ impl FnBuilder<'_, '_> {
     /// safe on a `static mut` (no reference is created).
     pub fn path_expr(&mut self, path: &syn::Path, expect: Option<&LTy>, span: &Span, raw: bool) -> R<Val> {
         match self.resolve(path) {
+            Resolved::Binding(Binding::Poison) => Err(Stop),
             Resolved::Binding(Binding::Value { slots, ty }) => Ok(Val::Value(slots, ty)),
             Resolved::Binding(Binding::Local(lp)) => Ok(Val::Place(Place::Local(lp))),
             Resolved::Binding(Binding::Val(v)) => Ok(v),

@@ -73,7 +73,13 @@ pub struct Guard {
 
 #[derive(Clone, Debug)]
 pub enum Binding {
-    Value { slots: Vec<Operand>, ty: LTy },
+    /// A variable whose initializer had an error: its uses report nothing
+    /// more (the first error says it all).
+    Poison,
+    Value {
+        slots: Vec<Operand>,
+        ty: LTy,
+    },
     Local(LocalPlace),
     Val(Val),
 }
@@ -382,6 +388,7 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
         let mark = self.temps_mark();
         let n = block.stmts.len();
         let mut value = Val::unit();
+        let mut poisoned = false;
         let mut diverged = false;
         for (i, stmt) in block.stmts.iter().enumerate() {
             let is_tail = i + 1 == n && matches!(stmt, syn::Stmt::Expr(_, None));
@@ -405,8 +412,10 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
                             }
                         }
                         Err(Stop) => {
+                            // The tail's error was reported; the block has
+                            // no type to check against.
                             self.temps.truncate(mark);
-                            value = Val::unit();
+                            poisoned = true;
                         }
                     }
                 }
@@ -420,6 +429,9 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
             value = Val::Never;
         }
         self.pop_scope(&close);
+        if poisoned {
+            return Err(Stop);
+        }
         Ok(value)
     }
 
@@ -478,7 +490,15 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
             let s = self.span_of(diverge);
             return Err(self.err(crate::errors::unsupported("`let ... else`", s)));
         }
-        let v = self.expr(&init.expr, declared.as_ref())?;
+        let v = match self.expr(&init.expr, declared.as_ref()) {
+            Ok(v) => v,
+            Err(Stop) => {
+                if let syn::Pat::Ident(pi) = pat {
+                    self.bind(&pi.ident.to_string(), Binding::Poison);
+                }
+                return Err(Stop);
+            }
+        };
         if matches!(v, Val::Never) {
             return Ok(true);
         }
@@ -490,7 +510,10 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
                 let name = pi.ident.to_string();
                 let mutable = pi.mutability.is_some();
                 let init_span = self.span_of(&init.expr);
-                self.bind_value(&name, mutable, v, declared.as_ref(), &init_span)?;
+                if self.bind_value(&name, mutable, v, declared.as_ref(), &init_span).is_err() {
+                    self.bind(&name, Binding::Poison);
+                    return Err(Stop);
+                }
                 Ok(false)
             }
             other => {
