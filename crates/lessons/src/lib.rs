@@ -137,7 +137,9 @@ impl Lesson {
             for d in compiled.errors() {
                 let source = if d.span.file == manifest::FILE { toml_text.as_str() } else { code.as_str() };
                 let e = LessonError::from_diagnostic(d, source);
-                if !errors.contains(&e) {
+                // A problem in lesson.toml shows up when compiling either file: report it once.
+                let seen = errors.iter().any(|x| x.file == e.file && x.line == e.line && x.column == e.column);
+                if !seen {
                     errors.push(e);
                 }
             }

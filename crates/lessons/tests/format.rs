@@ -1,0 +1,151 @@
+//! Malformed lessons: every problem is reported with its file and line.
+
+use expect_test::{Expect, expect};
+use irqlab_lessons::Lesson;
+
+const TOML: &str = include_str!("../../../lessons/02-lost-update/lesson.toml");
+const README: &str = include_str!("../../../lessons/02-lost-update/README.md");
+const SCENARIO: &str = include_str!("../../../lessons/02-lost-update/scenario.rs");
+const SOLUTION: &str = include_str!("../../../lessons/02-lost-update/solution.rs");
+
+/// Loads lesson 02 with lesson.toml and scenario.rs changed.
+fn problems(toml: &str, scenario: &str) -> String {
+    match Lesson::from_files("02-lost-update", Some(toml), Some(README), Some(scenario), Some(SOLUTION)) {
+        Ok(_) => "loads".to_string(),
+        Err(errors) => errors.iter().map(|e| format!("{e}\n")).collect(),
+    }
+}
+
+fn check(toml_edit: (&str, &str), expected: Expect) {
+    assert!(TOML.contains(toml_edit.0), "the edit must apply: {}", toml_edit.0);
+    expected.assert_eq(&problems(&TOML.replacen(toml_edit.0, toml_edit.1, 1), SCENARIO));
+}
+
+#[test]
+fn the_lesson_as_written_loads() {
+    assert_eq!(problems(TOML, SCENARIO), "loads");
+}
+
+#[test]
+fn toml_syntax_and_unknown_fields() {
+    check(
+        ("cores = 1", "cores = "),
+        expect![[r#"
+        lesson.toml:5:9: invalid string
+        expected `"`, `'`
+    "#]],
+    );
+    check(
+        ("times = 3", "time = 3"),
+        expect![[r#"
+        lesson.toml:11:1: unknown field `time`, expected one of `name`, `runs`, `times`, `calls`, `interrupt`, `priority`, `enabled`, `core`
+    "#]],
+    );
+}
+
+#[test]
+fn values_out_of_their_range() {
+    check(
+        ("covers = [\"T4\", \"T5\"]", "covers = [\"T4\", \"T55\"]"),
+        expect![[r#"
+        lesson.toml:3:17: `T55` is not a curriculum topic: use T1 to T30 (CURRICULUM.md)
+    "#]],
+    );
+    check(
+        ("target = \"thumbv7em-none-eabihf\"", "target = \"riscv32imac\""),
+        expect![[r#"
+        lesson.toml:4:10: unknown target `riscv32imac`: use one of thumbv6m-none-eabi, thumbv7m-none-eabi, thumbv7em-none-eabi, thumbv7em-none-eabihf
+    "#]],
+    );
+    check(
+        ("at = \"end\"", "at = \"later\""),
+        expect![[r#"
+        lesson.toml:26:6: `at = "later"`: use "end" (checked once the program finished) or "always" (after every step)
+    "#]],
+    );
+    check(
+        ("max_arrivals = 1", "max_arrivals = 0"),
+        expect![[r#"
+        lesson.toml:22:16: `max_arrivals = 0`: use 1 to 8 (the explorer tries every arrival point of each)
+    "#]],
+    );
+}
+
+#[test]
+fn names_that_the_code_or_the_board_does_not_have() {
+    check(
+        ("runs = \"on_timer\"", "runs = \"on_tick\""),
+        expect![[r#"
+        lesson.toml:17:8: cannot find function `on_tick` in scenario.rs
+    "#]],
+    );
+    check(
+        ("interrupt = \"TIMER0\"\npriority", "interrupt = \"TIMERO\"\npriority"),
+        expect![[r#"
+        lesson.toml:15:13: `TIMERO` is not an interrupt of the micro:bit v2 (nRF52833)
+    "#]],
+    );
+    check(
+        ("priority = 1", "priority = 9"),
+        expect![[r#"
+        lesson.toml:14:8: priority 9 does not exist on thumbv7em-none-eabihf: it implements 8 levels, 0 (most urgent) to 7
+    "#]],
+    );
+}
+
+#[test]
+fn a_property_is_checked_like_code_at_its_place_in_lesson_toml() {
+    check(
+        ("unsafe { COUNT }\"", "COUNTS\""),
+        expect![[r#"
+        lesson.toml:27:47: cannot find value `COUNTS` in this scope
+    "#]],
+    );
+    check(
+        ("unsafe { COUNT }\"", "COUNT\""),
+        expect![[r#"
+        lesson.toml:27:47: use of mutable static is unsafe and requires unsafe block
+    "#]],
+    );
+    check(
+        ("3 + TICKS.load(Ordering::Relaxed)", "TICKS.load(Ordering::Relaxed) + true"),
+        expect![[r#"
+        lesson.toml:27:10: mismatched types
+    "#]],
+    );
+}
+
+#[test]
+fn code_errors_point_into_the_code_file() {
+    let broken = SCENARIO.replace("unsafe { COUNT += 1 } // load", "COUNT += 1; // load");
+    expect![[r#"
+        scenario.rs:10:5: use of mutable static is unsafe and requires unsafe block
+    "#]]
+    .assert_eq(&problems(TOML, &broken));
+}
+
+#[test]
+fn missing_files_are_named() {
+    let errors = Lesson::from_files("x", Some(TOML), None, Some(SCENARIO), None).expect_err("files are missing");
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, ["README.md:1:1: the lesson has no README.md", "solution.rs:1:1: the lesson has no solution.rs"]);
+}
+
+#[test]
+fn a_property_diagnostic_underlines_the_expression_inside_the_toml_string() {
+    let toml = TOML.replacen("unsafe { COUNT }\"", "COUNTS\"", 1);
+    let errors =
+        Lesson::from_files("02", Some(&toml), Some(README), Some(SCENARIO), Some(SOLUTION)).expect_err("bad property");
+    let rendered = errors[0].rendered.clone().expect("a code diagnostic is rendered");
+    expect![[r#"
+        error[E0425]: cannot find value `COUNTS` in this scope
+          --> lesson.toml:27:47
+           |
+        27 | holds = "3 + TICKS.load(Ordering::Relaxed) == COUNTS"
+           |                                               ^^^^^^ not found in this scope
+           |
+           = help: a value with a similar name exists: `COUNT`
+
+    "#]]
+    .assert_eq(&rendered);
+}

@@ -1,0 +1,118 @@
+//! Every lesson in lessons/ loads, both of its files compile, its scenario
+//! breaks as lesson.toml says, and its solution holds on every schedule.
+
+use std::path::PathBuf;
+
+use irqlab_lessons::{Expect, Lesson, builtin, builtin_results, load_dir};
+use irqlab_sim::{Arrival, ArrivalPoint, Bounds, Outcome, Program, Schedule, ScheduleItem, Session, SourceId};
+
+fn lessons_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../lessons")
+}
+
+#[test]
+fn every_lesson_directory_is_built_in_and_loads() {
+    let mut dirs: Vec<String> = std::fs::read_dir(lessons_dir())
+        .expect("lessons/")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("lesson.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 3, "{dirs:?}");
+    for r in builtin_results() {
+        if let Err((id, errors)) = r {
+            let shown: Vec<String> =
+                errors.iter().map(|e| format!("{e}\n{}", e.rendered.clone().unwrap_or_default())).collect();
+            panic!("lesson {id} does not load:\n{}", shown.join("\n"));
+        }
+    }
+    let ids: Vec<String> = builtin().iter().map(|l| l.id.clone()).collect();
+    assert_eq!(ids, dirs, "builtin() is every directory, sorted by id");
+    for id in &dirs {
+        let from_disk = load_dir(&lessons_dir().join(id)).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+        let embedded = builtin().into_iter().find(|l| &l.id == id).expect("embedded");
+        assert_eq!(from_disk.scenario, embedded.scenario, "{id}: the embedded copy is stale");
+        assert_eq!(from_disk.manifest, embedded.manifest);
+    }
+}
+
+/// Every schedule of one or two arrivals, each at a step in `0..steps`, as
+/// far as each source's `max_arrivals` allows (the explorer's space, without
+/// its pruning).
+fn schedules(program: &Program, steps: u64) -> Vec<Schedule> {
+    let arrival = |(source, at): (SourceId, u64)| ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Step(at) });
+    let points: Vec<(SourceId, u64)> =
+        (0..program.sources.len()).flat_map(|i| (0..steps).map(move |at| (SourceId(i as u16), at))).collect();
+    let mut out = vec![Schedule::default()];
+    for (i, a) in points.iter().enumerate() {
+        out.push(Schedule::new(vec![arrival(*a)]));
+        for b in &points[i..] {
+            if a.0 != b.0 || program.sources[a.0.0 as usize].max_arrivals >= 2 {
+                out.push(Schedule::new(vec![arrival(*a), arrival(*b)]));
+            }
+        }
+    }
+    out
+}
+
+fn violations(lesson: &Lesson, code: &str, name: &str) -> (usize, Vec<(Schedule, Vec<Outcome>)>) {
+    let compiled = lesson.compile(code, name);
+    let program = compiled.program.unwrap_or_else(|| panic!("{} {name} compiles", lesson.id));
+    let mut quiet = Session::new(program.clone(), Schedule::default(), Bounds::default()).expect("valid program");
+    let steps = quiet.run_to_end().steps + 16;
+    let all = schedules(&program, steps);
+    let mut bad = Vec::new();
+    for schedule in &all {
+        let mut s = Session::new(program.clone(), schedule.clone(), Bounds::default()).expect("valid program");
+        let summary = s.run_to_end();
+        let failures: Vec<Outcome> = summary
+            .outcomes
+            .into_iter()
+            .filter(|o| !matches!(o, Outcome::EventLost { .. } | Outcome::BoundHit { .. }))
+            .collect();
+        if !failures.is_empty() {
+            bad.push((schedule.clone(), failures));
+        }
+    }
+    (all.len(), bad)
+}
+
+#[test]
+fn each_scenario_breaks_as_its_lesson_says_and_each_solution_holds() {
+    for lesson in builtin() {
+        let (tried, broken) = violations(&lesson, &lesson.scenario, "scenario.rs");
+        assert!(tried > 10, "{}: only {tried} schedules", lesson.id);
+        let property_broken =
+            broken.iter().any(|(_, o)| o.iter().any(|o| matches!(o, Outcome::PropertyViolated { .. })));
+        match lesson.challenge.scenario_expect {
+            Expect::Violated => assert!(property_broken, "{}: no schedule of {tried} breaks the scenario", lesson.id),
+            Expect::Holds => {
+                assert!(broken.is_empty(), "{}: the scenario should hold but {:?}", lesson.id, broken.first())
+            }
+        }
+        let (tried, broken) = violations(&lesson, &lesson.solution, "solution.rs");
+        assert!(
+            broken.is_empty(),
+            "{}: the solution fails on {} of {tried} schedules, first: {:?}",
+            lesson.id,
+            broken.len(),
+            broken.first()
+        );
+    }
+}
+
+#[test]
+fn the_lost_update_needs_the_timer_between_load_and_store() {
+    let lesson = builtin().into_iter().find(|l| l.id == "02-lost-update").expect("lesson 02");
+    let program = lesson.compile(&lesson.scenario, "scenario.rs").program.expect("compiles");
+    let at = |step: u64| {
+        let schedule = Schedule::parse(&format!("TIMER0@{step}"), &program).expect("schedule");
+        let mut s = Session::new(program.clone(), schedule, Bounds::default()).expect("valid");
+        s.run_to_end().outcomes.iter().any(|o| matches!(o, Outcome::PropertyViolated { .. }))
+    };
+    // Steps 0, 1, 2 are main's load, add, store of its first `COUNT += 1`.
+    assert!(!at(0), "before the load nothing is lost");
+    assert!(at(1) && at(2), "between the load and the store an update is lost");
+    assert!(!at(3), "after the store nothing is lost");
+}
