@@ -34,6 +34,8 @@ fn main() {
     let source = PathBuf::from("memory").join(memory);
     println!("cargo::rerun-if-changed={}", source.display());
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=build");
+    println!("cargo::rerun-if-changed=src/bin");
     if let Err(e) = fs::copy(&source, out.join("memory.x")) {
         println!("cargo::error=board {board}: cannot copy {}: {e}", source.display());
         return;

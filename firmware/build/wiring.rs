@@ -22,6 +22,7 @@ pub fn generate(lessons: &Path, out: &Path) -> Result<(), String> {
         .filter(|path| path.join("lesson.toml").is_file())
         .collect();
     dirs.sort();
+    let mut wired = Vec::new();
     for dir in dirs {
         let file = dir.join("lesson.toml");
         println!("cargo::rerun-if-changed={}", file.display());
@@ -30,6 +31,16 @@ pub fn generate(lessons: &Path, out: &Path) -> Result<(), String> {
         let slug = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         if let Some((bin, code)) = wiring(&slug, &lesson).map_err(|e| format!("{}: {e}", file.display()))? {
             fs::write(out.join(format!("{bin}.rs")), code).map_err(|e| format!("{bin}.rs: {e}"))?;
+            wired.push(bin);
+        }
+    }
+    // Every bin must belong to a lesson: say which, rather than let
+    // `include!` fail on a missing file.
+    let bins = fs::read_dir("src/bin").map_err(|e| format!("src/bin: {e}"))?;
+    for bin in bins.filter_map(|e| e.ok().map(|e| e.path())) {
+        let name = bin.file_stem().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if !wired.contains(&name) {
+            return Err(format!("src/bin/{name}.rs: no lessons/*/lesson.toml has `[firmware] bin = \"{name}\"`"));
         }
     }
     Ok(())

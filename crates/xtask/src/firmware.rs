@@ -7,6 +7,7 @@ mod boards;
 mod build;
 mod check;
 mod compile_fail;
+mod json;
 mod predict;
 mod qemu;
 mod report;

@@ -150,6 +150,12 @@ fn header(lesson: &Lesson, mode: &str) {
         let _ = write!(boards, " {board}");
     }
     boards.say();
+    let mut sources = crate::Line::new();
+    let _ = write!(sources, "irqlab sources");
+    for source in lesson.sources {
+        let _ = write!(sources, " {}:{}", source.interrupt.name(), source.max_arrivals);
+    }
+    sources.say();
     for (index, property) in lesson.properties.iter().enumerate() {
         // `stringify!` may break a long expression over lines: one line here.
         let mut line = crate::Line::new();

@@ -1,29 +1,148 @@
 //! The simulator's prediction for the same code, from the `irqlab` CLI
-//! (crates/cli) when the workspace has it. Until then the firmware is checked
-//! against what its lesson.toml declares (see `check`).
+//! (crates/cli). For a lesson and a file, every single-arrival schedule the
+//! explorer would try (the sources' events before step 0, 1, ... and after
+//! the last step) plus the schedule with no arrival, each run by
+//! `irqlab run --json`, gives the set of final states the simulator can
+//! reach. The firmware's outcomes must all be in that set: a state the board
+//! reaches and the simulator cannot is a disagreement between the two. And
+//! the sweep must break a property exactly when the simulator says some
+//! single arrival does.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::process::Command;
 
 use super::build::Built;
+use super::json::{self, Json};
 use super::report::Report;
-use crate::setup::root;
+use crate::setup::{self, root};
+
+/// A final state (`NAME=value` by name) and whether a property broke.
+type State = BTreeMap<String, String>;
+
+#[derive(Debug, Default)]
+struct Prediction {
+    reachable: BTreeSet<(Vec<(String, String)>, bool)>,
+    schedules: usize,
+}
 
 pub struct Predictor {
-    available: bool,
+    cli: Option<PathBuf>,
+    cache: BTreeMap<(String, String), Result<Prediction, String>>,
 }
 
 impl Predictor {
     pub fn new() -> Predictor {
-        let available = root().join("crates/cli/Cargo.toml").is_file();
-        if !available {
-            println!("firmware: no irqlab CLI yet: checking against the lessons' declared expectations only");
+        let cli = build_cli();
+        if let Err(why) = &cli {
+            println!("firmware: no simulator prediction ({why}): checking against the lessons' expectations only");
         }
-        Predictor { available }
+        Predictor { cli: cli.ok(), cache: BTreeMap::new() }
     }
 
-    /// None when there is nothing to compare with.
-    pub fn compare(&mut self, _built: &Built, _report: &Report) -> Option<Result<String, String>> {
-        if !self.available {
+    /// None when there is nothing to compare with (no CLI, or a free run
+    /// whose sources may arrive more than once: beyond the prediction).
+    pub fn compare(&mut self, built: &Built, report: &Report) -> Option<Result<String, String>> {
+        let cli = self.cli.clone()?;
+        let single = report.sources.iter().all(|(_, max)| *max == 1);
+        if !built.variant.replay && !single {
             return None;
         }
-        None
+        let key = (report.lesson.clone(), built.variant.file().to_string());
+        let prediction = self.cache.entry(key).or_insert_with(|| predict(&cli, report, built.variant.file()));
+        Some(match prediction {
+            Ok(prediction) => agree(prediction, report),
+            Err(e) => Err(e.clone()),
+        })
     }
+}
+
+fn build_cli() -> Result<PathBuf, String> {
+    if !root().join("crates/cli/Cargo.toml").is_file() {
+        return Err("the workspace has no crates/cli yet".to_string());
+    }
+    setup::run(&["cargo", "build", "--quiet", "--locked", "-p", "irqlab-cli"])?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or(root().join("target"), PathBuf::from);
+    let cli = target.join("debug/irqlab");
+    if cli.is_file() { Ok(cli) } else { Err(format!("{} is missing after the build", cli.display())) }
+}
+
+fn predict(cli: &PathBuf, report: &Report, file: &str) -> Result<Prediction, String> {
+    let lesson = root().join("lessons").join(&report.lesson);
+    let file = format!("{file}.rs");
+    let run = |schedule: &str| -> Result<(State, bool, u64), String> {
+        let lesson = lesson.display().to_string();
+        let args = ["run", &lesson, "--file", &file, "--schedule", schedule, "--json"];
+        let output = Command::new(cli).args(args).output().map_err(|e| format!("could not start irqlab: {e}"))?;
+        // Exit 1 means a property broke: still a prediction.
+        if !matches!(output.status.code(), Some(0 | 1)) {
+            return Err(format!("irqlab {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim()));
+        }
+        let json = json::parse(&String::from_utf8_lossy(&output.stdout))?;
+        let state = json
+            .get("final_state")
+            .map(Json::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| Some((s.get("name")?.text()?, s.get("value")?.text()?)))
+            .collect();
+        let broken = json
+            .get("outcomes")
+            .map(Json::items)
+            .unwrap_or_default()
+            .iter()
+            .any(|o| o.get("label").and_then(Json::text).as_deref() == Some("property-violated"));
+        let steps = json.get("steps").and_then(Json::text).and_then(|s| s.parse().ok()).unwrap_or(0);
+        Ok((state, broken, steps))
+    };
+    let names: Vec<&str> =
+        report.outcomes.first().map(|o| o.values.iter().map(|(k, _)| k.as_str()).collect()).unwrap_or_default();
+    let keep = |state: State| -> Vec<(String, String)> {
+        names.iter().map(|n| (n.to_string(), state.get(*n).cloned().unwrap_or_default())).collect()
+    };
+    let mut prediction = Prediction::default();
+    let (state, broken, steps) = run("")?;
+    prediction.reachable.insert((keep(state), broken));
+    for step in 0..=steps {
+        let schedule: Vec<String> = report.sources.iter().map(|(name, _)| format!("{name}@{step}")).collect();
+        let (state, broken, _) = run(&schedule.join(","))?;
+        prediction.reachable.insert((keep(state), broken));
+    }
+    prediction.schedules = steps as usize + 2;
+    Ok(prediction)
+}
+
+fn agree(prediction: &Prediction, report: &Report) -> Result<String, String> {
+    let show = |(state, broken): &(Vec<(String, String)>, bool)| {
+        let state: Vec<String> = state.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("{}{}", state.join(" "), if *broken { " (broken)" } else { "" })
+    };
+    for outcome in &report.outcomes {
+        let seen = (outcome.values.clone(), outcome.broken());
+        if !prediction.reachable.contains(&seen) {
+            let predicted: Vec<String> = prediction.reachable.iter().map(show).collect();
+            return Err(format!(
+                "the board reached {} ({} runs, arrival {}), which no schedule of the simulator reaches; it predicts: {}",
+                show(&seen),
+                outcome.runs,
+                outcome.arrival,
+                predicted.join(", ")
+            ));
+        }
+    }
+    let sim_breaks = prediction.reachable.iter().any(|(_, broken)| *broken);
+    let board_breaks = report.violations > 0;
+    if report.mode == "sweep" && sim_breaks != board_breaks {
+        return Err(format!(
+            "the simulator says a single arrival {} a property; the sweep {}",
+            if sim_breaks { "can break" } else { "never breaks" },
+            if board_breaks { "broke one" } else { "broke none" }
+        ));
+    }
+    Ok(format!(
+        "all {} outcomes are among the {} states the simulator reaches in {} schedules",
+        report.outcomes.len(),
+        prediction.reachable.len(),
+        prediction.schedules
+    ))
 }

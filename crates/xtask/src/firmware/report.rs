@@ -26,6 +26,10 @@ impl Outcome {
 pub struct Report {
     pub mode: String,
     pub bin: String,
+    /// The lesson's directory name under lessons/.
+    pub lesson: String,
+    /// The event sources and their `max_arrivals`.
+    pub sources: Vec<(String, u32)>,
     pub variant: String,
     /// What the lesson promises for this variant: `held` or `broken`.
     pub expect: String,
@@ -59,8 +63,16 @@ pub fn parse(text: &str) -> Report {
             "start" => {
                 report.mode = field(&words, "mode").unwrap_or_default().to_string();
                 report.bin = field(&words, "bin").unwrap_or_default().to_string();
+                report.lesson = field(&words, "lesson").unwrap_or_default().to_string();
                 report.variant = field(&words, "variant").unwrap_or_default().to_string();
                 report.expect = field(&words, "expect").unwrap_or_default().to_string();
+            }
+            "sources" => {
+                report.sources = words
+                    .iter()
+                    .filter_map(|w| w.split_once(':'))
+                    .map(|(name, max)| (name.to_string(), max.parse().unwrap_or(0)))
+                    .collect();
             }
             "property" => report.properties.push(rest.split_once(' ').map_or("", |(_, t)| t).to_string()),
             "outcome" => report.outcomes.push(outcome(&words)),
@@ -102,7 +114,8 @@ mod tests {
     use super::*;
 
     const SWEEP: &str = "\
-irqlab start bin=lost_update variant=scenario expect=broken board=qemu-lm3s6965 mode=sweep times=3
+irqlab start bin=lost_update lesson=02-lost-update variant=scenario expect=broken board=qemu-lm3s6965 mode=sweep times=3
+irqlab sources TIMER0:1
 irqlab property 0 3 + TICKS.load(Ordering::Relaxed) == unsafe { COUNT }
 irqlab sweep ticks=3 length=1
 irqlab outcome COUNT=4 TICKS=1 holds=y runs=307 first=0 arrival=after
@@ -120,6 +133,8 @@ irqlab end
             ("sweep", "lost_update", "scenario")
         );
         assert_eq!(report.expect, "broken");
+        assert_eq!(report.lesson, "02-lost-update");
+        assert_eq!(report.sources, [("TIMER0".to_string(), 1)]);
         assert_eq!(report.properties, ["3 + TICKS.load(Ordering::Relaxed) == unsafe { COUNT }"]);
         assert_eq!(report.outcomes.len(), 2);
         assert_eq!(report.outcomes[1].state(), "COUNT=3 TICKS=1");
