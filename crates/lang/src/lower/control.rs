@@ -490,7 +490,15 @@ impl FnBuilder<'_, '_> {
             return Err(self.err(errors::unsupported("open ranges in `for`", s)));
         };
         let closed = matches!(range.limits, syn::RangeLimits::Closed(_));
-        let (lo, hi, t) = if is_untyped_literal(start) {
+        let var_name = match &*f.pat {
+            syn::Pat::Ident(pi) => pi.ident.to_string(),
+            _ => String::new(),
+        };
+        let (lo, hi, t) = if is_untyped_literal(start) && is_untyped_literal(end_e) {
+            // `for i in 0..3`: the counter's type comes from its uses.
+            let t = self.infer_int(&var_name, &f.body.stmts).unwrap_or(Ty::I32);
+            (self.scalar_of(start, t)?, self.scalar_of(end_e, t)?, t)
+        } else if is_untyped_literal(start) {
             let (hi, t) = self.scalar(end_e, None)?;
             let lo = self.scalar_of(start, t)?;
             (lo, hi, t)
@@ -553,9 +561,9 @@ impl FnBuilder<'_, '_> {
         }
         self.push_scope();
         if var != "_" {
-            let value = self.local(&var, t);
-            self.emit(Op::Move { dst: value, src: Operand::Local(counter) }, &rs);
-            self.bind(&var, Binding::Value { slots: vec![Operand::Local(value)], ty: LTy::Scalar(t) });
+            // The variable is the counter itself: it is immutable in the
+            // body, and the body's scope ends before the counter steps.
+            self.bind(&var, Binding::Value { slots: vec![Operand::Local(counter)], ty: LTy::Scalar(t) });
         }
         let (body, _frame) = self.loop_body(&f.label, end, step, &f.body);
         let close = self.close_of(&f.body);

@@ -767,7 +767,7 @@ pub fn strip(e: &syn::Expr) -> &syn::Expr {
     }
 }
 
-fn is_literal(e: &syn::Expr) -> bool {
+pub fn is_literal(e: &syn::Expr) -> bool {
     match strip(e) {
         syn::Expr::Lit(l) => matches!(&l.lit, syn::Lit::Int(i) if i.suffix().is_empty()),
         syn::Expr::Unary(u) => matches!(u.op, syn::UnOp::Neg(_)) && is_literal(&u.expr),

@@ -8,6 +8,7 @@
 mod calls;
 mod control;
 mod expr;
+mod infer;
 mod methods;
 mod place;
 
@@ -419,7 +420,7 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
                         }
                     }
                 }
-            } else if self.stmt(stmt) {
+            } else if self.stmt(stmt, &block.stmts[i + 1..]) {
                 diverged = true;
             }
         }
@@ -435,11 +436,12 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
         Ok(value)
     }
 
-    /// Lowers a statement; returns true if it always diverges.
-    fn stmt(&mut self, stmt: &syn::Stmt) -> bool {
+    /// Lowers a statement (`rest`: the statements after it in its block);
+    /// returns true if it always diverges.
+    fn stmt(&mut self, stmt: &syn::Stmt, rest: &[syn::Stmt]) -> bool {
         let mark = self.temps_mark();
         let diverges = match stmt {
-            syn::Stmt::Local(local) => self.let_stmt(local).unwrap_or(false),
+            syn::Stmt::Local(local) => self.let_stmt(local, rest).unwrap_or(false),
             syn::Stmt::Expr(e, _) => match self.expr(e, None) {
                 Ok(Val::Never) => true,
                 Ok(Val::Value(_, LTy::Never)) => true,
@@ -469,7 +471,7 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
         diverges
     }
 
-    fn let_stmt(&mut self, local: &syn::Local) -> R<bool> {
+    fn let_stmt(&mut self, local: &syn::Local, rest: &[syn::Stmt]) -> R<bool> {
         let (pat, ty) = match &local.pat {
             syn::Pat::Type(pt) => (&*pt.pat, Some(&*pt.ty)),
             p => (p, None),
@@ -490,7 +492,14 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
             let s = self.span_of(diverge);
             return Err(self.err(crate::errors::unsupported("`let ... else`", s)));
         }
-        let v = match self.expr(&init.expr, declared.as_ref()) {
+        // `let mut n = 0;` takes its type from how `n` is used later.
+        let inferred = match (&declared, pat) {
+            (None, syn::Pat::Ident(pi)) if expr::is_literal(&init.expr) => {
+                self.infer_int(&pi.ident.to_string(), rest).map(LTy::Scalar)
+            }
+            _ => None,
+        };
+        let v = match self.expr(&init.expr, declared.as_ref().or(inferred.as_ref())) {
             Ok(v) => v,
             Err(Stop) => {
                 if let syn::Pat::Ident(pi) = pat {

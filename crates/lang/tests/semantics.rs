@@ -1,0 +1,169 @@
+//! What lowered code computes, run on the machine: Rust's semantics in a
+//! release build (wrapping arithmetic, panics on division by zero and out of
+//! bounds indexing, RefCell borrow checks at run time).
+
+mod support;
+
+use support::{run, run_with};
+
+fn state(code: &str) -> String {
+    let (state, outcomes) = run(code);
+    assert!(outcomes.is_empty(), "{outcomes:?}");
+    state
+}
+
+#[test]
+fn arithmetic_wraps_like_a_release_build() {
+    let code = "pub static mut A: u8 = 255;\npub static mut B: i8 = -128;\npub static mut C: u32 = 0;\npub fn main_loop() {\n    unsafe {\n        A += 1;\n        B -= 1;\n        C = C.wrapping_sub(1) >> 28;\n    }\n}\n";
+    assert_eq!(state(code), "A=0 B=127 C=15");
+}
+
+#[test]
+fn casts_truncate_and_extend() {
+    let code = "pub static mut A: u8 = 0;\npub static mut B: i32 = 0;\npub static mut C: u32 = 0;\npub fn main_loop() {\n    let big: u32 = 300;\n    let minus: i8 = -1;\n    unsafe {\n        A = big as u8;\n        B = minus as i32;\n        C = minus as u32;\n    }\n}\n";
+    assert_eq!(state(code), "A=44 B=-1 C=4294967295");
+}
+
+#[test]
+fn control_flow_computes_what_rust_computes() {
+    let code = r#"
+pub static mut SUM: u32 = 0;
+pub static mut EVENS: u32 = 0;
+pub static mut LAST: u32 = 0;
+fn classify(n: u32) -> u32 {
+    match n {
+        0 => 100,
+        1..=3 => 10,
+        _ => 1,
+    }
+}
+pub fn main_loop() {
+    let mut i = 0;
+    while i < 10 {
+        i += 1;
+        if i % 2 == 0 {
+            unsafe { EVENS += 1 };
+            continue;
+        }
+        if i == 9 {
+            break;
+        }
+        unsafe { SUM += classify(i) };
+    }
+    for k in (0..4).rev() {
+        unsafe { LAST = k };
+    }
+    let found = loop {
+        if unsafe { SUM } > 5 { break true; }
+        break false;
+    };
+    assert!(found && !(i != 9) || false);
+}
+"#;
+    // i = 1, 3 -> 10 each; 5, 7 -> 1 each; EVENS for 2, 4, 6, 8.
+    assert_eq!(state(code), "SUM=22 EVENS=4 LAST=0");
+}
+
+#[test]
+fn a_failed_assert_is_a_panic_at_its_line() {
+    let (_, outcomes) = run(
+        "pub static mut N: u32 = 1;\npub fn main_loop() {\n    let n = unsafe { N };\n    assert_eq!(n, 2, \"n must be two\");\n}\n",
+    );
+    assert_eq!(outcomes, ["panic: main panicked at line 4: n must be two."]);
+}
+
+#[test]
+fn division_by_zero_and_bad_indices_panic() {
+    let (_, outcomes) = run(
+        "pub static mut D: u32 = 0;\npub fn main_loop() {\n    let x = 10 / unsafe { D };\n    assert!(x == 0);\n}\n",
+    );
+    assert_eq!(outcomes, ["panic: main panicked at line 3: attempt to divide by zero."]);
+    let (_, outcomes) = run(
+        "pub static mut BUF: [u8; 4] = [0; 4];\npub static mut I: usize = 4;\npub fn main_loop() {\n    unsafe { BUF[I] = 1 };\n}\n",
+    );
+    assert_eq!(outcomes, ["panic: main panicked at line 4: index out of bounds: the len is 4 but the index is 4."]);
+}
+
+#[test]
+fn struct_fields_and_array_elements_are_separate_cells() {
+    let code = "pub struct Ring { pub head: u8, pub buf: [u8; 3] }\npub static mut RING: Ring = Ring { head: 0, buf: [7; 3] };\npub fn main_loop() {\n    for _ in 0..4 {\n        unsafe {\n            let h = RING.head as usize;\n            RING.buf[h] = RING.head + 10;\n            RING.head = (RING.head + 1) % 3;\n        }\n    }\n}\n";
+    // The fourth pass wraps around and overwrites buf[0] with 0 + 10.
+    assert_eq!(state(code), "RING.head=1 RING.buf[0]=10 RING.buf[1]=11 RING.buf[2]=12");
+}
+
+#[test]
+fn a_second_borrow_of_a_refcell_panics() {
+    let code = "use core::cell::RefCell;\nuse critical_section::Mutex;\npub static X: Mutex<RefCell<u32>> = Mutex::new(RefCell::new(0));\npub fn main_loop() {\n    critical_section::with(|cs| {\n        let a = X.borrow(cs).borrow_mut();\n        let b = X.borrow(cs).borrow_mut();\n        drop(a);\n        drop(b);\n    });\n}\n";
+    let (_, outcomes) = run(code);
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert!(outcomes[0].starts_with("double-borrow: main panicked at line 7: `X` is already"), "{outcomes:?}");
+}
+
+#[test]
+fn unwrap_before_initialization_names_the_static() {
+    let code = "use core::cell::RefCell;\nuse critical_section::Mutex;\npub static LED: Mutex<RefCell<Option<u8>>> = Mutex::new(RefCell::new(None));\npub fn main_loop() {\n    critical_section::with(|cs| {\n        let on = LED.borrow(cs).borrow().unwrap();\n        assert!(on == 1);\n    });\n}\n";
+    let (_, outcomes) = run(code);
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert!(outcomes[0].starts_with("uninitialized: main panicked at line 6"), "{outcomes:?}");
+}
+
+#[test]
+fn cells_options_and_functions_with_values() {
+    let code = r#"
+use core::cell::{Cell, RefCell};
+use critical_section::Mutex;
+pub static FLAG: Mutex<Cell<bool>> = Mutex::new(Cell::new(false));
+pub static SLOT: Mutex<RefCell<Option<u16>>> = Mutex::new(RefCell::new(None));
+pub static mut OUT: u16 = 0;
+fn double(x: u16) -> u16 {
+    x * 2
+}
+pub fn main_loop() {
+    critical_section::with(|cs| {
+        FLAG.borrow(cs).set(true);
+        *SLOT.borrow_ref_mut(cs) = Some(double(21));
+    });
+    let taken = critical_section::with(|cs| SLOT.borrow(cs).take());
+    if let Some(v) = taken {
+        if critical_section::with(|cs| FLAG.borrow(cs).get()) {
+            unsafe { OUT = v };
+        }
+    }
+}
+"#;
+    // `take()` leaves `None` behind (its payload cell zeroed).
+    assert_eq!(state(code), "FLAG=true SLOT (borrow flag)=0 SLOT=false SLOT.0=0 OUT=42");
+}
+
+#[test]
+fn atomics_compare_exchange_and_swap() {
+    let code = r#"
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+pub static OWNER: AtomicU32 = AtomicU32::new(0);
+pub static READY: AtomicBool = AtomicBool::new(false);
+pub static mut WON: u32 = 0;
+pub fn main_loop() {
+    if OWNER.compare_exchange(0, 7, Ordering::Acquire, Ordering::Relaxed).is_ok() {
+        unsafe { WON += 1 };
+    }
+    match OWNER.compare_exchange_weak(0, 9, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => unsafe { WON += 10 },
+        Err(current) => assert_eq!(current, 7),
+    }
+    READY.store(true, Ordering::Release);
+    let was = READY.swap(false, Ordering::AcqRel);
+    assert!(was);
+    OWNER.fetch_max(3, Ordering::SeqCst);
+}
+"#;
+    assert_eq!(state(code), "OWNER=7 READY=false WON=1");
+}
+
+#[test]
+fn a_timer_between_load_and_store_loses_an_update() {
+    let code = "pub static mut COUNT: u32 = 0;\npub fn main_loop() {\n    unsafe { COUNT += 1 };\n}\npub fn on_timer() {\n    unsafe { COUNT += 1 };\n}\n";
+    let (state, outcomes) = run_with(code, "TIMER0@1");
+    assert_eq!(state, "COUNT=1");
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert!(outcomes[0].starts_with("data-race: Undefined behavior: data race on `COUNT`"), "{outcomes:?}");
+}
