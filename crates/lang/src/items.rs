@@ -71,6 +71,9 @@ pub struct Crate<'a> {
     pub locations: Vec<LocationDecl>,
     pub fns: Vec<FnInfo>,
     pub fn_index: HashMap<String, usize>,
+    /// Statics and consts whose declaration had an error: their uses
+    /// report nothing more.
+    pub poisoned: Vec<String>,
 }
 
 impl<'a> Crate<'a> {
@@ -88,6 +91,7 @@ impl<'a> Crate<'a> {
             locations: Vec::new(),
             fns: Vec::new(),
             fn_index: HashMap::new(),
+            poisoned: Vec::new(),
         }
     }
 
@@ -173,26 +177,32 @@ impl<'a> Crate<'a> {
     }
 
     fn collect_const(&mut self, c: &syn::ItemConst) {
-        let Some(ty) = self.parse_type(&c.ty) else { return };
+        let Some(ty) = self.parse_type(&c.ty) else {
+            self.poisoned.push(c.ident.to_string());
+            return;
+        };
         match consts::eval(self, &c.expr, &ty) {
             Ok(values) => {
                 self.consts.insert(c.ident.to_string(), ConstDef { ty, values });
             }
-            Err(d) => self.error(d),
+            Err(d) => {
+                self.poisoned.push(c.ident.to_string());
+                self.error(d);
+            }
         }
     }
 
     fn collect_static(&mut self, s: &syn::ItemStatic) {
         let name = s.ident.to_string();
         let mutable = matches!(s.mutability, syn::StaticMutability::Mut(_));
-        let Some(ty) = self.parse_type(&s.ty) else { return };
-        if !mutable && ty.is_copy(&self.structs) && !matches!(ty, LTy::Unit) {
-            // An immutable plain static is a constant; it is still laid out,
-            // so that reads show up on the timeline.
-        }
+        let Some(ty) = self.parse_type(&s.ty) else {
+            self.poisoned.push(name);
+            return;
+        };
         let values = match consts::eval(self, &s.expr, &ty) {
             Ok(v) => v,
             Err(d) => {
+                self.poisoned.push(name);
                 self.error(d);
                 return;
             }
@@ -315,6 +325,11 @@ impl<'a> Crate<'a> {
 
     /// The subset's type for a type as written, or a diagnostic.
     pub fn parse_type(&mut self, ty: &syn::Type) -> Option<LTy> {
+        if let syn::Type::Path(p) = ty
+            && self.imports.is_poisoned(&p.path)
+        {
+            return None;
+        }
         match self.try_type(ty) {
             Ok(t) => Some(t),
             Err(d) => {

@@ -12,6 +12,8 @@ pub const KNOWN_ROOTS: &[&str] = &["core", "critical_section", "cortex_m", "cort
 pub struct Imports {
     names: HashMap<String, String>,
     globs: Vec<String>,
+    /// Names whose `use` failed: their uses report nothing more.
+    poisoned: Vec<String>,
 }
 
 /// A `use` that names something irqlab does not know.
@@ -66,6 +68,7 @@ impl Imports {
     fn insert(&mut self, name: String, full: &[String], span: proc_macro2::Span, bad: &mut Vec<BadImport>) {
         if let Some(err) = check_root(full, span) {
             bad.push(err);
+            self.poisoned.push(name);
             return;
         }
         self.names.insert(name, canonical_segments(full).join("::"));
@@ -92,6 +95,11 @@ impl Imports {
     /// Canonical paths a glob import could give a single name.
     pub fn glob_candidates(&self, name: &str) -> Vec<String> {
         self.globs.iter().map(|g| format!("{g}::{name}")).collect()
+    }
+
+    /// Whether `path` starts with a name whose `use` failed.
+    pub fn is_poisoned(&self, path: &syn::Path) -> bool {
+        path.segments.first().is_some_and(|s| self.poisoned.iter().any(|p| s.ident == p))
     }
 
     /// Whether `name` was brought in by a `use`.

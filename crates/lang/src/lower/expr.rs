@@ -198,6 +198,11 @@ impl FnBuilder<'_, '_> {
     /// Finds what a path names: a variable, a const, a static, a lesson
     /// function, or a known item of a crate.
     pub fn resolve(&self, path: &syn::Path) -> Resolved {
+        if self.cx.imports.is_poisoned(path)
+            && (path.segments.len() > 1 || self.lookup(&path.segments[0].ident.to_string()).is_none())
+        {
+            return Resolved::Binding(Binding::Poison);
+        }
         if path.segments.len() == 1 && path.leading_colon.is_none() {
             let name = path.segments[0].ident.to_string();
             if let Some(b) = self.lookup(&name) {
@@ -211,6 +216,9 @@ impl FnBuilder<'_, '_> {
             }
             if let Some(i) = self.cx.fn_index.get(&name) {
                 return Resolved::LessonFn(*i);
+            }
+            if self.cx.poisoned.contains(&name) {
+                return Resolved::Binding(Binding::Poison);
             }
             if self.cx.imports.is_imported(&name) {
                 return Resolved::Known(self.cx.imports.canonical(path));

@@ -1,0 +1,190 @@
+//! irqlab's own diagnostics (for what rustc never sees in a lesson: the
+//! device crate's `#[interrupt]` check, constructs irqlab does not model),
+//! rendered in rustc's layout.
+
+mod support;
+
+use expect_test::{Expect, expect};
+use irqlab_lang::{Setup, compile};
+
+fn check(code: &str, expected: Expect) {
+    let setup = Setup::library("thumbv7em-none-eabihf").expect("target");
+    let compiled = compile(&setup, code, "lesson.rs");
+    assert!(compiled.program.is_none());
+    expected.assert_eq(&support::diagnostics(&compiled, code));
+}
+
+#[test]
+fn a_misspelled_interrupt_handler_lists_the_vector_table_and_the_closest_name() {
+    // irqlab's wording: the device crate's macro is not run here.
+    check(
+        "use crate::board::interrupt;\n\n#[interrupt]\nfn TIMER00() {}\n",
+        expect![[r#"
+            error: `TIMER00` is not an interrupt of the micro:bit v2 (nRF52833)
+             --> lesson.rs:4:4
+              |
+            4 | fn TIMER00() {}
+              |    ^^^^^^^ not in the board's vector table
+              |
+              = note: the board's interrupts are: UARTE0_UART0, GPIOTE, SAADC, TIMER0, TIMER1, RTC0, SWI0_EGU0, SWI1_EGU1
+              = note: `#[interrupt]` checks the handler's name at compile time: a misspelled name is an error, not a silent default handler
+              = help: did you mean `TIMER0`?
+
+        "#]],
+    );
+}
+
+#[test]
+fn a_misspelled_exception_handler() {
+    check(
+        "use cortex_m_rt::exception;\n\n#[exception]\nfn Systick() {}\n",
+        expect![[r#"
+        error: `Systick` is not a system exception irqlab models
+         --> lesson.rs:4:4
+          |
+        4 | fn Systick() {}
+          |    ^^^^^^^ not a system exception
+          |
+          = note: `#[exception]` handlers irqlab models are: SVCall, PendSV, SysTick
+          = help: did you mean `SysTick`?
+
+    "#]],
+    );
+}
+
+#[test]
+fn constructs_outside_the_subset_say_so_where_they_are() {
+    check(
+        "pub struct Led;\n\nimpl Led {\n    pub fn on(&self) {}\n}\n\npub fn main_loop() {\n    let s = \"text\";\n    let t = (1, 2);\n}\n",
+        expect![[r#"
+            error: irqlab does not model `impl` blocks yet
+             --> lesson.rs:3:1
+              |
+            3 | impl Led {
+              | ^^^^ not modelled by irqlab
+
+            error: irqlab does not model this kind of literal yet
+             --> lesson.rs:8:13
+              |
+            8 |     let s = "text";
+              |             ^^^^^^ not modelled by irqlab
+              |
+              = help: lesson code computes with integers and `bool`
+
+            error: irqlab does not model tuples yet
+             --> lesson.rs:9:13
+              |
+            9 |     let t = (1, 2);
+              |             ^^^^^^ not modelled by irqlab
+
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_names_suggest_close_ones() {
+    check(
+        "pub static mut COUNT: u32 = 0;\n\nfn bump() {}\n\npub fn main_loop() {\n    bmup();\n    unsafe { COUNTS += 1 };\n}\n",
+        expect![[r#"
+            error[E0425]: cannot find function `bmup` in this scope
+             --> lesson.rs:6:5
+              |
+            6 |     bmup();
+              |     ^^^^ not found in this scope
+              |
+              = help: a function with a similar name exists: `bump`
+
+            error[E0425]: cannot find value `COUNTS` in this scope
+             --> lesson.rs:7:14
+              |
+            7 |     unsafe { COUNTS += 1 };
+              |              ^^^^^^ not found in this scope
+              |
+              = help: a value with a similar name exists: `COUNT`
+
+        "#]],
+    );
+}
+
+#[test]
+fn std_is_not_available_in_firmware() {
+    check(
+        "use std::sync::atomic::AtomicU32;\n\npub static X: AtomicU32 = AtomicU32::new(0);\n",
+        expect![[r#"
+        error: `std::sync::atomic::AtomicU32` is from `std`, which firmware does not have
+         --> lesson.rs:1:24
+          |
+        1 | use std::sync::atomic::AtomicU32;
+          |                        ^^^^^^^^^ not available in `#![no_std]` code
+          |
+          = help: use the same item from `core` (for example `core::sync::atomic`)
+
+    "#]],
+    );
+}
+
+#[test]
+fn invalid_atomic_orderings_are_errors_as_in_rustc() {
+    check(
+        "use core::sync::atomic::{AtomicU32, Ordering, fence};\n\npub static X: AtomicU32 = AtomicU32::new(0);\n\npub fn main_loop() {\n    let _ = X.load(Ordering::Release);\n    X.store(1, Ordering::Acquire);\n    fence(Ordering::Relaxed);\n}\n",
+        expect![[r#"
+            error: atomic loads cannot have `Release` or `AcqRel` ordering
+             --> lesson.rs:6:13
+              |
+            6 |     let _ = X.load(Ordering::Release);
+              |             ^^^^^^^^^^^^^^^^^^^^^^^^^
+              |
+              = help: consider using ordering modes `Acquire`, `SeqCst` or `Relaxed`
+
+            error: atomic stores cannot have `Acquire` or `AcqRel` ordering
+             --> lesson.rs:7:5
+              |
+            7 |     X.store(1, Ordering::Acquire);
+              |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+              |
+              = help: consider using ordering modes `Release`, `SeqCst` or `Relaxed`
+
+            error: memory fences cannot have `Relaxed` ordering
+             --> lesson.rs:8:5
+              |
+            8 |     fence(Ordering::Relaxed);
+              |     ^^^^^^^^^^^^^^^^^^^^^^^^
+              |
+              = help: consider using ordering modes `Acquire`, `Release`, `AcqRel` or `SeqCst`
+
+        "#]],
+    );
+}
+
+#[test]
+fn syntax_errors_point_at_the_token() {
+    check(
+        "pub fn main_loop() {\n    let x = ;\n}\n",
+        expect![[r#"
+        error: expected an expression
+         --> lesson.rs:2:13
+          |
+        2 |     let x = ;
+          |             ^
+
+    "#]],
+    );
+}
+
+#[test]
+fn debug_assert_is_compiled_out_with_a_warning() {
+    let code = "pub fn main_loop() {\n    debug_assert!(false);\n}\n";
+    let compiled = compile(&support::setup("thumbv7em-none-eabihf", 1, code), code, "lesson.rs");
+    assert!(compiled.program.is_some(), "a warning does not stop the program");
+    expect![[r#"
+        warning: `debug_assert!` does nothing here
+         --> lesson.rs:2:5
+          |
+        2 |     debug_assert!(false);
+          |     ^^^^^^^^^^^^^^^^^^^^ compiled out in release builds
+          |
+          = note: irqlab models release builds (as the firmware is flashed); use `assert!` for a check that always runs
+
+    "#]]
+    .assert_eq(&support::diagnostics(&compiled, code));
+}

@@ -1,0 +1,241 @@
+//! Fuzzing the front end: random token streams and mutated lesson sources
+//! must never panic, and every diagnostic must point inside its text. (The
+//! machine also runs whatever compiles, briefly, to prove the lowering
+//! produced a valid program.)
+
+mod support;
+
+use irqlab_lang::{Compiled, compile};
+use irqlab_sim::{Bounds, Schedule, Session, Span};
+use proptest::prelude::*;
+
+const SOURCES: &[&str] = &[
+    include_str!("../../../lessons/01-superloop/scenario.rs"),
+    include_str!("../../../lessons/02-lost-update/scenario.rs"),
+    include_str!("../../../lessons/02-lost-update/solution.rs"),
+    include_str!("../../../lessons/03-edge-counter/scenario.rs"),
+    include_str!("../../../lessons/03-edge-counter/solution.rs"),
+    "use core::cell::RefCell;\nuse critical_section::Mutex;\npub static X: Mutex<RefCell<Option<u32>>> = Mutex::new(RefCell::new(None));\npub fn main_loop() {\n    critical_section::with(|cs| {\n        let mut g = X.borrow_ref_mut(cs);\n        if let Some(v) = g.as_mut() { *v += 1; }\n        match *g { Some(0) => {} _ => {} }\n    });\n    for i in 0..3 { while i > 4 { break; } }\n}\npub fn on_timer() { let x: u8 = 3; let _ = x as u32; }\n",
+];
+
+const TOKENS: &[&str] = &[
+    "pub",
+    "fn",
+    "static",
+    "mut",
+    "let",
+    "unsafe",
+    "if",
+    "else",
+    "match",
+    "loop",
+    "while",
+    "for",
+    "in",
+    "return",
+    "break",
+    "continue",
+    "struct",
+    "const",
+    "use",
+    "as",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ";",
+    ",",
+    ":",
+    "::",
+    "=",
+    "==",
+    "+=",
+    "-",
+    "+",
+    "*",
+    "/",
+    "%",
+    "&",
+    "&&",
+    "|",
+    "||",
+    "!",
+    "<",
+    ">",
+    "..",
+    "..=",
+    "=>",
+    "->",
+    ".",
+    "#",
+    "'a",
+    "_",
+    "COUNT",
+    "TICKS",
+    "x",
+    "main_loop",
+    "on_timer",
+    "u8",
+    "u32",
+    "u64",
+    "bool",
+    "AtomicU32",
+    "Ordering",
+    "Relaxed",
+    "critical_section",
+    "with",
+    "cs",
+    "|cs|",
+    "Mutex",
+    "RefCell",
+    "Option",
+    "Some",
+    "None",
+    "borrow",
+    "fetch_add",
+    "load",
+    "store",
+    "0",
+    "1",
+    "255",
+    "70000u32",
+    "true",
+    "\"s\"",
+    "'c'",
+    "1.5",
+    "assert!",
+    "panic!",
+    "\n",
+    "//c\n",
+    "#[interrupt]",
+    "NVIC",
+    "Interrupt",
+    "TIMER0",
+    "&raw",
+    "const",
+    "impl",
+    "trait",
+    "enum",
+    "async",
+    "?",
+];
+
+/// Every span a compile produced, diagnostics and instructions alike, lies in `code`.
+fn spans_inside(compiled: &Compiled, code: &str, file: &str) -> Result<(), String> {
+    let lines: Vec<usize> = code.split('\n').map(|l| l.trim_end_matches('\r').chars().count()).collect();
+    let check = |s: &Span, what: &str| -> Result<(), String> {
+        if s.file != file {
+            return Ok(());
+        }
+        let ok = s.line >= 1
+            && (s.line as usize) <= lines.len()
+            && s.col_start >= 1
+            && s.col_start <= s.col_end
+            && s.col_end as usize <= lines[s.line as usize - 1] + 1;
+        if ok { Ok(()) } else { Err(format!("{what} span {s:?} is outside the text")) }
+    };
+    for d in &compiled.diagnostics {
+        check(&d.span, &d.message)?;
+        for s in &d.secondary {
+            check(&s.span, "secondary")?;
+        }
+        // Rendering must not panic either.
+        let _ = d.render(code);
+    }
+    if let Some(p) = &compiled.program {
+        for f in &p.functions {
+            for i in &f.body {
+                check(&i.span, &f.name)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn exercise(code: &str) -> Result<(), String> {
+    let setup = support::setup("thumbv7em-none-eabihf", 1, code);
+    let compiled = compile(&setup, code, "lesson.rs");
+    spans_inside(&compiled, code, "lesson.rs")?;
+    if let Some(p) = compiled.program {
+        let schedule = Schedule::parse("TIMER0@3", &p).unwrap_or_default();
+        let bounds = Bounds { max_steps: 2_000, ..Bounds::default() };
+        let mut session = Session::new(p, schedule, bounds).map_err(|e| format!("validated program fails: {e}"))?;
+        session.run_to_end();
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
+enum Edit {
+    Delete(usize, usize),
+    Insert(usize, &'static str),
+    Duplicate(usize, usize),
+}
+
+fn apply(code: &str, edits: &[Edit]) -> String {
+    let mut chars: Vec<char> = code.chars().collect();
+    for e in edits {
+        let n = chars.len().max(1);
+        match *e {
+            Edit::Delete(at, len) => {
+                let at = at % n;
+                let end = (at + len % 12).min(chars.len());
+                chars.drain(at.min(chars.len())..end);
+            }
+            Edit::Insert(at, tok) => {
+                let at = (at % n).min(chars.len());
+                chars.splice(at..at, format!(" {tok} ").chars());
+            }
+            Edit::Duplicate(at, len) => {
+                let at = (at % n).min(chars.len());
+                let end = (at + len % 40).min(chars.len());
+                let copy: Vec<char> = chars[at..end].to_vec();
+                chars.splice(end..end, copy);
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), any::<usize>()).prop_map(|(a, l)| Edit::Delete(a, l)),
+        (any::<usize>(), prop::sample::select(TOKENS)).prop_map(|(a, t)| Edit::Insert(a, t)),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, l)| Edit::Duplicate(a, l)),
+    ]
+}
+
+proptest! {
+    // 256 cases each by default; set PROPTEST_CASES for a longer hunt.
+    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_token_streams_never_panic(tokens in prop::collection::vec(prop::sample::select(TOKENS), 0..80)) {
+        let code = tokens.join(" ");
+        prop_assert_eq!(exercise(&code), Ok(()));
+    }
+
+    #[test]
+    fn mutated_lessons_never_panic(source in prop::sample::select(SOURCES), edits in prop::collection::vec(edit(), 1..6)) {
+        let code = apply(source, &edits);
+        prop_assert_eq!(exercise(&code), Ok(()));
+    }
+
+    #[test]
+    fn a_function_of_random_statements_never_panics(stmts in prop::collection::vec(prop::collection::vec(prop::sample::select(TOKENS), 1..10), 0..12)) {
+        let body: Vec<String> = stmts.iter().map(|s| format!("    {};", s.join(" "))).collect();
+        let code = format!("pub static mut COUNT: u32 = 0;\npub fn main_loop() {{\n{}\n}}\n", body.join("\n"));
+        prop_assert_eq!(exercise(&code), Ok(()));
+    }
+}
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    let code = format!("pub fn main_loop() {{ let x = {}1{}; }}", "(".repeat(5000), ")".repeat(5000));
+    let compiled = compile(&support::setup("thumbv7em-none-eabihf", 1, &code), &code, "lesson.rs");
+    assert!(compiled.program.is_none());
+    assert!(compiled.diagnostics[0].message.contains("nested this deeply"), "{:?}", compiled.diagnostics[0]);
+    assert_eq!(spans_inside(&compiled, &code, "lesson.rs"), Ok(()));
+}
