@@ -21,6 +21,8 @@ pub fn properties(cx: &mut Crate, functions: &mut Vec<Function>) -> Vec<Property
         let origin = (p.span.line, p.span.col_start);
         let map = SourceMap::embedded(&p.span.file, &p.holds, origin);
         let saved = std::mem::replace(&mut cx.map, map);
+        let imports = cx.imports.for_properties();
+        let saved_imports = std::mem::replace(&mut cx.imports, imports);
         match syn::parse_str::<syn::Expr>(&p.holds) {
             Ok(expr) => {
                 let name = format!("property: {}", p.name);
@@ -40,6 +42,7 @@ pub fn properties(cx: &mut Crate, functions: &mut Vec<Function>) -> Vec<Property
             }
         }
         cx.map = saved;
+        cx.imports = saved_imports;
     }
     out
 }

@@ -97,6 +97,14 @@ impl Imports {
         self.globs.iter().map(|g| format!("{g}::{name}")).collect()
     }
 
+    /// These imports plus what every property may name without a `use`
+    /// (the firmware evaluates properties with `use core::sync::atomic::Ordering;`).
+    pub fn for_properties(&self) -> Imports {
+        let mut imports = self.clone();
+        imports.names.entry("Ordering".to_string()).or_insert_with(|| "core::sync::atomic::Ordering".to_string());
+        imports
+    }
+
     /// Whether `path` starts with a name whose `use` failed.
     pub fn is_poisoned(&self, path: &syn::Path) -> bool {
         path.segments.first().is_some_and(|s| self.poisoned.iter().any(|p| s.ident == p))

@@ -167,3 +167,23 @@ fn a_timer_between_load_and_store_loses_an_update() {
     assert_eq!(outcomes.len(), 1, "{outcomes:?}");
     assert!(outcomes[0].starts_with("data-race: Undefined behavior: data race on `COUNT`"), "{outcomes:?}");
 }
+
+#[test]
+fn properties_name_ordering_without_a_use_like_the_firmware_does() {
+    use irqlab_lang::{PropertySetup, compile};
+    use irqlab_sim::{PropertyWhen, Span};
+    let code = "pub static TICKS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);\npub fn main_loop() {\n    TICKS.fetch_add(2, core::sync::atomic::Ordering::Relaxed);\n}\n";
+    let mut setup = support::setup("thumbv7em-none-eabihf", 1, code);
+    setup.properties.push(PropertySetup {
+        name: "two ticks".into(),
+        when: PropertyWhen::End,
+        holds: "TICKS.load(Ordering::Relaxed) == 3".into(),
+        span: Span::new("lesson.toml", 9, 10, 11),
+    });
+    let compiled = compile(&setup, code, "lesson.rs");
+    let p = compiled.program.expect("the property compiles");
+    let mut s = irqlab_sim::Session::new(p.clone(), irqlab_sim::Schedule::default(), irqlab_sim::Bounds::default()).expect("valid");
+    let outcomes = s.run_to_end().outcomes;
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0].explain(&p), "Property \"two ticks\" is false after step 2: `TICKS.load(Ordering::Relaxed) == 3`.");
+}
