@@ -182,8 +182,81 @@ fn properties_name_ordering_without_a_use_like_the_firmware_does() {
     });
     let compiled = compile(&setup, code, "lesson.rs");
     let p = compiled.program.expect("the property compiles");
-    let mut s = irqlab_sim::Session::new(p.clone(), irqlab_sim::Schedule::default(), irqlab_sim::Bounds::default()).expect("valid");
+    let mut s = irqlab_sim::Session::new(p.clone(), irqlab_sim::Schedule::default(), irqlab_sim::Bounds::default())
+        .expect("valid");
     let outcomes = s.run_to_end().outcomes;
     assert_eq!(outcomes.len(), 1);
-    assert_eq!(outcomes[0].explain(&p), "Property \"two ticks\" is false after step 2: `TICKS.load(Ordering::Relaxed) == 3`.");
+    assert_eq!(
+        outcomes[0].explain(&p),
+        "Property \"two ticks\" is false after step 2: `TICKS.load(Ordering::Relaxed) == 3`."
+    );
+}
+
+#[test]
+fn nvic_pend_and_basepri_drive_the_handler() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, Ordering};
+use cortex_m::peripheral::NVIC;
+use crate::board::Interrupt;
+pub static RUNS: AtomicU32 = AtomicU32::new(0);
+pub static mut SEEN_MASKED: u32 = 99;
+pub fn main_loop() {
+    // BASEPRI 32 is priority level 1 with 3 priority bits: TIMER0 (1) is masked.
+    unsafe { cortex_m::register::basepri::write(32) };
+    NVIC::pend(Interrupt::TIMER0);
+    cortex_m::asm::dsb();
+    unsafe { SEEN_MASKED = RUNS.load(Ordering::Relaxed) };
+    unsafe { cortex_m::register::basepri::write(0) };
+}
+pub fn on_timer() {
+    RUNS.fetch_add(1, Ordering::Relaxed);
+}
+"#;
+    assert_eq!(state(code), "RUNS=1 SEEN_MASKED=0");
+}
+
+#[test]
+fn an_entry_function_that_never_returns_runs_until_the_bound() {
+    let code = "use cortex_m_rt::entry;\npub static mut N: u32 = 0;\n#[entry]\nfn main_loop() -> ! {\n    loop {\n        unsafe { N = N.wrapping_add(1) };\n    }\n}\n";
+    let (_, outcomes) = run(code);
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert!(outcomes[0].starts_with("bound-hit"), "{outcomes:?}");
+}
+
+#[test]
+fn let_chains_and_while_let_bind_the_payload() {
+    let code = r#"
+pub static mut Q: [u8; 3] = [5, 6, 0];
+pub static mut SUM: u32 = 0;
+fn next(i: usize) -> u8 {
+    unsafe { Q[i] }
+}
+pub fn main_loop() {
+    let mut i: usize = 0;
+    let mut item: Option<u8> = Some(next(0));
+    while let Some(v) = item {
+        unsafe { SUM += v as u32 };
+        i += 1;
+        item = if i < 3 && next(i) != 0 { Some(next(i)) } else { None };
+    }
+    let last: Option<u8> = Some(7);
+    if let Some(x) = last && x > 6 {
+        unsafe { SUM += 100 };
+    }
+}
+"#;
+    assert_eq!(state(code), "Q[0]=5 Q[1]=6 Q[2]=0 SUM=111");
+}
+
+#[test]
+fn wfi_sleeps_until_an_event_arrives() {
+    let code = "use core::sync::atomic::{AtomicU32, Ordering};\npub static RUNS: AtomicU32 = AtomicU32::new(0);\npub static mut AFTER: u32 = 0;\npub fn main_loop() {\n    cortex_m::asm::wfi();\n    unsafe { AFTER = RUNS.load(Ordering::Relaxed) };\n}\npub fn on_timer() {\n    RUNS.fetch_add(1, Ordering::Relaxed);\n}\n";
+    let (state, outcomes) = run_with(code, "TIMER0@40");
+    assert!(outcomes.is_empty(), "{outcomes:?}");
+    assert_eq!(state, "RUNS=1 AFTER=1");
+    let (_, outcomes) = run(code);
+    assert_eq!(
+        outcomes,
+        ["hang: main spins forever at line 5 waiting for an interrupt (WFI): nothing left in this run can change it."]
+    );
 }
