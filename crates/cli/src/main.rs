@@ -16,7 +16,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "irqlab", version, about = "Interrupts and concurrency in embedded Rust, step by step")]
+#[command(
+    name = "irqlab",
+    version,
+    about = "Interrupts and concurrency in embedded Rust, step by step",
+    after_help = "Exit status: 0 when the run is clean; 1 when the code did something wrong (a property is false, \
+                  a panic, a data race, a deadlock, a hang or starvation; a lost event or a step bound alone is \
+                  not); 2 on bad input (unknown lesson, unreadable file, code that does not compile, a bad schedule)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -200,3 +200,27 @@ fn a_broken_lesson_directory_reports_file_and_line() {
     assert!(err.contains("lesson.toml:10:8: cannot find function `forground` in scenario.rs"), "{err}");
     assert!(err.contains("did you mean") || err.contains("similar name exists: `foreground`"), "{err}");
 }
+
+#[test]
+fn two_handlers_show_pending_and_tail_chaining() {
+    let dir = std::env::temp_dir().join(format!("irqlab-cli-{}-chain", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let code = "use core::sync::atomic::{AtomicU32, Ordering};\n\npub static A: AtomicU32 = AtomicU32::new(0);\n\npub fn main_loop() {\n    crate::board::busy(5);\n}\n\npub fn on_timer0() {\n    A.fetch_add(1, Ordering::Relaxed);\n}\n\npub fn on_timer1() {\n    A.fetch_add(10, Ordering::Relaxed);\n}\n";
+    let toml = "title = \"Chain\"\nsummary = \"Two handlers.\"\ncovers = [\"T16\"]\ntarget = \"thumbv7em-none-eabihf\"\n\n[[context]]\nname = \"main\"\nruns = \"main_loop\"\n\n[[context]]\nname = \"T0\"\ninterrupt = \"TIMER0\"\npriority = 1\nruns = \"on_timer0\"\n\n[[context]]\nname = \"T1\"\ninterrupt = \"TIMER1\"\npriority = 1\nruns = \"on_timer1\"\n\n[[source]]\ninterrupt = \"TIMER0\"\nmax_arrivals = 1\n\n[[source]]\ninterrupt = \"TIMER1\"\nmax_arrivals = 1\n\n[challenge]\nscenario_expect = \"holds\"\n\n[firmware]\nbin = \"chain\"\nboards = [\"qemu-lm3s6965\"]\n";
+    for (name, text) in
+        [("lesson.toml", toml), ("README.md", "# Chain\n"), ("scenario.rs", code), ("solution.rs", code)]
+    {
+        std::fs::write(dir.join(name), text).expect("write lesson file");
+    }
+    let o = irqlab(&["run", dir.to_str().expect("utf-8"), "--schedule", "TIMER0@0,TIMER1@0"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    // Equal priorities: TIMER0 (lower IRQ number) first, TIMER1 waits pending, then is chained into.
+    let first = row(&out, "fetch_add A 0 → 1");
+    let chain = row(&out, "↪ tail-chain to T1");
+    let second = row(&out, "fetch_add A 1 → 11");
+    assert!(first < chain && chain < second, "{out}");
+    assert!(out.lines().nth(first).is_some_and(|l| l.contains("pending")), "T1 waits pending while T0 runs:\n{out}");
+    assert!(out.contains("A = 11"), "{out}");
+}

@@ -260,3 +260,21 @@ fn wfi_sleeps_until_an_event_arrives() {
         ["hang: main spins forever at line 5 waiting for an interrupt (WFI): nothing left in this run can change it."]
     );
 }
+
+#[test]
+fn fetch_update_loops_until_its_exchange_succeeds() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, Ordering};
+pub static LEVEL: AtomicU32 = AtomicU32::new(5);
+pub static mut OLD: u32 = 0;
+pub static mut REFUSED: bool = false;
+pub fn main_loop() {
+    let r = LEVEL.fetch_update(Ordering::AcqRel, Ordering::Acquire, |x| if x < 9 { Some(x * 2) } else { None });
+    if let Ok(old) = r {
+        unsafe { OLD = old };
+    }
+    unsafe { REFUSED = LEVEL.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |x| if x < 9 { Some(x) } else { None }).is_err() };
+}
+"#;
+    assert_eq!(state(code), "LEVEL=10 OLD=5 REFUSED=true");
+}

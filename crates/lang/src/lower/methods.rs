@@ -199,6 +199,15 @@ impl FnBuilder<'_, '_> {
                 &self.cx.setup.target_triple,
             )));
         }
+        if method == "fetch_update" && (emulate || ty.is_wide()) {
+            return Err(self.err(errors::unsupported(
+                "`fetch_update` of portable-atomic without hardware compare-and-swap",
+                span.clone(),
+            )));
+        }
+        if method == "fetch_update" {
+            return self.fetch_update(p, ty, args, span);
+        }
         if ty.is_wide() {
             // portable-atomic's 64-bit atomics take a critical section on
             // every Cortex-M: the plain 64-bit access inside it cannot tear.
@@ -263,6 +272,76 @@ impl FnBuilder<'_, '_> {
             }
             _ => Err(self.err(errors::no_method(method, atomic_name(ty), ms.clone()))),
         }
+    }
+
+    /// `fetch_update(set, fetch, |x| ..)`: load, compute, and
+    /// `compare_exchange_weak`, again until no other context wrote in
+    /// between; `None` from the closure stops with `Err(current)`.
+    fn fetch_update(&mut self, p: &MemPlace, ty: Ty, args: &[&syn::Expr], span: &Span) -> R<Val> {
+        self.argc(args, 3, "fetch_update", span)?;
+        let set = self.ordering_arg(args[0])?;
+        let fetch = self.ordering_arg(args[1])?;
+        self.check_load_ordering(fetch, span)?;
+        self.check_failure_ordering("fetch_update", fetch, span)?;
+        let syn::Expr::Closure(cl) = super::expr::strip(args[2]) else {
+            let s = self.span_of(args[2]);
+            return Err(self.err(errors::unsupported_with(
+                "`fetch_update` without a closure",
+                s,
+                "write the update inline: `|x| Some(x + 1)`",
+            )));
+        };
+        let prev = self.local("_prev", ty);
+        let ok = self.local("_ok", Ty::Bool);
+        let binds = match cl.inputs.first() {
+            Some(syn::Pat::Ident(pi)) if cl.inputs.len() == 1 => {
+                vec![(
+                    pi.ident.to_string(),
+                    super::Binding::Value { slots: vec![Operand::Local(prev)], ty: LTy::Scalar(ty) },
+                )]
+            }
+            Some(syn::Pat::Wild(_)) if cl.inputs.len() == 1 => Vec::new(),
+            _ => {
+                let s = self.span_of(&cl.inputs);
+                return Err(self.err(errors::unsupported("this closure parameter", s)));
+            }
+        };
+        let place = p.sim_place();
+        let top = self.new_label();
+        self.place_label(top);
+        self.emit(Op::AtomicLoad { dst: prev, place, ordering: fetch }, span);
+        let end = self.new_label();
+        let body = self.closure_body(&cl.body, binds, end);
+        self.place_label(end);
+        let (ops, rty) = body?;
+        let want = LTy::Option(Box::new(LTy::Scalar(ty)));
+        if rty != want {
+            let s = self.span_of(&cl.body);
+            return Err(self.err(errors::mismatched(&want.name(&self.cx.structs), &rty.name(&self.cx.structs), s)));
+        }
+        let (none, cas, done) = (self.new_label(), self.new_label(), self.new_label());
+        self.branch(ops[0], cas, none, span);
+        self.place_label(none);
+        self.emit(Op::Move { dst: ok, src: Operand::Const(0) }, span);
+        self.jump(done, span);
+        self.place_label(cas);
+        let seen = self.temp(ty);
+        self.emit(
+            Op::CompareExchange {
+                dst_prev: seen,
+                dst_ok: ok,
+                place,
+                current: Operand::Local(prev),
+                new: ops[1],
+                success: set,
+                failure: fetch,
+                weak: true,
+            },
+            span,
+        );
+        self.branch(Operand::Local(ok), done, top, span);
+        self.place_label(done);
+        Ok(Val::Value(vec![Operand::Local(ok), Operand::Local(prev)], LTy::Result(Box::new(LTy::Scalar(ty)))))
     }
 
     fn check_load_ordering(&mut self, o: Ordering, span: &Span) -> R<()> {
