@@ -3,7 +3,7 @@
 
 use irqlab_lessons::{Expect, Lesson};
 
-use crate::{InputError, Verdict, lesson};
+use crate::{InputError, Verdict, emit, lesson};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -16,7 +16,7 @@ pub struct Args {
 
 pub fn main(args: &Args) -> Result<Verdict, InputError> {
     let found = lesson::find(&args.lesson)?;
-    print!("{}", explain(&found.lesson, args.solution));
+    emit(&explain(&found.lesson, args.solution));
     Ok(Verdict::Clean)
 }
 

@@ -1,6 +1,8 @@
 //! `irqlab list`: the built-in lessons, one a line.
 
-use crate::{InputError, Verdict};
+use std::fmt::Write as _;
+
+use crate::{InputError, Verdict, emit};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -16,14 +18,16 @@ pub fn main(args: &Args) -> Result<Verdict, InputError> {
             .iter()
             .map(|l| serde_json::json!({ "id": l.id, "title": l.title, "summary": l.summary, "covers": l.covers }))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&list).map_err(|e| InputError(e.to_string()))?);
+        emit(&(serde_json::to_string_pretty(&list).map_err(|e| InputError(e.to_string()))? + "\n"));
         return Ok(Verdict::Clean);
     }
     let width = lessons.iter().map(|l| l.id.len()).max().unwrap_or(2).max(2);
-    println!("{:<width$}  {:<10}  TITLE", "ID", "TOPICS");
+    let mut out = String::new();
+    let _ = writeln!(out, "{:<width$}  {:<10}  TITLE", "ID", "TOPICS");
     for l in &lessons {
-        println!("{:<width$}  {:<10}  {}", l.id, l.covers.join(","), l.title);
-        println!("{:<width$}  {:<10}  {}", "", "", l.summary);
+        let _ = writeln!(out, "{:<width$}  {:<10}  {}", l.id, l.covers.join(","), l.title);
+        let _ = writeln!(out, "{:<width$}  {:<10}  {}", "", "", l.summary);
     }
+    emit(&out);
     Ok(Verdict::Clean)
 }

@@ -58,6 +58,14 @@ pub enum Verdict {
     Failed,
 }
 
+/// Writes a command's output. A closed pipe (`irqlab run .. | head`) is not
+/// an error: the reader has what it wanted.
+pub fn emit(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

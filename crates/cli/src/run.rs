@@ -3,7 +3,9 @@
 
 use irqlab_sim::{Bounds, Schedule, Session};
 
-use crate::{InputError, Verdict, lesson, timeline};
+use std::fmt::Write as _;
+
+use crate::{InputError, Verdict, emit, lesson, timeline};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -46,6 +48,7 @@ pub fn main(args: &Args) -> Result<Verdict, InputError> {
     let summary = session.run_to_end();
     let failed = summary.outcomes.iter().any(timeline::is_failure);
     let state = timeline::final_state(&program, session.machine().memory());
+    let mut out = String::new();
     if args.json {
         let outcomes: Vec<_> = summary
             .outcomes
@@ -66,25 +69,26 @@ pub fn main(args: &Args) -> Result<Verdict, InputError> {
             "contexts": program.contexts.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
             "trace": session.trace(),
         });
-        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| InputError(e.to_string()))?);
+        out = serde_json::to_string_pretty(&report).map_err(|e| InputError(e.to_string()))? + "\n";
     } else {
         let shown = if schedule.is_empty() { "no events".to_string() } else { schedule.to_text(&program) };
-        println!("{} ({name}), schedule: {shown}\n", found.lesson.id);
-        print!("{}", timeline::render(&program, session.trace(), &code));
-        println!("\n{} steps, {} cycles.\n\nFinal state:", summary.steps, summary.cycles);
+        let _ = writeln!(out, "{} ({name}), schedule: {shown}\n", found.lesson.id);
+        out.push_str(&timeline::render(&program, session.trace(), &code));
+        let _ = writeln!(out, "\n{} steps, {} cycles.\n\nFinal state:", summary.steps, summary.cycles);
         let width = state.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
         for (n, v) in &state {
-            println!("  {n:<width$} = {v}");
+            let _ = writeln!(out, "  {n:<width$} = {v}");
         }
-        println!();
+        out.push('\n');
         if summary.outcomes.is_empty() {
-            println!("Every property holds on this schedule.");
+            let _ = writeln!(out, "Every property holds on this schedule.");
         } else {
-            println!("Outcomes:");
+            let _ = writeln!(out, "Outcomes:");
             for o in &summary.outcomes {
-                println!("  [{}] {}", o.label(), o.explain(&program));
+                let _ = writeln!(out, "  [{}] {}", o.label(), o.explain(&program));
             }
         }
     }
+    emit(&out);
     Ok(if failed { Verdict::Failed } else { Verdict::Clean })
 }

@@ -18,7 +18,7 @@ struct State {
 pub fn render(program: &Program, trace: &[StepRecord], code: &str) -> String {
     let lines: Vec<&str> = code.lines().collect();
     let mut out = String::new();
-    let mut header = format!("{:>5} {:>7}  {:<8} ", "step", "cycle", "mask");
+    let mut header = format!("{:>6} {:>7}  {:<8} ", "step", "cycle", "mask");
     for c in &program.contexts {
         header.push_str(&cell(&c.name));
     }
@@ -30,12 +30,23 @@ pub fn render(program: &Program, trace: &[StepRecord], code: &str) -> String {
         primask: vec![false; program.cores as usize],
         basepri: vec![0; program.cores as usize],
     };
-    for rec in trace {
-        out.push_str(&row(program, rec, &lines, &mut state));
-        out.push('\n');
+    // A long run shows its start and its end; the state (pending bits,
+    // masks) is still followed through every step.
+    let hidden = trace.len().saturating_sub(2 * SHOWN_EACH_END);
+    for (i, rec) in trace.iter().enumerate() {
+        let text = row(program, rec, &lines, &mut state);
+        if hidden == 0 || i < SHOWN_EACH_END || i >= trace.len() - SHOWN_EACH_END {
+            out.push_str(&text);
+            out.push('\n');
+        } else if i == SHOWN_EACH_END {
+            out.push_str(&format!("{:>6}  ⋮ {hidden} more steps (--json prints every step)\n", ""));
+        }
     }
     out
 }
+
+/// Rows shown at each end of a long run.
+const SHOWN_EACH_END: usize = 500;
 
 fn row(program: &Program, rec: &StepRecord, lines: &[&str], state: &mut State) -> String {
     let mut notes = Vec::new();
@@ -100,7 +111,7 @@ fn row(program: &Program, rec: &StepRecord, lines: &[&str], state: &mut State) -
             _ => String::new(),
         }
     };
-    let mut text = format!("{:>5} {:>7}  {:<8} ", rec.index, rec.cycle, mask);
+    let mut text = format!("{:>6} {:>7}  {:<8} ", rec.index, rec.cycle, mask);
     let preempted = match rec.kind {
         StepKind::Stacking { .. } => rec.stack.last().copied(),
         _ => None,
