@@ -224,3 +224,19 @@ fn two_handlers_show_pending_and_tail_chaining() {
     assert!(out.lines().nth(first).is_some_and(|l| l.contains("pending")), "T1 waits pending while T0 runs:\n{out}");
     assert!(out.contains("A = 11"), "{out}");
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_crash() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_irqlab"))
+        .args(["run", "02-lost-update", "--schedule", "TIMER0@1"])
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("irqlab starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("irqlab ends");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
