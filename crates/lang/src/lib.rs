@@ -51,6 +51,15 @@ const MAX_NESTING: usize = 128;
 
 /// Compiles `code` (the text of `file_name`) for the lesson `setup`.
 pub fn compile(setup: &Setup, code: &str, file_name: &str) -> Compiled {
+    let compiled = compile_text(setup, code, file_name);
+    // proc-macro2 keeps every parsed text in a per-thread source map so its
+    // spans can name lines; an editor compiles on every change, so free it.
+    // No span outlives `compile_text`: all were turned into `sim::Span`s.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    compiled
+}
+
+fn compile_text(setup: &Setup, code: &str, file_name: &str) -> Compiled {
     let map = source_map::SourceMap::new(file_name, code);
     if let Some(span) = too_deep(code, &map) {
         let d = errors::unsupported_with(
