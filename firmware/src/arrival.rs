@@ -12,8 +12,8 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use cortex_m::peripheral::SYST;
 use cortex_m::peripheral::scb::SystemHandler;
+use cortex_m::peripheral::{SCB, SYST};
 use cortex_m_rt::exception;
 
 use crate::board::{self, Interrupt};
@@ -106,6 +106,9 @@ pub fn stop() {
     MODE.store(OFF, Ordering::SeqCst);
     // SAFETY: as in `start`.
     unsafe { syst().csr.write(0) };
+    // A tick that came while interrupts were masked is still pending: it
+    // must not pass for the next run's arrival.
+    SCB::clear_pendst();
 }
 
 /// Starts SysTick free-running (no exception), to time a stretch of code.
@@ -152,10 +155,6 @@ pub fn padding(extra: u32) {
 #[exception]
 fn SysTick() {
     let mode = MODE.load(Ordering::SeqCst);
-    if mode == ONE_SHOT {
-        stop();
-        ARRIVED.store(PHASE.load(Ordering::SeqCst), Ordering::SeqCst);
-    }
     if mode == OFF {
         return;
     }
@@ -166,13 +165,20 @@ fn SysTick() {
             board::raise(interrupt);
         }
     }
-    if mode == PERIODIC {
+    if mode == ONE_SHOT {
+        ARRIVED.store(PHASE.load(Ordering::SeqCst), Ordering::SeqCst);
+        // The arrival is placed: from now on SysTick only watches main.
+        periodic(board::GENERATOR_PERIOD, 0);
+    } else {
         watchdog();
     }
 }
 
-/// A run in which main stops making progress (a retrigger storm, a handler
-/// spinning on a lock main holds) is reported and ended, never left to hang.
+/// A run in which main stops making progress is never left to hang. First
+/// the lesson's interrupts are masked, which ends a retrigger storm (a
+/// handler that never clears a level-triggered event): the run is recorded as
+/// starved. If main still makes no progress (a handler spinning on a lock
+/// main holds, which masking cannot stop), the firmware reports and exits.
 fn watchdog() {
     let progress = PROGRESS.load(Ordering::Relaxed);
     if progress != SEEN.load(Ordering::Relaxed) {
@@ -182,10 +188,14 @@ fn watchdog() {
     }
     let stalled = STALLED.load(Ordering::Relaxed) + 1;
     STALLED.store(stalled, Ordering::Relaxed);
-    if stalled >= WATCHDOG_PERIODS && PHASE.load(Ordering::SeqCst) != crate::harness::PHASE_DONE {
+    if stalled < WATCHDOG_PERIODS {
+        return;
+    }
+    STALLED.store(0, Ordering::Relaxed);
+    if !crate::harness::starve() {
         crate::say!(
-            "irqlab stuck main made no progress for {} periods (phase={})",
-            stalled,
+            "irqlab stuck main made no progress for {} periods, even with the lesson's interrupts masked (phase={})",
+            2 * WATCHDOG_PERIODS,
             PHASE.load(Ordering::SeqCst)
         );
         board::exit(false);

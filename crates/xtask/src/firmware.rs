@@ -33,6 +33,7 @@ pub fn test(_: &[String]) -> Result<(), String> {
     println!("\n== firmware");
     setup()?;
     setup::run_in(&firmware_dir(), &["cargo", "fmt", "--check"]).map_err(|e| format!("firmware rustfmt: {e}"))?;
+    build::clippy(&firmware_dir())?;
     let mut results = compile_fail::check_all(&firmware_dir())?;
     let builds = build::all(&firmware_dir())?;
     let mut prediction = predict::Predictor::new();

@@ -155,15 +155,19 @@ pub fn settle() {
 }
 
 /// Sets a lesson priority (0 most urgent) in the priority bits the chip
-/// implements (2 on Cortex-M0/M0+, 3 on the nRF52 and the Stellaris, ...).
+/// implements (2 on Cortex-M0/M0+, 3 on the nRF52 and the Stellaris; QEMU
+/// may implement all 8).
 pub fn set_priority(interrupt: Interrupt, priority: u8) {
     // SAFETY: the harness sets priorities before it unmasks the interrupts,
     // so no priority-based critical section is in progress.
     let mut nvic = unsafe { cortex_m::Peripherals::steal().NVIC };
-    // Unimplemented low bits read back as zero (ARMv7-M B3.4.9).
+    // Unimplemented low bits read back as zero (ARMv7-M B1.5.4).
     unsafe { nvic.set_priority(interrupt, 0xff) };
-    let bits = NVIC::get_priority(interrupt).count_ones();
-    unsafe { nvic.set_priority(interrupt, priority << (8 - bits)) };
+    let bits = NVIC::get_priority(interrupt).count_ones() as u8;
+    // With PRIGROUP 0, bit 0 is a subpriority, which never preempts: keep the
+    // lesson's levels (and SysTick's 0) in distinct group priorities.
+    let shift = (8 - bits).max(1);
+    unsafe { nvic.set_priority(interrupt, priority << shift) };
 }
 
 /// Lets `interrupt` through the NVIC.

@@ -34,6 +34,9 @@ pub fn run(lesson: &'static Lesson) -> bool {
     for round in 0..ROUNDS {
         cortex_m::interrupt::free(|_| {
             snapshot.restore(lesson.statics);
+            // Each round starts with no event pending, as each of the
+            // explorer's runs does: one left from the last round is dropped.
+            board::settle();
             reset_runs(lesson);
             PHASE.store(PHASE_BEFORE, Ordering::SeqCst);
             if hardware && !board::timer_running() {

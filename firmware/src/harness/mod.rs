@@ -20,6 +20,8 @@ pub use lesson::{Handler, Lesson, Main, Property, Scalar, Source, Trigger, Value
 pub use snapshot::Snapshot;
 pub use tally::{Outcome, Tally};
 
+use cortex_m::peripheral::NVIC;
+
 use crate::board::{self, Interrupt};
 
 static LESSON: AtomicPtr<Lesson> = AtomicPtr::new(ptr::null_mut());
@@ -35,6 +37,9 @@ pub static PROGRESS: AtomicU32 = AtomicU32::new(0);
 
 /// Bit k set: property k (`at = "always"`) was broken at an arrival this run.
 static BROKEN_AT_ARRIVAL: AtomicU32 = AtomicU32::new(0);
+
+/// Whether the watchdog had to mask the lesson's interrupts in this run.
+static STARVED: AtomicBool = AtomicBool::new(false);
 
 /// Whether the board's hardware timer drives TIMER0 (the free run of a lesson
 /// with a TIMER0 handler); it stops once TIMER0's budget is spent.
@@ -101,6 +106,31 @@ fn reset_runs(lesson: &Lesson) {
     }
     BROKEN_AT_ARRIVAL.store(0, Ordering::SeqCst);
     crate::arrival::refill(lesson);
+    if STARVED.load(Ordering::SeqCst) {
+        STARVED.store(false, Ordering::SeqCst);
+        unmask_handlers(lesson);
+    }
+}
+
+/// Called by the watchdog when main has stalled: masks the lesson's
+/// interrupts so main can go on. False if they were masked already.
+pub fn starve() -> bool {
+    if STARVED.load(Ordering::SeqCst) {
+        return false;
+    }
+    STARVED.store(true, Ordering::SeqCst);
+    // SAFETY: as in `dispatch`.
+    if let Some(lesson) = unsafe { LESSON.load(Ordering::Acquire).as_ref() } {
+        for handler in lesson.handlers {
+            NVIC::mask(handler.interrupt);
+        }
+    }
+    true
+}
+
+/// Whether main starved in this run.
+pub fn starved() -> bool {
+    STARVED.load(Ordering::SeqCst)
 }
 
 /// Checks the `at = "always"` properties at an arrival (from SysTick).

@@ -97,6 +97,9 @@ fn one_run(lesson: &Lesson, snapshot: &Snapshot, tally: &mut Tally, ahead: Optio
     // Wait for an arrival that lands after main is done.
     while ARRIVED.load(Ordering::SeqCst) == PHASE_NONE {}
     let phase = ARRIVED.load(Ordering::SeqCst);
-    cortex_m::interrupt::free(|_| tally.record(lesson, offset, phase));
+    cortex_m::interrupt::free(|_| {
+        arrival::stop();
+        tally.record(lesson, offset, phase)
+    });
     phase
 }

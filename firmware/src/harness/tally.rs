@@ -17,11 +17,14 @@ pub struct Outcome {
     pub first: u32,
     /// Where thread mode was when the first such run's event arrived.
     pub phase: u32,
+    /// Main stopped making progress until the watchdog masked the lesson's
+    /// interrupts (a retrigger storm): a failure of its own.
+    pub starved: bool,
 }
 
 impl Outcome {
     pub fn holds(&self, properties: usize) -> bool {
-        self.holds[..properties].iter().all(|h| *h)
+        !self.starved && self.holds[..properties].iter().all(|h| *h)
     }
 }
 
@@ -44,13 +47,16 @@ impl Tally {
     /// Records the state the lesson is in now as the end of run `index`.
     pub fn record(&mut self, lesson: &Lesson, index: u32, phase: u32) -> Outcome {
         let (values, holds) = lesson.observe();
-        let outcome = Outcome { values, holds, runs: 1, first: index, phase };
+        let starved = super::starved();
+        let outcome = Outcome { values, holds, runs: 1, first: index, phase, starved };
         self.runs += 1;
         self.arrivals += super::arrivals();
         if !outcome.holds(lesson.properties.len()) {
             self.violations += 1;
         }
-        let same = |o: &&mut Option<Outcome>| o.is_some_and(|o| o.values == values && o.holds == holds);
+        let same = |o: &&mut Option<Outcome>| {
+            o.is_some_and(|o| o.values == values && o.holds == holds && o.starved == starved)
+        };
         if let Some(Some(known)) = self.outcomes.iter_mut().find(same) {
             known.runs += 1;
         } else if let Some(free) = self.outcomes.iter_mut().find(|o| o.is_none()) {
@@ -103,6 +109,9 @@ pub fn describe(lesson: &Lesson, outcome: &Outcome) -> Line {
     let _ = line.write_str(" holds=");
     for holds in &outcome.holds[..lesson.properties.len()] {
         let _ = line.write_char(if *holds { 'y' } else { 'n' });
+    }
+    if outcome.starved {
+        let _ = line.write_str(" starved=y");
     }
     let _ = write!(line, " runs={} first={} arrival=", outcome.runs, outcome.first);
     let _ = match outcome.phase {

@@ -1,12 +1,13 @@
 //! The simulator's prediction for the same code, from the `irqlab` CLI
-//! (crates/cli). For a lesson and a file, every single-arrival schedule the
-//! explorer would try (the sources' events before step 0, 1, ... and after
-//! the last step) plus the schedule with no arrival, each run by
-//! `irqlab run --json`, gives the set of final states the simulator can
-//! reach. The firmware's outcomes must all be in that set: a state the board
-//! reaches and the simulator cannot is a disagreement between the two. And
-//! the sweep must break a property exactly when the simulator says some
-//! single arrival does.
+//! (crates/cli). For a lesson and a file, every schedule the explorer would
+//! try (the sources' events before step 0, 1, ... or after the last step),
+//! each run by `irqlab run --json`, gives the set of final states the
+//! simulator can reach. The firmware's outcomes must all be in that set: a
+//! state the board reaches and the simulator cannot is a disagreement
+//! between the two. The sweep places exactly one arrival, so it is held to
+//! the single-arrival schedules, and must break a property exactly when the
+//! simulator says one of them does; the free run, to every schedule of up to
+//! `max_arrivals` events.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -20,9 +21,18 @@ use crate::setup::{self, root};
 /// A final state (`NAME=value` by name) and whether a property broke.
 type State = BTreeMap<String, String>;
 
+type Reachable = BTreeSet<(Vec<(String, String)>, bool)>;
+
+/// The most events a predicted schedule holds (pairs of arrival points are
+/// a few hundred runs; triples would be thousands).
+const MAX_EVENTS: u32 = 2;
+
 #[derive(Debug, Default)]
 struct Prediction {
-    reachable: BTreeSet<(Vec<(String, String)>, bool)>,
+    /// With exactly one event of each source, all at the same step.
+    single: Reachable,
+    /// With every number of events from none to `max_arrivals`.
+    any: Reachable,
     schedules: usize,
 }
 
@@ -40,12 +50,12 @@ impl Predictor {
         Predictor { cli: cli.ok(), cache: BTreeMap::new() }
     }
 
-    /// None when there is nothing to compare with (no CLI, or a free run
-    /// whose sources may arrive more than once: beyond the prediction).
+    /// None when there is nothing to compare with: no CLI, or more events
+    /// than the prediction enumerates.
     pub fn compare(&mut self, built: &Built, report: &Report) -> Option<Result<String, String>> {
         let cli = self.cli.clone()?;
-        let single = report.sources.iter().all(|(_, max)| *max == 1);
-        if !built.variant.replay && !single {
+        let events: u32 = report.sources.iter().map(|(_, max)| max).sum();
+        if events > MAX_EVENTS || (report.sources.len() > 1 && events > 1) {
             return None;
         }
         let key = (report.lesson.clone(), built.variant.file().to_string());
@@ -102,25 +112,42 @@ fn predict(cli: &PathBuf, report: &Report, file: &str) -> Result<Prediction, Str
     };
     let mut prediction = Prediction::default();
     let (state, broken, steps) = run("")?;
-    prediction.reachable.insert((keep(state), broken));
+    prediction.any.insert((keep(state), broken));
+    // Every source's event before the same step: what the sweep places.
+    let at = |step: u64| report.sources.iter().map(|(name, _)| format!("{name}@{step}")).collect::<Vec<_>>();
+    // The steps of each single-arrival run: its handler's steps come on top.
+    let mut lengths = Vec::new();
     for step in 0..=steps {
-        let schedule: Vec<String> = report.sources.iter().map(|(name, _)| format!("{name}@{step}")).collect();
-        let (state, broken, _) = run(&schedule.join(","))?;
-        prediction.reachable.insert((keep(state), broken));
+        let (state, broken, length) = run(&at(step).join(","))?;
+        prediction.single.insert((keep(state.clone()), broken));
+        prediction.any.insert((keep(state), broken));
+        lengths.push(length);
     }
     prediction.schedules = steps as usize + 2;
+    // A second event of a lone source with max_arrivals 2, at or after the
+    // first, up to after the last step of the run with the first.
+    if let [(name, 2)] = report.sources.as_slice() {
+        for (first, length) in (0..=steps).zip(lengths) {
+            for second in first..=length {
+                let (state, broken, _) = run(&format!("{name}@{first},{name}@{second}"))?;
+                prediction.any.insert((keep(state), broken));
+                prediction.schedules += 1;
+            }
+        }
+    }
     Ok(prediction)
 }
 
 fn agree(prediction: &Prediction, report: &Report) -> Result<String, String> {
+    let reachable = if report.mode == "sweep" { &prediction.single } else { &prediction.any };
     let show = |(state, broken): &(Vec<(String, String)>, bool)| {
         let state: Vec<String> = state.iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!("{}{}", state.join(" "), if *broken { " (broken)" } else { "" })
     };
     for outcome in &report.outcomes {
         let seen = (outcome.values.clone(), outcome.broken());
-        if !prediction.reachable.contains(&seen) {
-            let predicted: Vec<String> = prediction.reachable.iter().map(show).collect();
+        if !reachable.contains(&seen) {
+            let predicted: Vec<String> = reachable.iter().map(show).collect();
             return Err(format!(
                 "the board reached {} ({} runs, arrival {}), which no schedule of the simulator reaches; it predicts: {}",
                 show(&seen),
@@ -130,7 +157,7 @@ fn agree(prediction: &Prediction, report: &Report) -> Result<String, String> {
             ));
         }
     }
-    let sim_breaks = prediction.reachable.iter().any(|(_, broken)| *broken);
+    let sim_breaks = reachable.iter().any(|(_, broken)| *broken);
     let board_breaks = report.violations > 0;
     if report.mode == "sweep" && sim_breaks != board_breaks {
         return Err(format!(
@@ -142,7 +169,7 @@ fn agree(prediction: &Prediction, report: &Report) -> Result<String, String> {
     Ok(format!(
         "all {} outcomes are among the {} states the simulator reaches in {} schedules",
         report.outcomes.len(),
-        prediction.reachable.len(),
+        reachable.len(),
         prediction.schedules
     ))
 }

@@ -10,11 +10,13 @@ pub struct Outcome {
     pub runs: u64,
     pub first: u64,
     pub arrival: String,
+    /// The watchdog had to mask the lesson's interrupts for main to go on.
+    pub starved: bool,
 }
 
 impl Outcome {
     pub fn broken(&self) -> bool {
-        self.holds.contains('n')
+        self.holds.contains('n') || self.starved
     }
 
     pub fn state(&self) -> String {
@@ -93,7 +95,7 @@ pub fn parse(text: &str) -> Report {
 }
 
 fn outcome(words: &[&str]) -> Outcome {
-    const META: [&str; 4] = ["holds", "runs", "first", "arrival"];
+    const META: [&str; 5] = ["holds", "runs", "first", "arrival", "starved"];
     let values = words
         .iter()
         .filter_map(|w| w.split_once('='))
@@ -106,6 +108,7 @@ fn outcome(words: &[&str]) -> Outcome {
         runs: number(words, "runs"),
         first: number(words, "first"),
         arrival: field(words, "arrival").unwrap_or_default().to_string(),
+        starved: field(words, "starved") == Some("y"),
     }
 }
 
@@ -146,7 +149,10 @@ irqlab end
 
     #[test]
     fn keeps_the_lines_that_say_something_went_wrong() {
-        let report = parse("irqlab start mode=free\nirqlab panic boom at src/x.rs:3\n");
+        let report =
+            parse("irqlab start mode=free\nirqlab panic boom at src/x.rs:3\nirqlab outcome N=1 holds=y starved=y\n");
+        assert!(report.outcomes[0].broken(), "a starved run is a failure even when its properties hold");
+        assert_eq!(report.outcomes[0].state(), "N=1");
         assert_eq!(report.problems, ["irqlab panic boom at src/x.rs:3"]);
         assert!(!report.ended && !report.totals);
     }
