@@ -278,3 +278,41 @@ pub fn main_loop() {
 "#;
     assert_eq!(state(code), "LEVEL=10 OLD=5 REFUSED=true");
 }
+
+#[test]
+fn if_let_some_of_as_mut_writes_through_the_guard() {
+    let code = r#"
+use core::cell::RefCell;
+use critical_section::Mutex;
+pub struct Timer { pub fired: u32 }
+pub static TIMER: Mutex<RefCell<Option<Timer>>> = Mutex::new(RefCell::new(None));
+pub static mut MISSED: u32 = 0;
+pub fn main_loop() {
+    for _ in 0..2 {
+        critical_section::with(|cs| {
+            if let Some(t) = TIMER.borrow_ref_mut(cs).as_mut() {
+                t.fired += 1;
+            } else {
+                unsafe { MISSED += 1 };
+                TIMER.borrow(cs).replace(Some(Timer { fired: 10 }));
+            }
+        });
+    }
+    let seen = critical_section::with(|cs| match TIMER.borrow(cs).borrow().as_ref() {
+        Some(t) => t.fired,
+        None => 0,
+    });
+    assert_eq!(seen, 11);
+}
+"#;
+    // The else branch borrows TIMER again: the `if let` guard was dropped first.
+    assert_eq!(state(code), "TIMER (borrow flag)=0 TIMER=true TIMER.0.fired=11 MISSED=1");
+}
+
+#[test]
+fn a_guard_held_by_if_let_is_still_borrowed_in_its_body() {
+    let code = "use core::cell::RefCell;\nuse critical_section::Mutex;\npub static X: Mutex<RefCell<Option<u8>>> = Mutex::new(RefCell::new(Some(1)));\npub fn main_loop() {\n    critical_section::with(|cs| {\n        if let Some(v) = X.borrow_ref_mut(cs).as_mut() {\n            *v += 1;\n            let again = X.borrow(cs).borrow();\n            drop(again);\n        }\n    });\n}\n";
+    let (_, outcomes) = run(code);
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert!(outcomes[0].starts_with("double-borrow: main panicked at line 8"), "{outcomes:?}");
+}

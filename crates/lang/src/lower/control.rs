@@ -4,10 +4,16 @@
 
 use irqlab_sim::{BinOp, CheckKind, Local, Op, Operand, Span, Ty};
 
-use super::{Binding, ExitFrame, FnBuilder, LocalPlace, LoopFrame, R, Stop, Val};
+use super::{Binding, ExitFrame, FnBuilder, LocalPlace, LoopFrame, MemPlace, Perm, Place, R, Stop, Val};
 use crate::diagnostic::Diagnostic;
 use crate::errors;
 use crate::types::LTy;
+
+/// What a pattern is tested against.
+enum Scrutinee {
+    Values(Vec<Operand>, LTy),
+    OptionRef { tag: Operand, payload: MemPlace },
+}
 
 /// Where the value of a branching expression is gathered.
 struct Gather {
@@ -60,15 +66,16 @@ impl FnBuilder<'_, '_> {
 
     /// A condition: a bool expression, or `let PAT = EXPR` (bindings are
     /// returned). Jumps to `fail` when false.
+    ///
+    /// A `let` scrutinee's temporaries (a `RefCell` guard) stay alive: the
+    /// caller releases them at the end of the body and on the way out. A bool
+    /// condition drops its own before branching.
     fn condition(&mut self, cond: &syn::Expr, fail: u32) -> R<Vec<(String, Binding)>> {
         let span = self.span_of(cond);
-        let mark = self.temps_mark();
-        let result = match cond {
+        match cond {
             syn::Expr::Let(l) => {
-                let vs = self.span_of(&l.expr);
-                let v = self.expr(&l.expr, None)?;
-                let (ops, ty) = self.rvalue(v, &vs)?;
-                self.pattern(&l.pat, &ops, &ty, fail, &span)
+                let scrutinee = self.scrutinee(&l.expr)?;
+                self.test(&l.pat, &scrutinee, fail, &span)
             }
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) && has_let(cond) => {
                 let mut binds = self.condition(&b.left, fail)?;
@@ -82,21 +89,21 @@ impl FnBuilder<'_, '_> {
                 Ok(binds)
             }
             _ => {
+                let mark = self.temps_mark();
                 let op = self.scalar_of(cond, Ty::Bool)?;
+                self.flush_temps_from(mark);
                 let ok = self.new_label();
                 self.branch(op, ok, fail, &span);
                 self.place_label(ok);
                 Ok(Vec::new())
             }
-        };
-        // `if` and `while` conditions drop their temporaries before the body.
-        self.flush_temps_from(mark);
-        result
+        }
     }
 
     pub fn if_expr(&mut self, i: &syn::ExprIf, expect: Option<&LTy>) -> R<Val> {
         let else_label = self.new_label();
         let end = self.new_label();
+        let mark = self.temps_mark();
         let binds = self.condition(&i.cond, else_label)?;
         let mut g = Gather { slots: None };
         self.push_scope();
@@ -107,6 +114,23 @@ impl FnBuilder<'_, '_> {
         let then_v = self.block_value(&i.then_branch, expect);
         let close = self.close_of(&i.then_branch);
         self.pop_scope(&close);
+        let then_v = match then_v {
+            // Read the value before the scrutinee's guard goes.
+            Ok(Val::Place(p)) => {
+                let (ops, ty) = self.rvalue(Val::Place(p), &then_span)?;
+                Ok(Val::Value(ops, ty))
+            }
+            other => other,
+        };
+        // Edition 2024: an `if let` scrutinee's temporaries die at the end
+        // of the `then` block, and before the `else` block.
+        let held = self.temp_releases(mark);
+        self.flush_temps_from(mark);
+        let release_on_else = |this: &mut Self| {
+            for op in &held {
+                this.emit(op.clone(), &close);
+            }
+        };
         let then_v = then_v?;
         let then_never = matches!(then_v, Val::Never);
         if i.else_branch.is_none() {
@@ -123,12 +147,14 @@ impl FnBuilder<'_, '_> {
             self.gather(&mut g, then_v, &then_span)?;
             self.jump(end, &close);
             self.place_label(else_label);
+            release_on_else(self);
             self.place_label(end);
             return Ok(Self::gathered(g, false));
         }
         self.gather(&mut g, then_v, &then_span)?;
         self.jump(end, &close);
         self.place_label(else_label);
+        release_on_else(self);
         let mut else_never = false;
         if let Some((_, e)) = &i.else_branch {
             let es = self.span_of(e);
@@ -147,15 +173,18 @@ impl FnBuilder<'_, '_> {
 
     pub fn match_expr(&mut self, m: &syn::ExprMatch, expect: Option<&LTy>, span: &Span) -> R<Val> {
         let ss = self.span_of(&m.expr);
-        let v = self.expr(&m.expr, None)?;
-        let (ops, ty) = self.rvalue(v, &ss)?;
+        let scrutinee = self.scrutinee(&m.expr)?;
+        let ty = match &scrutinee {
+            Scrutinee::Values(_, ty) => ty.clone(),
+            Scrutinee::OptionRef { payload, .. } => LTy::Option(Box::new(payload.ty.clone())),
+        };
         let end = self.new_label();
         let mut g = Gather { slots: None };
         let mut all_never = true;
         for arm in &m.arms {
             let next = self.new_label();
             let ps = self.span_of(&arm.pat);
-            let binds = self.pattern(&arm.pat, &ops, &ty, next, &ps)?;
+            let binds = self.test(&arm.pat, &scrutinee, next, &ps)?;
             self.push_scope();
             for (n, b) in binds {
                 self.bind(&n, b);
@@ -236,6 +265,76 @@ impl FnBuilder<'_, '_> {
             LTy::Scalar(Ty::Bool) => seen_true && seen_false,
             LTy::Option(_) | LTy::Result(_) => some && none,
             _ => false,
+        }
+    }
+
+    /// What `if let`/`while let`/`match` look at: a value, or (for
+    /// `x.as_mut()`/`x.as_ref()` of an `Option` in memory) its tag and the
+    /// place of its payload, so that `Some(p)` binds `p` to that place.
+    fn scrutinee(&mut self, e: &syn::Expr) -> R<Scrutinee> {
+        if let syn::Expr::MethodCall(m) = super::expr::strip(e)
+            && (m.method == "as_mut" || m.method == "as_ref")
+            && m.args.is_empty()
+        {
+            let rs = self.span_of(&m.receiver);
+            let span = self.span_of(e);
+            let recv = self.expr(&m.receiver, None)?;
+            if let Place::Mem(p) = self.as_place(recv, &rs)?
+                && let LTy::Option(inner) = p.ty.clone()
+            {
+                if m.method == "as_mut" {
+                    self.check_writable(&Place::Mem(p.clone()), &span)?;
+                }
+                let tag = self.temp(Ty::Bool);
+                self.emit(Op::Load { dst: tag, place: p.sim_place(), access: irqlab_sim::Access::Plain }, &span);
+                let mut payload = p.with(1, *inner, format!("{}.0", p.path));
+                if m.method == "as_ref" {
+                    payload.perm = Perm::Shared;
+                }
+                return Ok(Scrutinee::OptionRef { tag: Operand::Local(tag), payload });
+            }
+            let ms = self.span_of(&m.method);
+            return Err(self.err(errors::unsupported(&format!("`{}()` on this value", m.method), ms)));
+        }
+        let vs = self.span_of(e);
+        let v = self.expr(e, None)?;
+        let (ops, ty) = self.rvalue(v, &vs)?;
+        Ok(Scrutinee::Values(ops, ty))
+    }
+
+    fn test(&mut self, pat: &syn::Pat, scrutinee: &Scrutinee, fail: u32, span: &Span) -> R<Vec<(String, Binding)>> {
+        let (tag, payload) = match scrutinee {
+            Scrutinee::Values(ops, ty) => return self.pattern(pat, ops, ty, fail, span),
+            Scrutinee::OptionRef { tag, payload } => (*tag, payload),
+        };
+        match pat {
+            syn::Pat::Wild(_) => Ok(Vec::new()),
+            syn::Pat::Ident(pi) if pi.ident == "None" => {
+                self.test_tag(&[tag], false, fail, span);
+                Ok(Vec::new())
+            }
+            syn::Pat::Path(pp) if pp.path.is_ident("None") => {
+                self.test_tag(&[tag], false, fail, span);
+                Ok(Vec::new())
+            }
+            syn::Pat::TupleStruct(ts) if ts.path.is_ident("Some") && ts.elems.len() == 1 => {
+                self.test_tag(&[tag], true, fail, span);
+                match &ts.elems[0] {
+                    syn::Pat::Wild(_) => Ok(Vec::new()),
+                    syn::Pat::Ident(pi) if pi.subpat.is_none() => {
+                        let place = Val::Place(Place::Mem(payload.clone()));
+                        Ok(vec![(pi.ident.to_string(), Binding::Val(place))])
+                    }
+                    other => {
+                        let s = self.span_of(other);
+                        Err(self.err(errors::unsupported("this pattern inside `Some` of a reference", s)))
+                    }
+                }
+            }
+            other => {
+                let s = self.span_of(other);
+                Err(self.err(errors::unsupported("this pattern on `as_mut()`/`as_ref()`", s)))
+            }
         }
     }
 
@@ -418,8 +517,8 @@ impl FnBuilder<'_, '_> {
     fn loop_body(
         &mut self,
         label: &Option<syn::Label>,
-        break_label: u32,
-        continue_label: u32,
+        (break_label, continue_label): (u32, u32),
+        temps_depth: usize,
         body: &syn::Block,
     ) -> (R<Val>, LoopFrame) {
         self.loops.push(LoopFrame {
@@ -430,6 +529,7 @@ impl FnBuilder<'_, '_> {
             result: None,
             exits: self.exits.len(),
             broke: false,
+            temps_depth,
         });
         let value = self.block_value(body, None);
         let frame = self.loops.pop().expect("pushed above");
@@ -440,7 +540,7 @@ impl FnBuilder<'_, '_> {
         let top = self.new_label();
         let end = self.new_label();
         self.place_label(top);
-        let (body, frame) = self.loop_body(&l.label, end, top, &l.body);
+        let (body, frame) = self.loop_body(&l.label, (end, top), self.temps.len(), &l.body);
         let close = self.close_of(&l.body);
         self.jump(top, &close);
         self.place_label(end);
@@ -456,17 +556,26 @@ impl FnBuilder<'_, '_> {
 
     pub fn while_expr(&mut self, w: &syn::ExprWhile) -> R<Val> {
         let top = self.new_label();
+        let done = self.new_label();
         let end = self.new_label();
         self.place_label(top);
-        let binds = self.condition(&w.cond, end)?;
+        let mark = self.temps_mark();
+        let binds = self.condition(&w.cond, done)?;
         self.push_scope();
         for (n, b) in binds {
             self.bind(&n, b);
         }
-        let (body, _frame) = self.loop_body(&w.label, end, top, &w.body);
+        let (body, _frame) = self.loop_body(&w.label, (end, top), mark, &w.body);
         let close = self.close_of(&w.body);
         self.pop_scope(&close);
+        // A `while let` scrutinee's guard lives through one iteration.
+        let held = self.temp_releases(mark);
+        self.flush_temps_from(mark);
         self.jump(top, &close);
+        self.place_label(done);
+        for op in held {
+            self.emit(op, &close);
+        }
         self.place_label(end);
         body?;
         Ok(Val::unit())
@@ -565,7 +674,7 @@ impl FnBuilder<'_, '_> {
             // body, and the body's scope ends before the counter steps.
             self.bind(&var, Binding::Value { slots: vec![Operand::Local(counter)], ty: LTy::Scalar(t) });
         }
-        let (body, _frame) = self.loop_body(&f.label, end, step, &f.body);
+        let (body, _frame) = self.loop_body(&f.label, (end, step), self.temps.len(), &f.body);
         let close = self.close_of(&f.body);
         self.pop_scope(&close);
         self.place_label(step);
@@ -627,18 +736,18 @@ impl FnBuilder<'_, '_> {
             }
         }
         self.loops[i].broke = true;
-        let depth = self.loops[i].scope_depth;
+        let (depth, temps) = (self.loops[i].scope_depth, self.loops[i].temps_depth);
         let target = self.loops[i].break_label;
-        self.drops_to(depth, span);
+        self.drops_to(depth, temps, span);
         self.jump(target, span);
         Ok(Val::Never)
     }
 
     pub fn continue_expr(&mut self, c: &syn::ExprContinue, span: &Span) -> R<Val> {
         let i = self.find_loop(&c.label, span, "continue")?;
-        let depth = self.loops[i].scope_depth;
+        let (depth, temps) = (self.loops[i].scope_depth, self.loops[i].temps_depth);
         let target = self.loops[i].continue_label;
-        self.drops_to(depth, span);
+        self.drops_to(depth, temps, span);
         self.jump(target, span);
         Ok(Val::Never)
     }
@@ -646,7 +755,7 @@ impl FnBuilder<'_, '_> {
     pub fn return_expr(&mut self, r: &syn::ExprReturn, span: &Span) -> R<Val> {
         if let Some(exit) = self.exits.last() {
             // `return` in a closure body leaves the closure.
-            let (label, depth, want) = (exit.label, exit.scope_depth, exit.ty.clone());
+            let (label, depth, temps, want) = (exit.label, exit.scope_depth, exit.temps_depth, exit.ty.clone());
             let (ops, ty) = match &r.expr {
                 Some(e) => {
                     let es = self.span_of(e);
@@ -671,7 +780,7 @@ impl FnBuilder<'_, '_> {
             for (slot, op) in slots.iter().zip(&ops) {
                 self.emit(Op::Move { dst: *slot, src: *op }, span);
             }
-            self.drops_to(depth, span);
+            self.drops_to(depth, temps, span);
             self.jump(label, span);
             return Ok(Val::Never);
         }
@@ -697,7 +806,7 @@ impl FnBuilder<'_, '_> {
                 None
             }
         };
-        self.drops_to(0, span);
+        self.drops_to(0, 0, span);
         self.emit(Op::Return { value }, span);
         Ok(Val::Never)
     }
@@ -709,7 +818,13 @@ impl FnBuilder<'_, '_> {
         binds: Vec<(String, Binding)>,
         end: u32,
     ) -> R<(Vec<Operand>, LTy)> {
-        self.exits.push(ExitFrame { label: end, scope_depth: self.scopes.len(), result: Vec::new(), ty: None });
+        self.exits.push(ExitFrame {
+            label: end,
+            scope_depth: self.scopes.len(),
+            temps_depth: self.temps.len(),
+            result: Vec::new(),
+            ty: None,
+        });
         self.push_scope();
         for (n, b) in binds {
             self.bind(&n, b);

@@ -109,12 +109,15 @@ struct LoopFrame {
     /// cannot leave a closure.
     exits: usize,
     broke: bool,
+    /// Temporaries alive before the loop (a `break` leaves them alone).
+    temps_depth: usize,
 }
 
 /// A closure body (`critical_section::with(|cs| ..)`): `return` leaves it.
 struct ExitFrame {
     label: u32,
     scope_depth: usize,
+    temps_depth: usize,
     result: Vec<Local>,
     ty: Option<LTy>,
 }
@@ -319,11 +322,12 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
         }
     }
 
-    /// The drops an early exit to `depth` runs (innermost first), without
-    /// popping the scopes (the code after the exit still uses them).
-    fn drops_to(&mut self, depth: usize, span: &Span) {
+    /// The drops an early exit to scope `depth` runs (innermost first):
+    /// temporaries made since `temps_depth`, then the guards of the scopes
+    /// left. Nothing is popped: the code after the exit still uses them.
+    fn drops_to(&mut self, depth: usize, temps_depth: usize, span: &Span) {
         let mut ops = Vec::new();
-        for t in self.temps.iter().rev() {
+        for t in self.temps.iter().skip(temps_depth).rev() {
             ops.push(Op::ReleaseRefCell { flag: t.flag, mutable: t.mutable });
         }
         for scope in self.scopes[depth.min(self.scopes.len())..].iter().rev() {
@@ -362,6 +366,12 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
 
     pub fn temps_mark(&self) -> usize {
         self.temps.len()
+    }
+
+    /// The releases of the temporaries made since `mark`, last made first,
+    /// for a second way out of the same scope (an `if let`'s `else`).
+    fn temp_releases(&self, mark: usize) -> Vec<Op> {
+        self.temps.iter().skip(mark).rev().map(|t| Op::ReleaseRefCell { flag: t.flag, mutable: t.mutable }).collect()
     }
 
     /// `drop(guard)`: released now, and not again at the end of its scope.
