@@ -101,8 +101,9 @@ fn figures(name: &str, p: &Program) {
     let r = check(p);
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "FIGURES {name}: {} states, {} schedules, naive {:.3e}, pruning {:.1}x, {:.2} ms, {:.2} M states/s, complete {}",
+        "FIGURES {name}: {} states ({} revisited), {} schedules, naive {:.3e}, pruning {:.1}x, {:.2} ms, {:.2} M states/s, complete {}",
         r.states,
+        r.revisited,
         r.schedules,
         r.naive_schedules,
         r.pruning_ratio(),

@@ -2,21 +2,26 @@
 //! reordering the memory model allows, every core interleaving; a verdict for
 //! each property and the shortest counterexample `Schedule` for each failure.
 //!
-//! It is a depth-first search over machine states with three kinds of move:
-//! an event arrives now (between steps), a core takes a step (optionally with
-//! the compiler's reordering of its next two instructions), or, when nothing
-//! can run without a new event, the run ends. States are deduplicated by a
-//! 64-bit hash of the full machine state, which includes the arrivals so
-//! far; a state is explored again only when reached in fewer steps, so the
-//! counterexample kept for each failure is a shortest one (in steps). An
-//! arrival just before a step that touches nothing a handler touches is not
-//! tried (arriving just after it reaches the same state).
+//! It is a breadth-first search over machine states, in order of steps taken,
+//! with three kinds of move: an event arrives now (between steps, so it costs
+//! no step), a core takes a step (optionally with the compiler's reordering of
+//! its next two instructions), or, when nothing can run without a new event,
+//! the run ends. Moves that take no step are expanded at once, in the same
+//! layer, so every state is expanded once, at the fewest steps that reach it,
+//! and the counterexample kept for each failure is a shortest one; among
+//! equally short ones, arrivals are tried first, so it is the earliest.
+//! States are deduplicated by a 64-bit hash of the full machine state, which
+//! includes the arrivals so far. An arrival just before a step that touches
+//! nothing a handler touches is not tried (arriving just after it reaches the
+//! same state).
 //!
 //! The search is resumable: `run_for` does a bounded amount of work and
 //! returns, so a web page can run it in slices or a worker with progress and
 //! cancel. It has no clock: the caller measures time and calls `stop`.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::machine::{Bounds, Choice, Machine, Status};
@@ -92,6 +97,8 @@ pub struct Report {
     pub states: u64,
     /// States reached again and not explored twice.
     pub merged: u64,
+    /// States explored again because they were reached in fewer steps.
+    pub revisited: u64,
     /// What plain enumeration would run: see `naive_schedules`.
     pub naive_schedules: f64,
     pub properties: Vec<PropertyReport>,
@@ -125,14 +132,41 @@ enum Move {
 
 #[derive(Debug)]
 struct Node {
-    /// Taken by the last move out of this node.
-    machine: Option<Machine>,
-    moves: Vec<Move>,
-    next: usize,
+    machine: Machine,
     steps: u64,
-    path_items: usize,
-    path_outcomes: usize,
-    hash: u64,
+    /// Index into the trail arena: how this state was reached.
+    trail: u32,
+    /// What was detected on the way (bits of `LABELS`).
+    labels: u16,
+}
+
+/// One link of a path: the schedule item of the move that made it (if the
+/// move needs one to replay) and the link before it.
+#[derive(Clone, Copy, Debug)]
+struct Trail {
+    parent: u32,
+    item: Option<ScheduleItem>,
+}
+
+const LABELS: [&str; 10] = [
+    "uninitialized",
+    "panic",
+    "double-borrow",
+    "data-race",
+    "deadlock",
+    "waiting",
+    "starvation",
+    "event-lost",
+    "property-violated",
+    "bound-hit",
+];
+
+fn label_bit(o: &Outcome) -> u16 {
+    let label = match o {
+        Outcome::Hang { .. } => "waiting",
+        other => other.label(),
+    };
+    LABELS.iter().position(|l| *l == label).map_or(0, |i| 1 << i)
 }
 
 /// The built-in properties every program is checked against.
@@ -147,20 +181,18 @@ pub struct Explorer {
     /// Locations some handler can touch (for the local-step rule).
     shared: Vec<bool>,
     reduce: bool,
+    /// The fewest steps each state was reached in.
     visited: FxHashMap<u64, u64>,
-    /// Hashes of the states on the current path, to notice a run that
-    /// comes back to where it was: a loop that never ends.
-    on_path: FxHashSet<u64>,
-    stack: Vec<Node>,
-    path: Vec<ScheduleItem>,
-    path_outcomes: Vec<Outcome>,
+    queue: VecDeque<Node>,
+    trails: Vec<Trail>,
     schedules: u64,
     merged: u64,
+    revisited: u64,
     cut_by: Option<Bound>,
     done: bool,
     naive: f64,
     properties: Vec<PropertyReport>,
-    histogram: FxHashMap<(Vec<u64>, Vec<String>), u64>,
+    histogram: FxHashMap<(Vec<u64>, u16), u64>,
 }
 
 impl Explorer {
@@ -196,12 +228,11 @@ impl Explorer {
             shared,
             reduce,
             visited: FxHashMap::default(),
-            on_path: FxHashSet::default(),
-            stack: Vec::new(),
-            path: Vec::new(),
-            path_outcomes: Vec::new(),
+            queue: VecDeque::new(),
+            trails: vec![Trail { parent: 0, item: None }],
             schedules: 0,
             merged: 0,
+            revisited: 0,
             cut_by: None,
             done: false,
             naive,
@@ -210,19 +241,8 @@ impl Explorer {
             program,
             config,
         };
-        let hash = machine.state_hash();
-        explorer.visited.insert(hash, 0);
-        explorer.on_path.insert(hash);
-        let moves = explorer.moves(&machine);
-        explorer.stack.push(Node {
-            machine: Some(machine),
-            moves,
-            next: 0,
-            steps: 0,
-            path_items: 0,
-            path_outcomes: 0,
-            hash,
-        });
+        explorer.visited.insert(machine.state_hash(), 0);
+        explorer.queue.push_back(Node { machine, steps: 0, trail: 0, labels: 0 });
         Ok(explorer)
     }
 
@@ -251,7 +271,10 @@ impl Explorer {
         let mut budget = work;
         while budget > 0 && !self.done {
             budget -= 1;
-            self.expand_one();
+            match self.queue.pop_front() {
+                Some(node) => self.expand(node),
+                None => self.done = true,
+            }
         }
         self.progress()
     }
@@ -277,8 +300,8 @@ impl Explorer {
                 .filter(|(i, s)| m.arrivals()[*i] < s.max_arrivals)
                 .map(|(i, _)| Move::Arrive(SourceId(i as u16)))
         };
-        // Arrivals first: the depth-first search then finds, among runs of
-        // equal length that reach the same state, the earliest arrival.
+        // Arrivals first: among runs of equal length that reach the same
+        // state, the search then keeps the earliest arrival.
         if m.is_idle(p) {
             moves.extend(arrivals());
             moves.push(Move::Finish);
@@ -305,114 +328,107 @@ impl Explorer {
         moves
     }
 
-    fn expand_one(&mut self) {
-        let Some(top) = self.stack.last_mut() else {
-            self.done = true;
-            return;
-        };
-        if top.next >= top.moves.len() {
-            let hash = top.hash;
-            self.on_path.remove(&hash);
-            self.stack.pop();
-            if let Some(parent) = self.stack.last() {
-                self.path.truncate(parent.path_items);
-                self.path_outcomes.truncate(parent.path_outcomes);
-            }
+    fn expand(&mut self, node: Node) {
+        if self.visited.get(&node.machine.state_hash()).is_some_and(|best| *best < node.steps) {
+            // Reached again in fewer steps since it was queued.
+            self.revisited += 1;
             return;
         }
-        let mv = top.moves[top.next];
-        top.next += 1;
-        let last = top.next == top.moves.len();
-        let (items, outs) = (top.path_items, top.path_outcomes);
-        let mut steps = top.steps;
-        // The last move takes the parent's state instead of copying it.
-        let parent = if last { top.machine.take() } else { top.machine.clone() };
-        let Some(mut child) = parent else { return };
-        self.path.truncate(items);
-        self.path_outcomes.truncate(outs);
-        let step_index = child.step_index();
-        let mut new_outcomes = Vec::new();
-        match mv {
-            Move::Arrive(source) => {
-                self.path.push(ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Step(step_index) }));
-                new_outcomes = child.arrive_now(&self.program, source);
-            }
-            Move::Step { core, reorder } => {
-                if reorder {
-                    self.path.push(ScheduleItem::Reorder { step: step_index });
+        let moves = self.moves(&node.machine);
+        let count = moves.len();
+        let mut parent = Some(node.machine);
+        for (i, mv) in moves.into_iter().enumerate() {
+            // The last move takes the parent's state instead of copying it.
+            let mut child = if i + 1 == count {
+                parent.take().expect("the parent state is kept for its last move")
+            } else {
+                parent.as_ref().expect("the parent state is kept for its last move").clone()
+            };
+            let step_index = child.step_index();
+            let mut item = None;
+            let mut steps = node.steps;
+            let outcomes = match mv {
+                Move::Arrive(source) => {
+                    item = Some(ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Step(step_index) }));
+                    child.arrive_now(&self.program, source)
                 }
-                if let Some(c) = core
-                    && c != child.next_core(&self.program)
-                {
-                    self.path.push(ScheduleItem::Core { step: step_index, core: c });
+                Move::Step { core, reorder } => {
+                    if reorder {
+                        item = Some(ScheduleItem::Reorder { step: step_index });
+                    } else if let Some(c) = core
+                        && c != child.next_core(&self.program)
+                    {
+                        item = Some(ScheduleItem::Core { step: step_index, core: c });
+                    }
+                    steps += 1;
+                    let choice = Choice { arrivals: Vec::new(), core, reorder };
+                    child.step(&self.program, &choice, false).map(|s| s.outcomes).unwrap_or_default()
                 }
-                let choice = Choice { arrivals: Vec::new(), core, reorder };
-                if let Some(stepped) = child.step(&self.program, &choice, false) {
-                    new_outcomes = stepped.outcomes;
+                Move::Finish => child.finish(&self.program),
+            };
+            // A reordering on two cores also needs its core pick to replay.
+            let mut trail = node.trail;
+            if let (Move::Step { core: Some(c), reorder: true }, true) = (mv, self.program.cores > 1) {
+                trail = self.link(trail, Some(ScheduleItem::Core { step: step_index, core: c }));
+            }
+            if item.is_some() {
+                trail = self.link(trail, item);
+            }
+            let mut labels = node.labels;
+            for o in &outcomes {
+                labels |= label_bit(o);
+                self.note_outcome(o, steps, trail);
+            }
+            if child.status() != Status::Running {
+                self.schedules += 1;
+                *self.histogram.entry((child.memory().to_vec(), labels)).or_insert(0) += 1;
+                continue;
+            }
+            let hash = child.state_hash();
+            match self.visited.get_mut(&hash) {
+                Some(best) if *best <= steps => {
+                    self.merged += 1;
+                    continue;
                 }
-                steps += 1;
-            }
-            Move::Finish => new_outcomes = child.finish(&self.program),
-        }
-        for o in &new_outcomes {
-            self.note_outcome(o, steps);
-        }
-        self.path_outcomes.extend(new_outcomes);
-        if child.status() != Status::Running {
-            self.leaf(&child);
-            return;
-        }
-        let hash = child.state_hash();
-        if self.on_path.contains(&hash) {
-            // Back where this run already was, with nothing new: it loops forever.
-            let o = self.endless_loop(&child, steps);
-            self.note_outcome(&o, steps);
-            self.path_outcomes.push(o);
-            self.leaf(&child);
-            return;
-        }
-        match self.visited.get_mut(&hash) {
-            Some(seen) if *seen <= steps => {
-                self.merged += 1;
-                return;
-            }
-            Some(seen) => *seen = steps,
-            None => {
-                if self.visited.len() as u64 >= self.config.max_states {
-                    self.stop(Bound::States);
-                    return;
+                Some(best) => *best = steps,
+                None => {
+                    if self.visited.len() as u64 >= self.config.max_states {
+                        self.stop(Bound::States);
+                        return;
+                    }
+                    self.visited.insert(hash, steps);
                 }
-                self.visited.insert(hash, steps);
+            }
+            let next = Node { machine: child, steps, trail, labels };
+            if steps == node.steps {
+                // A move that takes no step stays in the current layer: expand
+                // it now, so its next steps queue before this node's own step
+                // (the earliest arrival comes first among equally short runs).
+                self.expand(next);
+            } else {
+                self.queue.push_back(next);
             }
         }
-        let moves = self.moves(&child);
-        let (path_items, path_outcomes) = (self.path.len(), self.path_outcomes.len());
-        self.on_path.insert(hash);
-        self.stack.push(Node { machine: Some(child), moves, next: 0, steps, path_items, path_outcomes, hash });
     }
 
-    /// The outcome of a run that came back to a state it had been in.
-    fn endless_loop(&self, m: &Machine, steps: u64) -> Outcome {
-        let p = &self.program;
-        let core = m.next_core(p);
-        let stack = m.stack(core);
-        let by = *stack.last().unwrap_or(&crate::program::ContextId(0));
-        let starved = stack.first().copied().unwrap_or(by);
-        let cycle =
-            steps.saturating_sub(self.stack.iter().rev().find(|n| n.hash == m.state_hash()).map_or(0, |n| n.steps));
-        Outcome::Starvation { context: starved, by, steps: cycle }
+    fn link(&mut self, parent: u32, item: Option<ScheduleItem>) -> u32 {
+        self.trails.push(Trail { parent, item });
+        (self.trails.len() - 1) as u32
     }
 
-    /// A run ended: count it in the histogram.
-    fn leaf(&mut self, m: &Machine) {
-        self.schedules += 1;
-        let mut labels: Vec<String> = self.path_outcomes.iter().map(|o| leaf_label(o).to_string()).collect();
-        labels.sort();
-        labels.dedup();
-        *self.histogram.entry((m.memory().to_vec(), labels)).or_insert(0) += 1;
+    /// The schedule of the path that ends at `trail`.
+    fn schedule_of(&self, mut trail: u32) -> Schedule {
+        let mut items = Vec::new();
+        while trail != 0 {
+            let t = self.trails[trail as usize];
+            items.extend(t.item);
+            trail = t.parent;
+        }
+        items.reverse();
+        Schedule::new(items)
     }
 
-    fn note_outcome(&mut self, o: &Outcome, steps: u64) {
+    fn note_outcome(&mut self, o: &Outcome, steps: u64, trail: u32) {
         let property = match o {
             Outcome::PropertyViolated { name, .. } => name.as_str(),
             Outcome::DataRace { .. } => NO_UB,
@@ -430,16 +446,16 @@ impl Explorer {
             // reported in the histogram, not as failures.
             Outcome::Hang { .. } | Outcome::EventLost { .. } => return,
         };
-        let explanation = o.explain(&self.program);
-        let schedule = Schedule::new(self.path.clone());
-        let Some(report) = self.properties.iter_mut().find(|p| p.name == property) else { return };
-        report.verdict = Verdict::Violated;
-        // Shortest in steps, then fewest choices, then earliest.
-        let key = |steps: u64, s: &Schedule| (steps, s.items.len(), s.items.iter().map(item_step).collect::<Vec<_>>());
-        let shorter = report.counterexample.as_ref().is_none_or(|c| key(steps, &schedule) < key(c.steps, &c.schedule));
-        if shorter {
-            report.counterexample = Some(Counterexample { schedule, steps, explanation });
+        let Some(index) = self.properties.iter().position(|p| p.name == property) else { return };
+        if self.properties[index].counterexample.as_ref().is_some_and(|c| c.steps <= steps) {
+            // The search goes in order of steps: the first one found is a shortest.
+            return;
         }
+        let explanation = o.explain(&self.program);
+        let schedule = self.schedule_of(trail);
+        let report = &mut self.properties[index];
+        report.verdict = Verdict::Violated;
+        report.counterexample = Some(Counterexample { schedule, steps, explanation });
     }
 
     /// The findings so far (partial until `is_done`).
@@ -467,7 +483,12 @@ impl Explorer {
                     .zip(memory)
                     .map(|(l, v)| (l.name.clone(), l.ty.display(*v)))
                     .collect(),
-                labels: labels.clone(),
+                labels: LABELS
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| labels & (1 << i) != 0)
+                    .map(|(_, l)| l.to_string())
+                    .collect(),
                 count: *count,
             })
             .collect();
@@ -478,24 +499,11 @@ impl Explorer {
             schedules: self.schedules,
             states: self.visited.len() as u64,
             merged: self.merged,
+            revisited: self.revisited,
             naive_schedules: self.naive,
             properties,
             outcomes,
         }
-    }
-}
-
-fn item_step(item: &ScheduleItem) -> u64 {
-    match item {
-        ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Step(s) | ArrivalPoint::Cycle(s), .. }) => *s,
-        ScheduleItem::Reorder { step } | ScheduleItem::Core { step, .. } => *step,
-    }
-}
-
-fn leaf_label(o: &Outcome) -> &'static str {
-    match o {
-        Outcome::Hang { .. } => "waiting",
-        other => other.label(),
     }
 }
 

@@ -15,8 +15,8 @@ use crate::memory_model::{self, MemAccess};
 use crate::nvic::{self, Candidate, ExceptionState};
 use crate::outcome::{Bound, LostReason, Outcome, RaceAccess};
 use crate::program::{
-    Access, CheckKind, ContextId, ContextKind, FuncId, Local, Location, LocationKind, NvicOp, Op, Operand, Ordering,
-    Place, Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
+    Access, CheckKind, ContextId, ContextKind, FuncId, Local, Location, LocationKind, MAX_CONTEXTS, NvicOp, Op,
+    Operand, Ordering, Place, Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
 };
 use crate::race::{AccessRef, History, VectorClock};
 use crate::trace::{Event, Read, StepKind, StepRecord, Write};
@@ -309,10 +309,11 @@ impl Machine {
     /// A 64-bit hash of everything that decides the future of the run
     /// (not the step number or cycle count), for the explorer's state set.
     pub fn state_hash(&self) -> u64 {
-        let ranks = self.epoch_ranks();
+        let epochs = EpochRanks::of(self);
+        let rank = |c: usize, v: u32| epochs.rank(c, v);
         let clock = |vc: &VectorClock, h: &mut FxHasher| {
-            for (c, values) in ranks.iter().enumerate() {
-                rank(values, vc.0[c]).hash(h);
+            for c in 0..self.clocks.len() {
+                rank(c, vc.0[c]).hash(h);
             }
         };
         let mut h = FxHasher::default();
@@ -325,9 +326,9 @@ impl Machine {
             c.call.hash(&mut h);
             c.iterations.hash(&mut h);
             c.thread_done.hash(&mut h);
-            // How long the thread has waited only matters against the
-            // starvation window; the explorer finds endless loops as cycles.
-            (c.steps_since_thread_ran > 0).hash(&mut h);
+            // How long the thread has waited: a handler that loops forever
+            // then makes new states until the starvation window ends it.
+            c.steps_since_thread_ran.hash(&mut h);
             clock(&c.released, &mut h);
         }
         self.memory.hash(&mut h);
@@ -345,7 +346,7 @@ impl Machine {
         for hist in &self.histories {
             let access = |a: &AccessRef, h: &mut FxHasher| {
                 a.context.hash(h);
-                rank(&ranks[a.context.0 as usize], a.epoch).hash(h);
+                rank(a.context.0 as usize, a.epoch).hash(h);
             };
             match &hist.last_write {
                 Some(w) => access(w, &mut h),
@@ -361,35 +362,25 @@ impl Machine {
         h.finish()
     }
 
-    /// For each context, the distinct epoch values the state holds, sorted.
-    /// Hashing an epoch's rank instead of its value keeps every comparison
-    /// the race detector makes (joins are maxima, a release adds a new
-    /// maximum), so two runs that differ only in how many release points
-    /// they passed hash alike.
-    fn epoch_ranks(&self) -> Vec<Vec<u32>> {
+    /// Calls `f(context, epoch)` for every epoch value the state holds.
+    fn for_each_epoch(&self, mut f: impl FnMut(usize, u32)) {
         let n = self.clocks.len();
-        let mut values: Vec<Vec<u32>> = vec![Vec::with_capacity(8); n];
-        let add = |vc: &VectorClock, values: &mut Vec<Vec<u32>>| {
-            for (c, v) in values.iter_mut().enumerate() {
-                v.push(vc.0[c]);
+        let clocks = self
+            .clocks
+            .iter()
+            .chain(&self.atomic_clocks)
+            .chain(self.cores.iter().map(|c| &c.released))
+            .chain(self.lock_clocks.iter().map(|(_, vc)| vc));
+        for vc in clocks {
+            for (c, v) in vc.0[..n].iter().enumerate() {
+                f(c, *v);
             }
-        };
-        for vc in self.clocks.iter().chain(&self.atomic_clocks).chain(self.cores.iter().map(|c| &c.released)) {
-            add(vc, &mut values);
-        }
-        for (_, vc) in &self.lock_clocks {
-            add(vc, &mut values);
         }
         for hist in &self.histories {
             for a in hist.last_write.iter().chain(&hist.reads) {
-                values[a.context.0 as usize].push(a.epoch);
+                f(a.context.0 as usize, a.epoch);
             }
         }
-        for v in &mut values {
-            v.sort_unstable();
-            v.dedup();
-        }
-        values
     }
 
     /// Whether the core that would step next has two instructions ahead that
@@ -503,6 +494,14 @@ impl Machine {
                     .and_then(|f| program.function(f.func).body.get(f.pc.saturating_sub(1) as usize))
                     .map(|i| i.span.clone())
                     .unwrap_or_default();
+                if top.context != core.stack[0].context {
+                    // A handler spins with nothing left to release it: the
+                    // thread below it never runs again.
+                    let (context, by) = (core.stack[0].context, top.context);
+                    outcomes.push(Outcome::Starvation { context, by, steps: core.steps_since_thread_ran });
+                    self.status = Status::Halted;
+                    return outcomes;
+                }
                 let waiting_on = if core.asleep {
                     "an interrupt (WFI)".to_string()
                 } else {
@@ -1537,8 +1536,53 @@ impl Machine {
     }
 }
 
-fn rank(values: &[u32], v: u32) -> u32 {
-    values.binary_search(&v).unwrap_or(values.len()) as u32
+/// The rank of each epoch among the distinct values of its context in one
+/// state. Hashing ranks instead of values keeps every comparison the race
+/// detector makes (joins are maxima, a release adds a new maximum), so two
+/// runs that differ only in how many release points they passed hash alike.
+/// Values of a context usually lie within 64 of each other: then a bit set
+/// above the minimum gives ranks by popcount; otherwise a sorted list does.
+enum EpochRanks {
+    Bits { min: [u32; MAX_CONTEXTS], bits: [u64; MAX_CONTEXTS] },
+    Sorted { values: Vec<(u16, u32)>, starts: Vec<usize> },
+}
+
+impl EpochRanks {
+    fn of(m: &Machine) -> EpochRanks {
+        let mut min = [u32::MAX; MAX_CONTEXTS];
+        m.for_each_epoch(|c, v| min[c] = min[c].min(v));
+        let mut bits = [0u64; MAX_CONTEXTS];
+        let mut wide = false;
+        m.for_each_epoch(|c, v| {
+            let d = v - min[c];
+            if d < 64 {
+                bits[c] |= 1 << d;
+            } else {
+                wide = true;
+            }
+        });
+        if !wide {
+            return EpochRanks::Bits { min, bits };
+        }
+        let mut values = Vec::new();
+        m.for_each_epoch(|c, v| values.push((c as u16, v)));
+        values.sort_unstable();
+        values.dedup();
+        let starts = (0..=MAX_CONTEXTS).map(|c| values.partition_point(|e| (e.0 as usize) < c)).collect();
+        EpochRanks::Sorted { values, starts }
+    }
+
+    fn rank(&self, c: usize, v: u32) -> u32 {
+        match self {
+            EpochRanks::Bits { min, bits } => {
+                let d = v.saturating_sub(min[c]).min(63);
+                (bits[c] & ((1u64 << d) - 1)).count_ones()
+            }
+            EpochRanks::Sorted { values, starts } => {
+                (values.partition_point(|e| *e < (c as u16, v)) - starts[c]) as u32
+            }
+        }
+    }
 }
 
 fn empty_record(index: u64) -> StepRecord {

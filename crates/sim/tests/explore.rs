@@ -113,3 +113,88 @@ fn stopping_early_reports_the_time_bound() {
     assert_eq!(r.cut_by, Some(Bound::Time));
     assert!(!r.complete);
 }
+
+#[test]
+fn a_handler_that_never_clears_its_level_flag_is_found_to_starve_main() {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let work = b.scalar("WORK", Ty::U32, LocationKind::Atomic, 0);
+    let main = b.function("main_loop", 0, |f| {
+        f.atomic_add(work, 1, Ordering::Relaxed).ret();
+    });
+    let h = b.function("on_timer", 0, |f| {
+        f.op(Op::Nop { what: "forgot to clear the flag".into() }).ret();
+    });
+    b.thread("main", 0, &[(main, 3)]);
+    let t = b.handler("TIMER0", 8, 1, h);
+    b.source("TIMER0", Some(t), Trigger::Level, 1);
+    let p = b.build();
+    let r = explore(&p);
+    let hang = property(&r, "no deadlock or starvation");
+    assert_eq!(hang.verdict, Verdict::Violated);
+    let cx = hang.counterexample.as_ref().expect("counterexample");
+    assert!(cx.explanation.contains("main made no progress"), "{}", cx.explanation);
+    let replay = run(&p, &cx.schedule.to_text(&p));
+    assert!(has_outcome(&replay, "starvation"));
+}
+
+#[test]
+fn the_compiler_reordering_of_a_relaxed_flag_is_one_of_the_choices() {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let data = b.scalar("SAMPLE_MV", Ty::U32, LocationKind::Atomic, 0);
+    let ready = b.scalar("SAMPLE_READY", Ty::Bool, LocationKind::Atomic, 0);
+    let publish = |ordering: Ordering| {
+        move |f: &mut irqlab_sim::build::FnBuilder| {
+            f.op(Op::AtomicStore { place: Place::at(data), src: Operand::Const(1200), ordering: Ordering::Relaxed });
+            f.op(Op::AtomicStore { place: Place::at(ready), src: Operand::Const(1), ordering });
+            f.ret();
+        }
+    };
+    let main = b.function("publish", 0, publish(Ordering::Relaxed));
+    let h = b.function("on_timer", 0, |f| {
+        let (r, d, ok, stale) = (f.local(), f.local(), f.local(), f.local());
+        f.op(Op::AtomicLoad { dst: r, place: Place::at(ready), ordering: Ordering::Acquire });
+        f.op(Op::AtomicLoad { dst: d, place: Place::at(data), ordering: Ordering::Relaxed });
+        // ok = !ready || data == 1200
+        f.op(Op::Binary { op: BinOp::Eq, ty: Ty::U32, dst: stale, lhs: Operand::Local(d), rhs: Operand::Const(1200) });
+        f.op(Op::Unary { op: UnOp::Not, ty: Ty::Bool, dst: ok, src: Operand::Local(r) });
+        f.op(Op::Binary { op: BinOp::Or, ty: Ty::Bool, dst: ok, lhs: Operand::Local(ok), rhs: Operand::Local(stale) });
+        f.op(Op::Check { cond: Operand::Local(ok), kind: CheckKind::Assert, message: "stale sample".into() });
+        f.ret();
+    });
+    b.thread("main", 0, &[(main, 1)]);
+    let t = b.handler("TIMER0", 8, 1, h);
+    b.source("TIMER0", Some(t), Trigger::Edge, 1);
+    let p = b.build();
+    let r = explore(&p);
+    let panic = property(&r, "no panic");
+    assert_eq!(panic.verdict, Verdict::Violated);
+    let text = panic.counterexample.as_ref().expect("cx").schedule.to_text(&p);
+    assert!(text.starts_with("reorder@0,TIMER0@1"), "{text}");
+}
+
+#[test]
+fn two_cores_without_a_spinlock_lose_updates_and_the_explorer_finds_the_interleaving() {
+    let mut b = ProgramBuilder::new(Target::Armv6m, 2);
+    let count = b.scalar("COUNT", Ty::U32, LocationKind::Plain, 0);
+    let inc = b.function("increment", 0, |f| {
+        f.critical_section(|f| {
+            f.increment(count, Ty::U32);
+        });
+        f.ret();
+    });
+    b.thread("core0", 0, &[(inc, 1)]);
+    b.thread("core1", 1, &[(inc, 1)]);
+    b.property("both increments count", PropertyWhen::End, |f| {
+        let (c, ok) = (f.local(), f.local());
+        f.load(c, count);
+        f.op(Op::Binary { op: BinOp::Eq, ty: Ty::U32, dst: ok, lhs: Operand::Local(c), rhs: Operand::Const(2) });
+        f.op(Op::Return { value: Some(Operand::Local(ok)) });
+    });
+    let p = b.build();
+    let r = explore(&p);
+    assert!(r.complete);
+    let lost = property(&r, "both increments count");
+    assert_eq!(lost.verdict, Verdict::Violated);
+    let replay = run(&p, &lost.counterexample.as_ref().expect("cx").schedule.to_text(&p));
+    assert_eq!(value(&replay, "COUNT"), 1);
+}
