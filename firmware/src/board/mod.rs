@@ -154,20 +154,26 @@ pub fn settle() {
     }
 }
 
-/// Sets a lesson priority (0 most urgent) in the priority bits the chip
-/// implements (2 on Cortex-M0/M0+, 3 on the nRF52 and the Stellaris; QEMU
-/// may implement all 8).
-pub fn set_priority(interrupt: Interrupt, priority: u8) {
+/// Sets a lesson priority (0 most urgent) one level below SysTick, the
+/// arrival generator, in the priority bits the chip implements (2 on
+/// Cortex-M0/M0+, 3 on the nRF52 and the LM3S6965; QEMU may implement 8).
+/// Err when the chip has too few levels for it.
+pub fn set_priority(interrupt: Interrupt, priority: u8) -> Result<(), u8> {
     // SAFETY: the harness sets priorities before it unmasks the interrupts,
     // so no priority-based critical section is in progress.
     let mut nvic = unsafe { cortex_m::Peripherals::steal().NVIC };
     // Unimplemented low bits read back as zero (ARMv7-M B1.5.4).
     unsafe { nvic.set_priority(interrupt, 0xff) };
     let bits = NVIC::get_priority(interrupt).count_ones() as u8;
-    // With PRIGROUP 0, bit 0 is a subpriority, which never preempts: keep the
-    // lesson's levels (and SysTick's 0) in distinct group priorities.
-    let shift = (8 - bits).max(1);
-    unsafe { nvic.set_priority(interrupt, priority << shift) };
+    // With PRIGROUP 0, bit 0 is a subpriority, which never preempts: keep
+    // every level in a group priority of its own.
+    let usable = bits.min(7);
+    let level = u16::from(priority) + 1;
+    if level >= 1 << usable {
+        return Err((1 << usable) - 2);
+    }
+    unsafe { nvic.set_priority(interrupt, (level as u8) << (8 - usable)) };
+    Ok(())
 }
 
 /// Lets `interrupt` through the NVIC.

@@ -57,7 +57,14 @@ pub fn run(lesson: &'static Lesson) -> ! {
     }
     LESSON.store(ptr::from_ref(lesson).cast_mut(), Ordering::Release);
     for handler in lesson.handlers {
-        board::set_priority(handler.interrupt, handler.priority);
+        if let Err(most) = board::set_priority(handler.interrupt, handler.priority) {
+            crate::say!(
+                "irqlab error {} has priority {}: this board has levels 0 to {most} below its arrival generator",
+                handler.interrupt.name(),
+                handler.priority
+            );
+            board::exit(false);
+        }
     }
     let ok = if cfg!(feature = "replay") { sweep::run(lesson) } else { free::run(lesson) };
     board::show(ok);
