@@ -129,7 +129,14 @@ impl Diagnostic {
     }
 
     fn render_with(&self, source: &str, with_advice: bool) -> String {
-        let lines: Vec<String> = source.lines().map(expand_tabs).collect();
+        let raw: Vec<&str> = source.lines().collect();
+        let lines: Vec<String> = raw.iter().map(|l| expand_tabs(l)).collect();
+        // Columns count chars; rustc shows a tab as four spaces.
+        let column = |line: u32, col: u32| -> u32 {
+            let text = raw.get((line as usize).wrapping_sub(1)).copied().unwrap_or("");
+            let before = text.chars().take(col.saturating_sub(1) as usize);
+            1 + before.map(|c| if c == '\t' { 4 } else { 1 }).sum::<u32>()
+        };
         let mut out = String::new();
         match &self.code {
             Some(code) => out.push_str(&format!("{}[{code}]: {}\n", self.level.word(), self.message)),
@@ -161,9 +168,9 @@ impl Diagnostic {
             if previous != Some(span.line) {
                 out.push_str(&source_line(&lines, span.line, width));
             }
-            let line_len = lines.get(span.line as usize - 1).map_or(0, |l| l.chars().count()) as u32;
-            let start = span.col_start.max(1).min(line_len + 1);
-            let end = span.col_end.min(line_len + 1).max(start + 1);
+            let line_len = lines.get((span.line as usize).wrapping_sub(1)).map_or(0, |l| l.chars().count()) as u32;
+            let start = column(span.line, span.col_start.max(1)).min(line_len + 1);
+            let end = column(span.line, span.col_end).min(line_len + 1).max(start + 1);
             let mark = if *primary { "^" } else { "-" };
             let mut line = format!("{pad} | {}{}", " ".repeat(start as usize - 1), mark.repeat((end - start) as usize));
             if let Some(label) = label {
@@ -187,8 +194,8 @@ impl Diagnostic {
         if let Some(s) = &self.suggestion {
             out.push_str(&format!("help: {}\n", s.message));
             out.push_str(&format!("{pad} |\n"));
-            let original = lines.get(s.span.line as usize - 1).cloned().unwrap_or_default();
-            let at = (s.span.col_start.max(1) as usize - 1).min(original.chars().count());
+            let original = lines.get((s.span.line as usize).wrapping_sub(1)).cloned().unwrap_or_default();
+            let at = (column(s.span.line, s.span.col_start.max(1)) as usize - 1).min(original.chars().count());
             let changed: String =
                 original.chars().take(at).chain(s.insert.chars()).chain(original.chars().skip(at)).collect();
             out.push_str(&format!("{:>width$} | {changed}\n", s.span.line));
@@ -242,4 +249,33 @@ pub fn render_report<'a>(diagnostics: &[Diagnostic], source_of: impl Fn(&str) ->
         out.push_str(&format!("warning: {warnings} {noun} emitted\n\n"));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tab_is_shown_as_four_spaces_and_the_carets_follow() {
+        let d = Diagnostic::error("bad", Span::new("f.rs", 1, 3, 4)).label("here");
+        assert_eq!(
+            d.render("\t\tX = 1;\n"),
+            "error: bad\n --> f.rs:1:3\n  |\n1 |         X = 1;\n  |         ^ here\n\n"
+        );
+    }
+
+    #[test]
+    fn a_span_outside_the_text_renders_without_panicking() {
+        let d = Diagnostic::error("bad", Span::default()).secondary(Span::new("", 99, 50, 40), "far");
+        let text = d.render("one line\n");
+        assert!(text.starts_with("error: bad\n  --> :0:0\n"), "{text}");
+    }
+
+    #[test]
+    fn the_summary_names_every_code_like_rustc() {
+        let a = Diagnostic::error("a", Span::new("f.rs", 1, 1, 2)).code("E0599");
+        let b = Diagnostic::error("b", Span::new("f.rs", 1, 1, 2)).code("E0133");
+        let text = render_report(&[a, b], |_| "x\n");
+        assert!(text.ends_with("error: aborting due to 2 previous errors\n\nSome errors have detailed explanations: E0133, E0599.\nFor more information about an error, try `rustc --explain E0133`.\n"), "{text}");
+    }
 }
