@@ -2,11 +2,10 @@
 //! `critical_section`, `cortex_m`, `core` and the `board` vocabulary. Also
 //! the macros (`assert!`, `panic!`, `addr_of!` ...).
 
-use irqlab_sim::{BinOp, CheckKind, ContextId, NvicOp, Op, Operand, SourceId, Span, Ty};
-use syn::punctuated::Punctuated;
+use irqlab_sim::{ContextId, NvicOp, Op, Operand, SourceId, Span, Ty};
 
 use super::expr::{Resolved, strip};
-use super::{Binding, FnBuilder, R, Stop, Val};
+use super::{Binding, FnBuilder, R, Val};
 use crate::diagnostic::Diagnostic;
 use crate::errors;
 use crate::setup::ContextSetupKind;
@@ -53,7 +52,7 @@ impl FnBuilder<'_, '_> {
         }
     }
 
-    fn lesson_call(&mut self, i: usize, args: &[&syn::Expr], span: &Span) -> R<Val> {
+    pub(super) fn lesson_call(&mut self, i: usize, args: &[&syn::Expr], span: &Span) -> R<Val> {
         let f = self.cx.fns[i].clone();
         if f.is_unsafe && !self.in_unsafe() {
             self.cx.error(errors::unsafe_call(&f.name, span.clone()));
@@ -94,7 +93,7 @@ impl FnBuilder<'_, '_> {
 
     /// E0133 for an unsafe function called outside `unsafe`. rustc names a
     /// free function by its name and an associated one as `Type::name`.
-    fn need_unsafe(&mut self, canonical: &str, span: &Span) {
+    pub(super) fn need_unsafe(&mut self, canonical: &str, span: &Span) {
         if !self.in_unsafe() {
             let segments: Vec<&str> = canonical.split("::").collect();
             let shown = match segments.as_slice() {
@@ -106,7 +105,7 @@ impl FnBuilder<'_, '_> {
         }
     }
 
-    fn args_count(&mut self, args: &[&syn::Expr], n: usize, name: &str, span: &Span) -> R<()> {
+    pub(super) fn args_count(&mut self, args: &[&syn::Expr], n: usize, name: &str, span: &Span) -> R<()> {
         if args.len() != n {
             return Err(self.err(
                 Diagnostic::error(
@@ -132,7 +131,7 @@ impl FnBuilder<'_, '_> {
         }
     }
 
-    fn interrupt_arg(&mut self, e: &syn::Expr) -> R<String> {
+    pub(super) fn interrupt_arg(&mut self, e: &syn::Expr) -> R<String> {
         let s = self.span_of(e);
         match self.expr(e, None)? {
             Val::Interrupt(name) => Ok(name),
@@ -141,7 +140,7 @@ impl FnBuilder<'_, '_> {
     }
 
     /// The handler context of an interrupt, from lesson.toml.
-    fn handler_of(&mut self, name: &str, span: &Span) -> R<ContextId> {
+    pub(super) fn handler_of(&mut self, name: &str, span: &Span) -> R<ContextId> {
         let found = self
             .cx
             .setup
@@ -160,7 +159,7 @@ impl FnBuilder<'_, '_> {
     }
 
     /// The event source of an interrupt, from lesson.toml.
-    fn source_of(&mut self, name: &str, span: &Span) -> R<SourceId> {
+    pub(super) fn source_of(&mut self, name: &str, span: &Span) -> R<SourceId> {
         let found = self.cx.setup.sources.iter().position(|s| s.interrupt.name == name);
         match found {
             Some(i) => Ok(SourceId(i as u16)),
@@ -173,7 +172,7 @@ impl FnBuilder<'_, '_> {
         }
     }
 
-    fn const_u32(&mut self, e: &syn::Expr) -> R<u32> {
+    pub(super) fn const_u32(&mut self, e: &syn::Expr) -> R<u32> {
         let s = self.span_of(e);
         match self.scalar_of(e, Ty::U32)? {
             Operand::Const(v) => Ok(v as u32),
@@ -185,7 +184,7 @@ impl FnBuilder<'_, '_> {
         }
     }
 
-    fn known_call(
+    pub(super) fn known_call(
         &mut self,
         canonical: &str,
         args: &[&syn::Expr],
@@ -355,11 +354,11 @@ impl FnBuilder<'_, '_> {
         }
     }
 
-    fn pointer_arg(&mut self, e: &syn::Expr) -> R<super::MemPlace> {
+    pub(super) fn pointer_arg(&mut self, e: &syn::Expr) -> R<super::MemPlace> {
         self.pointer_arg_mut(e).map(|(p, _)| p)
     }
 
-    fn pointer_arg_mut(&mut self, e: &syn::Expr) -> R<(super::MemPlace, bool)> {
+    pub(super) fn pointer_arg_mut(&mut self, e: &syn::Expr) -> R<(super::MemPlace, bool)> {
         let s = self.span_of(e);
         match self.expr(e, None)? {
             Val::RawPtr(p, m) => Ok((p, m)),
@@ -397,7 +396,7 @@ impl FnBuilder<'_, '_> {
     /// `critical_section::with(|cs| body)`: save PRIMASK, disable
     /// interrupts (and on two cores take the spinlock), run the body,
     /// restore.
-    fn section(&mut self, kind: Section, closure: &syn::Expr, span: &Span) -> R<Val> {
+    pub(super) fn section(&mut self, kind: Section, closure: &syn::Expr, span: &Span) -> R<Val> {
         let syn::Expr::Closure(cl) = strip(closure) else {
             let s = self.span_of(closure);
             return Err(self.err(errors::unsupported_with(
@@ -444,86 +443,5 @@ impl FnBuilder<'_, '_> {
             return Ok(Val::Never);
         }
         Ok(Val::Value(ops, ty))
-    }
-
-    pub fn macro_call(&mut self, mac: &syn::Macro, span: &Span) -> R<Val> {
-        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-        let args: Punctuated<syn::Expr, syn::Token![,]> =
-            match mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated) {
-                Ok(a) => a,
-                Err(e) => {
-                    let s = self.cx.span(e.span());
-                    return Err(self.err(Diagnostic::error(e.to_string(), s)));
-                }
-            };
-        let args: Vec<&syn::Expr> = args.iter().collect();
-        let message = |args: &[&syn::Expr], from: usize, default: String| -> String {
-            match args.get(from).map(|e| strip(e)) {
-                Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) => s.value(),
-                _ => default,
-            }
-        };
-        match name.as_str() {
-            "assert" => {
-                if args.is_empty() {
-                    return Err(
-                        self.err(Diagnostic::error("macro requires a boolean expression as an argument", span.clone()))
-                    );
-                }
-                let cond = self.scalar_of(args[0], Ty::Bool)?;
-                let text = quote::ToTokens::to_token_stream(args[0]).to_string();
-                let message = message(&args, 1, format!("assertion failed: {text}"));
-                self.emit(Op::Check { cond, kind: CheckKind::Assert, message }, span);
-                Ok(Val::unit())
-            }
-            "assert_eq" | "assert_ne" => {
-                if args.len() < 2 {
-                    return Err(
-                        self.err(Diagnostic::error(format!("`{name}!` takes two values to compare"), span.clone()))
-                    );
-                }
-                let (l, lt) = self.scalar(args[0], None)?;
-                let r = self.scalar_of(args[1], lt)?;
-                let (op, sym) = if name == "assert_eq" { (BinOp::Eq, "==") } else { (BinOp::Ne, "!=") };
-                let v = self.binary_op(op, l, lt, r, lt, span)?;
-                let Val::Value(c, _) = v else { return Err(Stop) };
-                let message = message(&args, 2, format!("assertion `left {sym} right` failed"));
-                self.emit(Op::Check { cond: c[0], kind: CheckKind::Assert, message }, span);
-                Ok(Val::unit())
-            }
-            "debug_assert" | "debug_assert_eq" | "debug_assert_ne" => {
-                // irqlab models release builds, where debug assertions are off.
-                self.cx.error(
-                    Diagnostic::warning(format!("`{name}!` does nothing here"), span.clone())
-                        .label("compiled out in release builds")
-                        .note("irqlab models release builds (as the firmware is flashed); use `assert!` for a check that always runs"),
-                );
-                Ok(Val::unit())
-            }
-            "panic" | "unreachable" | "todo" | "unimplemented" => {
-                let default = match name.as_str() {
-                    "unreachable" => "internal error: entered unreachable code",
-                    "todo" => "not yet implemented",
-                    "unimplemented" => "not implemented",
-                    _ => "explicit panic",
-                };
-                let message = message(&args, 0, default.to_string());
-                self.emit(Op::Check { cond: Operand::Const(0), kind: CheckKind::Explicit, message }, span);
-                Ok(Val::Never)
-            }
-            "addr_of" | "addr_of_mut" => {
-                self.args_count(&args, 1, &name, span)?;
-                let s = self.span_of(args[0]);
-                let v = match strip(args[0]) {
-                    syn::Expr::Path(p) => self.path_expr(&p.path, None, &s, true)?,
-                    other => self.expr(other, None)?,
-                };
-                match v {
-                    Val::Place(super::Place::Mem(m)) => Ok(Val::RawPtr(m, name == "addr_of_mut")),
-                    _ => Err(self.err(errors::unsupported("`addr_of!` of this", s))),
-                }
-            }
-            other => Err(self.err(errors::unsupported(&format!("the `{other}!` macro"), span.clone()))),
-        }
     }
 }

@@ -24,7 +24,7 @@ impl FnBuilder<'_, '_> {
     }
 
     /// The scalar type an expression obviously has, without lowering it.
-    fn hint(&self, e: &syn::Expr) -> Option<Ty> {
+    pub(super) fn hint(&self, e: &syn::Expr) -> Option<Ty> {
         match strip(e) {
             syn::Expr::Lit(l) => match &l.lit {
                 syn::Lit::Int(i) => Ty::from_name(i.suffix()),
@@ -61,7 +61,7 @@ impl FnBuilder<'_, '_> {
     }
 
     /// The type of a place expression over statics and variables.
-    fn place_hint(&self, e: &syn::Expr) -> Option<LTy> {
+    pub(super) fn place_hint(&self, e: &syn::Expr) -> Option<LTy> {
         match strip(e) {
             syn::Expr::Path(p) => match self.resolve(&p.path) {
                 Resolved::Static(i) => Some(self.cx.statics[i].ty.clone()),
@@ -92,11 +92,11 @@ struct Finder<'b, 'c, 'a> {
 }
 
 impl Finder<'_, '_, '_> {
-    fn is_var(&self, e: &syn::Expr) -> bool {
+    pub(super) fn is_var(&self, e: &syn::Expr) -> bool {
         matches!(strip(e), syn::Expr::Path(p) if p.path.is_ident(self.name))
     }
 
-    fn found(&mut self, t: Option<Ty>) {
+    pub(super) fn found(&mut self, t: Option<Ty>) {
         if self.found.is_none() {
             self.found = t;
         }

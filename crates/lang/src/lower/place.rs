@@ -41,7 +41,7 @@ pub struct MemPlace {
 }
 
 impl MemPlace {
-    fn at(&self, offset: u32) -> irqlab_sim::Place {
+    pub(super) fn at(&self, offset: u32) -> irqlab_sim::Place {
         irqlab_sim::Place { base: Location(self.base.0 + offset), index: self.index }
     }
 
