@@ -51,16 +51,21 @@ pub fn explain(l: &Lesson, with_solution: bool) -> String {
     if !m.sources.is_empty() {
         out.push_str("\nEvents:\n");
         for s in &m.sources {
-            out.push_str(&format!(
-                "  {}: {:?}-triggered, at most {} arrival(s)\n",
-                s.interrupt, s.trigger, s.max_arrivals
-            ));
+            let trigger = match s.trigger {
+                irqlab_sim::Trigger::Edge => "edge",
+                irqlab_sim::Trigger::Level => "level",
+            };
+            out.push_str(&format!("  {}: {trigger}-triggered, at most {} arrival(s)\n", s.interrupt, s.max_arrivals));
         }
     }
     if !m.properties.is_empty() {
         out.push_str("\nProperties:\n");
         for p in &m.properties {
-            out.push_str(&format!("  \"{}\" ({:?}): {}\n", p.name, p.at, p.holds));
+            let when = match p.at {
+                irqlab_sim::PropertyWhen::End => "at the end",
+                irqlab_sim::PropertyWhen::Always => "after every step",
+            };
+            out.push_str(&format!("  \"{}\" ({when}): {}\n", p.name, p.holds));
         }
     }
     out.push_str("\nChallenge:\n");
