@@ -7,6 +7,15 @@
 //! It never panics and never stops at the first problem: `compile` returns
 //! what it could build plus every diagnostic, each with a span inside the
 //! text it points at.
+//!
+//! Map: `setup` (what lesson.toml says, as input), `paths` (`use` items and
+//! canonical paths), `items` (statics laid out as locations, structs,
+//! consts, function signatures), `consts` (initializers), `types` (the
+//! subset's types and their cell layout), `lower/` (function bodies to
+//! instructions, a module per concept), `assemble` (contexts, sources and
+//! properties into a `Program`), `errors` (the diagnostics, rustc's wording
+//! where rustc has one), `diagnostic` (rustc's text layout), `board` (the
+//! `board` vocabulary of lessons/BOARD.md).
 
 // A `Diagnostic` is the error value of the cold path: returning it unboxed
 // keeps every `?` readable, and a compile makes few of them.
