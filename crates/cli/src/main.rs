@@ -1,10 +1,11 @@
-//! `irqlab`: list, run and explain lessons from the command line.
+//! `irqlab`: list, run, explain and check lessons from the command line.
 //!
 //! Exit status: 0 when the run is clean, 1 when the code did something wrong
 //! (a property is false, a panic, a data race, a deadlock, a hang or
 //! starvation), 2 on bad input (unknown lesson, unreadable file, code that
 //! does not compile, a malformed schedule), with the error on stderr.
 
+mod check;
 mod explain;
 mod lesson;
 mod list;
@@ -38,6 +39,8 @@ enum Command {
     Run(run::Args),
     /// Print a lesson's narrative, setup and code with line numbers.
     Explain(explain::Args),
+    /// Try every arrival point: each property's verdict, the shortest counterexample.
+    Check(check::Args),
 }
 
 /// Bad input: reported on stderr, exit status 2.
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::List(args) => list::main(&args),
         Command::Run(args) => run::main(&args),
         Command::Explain(args) => explain::main(&args),
+        Command::Check(args) => check::main(&args),
     };
     match result {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,

@@ -58,6 +58,10 @@ fn test(args: &[String]) -> Result<(), String> {
     setup::step("clippy", &["cargo", "clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     setup::step("unit and integration tests", &["cargo", "test", "--workspace", "--locked"])?;
     setup::step(
+        "every lesson: scenario fails as promised, solution holds on every schedule",
+        &["cargo", "run", "--quiet", "--locked", "-p", "irqlab-cli", "--", "check", "--all"],
+    )?;
+    setup::step(
         "sim builds for the browser",
         &["cargo", "build", "-p", "irqlab-sim", "--target", "wasm32-unknown-unknown", "--locked"],
     )?;

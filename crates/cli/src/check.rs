@@ -1,0 +1,322 @@
+//! `irqlab check LESSON`: try every arrival point (and every allowed compiler
+//! reordering) with the explorer; print each property's verdict, the shortest
+//! counterexample as a schedule `irqlab run --schedule` replays, and the
+//! histogram of final outcomes. `irqlab check --all` checks every lesson:
+//! its scenario must fail as its challenge promises, its solution must hold
+//! on every schedule.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use irqlab_lessons::{Expect, Lesson};
+use irqlab_sim::explore::{ExploreConfig, Explorer, Report, Verdict as PropertyVerdict};
+use irqlab_sim::{Bound, Program};
+use serde::Serialize;
+
+use crate::{InputError, Verdict, emit, lesson};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A built-in lesson (`02-lost-update` or `lost-update`) or a lesson directory.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    lesson: Option<String>,
+    /// Check every lesson: each scenario must fail as its challenge says, each
+    /// solution must hold on every schedule.
+    #[arg(long)]
+    all: bool,
+    /// The code to check instead of the lesson's scenario.rs (a path, or
+    /// `solution.rs` for the lesson's solution).
+    #[arg(long, conflicts_with = "all")]
+    file: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Stop after this many distinct states (the verdicts are then unknown).
+    #[arg(long, value_name = "N", default_value_t = ExploreConfig::default().max_states)]
+    max_states: u64,
+    /// Stop after this many milliseconds (the verdicts are then unknown).
+    #[arg(long, value_name = "MS", default_value_t = 60_000)]
+    time_limit_ms: u64,
+}
+
+/// The JSON shape of one check.
+#[derive(Serialize)]
+struct Json<'a> {
+    lesson: &'a str,
+    file: &'a str,
+    complete: bool,
+    cut_by: Option<&'static str>,
+    schedules: u64,
+    states: u64,
+    naive_schedules: f64,
+    pruning_ratio: f64,
+    elapsed_ms: f64,
+    properties: Vec<JsonProperty>,
+    outcomes: Vec<JsonOutcome>,
+}
+
+#[derive(Serialize)]
+struct JsonProperty {
+    name: String,
+    source: String,
+    verdict: &'static str,
+    counterexample: Option<JsonCounterexample>,
+}
+
+#[derive(Serialize)]
+struct JsonCounterexample {
+    schedule: String,
+    steps: u64,
+    explanation: String,
+}
+
+#[derive(Serialize)]
+struct JsonOutcome {
+    #[serde(rename = "final")]
+    finals: serde_json::Map<String, serde_json::Value>,
+    detected: Vec<String>,
+    count: u64,
+}
+
+pub fn main(args: &Args) -> Result<Verdict, InputError> {
+    if args.all {
+        return check_all(args);
+    }
+    let found = lesson::find(args.lesson.as_deref().unwrap_or_default())?;
+    let (code, name) = lesson::code(&found, args.file.as_deref())?;
+    let (program, _) = lesson::compile(&found, &code, &name)?;
+    let (report, elapsed_ms) = explore(&program, args)?;
+    if args.json {
+        emit(&format!("{}\n", json(&found.lesson, &name, &program, &report, elapsed_ms)));
+    } else {
+        emit(&text(&found.lesson, &name, &program, &report, elapsed_ms));
+    }
+    Ok(if report.violated() { Verdict::Failed } else { Verdict::Clean })
+}
+
+/// Runs the explorer in slices, stopping at the time limit.
+fn explore(program: &Program, args: &Args) -> Result<(Report, f64), InputError> {
+    let config = ExploreConfig { max_states: args.max_states, ..ExploreConfig::default() };
+    let mut explorer = Explorer::new(program.clone(), config)
+        .map_err(|e| InputError(format!("error: the program cannot run: {e}")))?;
+    let start = Instant::now();
+    while !explorer.run_for(4096).done {
+        if start.elapsed().as_millis() as u64 >= args.time_limit_ms {
+            explorer.stop(Bound::Time);
+        }
+    }
+    Ok((explorer.report(), start.elapsed().as_secs_f64() * 1e3))
+}
+
+fn verdict_word(v: PropertyVerdict) -> &'static str {
+    match v {
+        PropertyVerdict::Holds => "holds",
+        PropertyVerdict::Violated => "violated",
+        PropertyVerdict::Unknown => "unknown",
+    }
+}
+
+fn text(lesson: &Lesson, file: &str, program: &Program, r: &Report, elapsed_ms: f64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({}): {file}", lesson.title, lesson.id);
+    let _ = writeln!(
+        out,
+        "explored {} schedules, {} distinct states in {elapsed_ms:.1} ms; plain enumeration: {:.0} schedules ({:.1}x fewer)",
+        r.schedules,
+        r.states,
+        r.naive_schedules,
+        r.pruning_ratio()
+    );
+    match r.cut_by {
+        None => {
+            let _ = writeln!(out, "the search was complete: every arrival point was tried");
+        }
+        Some(bound) => {
+            let _ = writeln!(
+                out,
+                "unknown: the {} bound was hit after {} states; the verdicts below cover only the schedules tried",
+                bound.name(),
+                r.states
+            );
+        }
+    }
+    let _ = writeln!(out, "\nproperties:");
+    for p in &r.properties {
+        let mark = match p.verdict {
+            PropertyVerdict::Holds => "ok  ",
+            PropertyVerdict::Violated => "FAIL",
+            PropertyVerdict::Unknown => "??  ",
+        };
+        let _ = writeln!(out, "  {mark} {}: {}  ({})", p.name, verdict_word(p.verdict), p.source);
+        if let Some(cx) = &p.counterexample {
+            let schedule = cx.schedule.to_text(program);
+            let shown = if schedule.is_empty() { "(no event at all)".to_string() } else { schedule.clone() };
+            let _ = writeln!(out, "       counterexample: {shown}, {} steps", cx.steps);
+            let _ = writeln!(out, "       {}", cx.explanation);
+            let _ =
+                writeln!(out, "       replay: irqlab run {} --schedule \"{schedule}\"", replay_target(lesson, file));
+        }
+    }
+    let _ = writeln!(out, "\noutcomes (final values of the statics, by schedules explored):");
+    let total: u64 = r.outcomes.iter().map(|o| o.count).sum();
+    for o in r.outcomes.iter().take(12) {
+        let values: Vec<String> = o.finals.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let detected = if o.labels.is_empty() { String::new() } else { format!("  [{}]", o.labels.join(", ")) };
+        let _ = writeln!(out, "  {:>6}  {}{detected}", o.count, values.join(" "));
+    }
+    if r.outcomes.len() > 12 {
+        let _ = writeln!(out, "  ... {} more outcomes ({total} schedules in all)", r.outcomes.len() - 12);
+    }
+    out
+}
+
+fn replay_target(lesson: &Lesson, file: &str) -> String {
+    if file.ends_with("/scenario.rs") { lesson.id.clone() } else { format!("{} --file {file}", lesson.id) }
+}
+
+fn json(lesson: &Lesson, file: &str, program: &Program, r: &Report, elapsed_ms: f64) -> String {
+    let value = Json {
+        lesson: &lesson.id,
+        file,
+        complete: r.complete,
+        cut_by: r.cut_by.map(Bound::name),
+        schedules: r.schedules,
+        states: r.states,
+        naive_schedules: r.naive_schedules,
+        pruning_ratio: r.pruning_ratio(),
+        elapsed_ms,
+        properties: r
+            .properties
+            .iter()
+            .map(|p| JsonProperty {
+                name: p.name.clone(),
+                source: p.source.clone(),
+                verdict: verdict_word(p.verdict),
+                counterexample: p.counterexample.as_ref().map(|c| JsonCounterexample {
+                    schedule: c.schedule.to_text(program),
+                    steps: c.steps,
+                    explanation: c.explanation.clone(),
+                }),
+            })
+            .collect(),
+        outcomes: r
+            .outcomes
+            .iter()
+            .map(|o| JsonOutcome {
+                finals: o.finals.iter().map(|(k, v)| (k.clone(), json_value(v))).collect(),
+                detected: o.labels.clone(),
+                count: o.count,
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Numbers and booleans as JSON numbers and booleans.
+fn json_value(v: &str) -> serde_json::Value {
+    serde_json::from_str::<serde_json::Value>(v)
+        .ok()
+        .filter(|j| j.is_number() || j.is_boolean())
+        .unwrap_or_else(|| serde_json::Value::String(v.to_string()))
+}
+
+/// The lessons to check: those in ./lessons when run from the repository
+/// (so edits are checked), else the built-in ones.
+fn all_lessons() -> Result<Vec<Lesson>, InputError> {
+    let dir = Path::new("lessons");
+    if !dir.is_dir() {
+        return Ok(irqlab_lessons::builtin());
+    }
+    let mut dirs: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| InputError(format!("error: cannot read lessons/: {e}")))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("lesson.toml").is_file())
+        .collect();
+    dirs.sort();
+    let mut lessons = Vec::new();
+    let mut problems = String::new();
+    for d in dirs {
+        match irqlab_lessons::load_dir(&d) {
+            Ok(l) => lessons.push(l),
+            Err(errors) => {
+                for e in errors {
+                    let _ = writeln!(problems, "{e}");
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(InputError(format!("error: some lessons do not load:\n{problems}")));
+    }
+    Ok(lessons)
+}
+
+fn check_all(args: &Args) -> Result<Verdict, InputError> {
+    let lessons = all_lessons()?;
+    let mut failures = Vec::new();
+    let mut rows = Vec::new();
+    let mut out = String::new();
+    for lesson in &lessons {
+        for (file, code, expect) in [
+            ("scenario.rs", &lesson.scenario, lesson.challenge.scenario_expect),
+            ("solution.rs", &lesson.solution, Expect::Holds),
+        ] {
+            let name = format!("lessons/{}/{file}", lesson.id);
+            let compiled = lesson.compile(code, &name);
+            let Some(program) = compiled.program else {
+                failures.push(format!("{name}: does not compile for irqlab"));
+                continue;
+            };
+            let (report, ms) = explore(&program, args)?;
+            let violated: Vec<&str> = report
+                .properties
+                .iter()
+                .filter(|p| p.verdict == PropertyVerdict::Violated)
+                .map(|p| p.name.as_str())
+                .collect();
+            let ok = match expect {
+                Expect::Violated => !violated.is_empty(),
+                Expect::Holds => report.complete && violated.is_empty(),
+            };
+            let found = if violated.is_empty() {
+                if report.complete { "every property holds".to_string() } else { "unknown (bound hit)".to_string() }
+            } else {
+                format!("violated: {}", violated.join(", "))
+            };
+            let expected = match expect {
+                Expect::Violated => "a failure",
+                Expect::Holds => "holds",
+            };
+            let _ = writeln!(
+                out,
+                "{} {name}: expected {expected}, {found} ({} states, {ms:.1} ms)",
+                if ok { "ok  " } else { "FAIL" },
+                report.states
+            );
+            if !ok {
+                failures.push(format!("{name}: expected {expected}, found {found}"));
+            }
+            rows.push(serde_json::json!({
+                "lesson": lesson.id, "file": name, "ok": ok, "expected": expected, "found": found,
+                "complete": report.complete, "states": report.states, "schedules": report.schedules,
+                "naive_schedules": report.naive_schedules, "elapsed_ms": ms,
+            }));
+        }
+    }
+    if args.json {
+        emit(&format!("{}\n", serde_json::Value::Array(rows)));
+    } else {
+        let _ = writeln!(out, "\n{} lessons checked, {} problem(s)", lessons.len(), failures.len());
+        emit(&out);
+    }
+    if failures.is_empty() {
+        Ok(Verdict::Clean)
+    } else {
+        for f in &failures {
+            eprintln!("error: {f}");
+        }
+        Ok(Verdict::Failed)
+    }
+}

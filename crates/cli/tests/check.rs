@@ -1,0 +1,88 @@
+//! `irqlab check` through the binary: verdicts, the counterexample that
+//! `irqlab run --schedule` replays, JSON, bounds and bad input.
+
+use std::process::Command;
+
+fn irqlab(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_irqlab"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .output()
+        .expect("irqlab runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> (i32, serde_json::Value) {
+    let (code, stdout, stderr) = irqlab(args);
+    let value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}{stderr}"));
+    (code, value)
+}
+
+fn property<'v>(report: &'v serde_json::Value, name: &str) -> &'v serde_json::Value {
+    report["properties"].as_array().expect("properties").iter().find(|p| p["name"] == name).expect("property")
+}
+
+#[test]
+fn check_finds_the_lost_update_and_run_replays_its_counterexample() {
+    let (code, report) = json(&["check", "lessons/02-lost-update", "--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["lesson"], "02-lost-update");
+    assert_eq!(report["complete"], true);
+    let lost = property(&report, "no count is lost");
+    assert_eq!(lost["verdict"], "violated");
+    let schedule = lost["counterexample"]["schedule"].as_str().expect("schedule").to_string();
+    assert!(schedule.starts_with("TIMER0@"), "{schedule}");
+    assert!(report["schedules"].as_u64().expect("schedules") > 0);
+    assert!(report["naive_schedules"].as_f64().expect("naive") >= report["schedules"].as_f64().expect("n"));
+    let finals: Vec<&serde_json::Value> =
+        report["outcomes"].as_array().expect("outcomes").iter().map(|o| &o["final"]["COUNT"]).collect();
+    assert!(finals.contains(&&serde_json::json!(3)) && finals.contains(&&serde_json::json!(4)), "{finals:?}");
+
+    let (code, stdout, _) = irqlab(&["run", "lessons/02-lost-update", "--schedule", &schedule]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("no count is lost"), "{stdout}");
+}
+
+#[test]
+fn check_proves_the_fix_on_every_schedule() {
+    let (code, report) = json(&["check", "lost-update", "--file", "solution.rs", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(report["complete"], true);
+    for p in report["properties"].as_array().expect("properties") {
+        assert_eq!(p["verdict"], "holds", "{p}");
+        assert!(p["counterexample"].is_null());
+    }
+}
+
+#[test]
+fn a_state_bound_gives_unknown_never_holds() {
+    let (code, report) = json(&["check", "lost-update", "--file", "solution.rs", "--json", "--max-states", "10"]);
+    assert_eq!(code, 0);
+    assert_eq!(report["complete"], false);
+    assert_eq!(report["cut_by"], "states");
+    assert!(report["properties"].as_array().expect("p").iter().all(|p| p["verdict"] == "unknown"));
+    let (_, text, _) = irqlab(&["check", "lost-update", "--file", "solution.rs", "--max-states", "10"]);
+    assert!(text.contains("unknown: the states bound was hit after 10 states"), "{text}");
+}
+
+#[test]
+fn check_all_passes_for_the_lessons_in_the_repository() {
+    let (code, stdout, stderr) = irqlab(&["check", "--all"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("ok   lessons/02-lost-update/scenario.rs: expected a failure"), "{stdout}");
+    assert!(stdout.contains("0 problem(s)"), "{stdout}");
+}
+
+#[test]
+fn bad_input_exits_with_2_and_says_what() {
+    let (code, _, stderr) = irqlab(&["check", "no-such-lesson"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no lesson `no-such-lesson`"), "{stderr}");
+    let (code, _, stderr) = irqlab(&["check", "lost-update", "--file", "missing.rs"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("missing.rs"), "{stderr}");
+}
