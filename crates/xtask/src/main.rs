@@ -10,7 +10,10 @@ mod web;
 
 use std::process::ExitCode;
 
-const COMMANDS: &[(&str, &str, fn(&[String]) -> Result<(), String>)] = &[
+/// A command's entry point: its arguments after the command name.
+type Run = fn(&[String]) -> Result<(), String>;
+
+const COMMANDS: &[(&str, &str, Run)] = &[
     ("serve", "set up everything, then serve the playground with the built-in lessons", web::serve),
     ("test", "set up everything, then run every test of the project", test),
     ("firmware", "build every firmware bin and check it in QEMU against the simulator", firmware::test),
