@@ -27,10 +27,22 @@ pub struct Lesson {
     pub scenario_breaks: bool,
 }
 
-/// Thread mode: `runs` is called `times` times.
+/// Thread mode: each call in order (lesson.toml `runs`/`times`, or `calls`).
 pub struct Main {
+    pub calls: &'static [Call],
+}
+
+/// `runs` is called `times` times in a row.
+pub struct Call {
     pub runs: fn(),
     pub times: u32,
+}
+
+impl Main {
+    /// Calls in all, the last value of `PHASE` before done.
+    pub fn total(&self) -> u32 {
+        self.calls.iter().map(|c| c.times).sum()
+    }
 }
 
 /// An interrupt handler: `runs` is called on `interrupt` at `priority`
@@ -39,6 +51,9 @@ pub struct Handler {
     pub interrupt: Interrupt,
     pub priority: u8,
     pub runs: fn(),
+    /// Unmasked in the NVIC when a run starts; false for a lesson whose own
+    /// code calls `NVIC::unmask` (lesson.toml `enabled`).
+    pub enabled: bool,
 }
 
 /// An event source (lesson.toml `[[source]]`).

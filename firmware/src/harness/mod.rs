@@ -16,7 +16,7 @@ use core::fmt::Write;
 use core::ptr;
 use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
 
-pub use lesson::{Handler, Lesson, Main, Property, Scalar, Source, Trigger, Value, Watch};
+pub use lesson::{Call, Handler, Lesson, Main, Property, Scalar, Source, Trigger, Value, Watch};
 pub use snapshot::Snapshot;
 pub use tally::{Outcome, Tally};
 
@@ -113,10 +113,9 @@ fn reset_runs(lesson: &Lesson) {
     }
     BROKEN_AT_ARRIVAL.store(0, Ordering::SeqCst);
     crate::arrival::refill(lesson);
-    if STARVED.load(Ordering::SeqCst) {
-        STARVED.store(false, Ordering::SeqCst);
-        unmask_handlers(lesson);
-    }
+    STARVED.store(false, Ordering::SeqCst);
+    // Also undoes a mask by the watchdog, or an unmask by the lesson's code.
+    unmask_handlers(lesson);
 }
 
 /// Called by the watchdog when main has stalled: masks the lesson's
@@ -160,11 +159,15 @@ pub fn broken_at_arrival() -> u32 {
 
 /// Thread mode's part of one run: the main function, `times` times.
 fn call_main(lesson: &Lesson) {
-    for call in 1..=lesson.main.times {
-        PHASE.store(call, Ordering::SeqCst);
-        // An opaque call: the compiler may not merge the `times` calls into one.
-        (core::hint::black_box(lesson.main.runs))();
-        PROGRESS.store(PROGRESS.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    let mut phase = 0;
+    for call in lesson.main.calls {
+        for _ in 0..call.times {
+            phase += 1;
+            PHASE.store(phase, Ordering::SeqCst);
+            // An opaque call: the compiler may not merge the calls into one.
+            (core::hint::black_box(call.runs))();
+            PROGRESS.store(PROGRESS.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        }
     }
     PHASE.store(PHASE_DONE, Ordering::SeqCst);
 }
@@ -179,7 +182,7 @@ fn header(lesson: &Lesson, mode: &str) {
         lesson.expected(),
         board::BOARD,
         mode,
-        lesson.main.times
+        lesson.main.total()
     );
     let mut boards = crate::Line::new();
     let _ = write!(boards, "irqlab boards");
@@ -204,9 +207,14 @@ fn header(lesson: &Lesson, mode: &str) {
     }
 }
 
-/// Lets the handlers that the lesson wires run.
+/// The NVIC as a run starts: the handlers lesson.toml enables are unmasked,
+/// the others masked until the lesson's own code unmasks them.
 fn unmask_handlers(lesson: &Lesson) {
     for handler in lesson.handlers {
-        board::unmask(handler.interrupt);
+        if handler.enabled {
+            board::unmask(handler.interrupt);
+        } else {
+            NVIC::mask(handler.interrupt);
+        }
     }
 }
