@@ -1,0 +1,15 @@
+//! Lesson 13, the deadlock: main and the SAADC handler share a spin lock; the
+//! handler spins forever when it preempts main inside the lock.
+//! Wired from lessons/13-deadlock/lesson.toml by build.rs.
+#![no_std]
+#![no_main]
+
+#[cfg_attr(not(feature = "solution"), path = "../../../lessons/13-deadlock/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../../lessons/13-deadlock/solution.rs")]
+mod lesson;
+
+// The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
+use irqlab_firmware::board;
+
+irqlab_firmware::lesson_bin!(deadlock, [LOCKED, SUM_MV, SAMPLES, CONVERSIONS]);
