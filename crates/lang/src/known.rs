@@ -37,6 +37,7 @@ const KNOWN: &[&str] = &[
     "board::clear_event",
     "board::event_pending",
     "board::busy",
+    "board::basepri",
 ];
 
 pub fn is_known(canonical: &str) -> bool {

@@ -316,3 +316,36 @@ fn a_guard_held_by_if_let_is_still_borrowed_in_its_body() {
     assert_eq!(outcomes.len(), 1, "{outcomes:?}");
     assert!(outcomes[0].starts_with("double-borrow: main panicked at line 8"), "{outcomes:?}");
 }
+
+#[test]
+fn board_basepri_masks_a_priority_and_every_less_urgent_one() {
+    let code = |p: u8| {
+        format!(
+            r#"
+use core::sync::atomic::{{AtomicU32, Ordering}};
+use cortex_m::peripheral::NVIC;
+use crate::board::{{self, Interrupt}};
+pub static RUNS: AtomicU32 = AtomicU32::new(0);
+pub static mut RAW: u8 = 0;
+pub static mut SEEN_MASKED: u32 = 99;
+pub fn main_loop() {{
+    unsafe {{ RAW = board::basepri({p}) }};
+    cortex_m::register::basepri_max::write(board::basepri({p}));
+    NVIC::pend(Interrupt::TIMER0);
+    unsafe {{ SEEN_MASKED = RUNS.load(Ordering::Relaxed) }};
+    unsafe {{ cortex_m::register::basepri::write(0) }};
+}}
+pub fn on_timer() {{
+    RUNS.fetch_add(1, Ordering::Relaxed);
+}}
+"#
+        )
+    };
+    // TIMER0 runs at priority 1; the target has 3 priority bits.
+    assert_eq!(state(&code(1)), "RUNS=1 RAW=32 SEEN_MASKED=0");
+    assert_eq!(state(&code(2)), "RUNS=1 RAW=64 SEEN_MASKED=1");
+    let zero = code(0);
+    let shown = support::diagnostics(&support::compile_v7(&zero), &zero);
+    assert!(shown.contains("no BASEPRI value masks priority 0"), "{shown}");
+    assert!(shown.contains("BASEPRI 0 masks nothing"), "{shown}");
+}

@@ -7,7 +7,7 @@
 //! peripheral's own; every source can also be raised by software (the arrival
 //! generator of `crate::arrival`), which sets a flag here and pends the IRQ.
 
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use cortex_m::interrupt::InterruptNumber;
 use cortex_m::peripheral::NVIC;
@@ -168,12 +168,26 @@ pub fn set_priority(interrupt: Interrupt, priority: u8) -> Result<(), u8> {
     // With PRIGROUP 0, bit 0 is a subpriority, which never preempts: keep
     // every level in a group priority of its own.
     let usable = bits.min(7);
+    PRIORITY_BITS.store(usable, Ordering::Relaxed);
     let level = u16::from(priority) + 1;
     if level >= 1 << usable {
         return Err((1 << usable) - 2);
     }
     unsafe { nvic.set_priority(interrupt, (level as u8) << (8 - usable)) };
     Ok(())
+}
+
+/// The priority bits `set_priority` uses, found when it first ran.
+static PRIORITY_BITS: AtomicU8 = AtomicU8::new(0);
+
+/// The BASEPRI value that masks lesson priority `priority` and every less
+/// urgent one (lessons/BOARD.md): the level `set_priority` gives it, in the
+/// same bits, so a lesson's ceiling masks on every board what it masks in
+/// the simulator. The harness sets the lesson's priorities before it runs
+/// lesson code.
+pub fn basepri(priority: u8) -> u8 {
+    let usable = PRIORITY_BITS.load(Ordering::Relaxed);
+    (priority + 1) << (8 - usable)
 }
 
 /// Lets `interrupt` through the NVIC.

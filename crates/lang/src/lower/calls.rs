@@ -184,6 +184,29 @@ impl FnBuilder<'_, '_> {
         }
     }
 
+    /// `board::basepri(p)`: the BASEPRI value that masks logical priority
+    /// `p` and every less urgent one, in the bits the target implements
+    /// (RTIC's `logical2hw`). 0 is refused: BASEPRI 0 masks nothing.
+    fn basepri_of(&mut self, e: &syn::Expr) -> R<u64> {
+        let s = self.span_of(e);
+        let levels = self.cx.setup.target.priority_levels();
+        match self.scalar_of(e, Ty::U8)? {
+            Operand::Const(p) if (1..u64::from(levels)).contains(&p) => {
+                Ok(p << (8 - self.cx.setup.target.priority_bits()))
+            }
+            Operand::Const(p) => Err(self.err(
+                Diagnostic::error(format!("no BASEPRI value masks priority {p}"), s)
+                    .label(format!("this target's priorities are 0 to {}", levels - 1))
+                    .note("BASEPRI 0 masks nothing, so priority 0 can only be masked by a critical section"),
+            )),
+            _ => Err(self.err(errors::unsupported_with(
+                "a variable priority",
+                s,
+                "pass a constant: `board::basepri(2)`",
+            ))),
+        }
+    }
+
     pub(super) fn known_call(
         &mut self,
         canonical: &str,
@@ -284,6 +307,11 @@ impl FnBuilder<'_, '_> {
                 let cycles = self.const_u32(args[0])?;
                 self.emit(Op::Busy { cycles }, span);
                 Ok(Val::unit())
+            }
+            ("board", "basepri") => {
+                self.args_count(args, 1, name, span)?;
+                let raw = self.basepri_of(args[0])?;
+                Ok(Val::Value(vec![Operand::Const(raw)], LTy::Scalar(Ty::U8)))
             }
             ("cortex_m::register::basepri", "read") => {
                 let dst = self.temp(Ty::U8);
