@@ -1,0 +1,16 @@
+//! Lesson 16, atomics on a Cortex-M0+: thumbv6m has no `fetch_add` on core's
+//! atomics; counting with a load and a store loses a count, portable-atomic's
+//! `fetch_add` (a critical section on thumbv6m) does not.
+//! Wired from lessons/16-cortex-m0-atomics/lesson.toml by build.rs.
+#![no_std]
+#![no_main]
+
+#[cfg_attr(not(feature = "solution"), path = "../../../lessons/16-cortex-m0-atomics/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../../lessons/16-cortex-m0-atomics/solution.rs")]
+mod lesson;
+
+// The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
+use irqlab_firmware::board;
+
+irqlab_firmware::lesson_bin!(cortex_m0_atomics, [DONE, TICKS]);
