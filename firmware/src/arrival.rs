@@ -178,7 +178,8 @@ fn SysTick() {
 /// the lesson's interrupts are masked, which ends a retrigger storm (a
 /// handler that never clears a level-triggered event): the run is recorded as
 /// starved. If main still makes no progress (a handler spinning on a lock
-/// main holds, which masking cannot stop), the firmware reports and exits.
+/// main holds, which masking cannot stop), the run is a deadlock: the
+/// firmware reports it and everything so far, and ends.
 fn watchdog() {
     let progress = PROGRESS.load(Ordering::Relaxed);
     if progress != SEEN.load(Ordering::Relaxed) {
@@ -193,11 +194,6 @@ fn watchdog() {
     }
     STALLED.store(0, Ordering::Relaxed);
     if !crate::harness::starve() {
-        crate::say!(
-            "irqlab stuck main made no progress for {} periods, even with the lesson's interrupts masked (phase={})",
-            2 * WATCHDOG_PERIODS,
-            PHASE.load(Ordering::SeqCst)
-        );
-        board::exit(false);
+        crate::harness::deadlocked();
     }
 }

@@ -44,7 +44,7 @@ use chip as target;
 #[cfg(any(feature = "qemu-lm3s6965", feature = "qemu-microbit", feature = "qemu-an521"))]
 use qemu as target;
 
-pub use target::{BOARD, GENERATOR_PERIOD, TIMER_PERIOD, exit, init, log, replay_offset, show};
+pub use target::{BOARD, GENERATOR_PERIOD, TIMER_PERIOD, argument, exit, init, log, show};
 
 /// The interrupts a lesson can name: those of the BBC micro:bit v2 (nRF52833).
 /// Each board maps them to an interrupt of its own chip (see `IRQ` in the

@@ -10,7 +10,7 @@ use nrf52833_pac::interrupt;
 
 use super::Interrupt;
 use super::mmio::{read, write};
-pub use super::probe::{log, replay_offset};
+pub use super::probe::{argument, log};
 use crate::harness::dispatch;
 
 pub const BOARD: &str = "microbit-v2";

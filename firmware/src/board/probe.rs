@@ -7,7 +7,13 @@ pub fn log(line: &str) {
     defmt::println!("{=str}", line);
 }
 
+/// A real board has no command line: `at` and `from` come in at build time,
 /// `IRQLAB_REPLAY_AT=N cargo run --release --features replay --bin NAME`.
-pub fn replay_offset() -> Option<u32> {
-    option_env!("IRQLAB_REPLAY_AT")?.trim().parse().ok()
+pub fn argument(key: &str) -> Option<u32> {
+    let value = match key {
+        "at" => option_env!("IRQLAB_REPLAY_AT"),
+        "from" => option_env!("IRQLAB_SWEEP_FROM"),
+        _ => None,
+    };
+    value?.trim().parse().ok()
 }

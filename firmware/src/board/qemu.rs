@@ -41,9 +41,9 @@ pub fn exit(ok: bool) -> ! {
 /// QEMU has no LEDs: the report is the output.
 pub fn show(_ok: bool) {}
 
-/// `at=N` among the semihosting arguments
-/// (`-semihosting-config enable=on,target=native,arg=firmware,arg=at=N`).
-pub fn replay_offset() -> Option<u32> {
+/// `KEY=N` among the semihosting arguments, as in
+/// `-semihosting-config enable=on,target=native,arg=firmware,arg=at=N`.
+pub fn argument(key: &str) -> Option<u32> {
     let mut buffer = [0u8; 96];
     let mut block = [buffer.as_mut_ptr() as usize, buffer.len()];
     let at = block.as_mut_ptr();
@@ -56,7 +56,7 @@ pub fn replay_offset() -> Option<u32> {
         return None;
     }
     let text = core::str::from_utf8(&buffer[..written.min(buffer.len())]).ok()?;
-    text.split(' ').find_map(|word| word.trim_end_matches('\0').strip_prefix("at=")?.parse().ok())
+    text.split(' ').find_map(|word| word.trim_end_matches('\0').strip_prefix(key)?.strip_prefix('=')?.parse().ok())
 }
 
 /// One entry of the device part of the vector table.

@@ -13,7 +13,7 @@ use rp2040_hal::{Watchdog, clocks};
 
 use super::Interrupt;
 use super::mmio::{read, write};
-pub use super::probe::{log, replay_offset};
+pub use super::probe::{argument, log};
 use crate::harness::dispatch;
 
 #[unsafe(link_section = ".boot2")]

@@ -8,9 +8,9 @@
 
 use core::sync::atomic::Ordering;
 
-use super::{
-    PHASE, PHASE_BEFORE, PHASE_NONE, Snapshot, TIMER0_IN_HARDWARE, Tally, call_main, reset_runs, unmask_handlers,
-};
+use cortex_m::peripheral::SCB;
+
+use super::{PHASE_NONE, Snapshot, TIMER0_IN_HARDWARE, begin_run, call_main, end_run, unmask_handlers, with_tally};
 use crate::arrival;
 use crate::board::{self, Interrupt};
 use crate::harness::Lesson;
@@ -19,7 +19,6 @@ pub const ROUNDS: u32 = 2000;
 
 pub fn run(lesson: &'static Lesson) -> bool {
     let snapshot = Snapshot::take(lesson.statics);
-    let mut tally = Tally::new();
     // The hardware timer drives TIMER0 when it has a handler to count its
     // events; a polled TIMER0 (the superloop) and every other source are
     // raised by SysTick, within their budgets.
@@ -37,8 +36,10 @@ pub fn run(lesson: &'static Lesson) -> bool {
             // Each round starts with no event pending, as each of the
             // explorer's runs does: one left from the last round is dropped.
             board::settle();
-            reset_runs(lesson);
-            PHASE.store(PHASE_BEFORE, Ordering::SeqCst);
+            // A SysTick that came during this masked stretch would otherwise
+            // raise its event the moment it ends, always before main: drop it.
+            SCB::clear_pendst();
+            begin_run(lesson, round, true);
             if hardware && !board::timer_running() {
                 // Stopped when the last round spent TIMER0's budget.
                 board::start_timer(board::TIMER_PERIOD);
@@ -49,12 +50,14 @@ pub fn run(lesson: &'static Lesson) -> bool {
         arrival::padding(round * 7 % 601);
         call_main(lesson);
         // Masked, so that an arrival now counts in the next round.
-        cortex_m::interrupt::free(|_| tally.record(lesson, round, PHASE_NONE));
+        cortex_m::interrupt::free(|_| end_run(lesson, PHASE_NONE));
     }
     cortex_m::interrupt::free(|_| {
         board::stop_timer();
         arrival::stop();
     });
-    tally.report(lesson);
-    tally.violations == 0
+    with_tally(|tally| {
+        tally.report(lesson);
+        tally.violations == 0
+    })
 }

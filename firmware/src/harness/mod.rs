@@ -12,15 +12,17 @@ mod tally;
 pub mod free;
 pub mod sweep;
 
+use core::cell::RefCell;
 use core::fmt::Write;
 use core::ptr;
 use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
 
 pub use lesson::{Call, Handler, Lesson, Main, Property, Scalar, Source, Trigger, Value, Watch};
 pub use snapshot::Snapshot;
-pub use tally::{Outcome, Tally};
+pub use tally::{Outcome, Tally, describe};
 
 use cortex_m::peripheral::NVIC;
+use critical_section::Mutex;
 
 use crate::board::{self, Interrupt};
 
@@ -44,6 +46,15 @@ static STARVED: AtomicBool = AtomicBool::new(false);
 /// Whether the board's hardware timer drives TIMER0 (the free run of a lesson
 /// with a TIMER0 handler); it stops once TIMER0's budget is spent.
 pub static TIMER0_IN_HARDWARE: AtomicBool = AtomicBool::new(false);
+
+/// The outcomes so far. Touched only with interrupts masked, or by the
+/// watchdog on its way out, so a borrow never meets another.
+static TALLY: Mutex<RefCell<Tally>> = Mutex::new(RefCell::new(Tally::new()));
+
+/// The current run's index (the round, or the sweep's offset), and whether
+/// its outcome counts (the sweep's calibration runs do not).
+static RUN: AtomicU32 = AtomicU32::new(0);
+static COUNTED: AtomicBool = AtomicBool::new(false);
 
 /// Handler runs per interrupt in the current run.
 static RUNS: [AtomicU32; 8] = [const { AtomicU32::new(0) }; 8];
@@ -116,6 +127,47 @@ fn reset_runs(lesson: &Lesson) {
     STARVED.store(false, Ordering::SeqCst);
     // Also undoes a mask by the watchdog, or an unmask by the lesson's code.
     unmask_handlers(lesson);
+}
+
+/// Starts run `index`; its outcome is tallied when `counted`.
+fn begin_run(lesson: &Lesson, index: u32, counted: bool) {
+    RUN.store(index, Ordering::SeqCst);
+    COUNTED.store(counted, Ordering::SeqCst);
+    reset_runs(lesson);
+    PHASE.store(PHASE_BEFORE, Ordering::SeqCst);
+}
+
+/// Tallies the lesson's state now as the end of the current run.
+fn end_run(lesson: &Lesson, arrived: u32) {
+    if COUNTED.load(Ordering::SeqCst) {
+        let index = RUN.load(Ordering::SeqCst);
+        critical_section::with(|cs| TALLY.borrow_ref_mut(cs).record(lesson, index, arrived, false));
+    }
+}
+
+fn with_tally<R>(f: impl FnOnce(&mut Tally) -> R) -> R {
+    critical_section::with(|cs| f(&mut TALLY.borrow_ref_mut(cs)))
+}
+
+/// Called by the watchdog when even masking the lesson's interrupts did not
+/// let main go on: a handler waits for a context it preempted. Nothing can
+/// make that handler return, so the firmware tallies the run as a deadlock,
+/// reports everything so far, says at which run it stopped (the sweep can
+/// go on from the next offset: `from=N`), and ends.
+pub fn deadlocked() -> ! {
+    // SAFETY: as in `dispatch`.
+    if let Some(lesson) = unsafe { LESSON.load(Ordering::Acquire).as_ref() } {
+        let index = RUN.load(Ordering::SeqCst);
+        let arrived = crate::arrival::ARRIVED.load(Ordering::SeqCst);
+        with_tally(|tally| {
+            tally.record(lesson, index, arrived, true);
+            tally.report(lesson);
+        });
+        crate::say!("irqlab deadlock at={} phase={}", index, PHASE.load(Ordering::SeqCst));
+    }
+    board::show(false);
+    crate::say!("irqlab end");
+    board::exit(true)
 }
 
 /// Called by the watchdog when main has stalled: masks the lesson's

@@ -12,10 +12,12 @@
 
 use core::sync::atomic::Ordering;
 
-use super::{PHASE, PHASE_BEFORE, PHASE_DONE, PHASE_NONE, Snapshot, Tally, call_main, reset_runs, unmask_handlers};
+use super::{
+    PHASE_BEFORE, PHASE_DONE, PHASE_NONE, Snapshot, begin_run, call_main, end_run, unmask_handlers, with_tally,
+};
 use crate::arrival::{self, ARRIVED};
 use crate::board;
-use crate::harness::{Lesson, tally};
+use crate::harness::{Lesson, describe};
 
 /// The most offsets one sweep tries (a bound, reported when hit).
 const MAX_OFFSETS: u32 = 20_000;
@@ -24,35 +26,32 @@ pub fn run(lesson: &'static Lesson) -> bool {
     let snapshot = Snapshot::take(lesson.statics);
     arrival::init();
     unmask_handlers(lesson);
-    let replay_at = board::replay_offset();
+    let replay_at = board::argument("at");
     super::header(lesson, if replay_at.is_some() { "replay" } else { "sweep" });
 
     // How long one run takes, then a one-shot far enough ahead that at
     // offset 0 it lands after main is done.
-    let length = one_run(lesson, &snapshot, &mut Tally::new(), None, 0);
+    let length = one_run(lesson, &snapshot, None, 0, false);
     let mut ahead = length + 2;
-    loop {
-        let mut probe = Tally::new();
-        if one_run(lesson, &snapshot, &mut probe, Some(ahead), 0) == PHASE_DONE {
-            break;
-        }
+    while one_run(lesson, &snapshot, Some(ahead), 0, false) != PHASE_DONE {
         ahead *= 2;
     }
     crate::say!("irqlab sweep ticks={} length={}", ahead, length);
 
-    let mut tally = Tally::new();
     if let Some(offset) = replay_at {
-        let phase = one_run(lesson, &snapshot, &mut tally, Some(ahead), offset);
-        let outcome = tally.outcomes().next().copied();
-        if let Some(outcome) = outcome {
-            tally::describe(lesson, &outcome).say();
-        }
-        crate::say!("irqlab replay at={} arrival_phase={}", offset, phase);
-        return tally.violations == 0;
+        let phase = one_run(lesson, &snapshot, Some(ahead), offset, true);
+        return with_tally(|tally| {
+            if let Some(outcome) = tally.outcomes().next() {
+                describe(lesson, outcome).say();
+            }
+            crate::say!("irqlab replay at={} arrival_phase={}", offset, phase);
+            tally.violations == 0
+        });
     }
-    let mut offset = 0;
+    // `from=N` goes on with a sweep that a deadlock ended at offset N - 1.
+    let mut offset = board::argument("from").unwrap_or(0);
     loop {
-        let phase = one_run(lesson, &snapshot, &mut tally, Some(ahead), offset);
+        let phase = one_run(lesson, &snapshot, Some(ahead), offset, true);
         if phase == PHASE_BEFORE || phase == PHASE_NONE {
             break;
         }
@@ -62,23 +61,24 @@ pub fn run(lesson: &'static Lesson) -> bool {
             break;
         }
     }
-    tally.report(lesson);
-    if let Some(first) = tally.first_violation(lesson) {
-        crate::say!("irqlab counterexample at={first}");
-    }
-    tally.violations == 0
+    with_tally(|tally| {
+        tally.report(lesson);
+        if let Some(first) = tally.first_violation(lesson) {
+            crate::say!("irqlab counterexample at={first}");
+        }
+        tally.violations == 0
+    })
 }
 
 /// One run from the initial statics, the arrival `ahead` ticks after arming
-/// with main delayed by `offset` instructions. Returns where thread mode was
-/// when the event arrived; with no arrival (`ahead` None), the ticks from
-/// arming to the end of main instead.
-fn one_run(lesson: &Lesson, snapshot: &Snapshot, tally: &mut Tally, ahead: Option<u32>, offset: u32) -> u32 {
+/// with main delayed by `offset` instructions, tallied when `counted`.
+/// Returns where thread mode was when the event arrived; with no arrival
+/// (`ahead` None), the ticks from arming to the end of main instead.
+fn one_run(lesson: &Lesson, snapshot: &Snapshot, ahead: Option<u32>, offset: u32, counted: bool) -> u32 {
     cortex_m::interrupt::free(|_| {
         snapshot.restore(lesson.statics);
         board::settle();
-        reset_runs(lesson);
-        PHASE.store(PHASE_BEFORE, Ordering::SeqCst);
+        begin_run(lesson, offset, counted);
         match ahead {
             Some(ticks) => arrival::one_shot(ticks, arrival::mask_of(lesson.sources.iter().map(|s| s.interrupt))),
             None => {
@@ -99,7 +99,7 @@ fn one_run(lesson: &Lesson, snapshot: &Snapshot, tally: &mut Tally, ahead: Optio
     let phase = ARRIVED.load(Ordering::SeqCst);
     cortex_m::interrupt::free(|_| {
         arrival::stop();
-        tally.record(lesson, offset, phase)
+        end_run(lesson, phase);
     });
     phase
 }

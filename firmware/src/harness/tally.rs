@@ -20,11 +20,13 @@ pub struct Outcome {
     /// Main stopped making progress until the watchdog masked the lesson's
     /// interrupts (a retrigger storm): a failure of its own.
     pub starved: bool,
+    /// The run never ended: a handler waits for a context it preempted.
+    pub deadlock: bool,
 }
 
 impl Outcome {
     pub fn holds(&self, properties: usize) -> bool {
-        !self.starved && self.holds[..properties].iter().all(|h| *h)
+        !self.starved && !self.deadlock && self.holds[..properties].iter().all(|h| *h)
     }
 }
 
@@ -44,18 +46,20 @@ impl Tally {
         Tally { outcomes: [None; CAPACITY], untallied: 0, runs: 0, violations: 0, arrivals: 0 }
     }
 
-    /// Records the state the lesson is in now as the end of run `index`.
-    pub fn record(&mut self, lesson: &Lesson, index: u32, phase: u32) -> Outcome {
+    /// Records the state the lesson is in now as the end of run `index`
+    /// (`deadlock`: where it stopped for good).
+    pub fn record(&mut self, lesson: &Lesson, index: u32, phase: u32, deadlock: bool) -> Outcome {
         let (values, holds) = lesson.observe();
-        let starved = super::starved();
-        let outcome = Outcome { values, holds, runs: 1, first: index, phase, starved };
+        // A deadlock starves main too; it is the deadlock that tells.
+        let starved = !deadlock && super::starved();
+        let outcome = Outcome { values, holds, runs: 1, first: index, phase, starved, deadlock };
         self.runs += 1;
         self.arrivals += super::arrivals();
         if !outcome.holds(lesson.properties.len()) {
             self.violations += 1;
         }
         let same = |o: &&mut Option<Outcome>| {
-            o.is_some_and(|o| o.values == values && o.holds == holds && o.starved == starved)
+            o.is_some_and(|o| o.values == values && o.holds == holds && o.starved == starved && o.deadlock == deadlock)
         };
         if let Some(Some(known)) = self.outcomes.iter_mut().find(same) {
             known.runs += 1;
@@ -112,6 +116,9 @@ pub fn describe(lesson: &Lesson, outcome: &Outcome) -> Line {
     }
     if outcome.starved {
         let _ = line.write_str(" starved=y");
+    }
+    if outcome.deadlock {
+        let _ = line.write_str(" deadlock=y");
     }
     let _ = write!(line, " runs={} first={} arrival=", outcome.runs, outcome.first);
     let _ = match outcome.phase {

@@ -5,7 +5,9 @@
 //! - a scenario whose lesson says it breaks must break at some arrival point
 //!   of the sweep, and replaying that point alone must break the same way
 //!   (strict); in the free run its failures are reported as a count;
-//! - a scenario that should hold (the superloop) is held to that.
+//! - a scenario that should hold (the superloop) is held to that;
+//! - a deadlock ends the firmware: a sweep goes on from the next offset in
+//!   a new QEMU, a free run reports the round it deadlocked in.
 //!
 //! Where the `irqlab` CLI is available, `predict` adds the simulator's word.
 
@@ -27,7 +29,7 @@ pub fn bin(built: &Built, predictor: &mut Predictor) -> Vec<Verdict> {
         Ok(detail) => Verdict { name: name.clone(), passed: true, detail },
         Err(detail) => Verdict { name: name.clone(), passed: false, detail },
     };
-    let report = match run(built, None) {
+    let report = match whole_run(built) {
         Ok(report) => report,
         Err(e) => return vec![verdict(Err(e))],
     };
@@ -45,10 +47,29 @@ pub fn bin(built: &Built, predictor: &mut Predictor) -> Vec<Verdict> {
     verdicts
 }
 
+/// The whole report of a bin: a sweep that a deadlock ended at offset N
+/// goes on from N + 1 in a new QEMU (nothing can make a deadlocked handler
+/// return), until the arrival reaches the start of main.
+fn whole_run(built: &Built) -> Result<Report, String> {
+    let mut report = run(built, None)?;
+    while let (true, Some(at)) = (built.variant.replay, report.deadlock_at) {
+        let next = run_with(built, &[format!("from={}", at + 1)], built.variant.mode())?;
+        report.merge(next);
+    }
+    Ok(report)
+}
+
 /// Runs the ELF (at one arrival offset for a replay) and reads its report;
 /// an Err says why the run itself failed.
 fn run(built: &Built, replay_at: Option<u64>) -> Result<Report, String> {
-    let run = qemu::run(built.board, &built.elf, replay_at)?;
+    match replay_at {
+        Some(at) => run_with(built, &[format!("at={at}")], "replay"),
+        None => run_with(built, &[], built.variant.mode()),
+    }
+}
+
+fn run_with(built: &Built, arguments: &[String], expected_mode: &str) -> Result<Report, String> {
+    let run = qemu::run(built.board, &built.elf, arguments)?;
     let tail = || {
         let out: Vec<&str> = run.stdout.lines().rev().take(5).collect();
         format!("last output: {:?}; stderr: {:?}", out.into_iter().rev().collect::<Vec<_>>(), run.stderr)
@@ -66,7 +87,6 @@ fn run(built: &Built, replay_at: Option<u64>) -> Result<Report, String> {
     if run.exit != Some(0) || !report.ended {
         return Err(format!("ended with exit {:?} before `irqlab end`; {}", run.exit, tail()));
     }
-    let expected_mode = if replay_at.is_some() { "replay" } else { built.variant.mode() };
     if report.mode != expected_mode || report.variant != built.variant.file() || report.bin != built.bin {
         return Err(format!(
             "reported bin={} variant={} mode={}, expected {} {} {expected_mode}",
@@ -100,6 +120,12 @@ fn judge(built: &Built, report: &Report) -> Result<String, String> {
     let broken = report.violations;
     let runs = report.runs;
     let what = if built.variant.replay { "arrival points" } else { "rounds" };
+    if let (false, Some(round)) = (built.variant.replay, report.deadlock_at) {
+        return match report.expect.as_str() {
+            "broken" => Ok(format!("deadlocked in round {round}, where the free run stops (a count, not a promise)")),
+            _ => Err(format!("deadlocked in round {round}: {}", first_broken(report))),
+        };
+    }
     match (report.expect.as_str(), built.variant.replay) {
         ("held", _) if broken == 0 => Ok(format!("every property held in {runs} {what} ({outcomes} outcomes)")),
         ("held", _) => Err(format!("{broken} of {runs} {what} broke a property: {}", first_broken(report))),

@@ -96,12 +96,10 @@ fn predict(cli: &PathBuf, report: &Report, file: &str) -> Result<Prediction, Str
             .iter()
             .filter_map(|s| Some((s.get("name")?.text()?, s.get("value")?.text()?)))
             .collect();
-        let broken = json
-            .get("outcomes")
-            .map(Json::items)
-            .unwrap_or_default()
-            .iter()
-            .any(|o| o.get("label").and_then(Json::text).as_deref() == Some("property-violated"));
+        let broken =
+            json.get("outcomes").map(Json::items).unwrap_or_default().iter().any(|o| {
+                matches!(o.get("label").and_then(Json::text).as_deref(), Some("property-violated" | "deadlock"))
+            });
         let steps = json.get("steps").and_then(Json::text).and_then(|s| s.parse().ok()).unwrap_or(0);
         Ok((state, broken, steps))
     };

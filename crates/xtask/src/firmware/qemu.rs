@@ -22,11 +22,13 @@ pub struct Run {
 /// QEMU prints this for the Stellaris timers it never starts (TOOLCHAIN.md).
 const NOTICES: &[&str] = &["Timer with period zero, disabling"];
 
-pub fn run(board: &Board, elf: &std::path::Path, replay_at: Option<u64>) -> Result<Run, String> {
+/// `arguments` reach the firmware on the semihosting command line
+/// (`at=N`: replay offset N; `from=N`: sweep from offset N).
+pub fn run(board: &Board, elf: &std::path::Path, arguments: &[String]) -> Result<Run, String> {
     let machine = board.qemu.ok_or_else(|| format!("{} is not a QEMU machine", board.feature))?;
     let mut semihosting = "enable=on,target=native,arg=firmware".to_string();
-    if let Some(at) = replay_at {
-        semihosting.push_str(&format!(",arg=at={at}"));
+    for argument in arguments {
+        semihosting.push_str(&format!(",arg={argument}"));
     }
     let mut child = Command::new("qemu-system-arm")
         .args(machine)

@@ -12,11 +12,13 @@ pub struct Outcome {
     pub arrival: String,
     /// The watchdog had to mask the lesson's interrupts for main to go on.
     pub starved: bool,
+    /// The run never ended: a handler waited for a context it preempted.
+    pub deadlock: bool,
 }
 
 impl Outcome {
     pub fn broken(&self) -> bool {
-        self.holds.contains('n') || self.starved
+        self.holds.contains('n') || self.starved || self.deadlock
     }
 
     pub fn state(&self) -> String {
@@ -42,6 +44,8 @@ pub struct Report {
     pub untallied: u64,
     pub totals: bool,
     pub counterexample: Option<u64>,
+    /// The run (round or offset) where a deadlock ended the firmware.
+    pub deadlock_at: Option<u64>,
     pub ended: bool,
     /// `panic`, `hardfault`, `stuck`, `error` and `bound` lines.
     pub problems: Vec<String>,
@@ -86,6 +90,7 @@ pub fn parse(text: &str) -> Report {
             }
             "counterexample" => report.counterexample = field(&words, "at").and_then(|v| v.parse().ok()),
             "replay" => report.mode = "replay".to_string(),
+            "deadlock" => report.deadlock_at = field(&words, "at").and_then(|v| v.parse().ok()),
             "end" => report.ended = true,
             "panic" | "hardfault" | "stuck" | "error" | "bound" => report.problems.push(line.trim().to_string()),
             _ => {}
@@ -94,8 +99,31 @@ pub fn parse(text: &str) -> Report {
     report
 }
 
+impl Report {
+    /// Adds the outcomes and totals of a sweep that went on from where this
+    /// one stopped (`from=N` after a deadlock).
+    pub fn merge(&mut self, next: Report) {
+        for outcome in next.outcomes {
+            let same = self.outcomes.iter_mut().find(|o| o.values == outcome.values && o.holds == outcome.holds);
+            match same {
+                Some(known) if known.starved == outcome.starved && known.deadlock == outcome.deadlock => {
+                    known.runs += outcome.runs;
+                }
+                _ => self.outcomes.push(outcome),
+            }
+        }
+        self.runs += next.runs;
+        self.violations += next.violations;
+        self.untallied += next.untallied;
+        self.problems.extend(next.problems);
+        self.counterexample = self.outcomes.iter().filter(|o| o.broken()).map(|o| o.first).min();
+        self.deadlock_at = next.deadlock_at;
+        self.ended = next.ended;
+    }
+}
+
 fn outcome(words: &[&str]) -> Outcome {
-    const META: [&str; 5] = ["holds", "runs", "first", "arrival", "starved"];
+    const META: [&str; 6] = ["holds", "runs", "first", "arrival", "starved", "deadlock"];
     let values = words
         .iter()
         .filter_map(|w| w.split_once('='))
@@ -109,6 +137,7 @@ fn outcome(words: &[&str]) -> Outcome {
         first: number(words, "first"),
         arrival: field(words, "arrival").unwrap_or_default().to_string(),
         starved: field(words, "starved") == Some("y"),
+        deadlock: field(words, "deadlock") == Some("y"),
     }
 }
 
@@ -145,6 +174,22 @@ irqlab end
         assert_eq!((report.outcomes[1].first, report.outcomes[1].arrival.as_str()), (249, "call3"));
         assert_eq!((report.runs, report.violations, report.counterexample), (313, 6, Some(249)));
         assert!(report.ended && report.totals && report.problems.is_empty());
+    }
+
+    #[test]
+    fn a_sweep_that_goes_on_after_a_deadlock_adds_up() {
+        let first = "irqlab outcome N=1 holds=y runs=5 first=0 arrival=after\n\
+            irqlab outcome N=0 holds=n deadlock=y runs=1 first=5 arrival=call2\n\
+            irqlab total runs=6 violations=1\nirqlab deadlock at=5 phase=2\nirqlab end\n";
+        let next = "irqlab outcome N=1 holds=y runs=3 first=6 arrival=call1\n\
+            irqlab total runs=3 violations=0\nirqlab end\n";
+        let mut report = parse(first);
+        assert_eq!(report.deadlock_at, Some(5));
+        assert!(report.outcomes[1].deadlock && report.outcomes[1].broken());
+        report.merge(parse(next));
+        assert_eq!(report.outcomes.len(), 2);
+        assert_eq!((report.outcomes[0].runs, report.runs, report.violations), (8, 9, 1));
+        assert_eq!((report.counterexample, report.deadlock_at), (Some(5), None));
     }
 
     #[test]
