@@ -33,10 +33,6 @@ pub fn bin(built: &Built, predictor: &mut Predictor) -> Vec<Verdict> {
         Ok(report) => report,
         Err(e) => return vec![verdict(Err(e))],
     };
-    if let Some(stuck) = deadlock(&report) {
-        // No outcomes to judge, replay or compare: the run ended there.
-        return vec![verdict(Ok(format!("deadlocked, as the lesson's scenario can: {stuck}")))];
-    }
     let mut verdicts = vec![verdict(judge(built, &report))];
     if built.variant.replay && report.counterexample.is_some() {
         verdicts.push(Verdict { name: format!("{name} replay"), ..verdict(replay(built, &report)) });
@@ -78,9 +74,6 @@ fn run_with(built: &Built, arguments: &[String], expected_mode: &str) -> Result<
         return Err(format!("hung: killed after {} s; {}", qemu::TIMEOUT.as_secs(), tail()));
     }
     let report = report::parse(&run.stdout);
-    if deadlock(&report).is_some() && report.bin == built.bin && report.variant == built.variant.file() {
-        return Ok(report);
-    }
     if let Some(problem) = report.problems.first() {
         return Err(format!("{problem}; {}", tail()));
     }
@@ -98,15 +91,6 @@ fn run_with(built: &Built, arguments: &[String], expected_mode: &str) -> Result<
         ));
     }
     Ok(report)
-}
-
-/// A handler spinning on a lock that main holds cannot be stopped from
-/// inside: the watchdog prints `irqlab stuck` and the firmware exits. For a
-/// scenario that promises to break (the deadlock lesson, CURRICULUM.md T15)
-/// that line is its break; anywhere else it is a failure.
-fn deadlock(report: &Report) -> Option<&str> {
-    let [problem] = report.problems.as_slice() else { return None };
-    (report.expect == "broken" && problem.starts_with("irqlab stuck")).then_some(problem.as_str())
 }
 
 fn judge(built: &Built, report: &Report) -> Result<String, String> {
@@ -162,23 +146,4 @@ fn replay(built: &Built, sweep: &Report) -> Result<String, String> {
         ));
     }
     Ok(format!("offset {at} alone breaks it again: {} ({})", outcome.state(), outcome.arrival))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_stuck_run_is_the_break_only_of_a_scenario_that_promises_one() {
-        let stuck = "irqlab stuck main made no progress for 128 periods (phase=2)";
-        let text = |expect: &str| {
-            format!(
-                "irqlab start bin=deadlock lesson=13-deadlock variant=scenario expect={expect} mode=sweep\n{stuck}\n"
-            )
-        };
-        assert_eq!(deadlock(&report::parse(&text("broken"))), Some(stuck));
-        assert_eq!(deadlock(&report::parse(&text("held"))), None);
-        let panicked = "irqlab start bin=deadlock variant=scenario expect=broken\nirqlab panic at lesson.rs:3\n";
-        assert_eq!(deadlock(&report::parse(panicked)), None);
-    }
 }
