@@ -1,0 +1,16 @@
+//! Lesson 20, no references to static mut: the ADC handler posts a reading
+//! pair through `&raw` pointers and main copies it; the solution moves the
+//! pair whole inside two small functions.
+//! Wired from lessons/20-static-mut-refs/lesson.toml by build.rs.
+#![no_std]
+#![no_main]
+
+#[cfg_attr(not(feature = "solution"), path = "../../../lessons/20-static-mut-refs/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../../lessons/20-static-mut-refs/solution.rs")]
+mod lesson;
+
+// The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
+use irqlab_firmware::board;
+
+irqlab_firmware::lesson_bin!(static_mut_refs, [READING_MV, READING_SEQ, SEEN_MV, SEEN_SEQ]);
