@@ -1,21 +1,30 @@
-//! Embeds the companion firmware's bin sources (firmware/src/bin/*.rs, or
-//! firmware/**/src/bin/*.rs in a workspace of board crates), so the firmware
-//! tab shows the very code that is flashed. A missing firmware/ embeds none.
+//! Prepares what the page embeds, so it needs neither the Rust front end nor
+//! a markdown parser at start-up:
+//! - every built-in lesson's card, its narrative (markdown parsed here into
+//!   a safe tree) and its scenario and solution, compiled here (JSON);
+//! - the companion firmware's bin sources (firmware/**/src/bin/*.rs).
+//! Edited code is compiled in the browser by the compiler worker.
+
+// The page and the worker use all of it; the build only `check` and `Checked`.
+#[allow(dead_code)]
+#[path = "src/compiled.rs"]
+mod compiled;
+#[path = "src/markdown_tree.rs"]
+mod markdown_tree;
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-fn bins(dir: &Path, out: &mut Vec<(String, PathBuf)>, depth: u32) {
+fn firmware_bins(dir: &Path, out: &mut Vec<(String, PathBuf)>, depth: u32) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for path in entries {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
         if path.is_dir() {
-            if name == "target" || name.starts_with('.') || depth > 5 {
-                continue;
+            if name != "target" && !name.starts_with('.') && depth < 6 {
+                firmware_bins(&path, out, depth + 1);
             }
-            bins(&path, out, depth + 1);
         } else if dir.ends_with("src/bin") && name.ends_with(".rs") {
             out.push((name.trim_end_matches(".rs").to_string(), path));
         } else if name == "main.rs" && dir.parent().is_some_and(|p| p.ends_with("src/bin")) {
@@ -25,12 +34,63 @@ fn bins(dir: &Path, out: &mut Vec<(String, PathBuf)>, depth: u32) {
     }
 }
 
+fn lessons(out_dir: &Path) -> String {
+    let mut code = String::from("pub fn builtin_cards() -> Vec<LessonCard> {\n    vec![\n");
+    let mut blobs = String::from("pub const PRECOMPILED: &[(&str, &[u8], &[u8])] = &[\n");
+    let mut stories = String::from("pub fn narrative(id: &str) -> &'static [Md] {\n    match id {\n");
+    for lesson in irqlab_lessons::builtin() {
+        let strings = |v: &[String]| v.iter().map(|s| format!("{s:?}.into()")).collect::<Vec<_>>().join(", ");
+        let _ = writeln!(
+            code,
+            "        LessonCard {{ id: {:?}.into(), title: {:?}.into(), summary: {:?}.into(), covers: vec![{}], \
+             scenario: {:?}.into(), solution: {:?}.into(), hints: vec![{}], break_it: {:?}.into(), fix_it: {:?}.into(), \
+             firmware_bin: {:?}.into(), boards: vec![{}] }},",
+            lesson.id,
+            lesson.title,
+            lesson.summary,
+            strings(&lesson.covers),
+            lesson.scenario,
+            lesson.solution,
+            strings(&lesson.hints),
+            lesson.challenge.break_it.clone().unwrap_or_default(),
+            lesson.challenge.fix_it.clone().unwrap_or_default(),
+            lesson.firmware.bin,
+            strings(&lesson.firmware.boards),
+        );
+        let mut paths = Vec::new();
+        for (which, source) in [("scenario", &lesson.scenario), ("solution", &lesson.solution)] {
+            let checked = compiled::check(&lesson, source);
+            let bytes = serde_json::to_vec(&checked).expect("a Checked always serializes");
+            let path = out_dir.join(format!("{}-{which}.json", lesson.id));
+            std::fs::write(&path, bytes).expect("OUT_DIR is writable");
+            paths.push(path);
+        }
+        let _ = writeln!(
+            blobs,
+            "    ({:?}, include_bytes!({:?}), include_bytes!({:?})),",
+            lesson.id,
+            paths[0].display().to_string(),
+            paths[1].display().to_string()
+        );
+        let tree = markdown_tree::parse(&lesson.readme);
+        let _ = writeln!(stories, "        {:?} => {},", lesson.id, markdown_tree::to_code(&tree));
+    }
+    code.push_str("    ]\n}\n");
+    blobs.push_str("];\n");
+    stories.push_str("        _ => &[],\n    }\n}\n");
+    format!("{code}\n{blobs}\n{stories}")
+}
+
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    println!("cargo:rerun-if-changed={}", manifest.join("../lessons").display());
+    println!("cargo:rerun-if-changed=src/compiled.rs");
+    println!("cargo:rerun-if-changed=src/markdown_tree.rs");
     let firmware = manifest.join("../firmware");
     println!("cargo:rerun-if-changed={}", firmware.display());
     let mut found = Vec::new();
-    bins(&firmware, &mut found, 0);
+    firmware_bins(&firmware, &mut found, 0);
     let mut code =
         String::from("/// `(bin name, source)` of every firmware bin.\npub const BINS: &[(&str, &str)] = &[\n");
     for (name, path) in &found {
@@ -39,6 +99,6 @@ fn main() {
         let _ = writeln!(code, "    ({name:?}, include_str!({:?})),", path.display().to_string());
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("firmware_bins.rs");
-    std::fs::write(out, code).expect("OUT_DIR is writable");
+    std::fs::write(out_dir.join("firmware_bins.rs"), code).expect("OUT_DIR is writable");
+    std::fs::write(out_dir.join("lessons.rs"), lessons(&out_dir)).expect("OUT_DIR is writable");
 }

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::catalog;
 use crate::components::{HelpDialog, LessonList, LessonPage, NoticeBanner, TopBar};
-use crate::hooks::{use_permalink, use_player, use_shortcuts};
+use crate::hooks::{use_compiler, use_permalink, use_player, use_shortcuts};
 use crate::progress::Progress;
 use crate::state::State;
 
@@ -29,6 +29,8 @@ pub fn App() -> Html {
     use_shortcuts(state.dispatcher());
     use_player(state.playing, state.speed, state.dispatcher());
     use_permalink(&state);
+    let request = state.open.as_ref().filter(|o| o.checking()).map(|o| (o.card.id.clone(), o.code.clone()));
+    use_compiler(request, state.dispatcher());
 
     let page = if state.open.is_some() {
         html! { <LessonPage /> }

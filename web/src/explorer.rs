@@ -62,7 +62,9 @@ impl Search {
 /// measured by `now` (ms); -1 when the lesson or its code is missing.
 pub fn median_search_ms(lesson: &str, runs: u32, now: impl Fn() -> f64) -> f64 {
     let Some(card) = crate::catalog::lessons().into_iter().find(|l| l.id == lesson) else { return -1.0 };
-    let Some(program) = crate::catalog::check(lesson, &card.scenario).program else { return -1.0 };
+    let Some(program) = crate::catalog::precompiled(&card, &card.scenario).and_then(|c| c.program) else {
+        return -1.0;
+    };
     let mut times: Vec<f64> = (0..runs.max(1))
         .filter_map(|_| {
             let start = now();

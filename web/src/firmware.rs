@@ -16,23 +16,38 @@ pub struct BoardCommand {
     pub command: String,
 }
 
-/// The commands for each board a lesson lists (run from firmware/).
+/// The commands for each board a lesson lists, run from firmware/ (its
+/// .cargo/config.toml sets the runners: probe-rs for boards, QEMU for `cargo qemu`).
 pub fn commands(bin: &str, boards: &[String]) -> Vec<BoardCommand> {
     boards
         .iter()
         .map(|board| {
             let (what, command) = match board.as_str() {
                 "microbit-v2" => (
-                    "BBC micro:bit v2 over USB, flashed by probe-rs (the runner in firmware/.cargo/config.toml)",
+                    "BBC micro:bit v2 on USB, flashed through probe-rs",
                     format!("cargo run --release --bin {bin}"),
                 ),
-                "pico" | "rp-pico" => (
-                    "Raspberry Pi Pico through a debug probe, flashed by probe-rs",
-                    format!("cargo run --release --bin {bin} --target thumbv6m-none-eabi --features pico"),
+                "pico" => ("Raspberry Pi Pico through a debug probe, flashed by probe-rs", format!("cargo pico --bin {bin}")),
+                "qemu-lm3s6965" => (
+                    "QEMU's lm3s6965evb (Cortex-M3), no board needed",
+                    format!(
+                        "cargo qemu --bin {bin}\n# which builds, then runs:\n{}",
+                        qemu(bin, "thumbv7m-none-eabi", "-cpu cortex-m3 -machine lm3s6965evb")
+                    ),
                 ),
-                b if b.starts_with("qemu-") => (
-                    "QEMU, no board needed (deterministic with -icount shift=0)",
-                    qemu_command(bin, b.trim_start_matches("qemu-")),
+                "qemu-microbit" => (
+                    "QEMU's microbit (BBC micro:bit v1, Cortex-M0), no board needed",
+                    format!(
+                        "cargo build --release --bin {bin} --target thumbv6m-none-eabi --no-default-features --features qemu-microbit\n{}",
+                        qemu(bin, "thumbv6m-none-eabi", "-machine microbit")
+                    ),
+                ),
+                "qemu-an521" => (
+                    "QEMU's mps2-an521 (two Cortex-M33 cores), no board needed",
+                    format!(
+                        "cargo build --release --bin {bin} --target thumbv7m-none-eabi --no-default-features --features qemu-an521\n{}",
+                        qemu(bin, "thumbv7m-none-eabi", "-machine mps2-an521")
+                    ),
                 ),
                 _ => ("see firmware/README.md", format!("cargo run --release --bin {bin}")),
             };
@@ -41,14 +56,10 @@ pub fn commands(bin: &str, boards: &[String]) -> Vec<BoardCommand> {
         .collect()
 }
 
-fn qemu_command(bin: &str, machine: &str) -> String {
-    let (cpu, target) = match machine {
-        "microbit" => ("cortex-m0", "thumbv6m-none-eabi"),
-        "mps2-an521" => ("cortex-m33", "thumbv8m.main-none-eabi"),
-        _ => ("cortex-m3", "thumbv7m-none-eabi"),
-    };
+/// `-icount shift=0` makes QEMU deterministic: the same run every time.
+fn qemu(bin: &str, target: &str, machine: &str) -> String {
     format!(
-        "cargo build --release --bin {bin} --target {target} --features qemu-{machine} && qemu-system-arm -cpu {cpu} -machine {machine} -nographic -semihosting-config enable=on,target=native -icount shift=0 -kernel target/{target}/release/{bin}"
+        "qemu-system-arm {machine} -nographic -icount shift=0 -semihosting-config enable=on,target=native -kernel target/{target}/release/{bin}"
     )
 }
 
@@ -58,9 +69,10 @@ mod tests {
 
     #[test]
     fn every_board_gets_a_command_naming_the_bin() {
-        let boards = ["microbit-v2".to_string(), "qemu-lm3s6965evb".to_string()];
+        let boards = ["microbit-v2".to_string(), "qemu-lm3s6965".to_string()];
         let cmds = commands("lost_update", &boards);
         assert_eq!(cmds[0].command, "cargo run --release --bin lost_update");
+        assert!(cmds[1].command.starts_with("cargo qemu --bin lost_update"), "{}", cmds[1].command);
         assert!(cmds[1].command.contains("-machine lm3s6965evb"), "{}", cmds[1].command);
         assert!(cmds[1].command.contains("-kernel target/thumbv7m-none-eabi/release/lost_update"));
     }

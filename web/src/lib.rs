@@ -4,11 +4,15 @@
 //! reducer; `components/` one file per component; `hooks/` the custom hooks.
 //! The pure parts (`run`, `timeline_model`, `permalink`, `highlight`,
 //! `describe`, `progress`) are tested natively; the components in a browser.
+//! build.rs prepares the built-in lessons (compiled, narratives parsed), so
+//! the page carries no compiler: edits are checked by the compiler worker
+//! (`compiler_worker.rs`, its own wasm).
 //! The web crate never reimplements semantics: every fact it shows comes from
 //! `irqlab_sim`, and lessons come from `irqlab_lessons`.
 
 pub mod app;
 pub mod catalog;
+pub mod compiled;
 pub mod components;
 pub mod describe;
 pub mod explorer;
@@ -16,6 +20,8 @@ pub mod firmware;
 pub mod highlight;
 pub mod hooks;
 pub mod markdown;
+#[cfg(test)]
+mod markdown_tree;
 pub mod permalink;
 pub mod progress;
 pub mod run;

@@ -9,7 +9,8 @@ use std::rc::Rc;
 use irqlab_sim::{Arrival, ArrivalPoint, Outcome, Program, Schedule, ScheduleItem, SourceId};
 use yew::Reducible;
 
-use crate::catalog::{self, Diagnostic, LessonCard};
+use crate::catalog::{self, CheckedCode, Diagnostic, LessonCard};
+use crate::compiled::Answer;
 use crate::permalink::{LinkError, Permalink};
 use crate::progress::{Progress, Stage};
 use crate::run::Run;
@@ -36,6 +37,9 @@ pub struct Open {
     pub card: Rc<LessonCard>,
     /// The code in the editor.
     pub code: Rc<String>,
+    /// The code `diagnostics` belong to; differs from `code` while the
+    /// compiler worker checks an edit.
+    pub checked_code: Rc<String>,
     pub diagnostics: Rc<Vec<Diagnostic>>,
     /// The last code that compiled, its run and what the timeline draws.
     pub program: Option<Rc<Program>>,
@@ -56,6 +60,11 @@ pub struct Open {
 }
 
 impl Open {
+    /// Whether the code in the editor waits for the compiler worker.
+    pub fn checking(&self) -> bool {
+        !Rc::ptr_eq(&self.code, &self.checked_code) && *self.code != *self.checked_code
+    }
+
     pub fn schedule_text(&self) -> String {
         match &self.program {
             Some(p) => self.schedule.to_text(p),
@@ -106,6 +115,10 @@ pub enum Action {
     /// A link was opened (or the page loaded with one).
     OpenLink(Result<Permalink, LinkError>),
     Edit(String),
+    /// The compiler worker's answer for an edit.
+    Checked(Rc<Answer>),
+    /// The compiler worker could not be started or failed.
+    CompilerFailed(String),
     ResetCode,
     ShowSolution,
     ShowHint,
@@ -161,8 +174,10 @@ impl State {
 
     /// Opens a lesson with some code, a schedule text and a step.
     fn open_lesson(&mut self, card: Rc<LessonCard>, code: String, schedule: &str, step: usize) {
+        let code = Rc::new(code);
         let mut open = Open {
-            code: Rc::new(code),
+            checked_code: Rc::new(String::new()),
+            code,
             diagnostics: Rc::default(),
             program: None,
             run: None,
@@ -219,9 +234,17 @@ impl State {
     }
 }
 
-/// Compiles the editor's code; keeps the last good program when it fails.
+/// Checks the editor's code with the build's compilation when it is the
+/// lesson's own scenario or solution; otherwise the compiler worker will.
 fn recheck(open: &mut Open) {
-    let checked = catalog::check(&open.card.id, &open.code);
+    if let Some(checked) = catalog::precompiled(&open.card, &open.code) {
+        apply(open, open.code.clone(), checked);
+    }
+}
+
+/// Takes a check of `code`; keeps the last good program when it failed.
+fn apply(open: &mut Open, code: Rc<String>, checked: CheckedCode) {
+    open.checked_code = code;
     open.diagnostics = Rc::new(checked.diagnostics);
     match checked.program {
         Some(program) => {
@@ -349,6 +372,27 @@ fn reduce_lesson(open: &mut Open, action: Action, playing: &mut bool) -> bool {
             }
             open.code = Rc::new(code);
             recheck(open);
+        }
+        Action::Checked(answer) => {
+            if answer.lesson != open.card.id || answer.code != *open.code {
+                // An answer for code the learner has since changed.
+                return false;
+            }
+            let code = open.code.clone();
+            apply(open, code, answer.checked.clone().into());
+        }
+        Action::CompilerFailed(why) => {
+            open.checked_code = open.code.clone();
+            open.stale = true;
+            open.diagnostics = Rc::new(vec![Diagnostic {
+                error: true,
+                code: None,
+                message: format!("the compiler could not check this code: {why}"),
+                line: 1,
+                col_start: 1,
+                col_end: 1,
+                rendered: format!("error: the compiler could not check this code: {why}"),
+            }]);
         }
         Action::ResetCode => {
             open.code = Rc::new(open.card.scenario.clone());

@@ -140,7 +140,7 @@ pub fn CodeEditor() -> Html {
             <div class="code-head">
                 <h2 id="code-title">{ "scenario.rs" }</h2>
                 <span class="check-status" role="status">
-                    if errors == 0 { { "✓ compiles" } } else { { format!("✖ {errors} error{}", if errors == 1 { "" } else { "s" }) } }
+                    if open.checking() { { "… checking" } } else if errors == 0 { { "✓ compiles" } } else { { format!("✖ {errors} error{}", if errors == 1 { "" } else { "s" }) } }
                 </span>
                 <button type="button" onclick={reset} disabled={*open.code == open.card.scenario}>{ "Reset code" }</button>
             </div>

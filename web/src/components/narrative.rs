@@ -12,7 +12,7 @@ pub fn Narrative() -> Html {
     let app = use_app();
     let Some(open) = &app.open else { return html! {} };
     let card = &open.card;
-    let readme = use_memo(card.readme.clone(), |text| markdown::render(text));
+    let readme = markdown::render(crate::catalog::narrative(&card.id));
     let hint = crate::app::on(&app.dispatcher(), |_: MouseEvent| Action::ShowHint);
     let solution = crate::app::on(&app.dispatcher(), |_: MouseEvent| Action::ShowSolution);
     let all_hints = open.hints_shown >= card.hints.len();
@@ -20,7 +20,7 @@ pub fn Narrative() -> Html {
         <div class="narrative">
             <details open=true>
                 <summary>{ "The story" }</summary>
-                <div class="readme">{ (*readme).clone() }</div>
+                <div class="readme">{ readme }</div>
             </details>
             <div class="challenge" aria-label="Challenge">
                 <h2>{ "Challenge" }</h2>

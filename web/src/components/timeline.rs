@@ -139,7 +139,8 @@ fn Drawing(props: &LanesProps) -> Html {
         let run = run.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(source) = source else { return };
-            let Some(target) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+            // The rect itself: Yew delegates events, so the current target is the app's root.
+            let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
             let Some(svg) = target.closest("svg").ok().flatten() else { return };
             let rect = svg.get_bounding_client_rect();
             let scale = if rect.width() > 0.0 { width / rect.width() } else { 1.0 };

@@ -2,7 +2,7 @@
 //! has focus or a modifier (Ctrl, Alt, Meta) is held, so typing and the
 //! browser's own shortcuts keep working.
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
@@ -49,8 +49,14 @@ pub fn shortcut(key: &str, target_tag: &str, editable: bool, modifier: bool) -> 
 pub fn use_shortcuts(dispatcher: UseReducerDispatcher<State>) {
     use_effect_with((), move |_| {
         let document = gloo::utils::document();
-        let listener = EventListener::new(&document, "keydown", move |event| {
+        // Not passive: a handled key must not also scroll the page.
+        let options = EventListenerOptions::enable_prevent_default();
+        let listener = EventListener::new_with_options(&document, "keydown", options, move |event| {
             let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+            // A mark or a lane of the timeline already handled it.
+            if event.default_prevented() {
+                return;
+            }
             let target = event.target().and_then(|t| t.dyn_into::<HtmlElement>().ok());
             let tag = target.as_ref().map(|t| t.tag_name()).unwrap_or_default();
             let editable = target.as_ref().is_some_and(|t| t.is_content_editable());

@@ -1,0 +1,50 @@
+//! The compiler worker: checks edited lesson code with the Rust front end
+//! (crates/lang, via crates/lessons) off the page's thread, and answers with
+//! the program and diagnostics (JSON bytes). Loaded on the first edit.
+
+use irqlab_web::compiled::{Answer, Checked, Diagnostic};
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+thread_local! {
+    /// Loading the lessons parses their files: once per worker.
+    static LESSONS: Vec<irqlab_lessons::Lesson> = irqlab_lessons::builtin();
+}
+
+fn answer(lesson: String, code: String) -> Vec<u8> {
+    let checked = LESSONS.with(|lessons| match lessons.iter().find(|l| l.id == lesson) {
+        Some(l) => irqlab_web::compiled::check(l, &code),
+        None => Checked {
+            program: None,
+            diagnostics: vec![Diagnostic {
+                error: true,
+                code: None,
+                message: format!("there is no lesson `{lesson}`"),
+                line: 1,
+                col_start: 1,
+                col_end: 1,
+                rendered: format!("error: there is no lesson `{lesson}`"),
+            }],
+        },
+    });
+    serde_json::to_vec(&Answer { lesson, code, checked }).unwrap_or_default()
+}
+
+fn main() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply_to = scope.clone();
+    // Messages are `[lesson id, code]`.
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        let message: Array = event.data().unchecked_into();
+        let lesson = message.get(0).as_string().unwrap_or_default();
+        let code = message.get(1).as_string().unwrap_or_default();
+        let bytes = answer(lesson, code);
+        let _ = reply_to.post_message(&Uint8Array::from(bytes.as_slice()));
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    let _ = scope.post_message(&"ready".into());
+}

@@ -1,0 +1,84 @@
+//! Checks edited code in the compiler worker (the Rust front end lives
+//! there, loaded on the first edit), and hands each answer to the reducer.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+use yew::prelude::*;
+
+use crate::compiled::Answer;
+use crate::state::{Action, State};
+
+/// The worker's loader, next to index.html (trunk's loader shim).
+pub const WORKER_URL: &str = "irqlab-compiler_loader.js";
+
+/// The worker, and the request that waits until it says "ready" (messages
+/// sent before its wasm has started would be lost).
+struct Compiler {
+    worker: Worker,
+    ready: bool,
+    waiting: Option<Array>,
+    _listeners: Vec<EventListener>,
+}
+
+type Slot = Rc<RefCell<Option<Compiler>>>;
+
+fn start(slot: &Slot, dispatcher: UseReducerDispatcher<State>) -> Result<(), String> {
+    let worker = Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
+    let on_message = {
+        let dispatcher = dispatcher.clone();
+        let slot = slot.clone();
+        EventListener::new(&worker, "message", move |event| {
+            let Some(event) = event.dyn_ref::<MessageEvent>() else { return };
+            let data = event.data();
+            if data.as_string().as_deref() == Some("ready") {
+                if let Some(c) = slot.borrow_mut().as_mut() {
+                    c.ready = true;
+                    if let Some(message) = c.waiting.take() {
+                        let _ = c.worker.post_message(&message);
+                    }
+                }
+                return;
+            }
+            let Ok(bytes) = data.dyn_into::<Uint8Array>() else { return };
+            match serde_json::from_slice::<Answer>(&bytes.to_vec()) {
+                Ok(answer) => dispatcher.dispatch(Action::Checked(Rc::new(answer))),
+                Err(e) => dispatcher.dispatch(Action::CompilerFailed(format!("unreadable answer ({e})"))),
+            }
+        })
+    };
+    let on_error = EventListener::new(&worker, "error", move |_| {
+        dispatcher.dispatch(Action::CompilerFailed(format!("the worker `{WORKER_URL}` failed to load or crashed")));
+    });
+    *slot.borrow_mut() = Some(Compiler { worker, ready: false, waiting: None, _listeners: vec![on_message, on_error] });
+    Ok(())
+}
+
+/// `request` is the lesson and code to check, when the editor's code has no
+/// check yet.
+#[hook]
+pub fn use_compiler(request: Option<(String, Rc<String>)>, dispatcher: UseReducerDispatcher<State>) {
+    let slot: Slot = use_mut_ref(|| None);
+    use_effect_with(request, move |request| {
+        let Some((lesson, code)) = request else { return };
+        if slot.borrow().is_none()
+            && let Err(e) = start(&slot, dispatcher.clone())
+        {
+            return dispatcher.dispatch(Action::CompilerFailed(e));
+        }
+        let message = Array::of2(&lesson.as_str().into(), &code.as_str().into());
+        let mut guard = slot.borrow_mut();
+        let Some(c) = guard.as_mut() else { return };
+        if !c.ready {
+            // Only the latest edit matters.
+            c.waiting = Some(message);
+        } else if let Err(e) = c.worker.post_message(&message) {
+            drop(guard);
+            dispatcher.dispatch(Action::CompilerFailed(format!("{e:?}")));
+        }
+    });
+}

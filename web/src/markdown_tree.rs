@@ -1,0 +1,154 @@
+//! A lesson's narrative, parsed from markdown at build time (pulldown-cmark)
+//! into a tree of a few safe elements, written out as Rust code for the page.
+//! Raw HTML in the text stays text, images become their alt text, and only
+//! http(s), relative and `#` links keep their target. Used by build.rs, and
+//! by the unit tests below.
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    Text(String),
+    El { tag: &'static str, attrs: Vec<(&'static str, String)>, children: Vec<Node> },
+}
+
+pub fn safe_href(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.split_once(':').map(|(s, _)| s) {
+        None | Some("http" | "https") => Some(url.to_string()),
+        // A colon after a path, query or fragment character is not a scheme.
+        Some(s) if s.contains(['/', '#', '?']) => Some(url.to_string()),
+        Some(_) => None,
+    }
+}
+
+fn element(tag: &Tag<'_>) -> (&'static str, Vec<(&'static str, String)>) {
+    let name = match tag {
+        Tag::Paragraph => "p",
+        // The page's title is the h1 and its sections h2: the narrative sits below.
+        Tag::Heading { level: HeadingLevel::H1 | HeadingLevel::H2, .. } => "h3",
+        Tag::Heading { level: HeadingLevel::H3, .. } => "h4",
+        Tag::Heading { .. } => "h5",
+        Tag::BlockQuote(_) => "blockquote",
+        Tag::CodeBlock(_) => "pre",
+        Tag::List(Some(_)) => "ol",
+        Tag::List(None) => "ul",
+        Tag::Item => "li",
+        Tag::Emphasis => "em",
+        Tag::Strong => "strong",
+        Tag::Strikethrough => "s",
+        Tag::Link { .. } => "a",
+        Tag::Table(_) => "table",
+        Tag::TableHead | Tag::TableRow => "tr",
+        Tag::TableCell => "td",
+        _ => "span",
+    };
+    let mut attrs = Vec::new();
+    match tag {
+        Tag::Link { dest_url, title, .. } => {
+            if let Some(href) = safe_href(dest_url) {
+                if href.starts_with("http") {
+                    attrs.push(("rel", "noopener noreferrer".to_string()));
+                }
+                attrs.push(("href", href));
+            }
+            if !title.is_empty() {
+                attrs.push(("title", title.to_string()));
+            }
+        }
+        Tag::List(Some(start)) if *start != 1 => attrs.push(("start", start.to_string())),
+        Tag::CodeBlock(CodeBlockKind::Fenced(lang)) if !lang.is_empty() => {
+            attrs.push(("data-lang", lang.to_string()));
+        }
+        _ => {}
+    }
+    (name, attrs)
+}
+
+/// Parses markdown into the tree.
+pub fn parse(markdown: &str) -> Vec<Node> {
+    // (tag, attrs, children) of the open elements; the root has no tag.
+    let mut stack: Vec<(&'static str, Vec<(&'static str, String)>, Vec<Node>)> = vec![("", Vec::new(), Vec::new())];
+    let push = |stack: &mut Vec<(&'static str, Vec<(&'static str, String)>, Vec<Node>)>, node: Node| {
+        if let Some(top) = stack.last_mut() {
+            top.2.push(node);
+        }
+    };
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Image { .. }) => stack.push(("span", Vec::new(), Vec::new())),
+            Event::Start(tag) => {
+                let (name, attrs) = element(&tag);
+                stack.push((name, attrs, Vec::new()));
+            }
+            Event::End(_) if stack.len() > 1 => {
+                let Some((tag, attrs, children)) = stack.pop() else { continue };
+                let children =
+                    if tag == "pre" { vec![Node::El { tag: "code", attrs: Vec::new(), children }] } else { children };
+                push(&mut stack, Node::El { tag, attrs, children });
+            }
+            Event::Text(s) | Event::Html(s) | Event::InlineHtml(s) => push(&mut stack, Node::Text(s.to_string())),
+            Event::Code(s) => {
+                push(&mut stack, Node::El { tag: "code", attrs: Vec::new(), children: vec![Node::Text(s.to_string())] })
+            }
+            Event::SoftBreak => push(&mut stack, Node::Text(" ".into())),
+            Event::HardBreak => push(&mut stack, Node::El { tag: "br", attrs: Vec::new(), children: Vec::new() }),
+            Event::Rule => push(&mut stack, Node::El { tag: "hr", attrs: Vec::new(), children: Vec::new() }),
+            _ => {}
+        }
+    }
+    stack.swap_remove(0).2
+}
+
+/// The tree as a Rust expression of type `&'static [crate::markdown::Md]`.
+pub fn to_code(nodes: &[Node]) -> String {
+    let items: Vec<String> = nodes
+        .iter()
+        .map(|n| match n {
+            Node::Text(t) => format!("Md::Text({t:?})"),
+            Node::El { tag, attrs, children } => {
+                let attrs: Vec<String> = attrs.iter().map(|(k, v)| format!("({k:?}, {v:?})")).collect();
+                format!("Md::El({tag:?}, &[{}], {})", attrs.join(", "), to_code(children))
+            }
+        })
+        .collect();
+    format!("&[{}]", items.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn el(tag: &'static str, children: Vec<Node>) -> Node {
+        Node::El { tag, attrs: Vec::new(), children }
+    }
+
+    #[test]
+    fn raw_html_stays_text_and_unsafe_links_lose_their_target() {
+        let tree = parse("Hi <script>alert(1)</script> [x](javascript:alert(1)) [d](https://docs.rs)");
+        let Node::El { tag: "p", children, .. } = &tree[0] else { panic!("a paragraph: {tree:?}") };
+        assert!(children.contains(&Node::Text("<script>".into())), "{children:?}");
+        assert!(children.contains(&el("a", vec![Node::Text("x".into())])), "no href: {children:?}");
+        assert!(children.iter().any(|c| matches!(c, Node::El { tag: "a", attrs, .. }
+            if attrs.contains(&("href", "https://docs.rs".to_string())))));
+    }
+
+    #[test]
+    fn headings_code_and_lists_map_to_safe_elements() {
+        let tree = parse("# Title\n\n```rust\nlet x = 1;\n```\n\n- `a`\n");
+        assert_eq!(tree[0], el("h3", vec![Node::Text("Title".into())]));
+        assert!(
+            matches!(&tree[1], Node::El { tag: "pre", children, .. } if matches!(&children[0], Node::El { tag: "code", .. }))
+        );
+        assert_eq!(tree[2], el("ul", vec![el("li", vec![el("code", vec![Node::Text("a".into())])])]));
+        assert_eq!(to_code(&[Node::Text("a\"b".into())]), r#"&[Md::Text("a\"b")]"#);
+    }
+
+    #[test]
+    fn only_safe_links_keep_their_target() {
+        assert_eq!(safe_href("#fix"), Some("#fix".into()));
+        assert_eq!(safe_href("../03-edge-counter/"), Some("../03-edge-counter/".into()));
+        assert_eq!(safe_href(" JavaScript:alert(1)"), None);
+        assert_eq!(safe_href("data:text/html,x"), None);
+    }
+}
