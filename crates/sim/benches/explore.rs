@@ -1,7 +1,7 @@
 //! The explorer's speed and pruning: scaling cases built by hand (a shared
 //! counter with 1..6 handlers at mixed priorities and 1..4 arrivals each; an
-//! SPSC ring buffer with 2..16 slots). `cargo bench -p irqlab-sim --bench
-//! explore`. Each case also prints one line of figures (states/s, pruning
+//! SPSC ring buffer with 2..16 slots) and every lesson of the curriculum.
+//! `cargo bench -p irqlab-sim --bench explore`. Each case also prints one line of figures (states/s, pruning
 //! ratio) for BENCHMARKS.md.
 
 use std::time::Instant;
@@ -113,9 +113,35 @@ fn figures(name: &str, p: &Program) {
     );
 }
 
+/// Every built-in lesson's scenario and solution, compiled by the front end.
+fn lessons() -> Vec<(String, Program)> {
+    let mut out = Vec::new();
+    for lesson in irqlab_lessons::builtin() {
+        for (file, code) in [("scenario", &lesson.scenario), ("solution", &lesson.solution)] {
+            if let Some(p) = lesson.compile(code, &format!("{file}.rs")).program {
+                out.push((format!("{}/{file}", lesson.id), p));
+            }
+        }
+    }
+    out
+}
+
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("explore");
     g.sample_size(10);
+    let lessons = lessons();
+    let start = Instant::now();
+    let states: u64 = lessons.iter().map(|(_, p)| check(p).states).sum();
+    println!(
+        "FIGURES curriculum: {} programs, {states} states, {:.2} ms for all",
+        lessons.len(),
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    g.bench_function("curriculum", |b| b.iter(|| lessons.iter().map(|(_, p)| check(p).states).sum::<u64>()));
+    for (name, p) in &lessons {
+        figures(&format!("lesson/{name}"), p);
+        g.bench_with_input(BenchmarkId::new("lesson", name), p, |b, p| b.iter(|| check(p)));
+    }
     for handlers in 1..=6u16 {
         for arrivals in 1..=4u32 {
             if u32::from(handlers) * arrivals > 12 {

@@ -4,6 +4,7 @@
 //! tools when absent or the wrong version, Debian packages when run as root),
 //! so the README's two commands work from a fresh clone.
 
+mod bench;
 mod firmware;
 mod setup;
 mod web;
@@ -75,7 +76,8 @@ fn test(args: &[String]) -> Result<(), String> {
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
-    setup::step("sim benchmarks", &["cargo", "bench", "-p", "irqlab-sim", "--locked"])?;
+    // The web budgets and firmware sizes first: the report includes them.
     web::bench(args)?;
-    firmware::sizes(args)
+    firmware::sizes(args)?;
+    bench::run()
 }
