@@ -3,6 +3,7 @@
 //! - every built-in lesson's card, its narrative (markdown parsed here into
 //!   a safe tree) and its scenario and solution, compiled here (JSON);
 //! - the companion firmware's bin sources (firmware/**/src/bin/*.rs).
+//!
 //! Edited code is compiled in the browser by the compiler worker.
 
 // The page and the worker use all of it; the build only `check` and `Checked`.
@@ -11,6 +12,13 @@
 mod compiled;
 #[path = "src/markdown_tree.rs"]
 mod markdown_tree;
+
+/// Whether postcard carries a compiled program exactly (it cannot when the
+/// program's enums are internally tagged); see src/codec.rs.
+fn postcard_works(checked: &compiled::Checked) -> bool {
+    let Ok(bytes) = postcard::to_allocvec(checked) else { return false };
+    postcard::from_bytes::<compiled::Checked>(&bytes).is_ok_and(|back| back.program == checked.program)
+}
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -35,10 +43,18 @@ fn firmware_bins(dir: &Path, out: &mut Vec<(String, PathBuf)>, depth: u32) {
 }
 
 fn lessons(out_dir: &Path) -> String {
+    let lessons = irqlab_lessons::builtin();
+    let checked: Vec<[compiled::Checked; 2]> =
+        lessons.iter().map(|l| [compiled::check(l, &l.scenario), compiled::check(l, &l.solution)]).collect();
+    let programs: Vec<&compiled::Checked> = checked.iter().flatten().filter(|c| c.program.is_some()).collect();
+    let use_postcard = !programs.is_empty() && programs.iter().all(|c| postcard_works(c));
+    if use_postcard {
+        println!("cargo:rustc-cfg=irqlab_postcard");
+    }
     let mut code = String::from("pub fn builtin_cards() -> Vec<LessonCard> {\n    vec![\n");
     let mut blobs = String::from("pub const PRECOMPILED: &[(&str, &[u8], &[u8])] = &[\n");
     let mut stories = String::from("pub fn narrative(id: &str) -> &'static [Md] {\n    match id {\n");
-    for lesson in irqlab_lessons::builtin() {
+    for (lesson, checked) in lessons.iter().zip(&checked) {
         let strings = |v: &[String]| v.iter().map(|s| format!("{s:?}.into()")).collect::<Vec<_>>().join(", ");
         let _ = writeln!(
             code,
@@ -58,10 +74,13 @@ fn lessons(out_dir: &Path) -> String {
             strings(&lesson.firmware.boards),
         );
         let mut paths = Vec::new();
-        for (which, source) in [("scenario", &lesson.scenario), ("solution", &lesson.solution)] {
-            let checked = compiled::check(&lesson, source);
-            let bytes = serde_json::to_vec(&checked).expect("a Checked always serializes");
-            let path = out_dir.join(format!("{}-{which}.json", lesson.id));
+        for (which, checked) in ["scenario", "solution"].into_iter().zip(checked) {
+            let bytes = if use_postcard {
+                postcard::to_allocvec(checked).expect("probed above")
+            } else {
+                serde_json::to_vec(checked).expect("a Checked always serializes")
+            };
+            let path = out_dir.join(format!("{}-{which}.bin", lesson.id));
             std::fs::write(&path, bytes).expect("OUT_DIR is writable");
             paths.push(path);
         }
@@ -84,6 +103,7 @@ fn lessons(out_dir: &Path) -> String {
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    println!("cargo::rustc-check-cfg=cfg(irqlab_postcard)");
     println!("cargo:rerun-if-changed={}", manifest.join("../lessons").display());
     println!("cargo:rerun-if-changed=src/compiled.rs");
     println!("cargo:rerun-if-changed=src/markdown_tree.rs");

@@ -54,5 +54,5 @@ pub fn precompiled(card: &LessonCard, code: &str) -> Option<CheckedCode> {
     } else {
         return None;
     };
-    serde_json::from_slice::<Checked>(bytes).ok().map(CheckedCode::from)
+    crate::codec::decode::<Checked>(bytes).ok().map(CheckedCode::from)
 }

@@ -29,7 +29,7 @@ fn answer(lesson: String, code: String) -> Vec<u8> {
             }],
         },
     });
-    serde_json::to_vec(&Answer { lesson, code, checked }).unwrap_or_default()
+    irqlab_web::codec::encode(&Answer { lesson, code, checked })
 }
 
 fn main() {

@@ -12,6 +12,7 @@
 
 pub mod app;
 pub mod catalog;
+pub mod codec;
 pub mod compiled;
 pub mod components;
 pub mod describe;

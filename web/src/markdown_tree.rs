@@ -65,11 +65,14 @@ fn element(tag: &Tag<'_>) -> (&'static str, Vec<(&'static str, String)>) {
     (name, attrs)
 }
 
+/// An element being built: tag, attributes, children.
+type Open = (&'static str, Vec<(&'static str, String)>, Vec<Node>);
+
 /// Parses markdown into the tree.
 pub fn parse(markdown: &str) -> Vec<Node> {
-    // (tag, attrs, children) of the open elements; the root has no tag.
-    let mut stack: Vec<(&'static str, Vec<(&'static str, String)>, Vec<Node>)> = vec![("", Vec::new(), Vec::new())];
-    let push = |stack: &mut Vec<(&'static str, Vec<(&'static str, String)>, Vec<Node>)>, node: Node| {
+    // The open elements; the root has no tag.
+    let mut stack: Vec<Open> = vec![("", Vec::new(), Vec::new())];
+    let push = |stack: &mut Vec<Open>, node: Node| {
         if let Some(top) = stack.last_mut() {
             top.2.push(node);
         }

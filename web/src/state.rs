@@ -493,3 +493,96 @@ fn toggle_arrival(open: &mut Open, source: SourceId, index: u64) {
     }
     rerun(open);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline_model::MarkKind;
+    use irqlab_sim::explore::{ExploreConfig, Explorer, Verdict};
+
+    fn state() -> Rc<State> {
+        Rc::new(State::new(catalog::lessons(), Progress::default(), 40))
+    }
+
+    fn open(state: &State) -> &Open {
+        state.open.as_ref().expect("a lesson is open")
+    }
+
+    #[test]
+    fn replaying_the_explorers_counterexample_loses_a_count() {
+        let s = state().reduce(Action::OpenLesson("02-lost-update".into()));
+        let program = open(&s).program.clone().expect("the scenario compiles");
+        assert!(open(&s).run.as_ref().is_some_and(|r| r.len() > 5));
+        let report = Explorer::new((*program).clone(), ExploreConfig::default()).expect("valid").run();
+        let lost = report.properties.iter().find(|p| p.name == "no count is lost").expect("the lesson's property");
+        assert_eq!(lost.verdict, Verdict::Violated);
+        let schedule = lost.counterexample.as_ref().expect("a counterexample").schedule.clone();
+        let s = s.reduce(Action::Replay(schedule)).reduce(Action::ToEnd);
+        let run = open(&s).run.clone().expect("a run");
+        assert!(
+            run.outcomes
+                .iter()
+                .any(|o| matches!(o, Outcome::PropertyViolated { name, .. } if name == "no count is lost"))
+        );
+        let model = open(&s).model.clone().expect("a timeline");
+        assert!(model.marks.iter().any(|m| m.kind == MarkKind::Preemption), "the handler preempts main");
+        assert!(model.marks.iter().any(|m| matches!(m.kind, MarkKind::Arrival { .. }) && m.item.is_some()));
+    }
+
+    #[test]
+    fn a_permalink_reopens_the_same_moment() {
+        let s = state()
+            .reduce(Action::OpenLesson("02-lost-update".into()))
+            .reduce(Action::SetSchedule("TIMER0@2".into()))
+            .reduce(Action::Step)
+            .reduce(Action::Step)
+            .reduce(Action::Step);
+        let link = open(&s).permalink();
+        assert_eq!(link.encode(), "v=1&lesson=02-lost-update&sched=TIMER0@2&step=3");
+        let again = state().reduce(Action::OpenLink(Permalink::decode(&link.encode())));
+        assert_eq!(open(&again).step, 3);
+        assert_eq!(open(&again).schedule_text(), "TIMER0@2");
+        assert!(again.notice.is_none());
+    }
+
+    #[test]
+    fn a_bad_link_falls_back_to_a_lesson_with_a_message() {
+        let s = state().reduce(Action::OpenLink(Permalink::decode("v=1&lesson=02-lost-update&sched=NOPE@1")));
+        assert!(s.notice.as_ref().is_some_and(|n| n.detail.contains("NOPE")), "{:?}", s.notice);
+        assert!(open(&s).schedule.is_empty());
+        let s = state().reduce(Action::OpenLink(Permalink::decode("v=9&lesson=x")));
+        assert!(s.notice.as_ref().is_some_and(|n| n.detail.contains("version")), "{:?}", s.notice);
+        assert!(s.open.is_some(), "the first lesson, not a blank page");
+        let s = state().reduce(Action::OpenLink(Permalink::decode("v=1&lesson=99-none")));
+        assert!(s.open.is_none() && s.notice.is_some(), "the lesson list, with the message");
+    }
+
+    #[test]
+    fn stepping_stops_at_both_ends_and_returns_the_same_state_when_nothing_changes() {
+        let s = state().reduce(Action::OpenLesson("02-lost-update".into()));
+        let unchanged = s.clone().reduce(Action::Back);
+        assert!(Rc::ptr_eq(&s, &unchanged), "back at step 0 changes nothing");
+        let end = s.reduce(Action::ToEnd);
+        let len = open(&end).steps();
+        assert_eq!(open(&end).step, len);
+        let after = end.clone().reduce(Action::Step);
+        assert!(Rc::ptr_eq(&end, &after));
+    }
+
+    #[test]
+    fn an_edit_waits_for_the_compiler_and_takes_only_its_own_answer() {
+        let s = state().reduce(Action::OpenLesson("02-lost-update".into()));
+        let edited = format!("// note\n{}", open(&s).card.scenario);
+        let s = s.reduce(Action::Edit(edited.clone()));
+        assert!(open(&s).checking());
+        let stale = Answer { lesson: "02-lost-update".into(), code: "old".into(), checked: Default::default() };
+        let s2 = s.clone().reduce(Action::Checked(Rc::new(stale)));
+        assert!(Rc::ptr_eq(&s, &s2), "an answer for other code is ignored");
+        let lessons = irqlab_lessons::builtin();
+        let lesson = lessons.iter().find(|l| l.id == "02-lost-update").expect("lesson");
+        let checked = crate::compiled::check(lesson, &edited);
+        let s = s.reduce(Action::Checked(Rc::new(Answer { lesson: lesson.id.clone(), code: edited, checked })));
+        assert!(!open(&s).checking());
+        assert!(!open(&s).stale && open(&s).run.is_some());
+    }
+}

@@ -17,13 +17,19 @@ fn verdict_words(v: &Verdict) -> (&'static str, &'static str, &'static str) {
     }
 }
 
+/// `x` with one decimal, without pulling float formatting into the wasm.
+fn tenths(x: f64) -> String {
+    let t = (x * 10.0).round() as i64;
+    format!("{}.{}", t / 10, (t % 10).abs())
+}
+
 fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callback<usize>) -> Html {
     let total: u64 = report.outcomes.iter().map(|o| o.count).sum::<u64>().max(1);
     let pruned = if report.naive_schedules > 0.0 {
         format!(
-            "{:.1}× fewer than the {:.0} schedules of plain enumeration",
-            report.naive_schedules / (report.schedules.max(1) as f64),
-            report.naive_schedules
+            "{}× fewer than the {} schedules of plain enumeration",
+            tenths(report.naive_schedules / (report.schedules.max(1) as f64)),
+            report.naive_schedules.round() as u64
         )
     } else {
         String::new()
@@ -34,7 +40,7 @@ fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callb
                 if cancelled {
                     { "Cancelled: these are partial results." }
                 } else if report.complete {
-                    { format!("Complete: every arrival point tried in {:.0} ms.", elapsed_ms) }
+                    { format!("Complete: every arrival point tried in {} ms.", elapsed_ms.round() as u64) }
                 } else {
                     { format!("Stopped by the {} bound: partial results, no proof.", report.cut_by.map_or("search", |b| b.name())) }
                 }
@@ -73,7 +79,7 @@ fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callb
                             <td>{ if o.labels.is_empty() { "—".to_string() } else { o.labels.join(", ") } }</td>
                             <td class="count">
                                 <meter min="0" max={total.to_string()} value={o.count.to_string()} />
-                                { format!(" {} ({:.0}%)", o.count, 100.0 * o.count as f64 / total as f64) }
+                                { format!(" {} ({}%)", o.count, (100 * o.count + total / 2) / total) }
                             </td>
                         </tr>
                     }
@@ -120,7 +126,7 @@ pub fn ExplorerPanel() -> Html {
                 ExplorerStatus::Running { states, schedules, elapsed_ms } => html! {
                     <div class="running">
                         <p role="status" data-testid="explorer-progress">
-                            { format!("Searching… {schedules} schedules, {states} states, {:.1} s", elapsed_ms / 1000.0) }
+                            { format!("Searching… {schedules} schedules, {states} states, {} s", tenths(elapsed_ms / 1000.0)) }
                         </p>
                         <progress aria-label="Search in progress" />
                         <button type="button" onclick={cancel}>{ "Cancel" }</button>

@@ -17,12 +17,12 @@ use crate::run::Run;
 use crate::state::{Action, State};
 use crate::timeline_model::{Lane, Mark, MarkKind, TimelineModel};
 
-pub const LABEL_W: f64 = 124.0;
-pub const COL: f64 = 28.0;
-const AXIS_H: f64 = 26.0;
-const LANE_H: f64 = 30.0;
-const BAND_H: f64 = 20.0;
-const MEM_H: f64 = 22.0;
+pub const LABEL_W: i64 = 124;
+pub const COL: i64 = 28;
+const AXIS_H: i64 = 26;
+const LANE_H: i64 = 30;
+const BAND_H: i64 = 20;
+const MEM_H: i64 = 22;
 
 /// The window of positions drawn: centred on the cursor, clamped to the run.
 pub fn window(step: usize, len: usize, view: usize) -> (usize, usize) {
@@ -31,28 +31,30 @@ pub fn window(step: usize, len: usize, view: usize) -> (usize, usize) {
     (start, (start + view).min(total))
 }
 
-fn x(start: usize, position: usize) -> f64 {
-    LABEL_W + (position - start) as f64 * COL
+fn x(col: i64, start: usize, position: usize) -> i64 {
+    LABEL_W + (position - start) as i64 * col
 }
 
 /// The position a click at `px` (SVG units) lands on: the nearest step boundary.
-pub fn position_at(px: f64, start: usize, end: usize) -> usize {
-    let p = ((px - LABEL_W) / COL).round().max(0.0) as usize + start;
+pub fn position_at(px: f64, col: i64, start: usize, end: usize) -> usize {
+    let (label, col) = (LABEL_W as f64, col as f64);
+    let p = ((px - label) / col).round().max(0.0) as usize + start;
     p.min(end.saturating_sub(1))
 }
 
-fn lane_y(i: usize) -> f64 {
-    AXIS_H + i as f64 * LANE_H
+fn lane_y(i: usize) -> i64 {
+    AXIS_H + i as i64 * LANE_H
 }
 
 fn mark_html(
     mark: &Mark,
+    col: i64,
     start: usize,
     dispatch: &UseReducerDispatcher<State>,
     focus: &UseStateHandle<Option<String>>,
 ) -> Html {
-    let cx = x(start, mark.position);
-    let cy = lane_y(mark.lane) + 9.0;
+    let cx = x(col, start, mark.position);
+    let cy = lane_y(mark.lane) + 9;
     let words = mark.words.clone();
     let activate = {
         let dispatch = dispatch.clone();
@@ -94,7 +96,7 @@ fn mark_html(
             transform={format!("translate({cx} {cy})")}>
             <title>{ &words }</title>
             if matches!(mark.kind, MarkKind::Arrival { .. }) {
-                <line class="mark-stem" x1="0" y1="-9" x2="0" y2={(LANE_H - 8.0).to_string()} />
+                <line class="mark-stem" x1="0" y1="-9" x2="0" y2={(LANE_H - 8).to_string()} />
             }
             <circle r="8.5" />
             <text class="mark-glyph" y="4" text-anchor="middle">{ mark.kind.glyph() }</text>
@@ -116,6 +118,8 @@ struct LanesProps {
     start: usize,
     end: usize,
     step: usize,
+    /// Width of one step in px.
+    col: i64,
 }
 
 /// The drawn part of the timeline; memoised on the window and the cursor.
@@ -124,13 +128,13 @@ fn Drawing(props: &LanesProps) -> Html {
     let app = use_app();
     let dispatch = app.dispatcher();
     let focus = use_state(|| None::<String>);
-    let LanesProps { model, run, start, end, step } = props;
-    let (start, end, step) = (*start, *end, *step);
-    let width = LABEL_W + (end - start) as f64 * COL + 12.0;
-    let lanes_h = model.lanes.len() as f64 * LANE_H;
-    let band_y = AXIS_H + lanes_h + 6.0;
-    let mem_y = band_y + model.cores as f64 * BAND_H + 6.0;
-    let height = mem_y + model.memory.len() as f64 * MEM_H + 8.0;
+    let LanesProps { model, run, start, end, step, col } = props;
+    let (start, end, step, col) = (*start, *end, *step, *col);
+    let width = LABEL_W + (end - start) as i64 * col + 12;
+    let lanes_h = model.lanes.len() as i64 * LANE_H;
+    let band_y = AXIS_H + lanes_h + 6;
+    let mem_y = band_y + model.cores as i64 * BAND_H + 6;
+    let height = mem_y + model.memory.len() as i64 * MEM_H + 8;
     let program = &run.program;
 
     let on_lane_click = |lane: &Lane| {
@@ -143,9 +147,9 @@ fn Drawing(props: &LanesProps) -> Html {
             let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
             let Some(svg) = target.closest("svg").ok().flatten() else { return };
             let rect = svg.get_bounding_client_rect();
-            let scale = if rect.width() > 0.0 { width / rect.width() } else { 1.0 };
+            let scale = if rect.width() > 0.0 { width as f64 / rect.width() } else { 1.0 };
             let px = (f64::from(e.client_x()) - rect.left()) * scale;
-            let position = position_at(px, start, end);
+            let position = position_at(px, col, start, end);
             dispatch.dispatch(Action::ToggleArrival { source, index: run.step_index_at(position) });
         })
     };
@@ -164,7 +168,7 @@ fn Drawing(props: &LanesProps) -> Html {
         })
     };
 
-    let ticks_every = if COL >= 40.0 { 2 } else { 4 };
+    let ticks_every = if col >= 40 { 2 } else { 4 };
     let desc = format!(
         "{} lanes ({}), steps {} to {} of {} shown, the cursor after step {}; {} marks in the whole run. Marks: ↓ arrival, ⤵ preemption, ↷ tail-chain, ⇥ late arrival, ⇄ compiler reordering, ! outcome. Hatched bars are exception entry and return, outlined bars are preempted handlers, dashed bars are pending.",
         model.lanes.len(),
@@ -191,7 +195,7 @@ fn Drawing(props: &LanesProps) -> Html {
                 <g class="axis" aria-hidden="true">
                     <text class="axis-label" x="4" y="16">{ "cycle" }</text>
                     for p in (start..end).filter(|p| p % ticks_every == 0) {
-                        <g transform={format!("translate({} 0)", x(start, p))}>
+                        <g transform={format!("translate({} 0)", x(col, start, p))}>
                             <line class="tick" y1="18" y2={(AXIS_H + lanes_h).to_string()} />
                             <text class="tick-label" y="14" text-anchor="middle">{ run.cycle_at(p) }</text>
                         </g>
@@ -201,7 +205,7 @@ fn Drawing(props: &LanesProps) -> Html {
                 for (i, lane) in model.lanes.iter().enumerate() {
                     <g class={format!("lane ctx-{}", lane.context.0 % 8)} key={format!("lane{i}")}>
                         <rect class="lane-bg" x="0" y={lane_y(i).to_string()} width={width.to_string()} height={LANE_H.to_string()} />
-                        <text class="lane-label" x="6" y={(lane_y(i) + 19.0).to_string()}>{ lane_label(lane) }</text>
+                        <text class="lane-label" x="6" y={(lane_y(i) + 19).to_string()}>{ lane_label(lane) }</text>
                         if let Some(source) = lane.source {
                             <rect class="lane-hit" x={LABEL_W.to_string()} y={lane_y(i).to_string()}
                                 width={(width - LABEL_W).to_string()} height={LANE_H.to_string()}
@@ -221,14 +225,14 @@ fn Drawing(props: &LanesProps) -> Html {
                             let y = lane_y(bar.lane);
                             let ctx = model.lanes[bar.lane].context.0 % 8;
                             let (top, h) = match bar.kind {
-                                crate::timeline_model::BarKind::Pending => (y + LANE_H - 8.0, 5.0),
-                                crate::timeline_model::BarKind::Preempted => (y + 8.0, LANE_H - 16.0),
-                                crate::timeline_model::BarKind::Sleeps => (y + LANE_H / 2.0 - 1.0, 2.0),
-                                _ => (y + 4.0, LANE_H - 8.0),
+                                crate::timeline_model::BarKind::Pending => (y + LANE_H - 8, 5),
+                                crate::timeline_model::BarKind::Preempted => (y + 8, LANE_H - 16),
+                                crate::timeline_model::BarKind::Sleeps => (y + LANE_H / 2 - 1, 2),
+                                _ => (y + 4, LANE_H - 8),
                             };
                             html! {
-                                <rect class={format!("{} ctx-{ctx}", bar.kind.class())} x={x(start, s).to_string()} y={top.to_string()}
-                                    width={((e - s) as f64 * COL).to_string()} height={h.to_string()} />
+                                <rect class={format!("{} ctx-{ctx}", bar.kind.class())} x={x(col, start, s).to_string()} y={top.to_string()}
+                                    width={((e - s) as i64 * col).to_string()} height={h.to_string()} />
                             }
                         }}
                     }
@@ -236,22 +240,22 @@ fn Drawing(props: &LanesProps) -> Html {
                 // PRIMASK / BASEPRI band.
                 for core in 0..model.cores {
                     <g class="mask-band" key={format!("band{core}")}>
-                        <text class="lane-label" x="6" y={(band_y + core as f64 * BAND_H + 14.0).to_string()}>
+                        <text class="lane-label" x="6" y={(band_y + core as i64 * BAND_H + 14).to_string()}>
                             { if model.cores > 1 { format!("masked, core {core}") } else { "masked".to_string() } }
                         </text>
                         for span in model.masks.iter().filter(|m| m.core == core && m.end > start && m.start < end) {
                             {{
                                 let s = span.start.max(start);
                                 let e = span.end.min(end);
-                                let y = band_y + core as f64 * BAND_H;
+                                let y = band_y + core as i64 * BAND_H;
                                 html! {
                                     <g>
                                         <rect class={if span.label == "PRIMASK" { "mask primask" } else { "mask basepri" }}
-                                            x={x(start, s).to_string()} y={(y + 2.0).to_string()}
-                                            width={((e - s) as f64 * COL).to_string()} height={(BAND_H - 4.0).to_string()}>
+                                            x={x(col, start, s).to_string()} y={(y + 2).to_string()}
+                                            width={((e - s) as i64 * col).to_string()} height={(BAND_H - 4).to_string()}>
                                             <title>{ format!("{} set from step {} to {}", span.label, span.start + 1, span.end) }</title>
                                         </rect>
-                                        <text class="mask-label" x={(x(start, s) + 3.0).to_string()} y={(y + 14.0).to_string()}>{ &span.label }</text>
+                                        <text class="mask-label" x={(x(col, start, s) + 3).to_string()} y={(y + 14).to_string()}>{ &span.label }</text>
                                     </g>
                                 }
                             }}
@@ -261,17 +265,17 @@ fn Drawing(props: &LanesProps) -> Html {
                 // Memory.
                 for (r, row) in model.memory.iter().enumerate() {
                     <g class="memory-row" key={format!("mem{r}")}>
-                        <text class="lane-label mem-name" x="6" y={(mem_y + r as f64 * MEM_H + 15.0).to_string()}>{ &row.name }</text>
+                        <text class="lane-label mem-name" x="6" y={(mem_y + r as i64 * MEM_H + 15).to_string()}>{ &row.name }</text>
                         for (s0, e0, value) in row.spans.iter().filter(|(s, e, _)| *e > start && *s < end) {
                             {{
                                 let s = (*s0).max(start);
                                 let e = (*e0).min(end);
-                                let y = mem_y + r as f64 * MEM_H;
+                                let y = mem_y + r as i64 * MEM_H;
                                 html! {
                                     <g>
-                                        <rect class={if *s0 == 0 { "mem-span" } else { "mem-span changed" }} x={x(start, s).to_string()} y={(y + 2.0).to_string()}
-                                            width={((e - s) as f64 * COL).to_string()} height={(MEM_H - 4.0).to_string()} />
-                                        <text class="mem-value" x={(x(start, s) + 4.0).to_string()} y={(y + 15.0).to_string()}>{ value }</text>
+                                        <rect class={if *s0 == 0 { "mem-span" } else { "mem-span changed" }} x={x(col, start, s).to_string()} y={(y + 2).to_string()}
+                                            width={((e - s) as i64 * col).to_string()} height={(MEM_H - 4).to_string()} />
+                                        <text class="mem-value" x={(x(col, start, s) + 4).to_string()} y={(y + 15).to_string()}>{ value }</text>
                                     </g>
                                 }
                             }}
@@ -280,12 +284,12 @@ fn Drawing(props: &LanesProps) -> Html {
                 }
                 // The cursor.
                 <g class="cursor" aria-hidden="true">
-                    <line x1={x(start, step).to_string()} x2={x(start, step).to_string()} y1="18" y2={height.to_string()} />
-                    <path d={format!("M{} 18 l-5 -7 h10 z", x(start, step))} />
+                    <line x1={x(col, start, step).to_string()} x2={x(col, start, step).to_string()} y1="18" y2={height.to_string()} />
+                    <path d={format!("M{} 18 l-5 -7 h10 z", x(col, start, step))} />
                 </g>
                 // Marks last, so they are on top and come last in tab order.
                 for mark in model.marks_in(start, end.saturating_sub(1)) {
-                    { mark_html(mark, start, &dispatch, &focus) }
+                    { mark_html(mark, col, start, &dispatch, &focus) }
                 }
             </svg>
             <p class="mark-words" aria-live="polite">{ (*focus).clone().unwrap_or_else(|| "Hover or focus a mark to read what happened.".into()) }</p>
@@ -301,9 +305,11 @@ pub fn Timeline() -> Html {
         return html! { <p class="timeline-empty">{ "The timeline appears once the code compiles." }</p> };
     };
     let (start, end) = window(open.step, run.len(), app.view);
+    // A short run gets wider steps, so it still fills the width.
+    let col = (COL * app.view as i64 / (end - start).max(1) as i64).clamp(COL, 2 * COL);
     html! {
         <section class="timeline-box" aria-label="Timeline">
-            <Drawing model={model.clone()} run={run.clone()} {start} {end} step={open.step} />
+            <Drawing model={model.clone()} run={run.clone()} {start} {end} step={open.step} {col} />
             <p class="legend" aria-hidden="true">
                 <span class="key runs">{ "▇ runs" }</span>
                 <span class="key overhead">{ "▨ entry/return" }</span>
@@ -329,10 +335,12 @@ mod tests {
 
     #[test]
     fn a_click_lands_on_the_nearest_step_boundary() {
-        assert_eq!(position_at(LABEL_W, 10, 30), 10);
-        assert_eq!(position_at(LABEL_W + COL * 2.4, 10, 30), 12);
-        assert_eq!(position_at(LABEL_W + COL * 2.6, 10, 30), 13);
-        assert_eq!(position_at(0.0, 10, 30), 10);
-        assert_eq!(position_at(1e9, 10, 30), 29);
+        let (label, col) = (LABEL_W as f64, COL as f64);
+        assert_eq!(position_at(label, COL, 10, 30), 10);
+        assert_eq!(position_at(label + col * 2.4, COL, 10, 30), 12);
+        assert_eq!(position_at(label + col * 2.6, COL, 10, 30), 13);
+        assert_eq!(position_at(label + 2.0 * col * 2.6, 2 * COL, 10, 30), 13);
+        assert_eq!(position_at(0.0, COL, 10, 30), 10);
+        assert_eq!(position_at(1e9, COL, 10, 30), 29);
     }
 }

@@ -45,7 +45,7 @@ fn start(slot: &Slot, dispatcher: UseReducerDispatcher<State>) -> Result<(), Str
                 return;
             }
             let Ok(bytes) = data.dyn_into::<Uint8Array>() else { return };
-            match serde_json::from_slice::<Answer>(&bytes.to_vec()) {
+            match crate::codec::decode::<Answer>(&bytes.to_vec()) {
                 Ok(answer) => dispatcher.dispatch(Action::Checked(Rc::new(answer))),
                 Err(e) => dispatcher.dispatch(Action::CompilerFailed(format!("unreadable answer ({e})"))),
             }
