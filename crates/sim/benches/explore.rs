@@ -6,6 +6,9 @@
 
 use std::time::Instant;
 
+#[path = "support/cpu.rs"]
+mod cpu;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use irqlab_sim::build::ProgramBuilder;
 use irqlab_sim::explore::{ExploreConfig, Explorer, Report};
@@ -126,7 +129,7 @@ fn lessons() -> Vec<(String, Program)> {
     out
 }
 
-fn bench(c: &mut Criterion) {
+fn bench(c: &mut Criterion<cpu::ThreadCpu>) {
     let mut g = c.benchmark_group("explore");
     g.sample_size(10);
     let lessons = lessons();
@@ -163,5 +166,9 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(cpu::ThreadCpu);
+    targets = bench
+}
 criterion_main!(benches);

@@ -15,6 +15,9 @@
 use std::panic;
 use std::time::Instant;
 
+#[path = "support/cpu.rs"]
+mod cpu;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use irqlab_sim::build::ProgramBuilder;
 use irqlab_sim::explore::{ExploreConfig, Explorer};
@@ -133,7 +136,7 @@ fn loom_verdict(model: fn()) -> bool {
     failed
 }
 
-fn bench(c: &mut Criterion) {
+fn bench(c: &mut Criterion<cpu::ThreadCpu>) {
     let cases: [(&str, Program, fn()); 2] =
         [("lost_update", irqlab_lost_update(), loom_lost_update), ("flag_data", irqlab_flag_data(), loom_flag_data)];
     let mut g = c.benchmark_group("verdict");
@@ -155,5 +158,9 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(cpu::ThreadCpu);
+    targets = bench
+}
 criterion_main!(benches);

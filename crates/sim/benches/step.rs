@@ -2,6 +2,9 @@
 //! one (a timer every few steps, preempting main's read-modify-writes).
 //! `cargo bench -p irqlab-sim --bench step`; results go to BENCHMARKS.md.
 
+#[path = "support/cpu.rs"]
+mod cpu;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use irqlab_sim::build::ProgramBuilder;
 use irqlab_sim::*;
@@ -67,7 +70,7 @@ fn run_machine(p: &Program, plan: &[Vec<SourceId>], record: bool) -> u64 {
     steps
 }
 
-fn bench(c: &mut Criterion) {
+fn bench(c: &mut Criterion<cpu::ThreadCpu>) {
     let p = straight_line();
     p.validate().expect("valid");
     let steps = run_machine(&p, &[], false);
@@ -84,5 +87,9 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(cpu::ThreadCpu);
+    targets = bench
+}
 criterion_main!(benches);

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::machine::{Bounds, Choice, Machine, Status};
 use crate::outcome::{Bound, Outcome};
-use crate::program::{ContextKind, FuncId, Op, Place, Program, ProgramError, SourceId};
+use crate::program::{Program, ProgramError, SourceId};
 use crate::schedule::{Arrival, ArrivalPoint, Schedule, ScheduleItem};
 use crate::session::Session;
 
@@ -507,45 +507,12 @@ impl Explorer {
     }
 }
 
-/// Locations that some handler's code (including what it calls) can touch.
+/// Locations that some handler's code (including what it calls) can touch;
+/// with two cores, every location (the other thread is as concurrent).
 fn shared_locations(program: &Program) -> Vec<bool> {
-    let mut shared = vec![false; program.locations.len()];
-    let mut seen = vec![false; program.functions.len()];
-    let mut work: Vec<FuncId> = program
-        .contexts
-        .iter()
-        .filter_map(|c| match c.kind {
-            ContextKind::Handler { func, .. } => Some(func),
-            ContextKind::Thread { .. } => None,
-        })
-        .collect();
-    // Two cores: the other core's thread is as concurrent as a handler.
-    if program.cores > 1 {
-        shared.iter_mut().for_each(|s| *s = true);
-    }
-    let mark = |p: &Place, shared: &mut Vec<bool>| match p.index {
-        None => shared[p.base.0 as usize] = true,
-        Some(ix) => (0..ix.len).for_each(|i| shared[(p.base.0 + i * ix.stride) as usize] = true),
-    };
-    while let Some(f) = work.pop() {
-        if std::mem::replace(&mut seen[f.0 as usize], true) {
-            continue;
-        }
-        for instr in &program.function(f).body {
-            match &instr.op {
-                Op::Load { place, .. }
-                | Op::Store { place, .. }
-                | Op::AtomicLoad { place, .. }
-                | Op::AtomicStore { place, .. }
-                | Op::AtomicRmw { place, .. }
-                | Op::CompareExchange { place, .. } => mark(place, &mut shared),
-                Op::BorrowRefCell { flag, .. } | Op::ReleaseRefCell { flag, .. } => mark(flag, &mut shared),
-                Op::Call { func, .. } => work.push(*func),
-                _ => {}
-            }
-        }
-    }
-    shared
+    let handlers: u16 =
+        program.contexts.iter().enumerate().filter(|(_, c)| !c.is_thread()).fold(0, |mask, (i, _)| mask | (1u16 << i));
+    program.accessors().into_iter().map(|users| program.cores > 1 || users & handlers != 0).collect()
 }
 
 /// What plain enumeration of arrival points would run, by formula: over the

@@ -131,6 +131,9 @@ pub struct Machine {
     status: Status,
     reported_races: Vec<Location>,
     bounds: Bounds,
+    /// Locations two or more contexts can touch: only they can race, so
+    /// only they carry an access history.
+    contended: std::sync::Arc<[bool]>,
 }
 
 /// What one step produced.
@@ -215,6 +218,7 @@ impl Machine {
             status: Status::Running,
             reported_races: Vec::new(),
             bounds,
+            contended: program.accessors().iter().map(|u| u.count_ones() >= 2).collect(),
         };
         for core in 0..program.cores {
             let thread = program.thread_of(core).unwrap_or(ContextId(0));
@@ -648,6 +652,7 @@ impl Machine {
         self.update_level_lines(program, &mut rec);
 
         let core = match choice.core {
+            _ if self.cores.len() == 1 => 0,
             Some(c) if (c as usize) < self.cores.len() && self.core_can_step(program, c) => c,
             _ => self.default_core(program),
         };
@@ -681,7 +686,7 @@ impl Machine {
         if self.status == Status::Running {
             if self.step >= self.bounds.max_steps {
                 self.halt(Outcome::BoundHit { bound: Bound::Steps, limit: self.bounds.max_steps }, &mut rec);
-            } else if self.now() >= self.bounds.max_cycles {
+            } else if self.cores[core as usize].cycles >= self.bounds.max_cycles {
                 self.halt(Outcome::BoundHit { bound: Bound::Cycles, limit: self.bounds.max_cycles }, &mut rec);
             }
         }
@@ -1507,7 +1512,7 @@ impl Machine {
         write: bool,
         rec: &mut Rec,
     ) {
-        if program.location(loc).kind == LocationKind::Atomic {
+        if program.location(loc).kind == LocationKind::Atomic || !self.contended[loc.0 as usize] {
             return;
         }
         let clock = self.clocks[ctx.0 as usize];

@@ -628,6 +628,49 @@ impl Program {
         self.contexts.iter().position(|c| c.core == core && c.is_thread()).map(|i| ContextId(i as u16))
     }
 
+    /// For each location, the contexts (a bit per `ContextId`) whose code,
+    /// including what it calls, can touch it.
+    pub fn accessors(&self) -> Vec<u16> {
+        let mut users = vec![0u16; self.locations.len()];
+        for (i, ctx) in self.contexts.iter().enumerate().take(16) {
+            let bit = 1u16 << i;
+            let mut work: Vec<FuncId> = match &ctx.kind {
+                ContextKind::Thread { calls } => calls.iter().map(|c| c.func).collect(),
+                ContextKind::Handler { func, .. } => vec![*func],
+            };
+            let mut seen = vec![false; self.functions.len()];
+            let mut mark = |p: &Place| {
+                let len = p.index.map_or(1, |ix| ix.len);
+                let stride = p.index.map_or(1, |ix| ix.stride);
+                for k in 0..len {
+                    if let Some(u) = users.get_mut((p.base.0 + k * stride) as usize) {
+                        *u |= bit;
+                    }
+                }
+            };
+            while let Some(f) = work.pop() {
+                let Some(done) = seen.get_mut(f.0 as usize) else { continue };
+                if std::mem::replace(done, true) {
+                    continue;
+                }
+                for instr in &self.functions[f.0 as usize].body {
+                    match &instr.op {
+                        Op::Load { place, .. }
+                        | Op::Store { place, .. }
+                        | Op::AtomicLoad { place, .. }
+                        | Op::AtomicStore { place, .. }
+                        | Op::AtomicRmw { place, .. }
+                        | Op::CompareExchange { place, .. } => mark(place),
+                        Op::BorrowRefCell { flag, .. } | Op::ReleaseRefCell { flag, .. } => mark(flag),
+                        Op::Call { func, .. } => work.push(*func),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        users
+    }
+
     /// Checks everything the machine relies on, so that stepping a validated
     /// program cannot index out of bounds or meet an instruction its target
     /// lacks.
