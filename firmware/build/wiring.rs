@@ -103,14 +103,15 @@ fn wiring(slug: &str, lesson: &Table) -> Result<Option<(String, String)>, String
         .and_then(Value::as_array)
         .map_or(Vec::new(), |a| a.iter().filter_map(Value::as_str).map(|b| format!("{b:?}")).collect());
 
-    if integer(lesson, "cores", 1)? != 1 {
-        return Err("`cores = 2`: two-core lessons are not wired into the firmware yet (firmware/README.md)".into());
-    }
     let mut main = None;
+    let mut core1 = "None".to_string();
     let mut handlers = String::new();
     for context in tables(lesson, "context") {
+        let core = integer(context, "core", 0)?;
         match context.get("interrupt").and_then(Value::as_str) {
+            None if core == 1 => core1 = format!("Some(Main {{ calls: &[{}] }})", calls(context)?),
             None => main = Some(format!("Main {{ calls: &[{}] }}", calls(context)?)),
+            Some(_) if core != 0 => return Err("handlers on core 1 are not wired into the firmware yet".into()),
             Some(name) => {
                 let runs = function(text(context, "runs")?)?;
                 let priority = integer(context, "priority", 1)?;
@@ -169,6 +170,7 @@ fn wiring(slug: &str, lesson: &Table) -> Result<Option<(String, String)>, String
          pub static LESSON: Lesson = Lesson {{\n\
          bin: {bin:?}, lesson: {slug:?}, boards: &[{boards}],\n\
          main: {main},\n\
+         core1: {core1},\n\
          handlers: &[{handlers}],\n\
          sources: &[{sources}],\n\
          statics: super::STATICS,\n\

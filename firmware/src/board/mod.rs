@@ -46,6 +46,18 @@ use qemu as target;
 
 pub use target::{BOARD, GENERATOR_PERIOD, TIMER_PERIOD, argument, exit, init, log, show};
 
+/// Cores, and starting the second one (two-core lessons).
+#[cfg(any(feature = "qemu-an521", feature = "pico"))]
+pub use target::{CORES, start_core1};
+
+#[cfg(not(any(feature = "qemu-an521", feature = "pico")))]
+pub const CORES: u8 = 1;
+
+#[cfg(not(any(feature = "qemu-an521", feature = "pico")))]
+pub fn start_core1(_: fn() -> !) -> Result<(), &'static str> {
+    Err("this board has one core; a two-core lesson runs on the Pico or qemu-an521")
+}
+
 /// The interrupts a lesson can name: those of the BBC micro:bit v2 (nRF52833).
 /// Each board maps them to an interrupt of its own chip (see `IRQ` in the
 /// board's module and firmware/README.md).

@@ -6,6 +6,8 @@ use cortex_m_semihosting::{debug, hio, nr};
 
 use super::Interrupt;
 pub use super::chip::{BOARD, GENERATOR_PERIOD, TIMER_PERIOD, init, start_timer, stop_timer};
+#[cfg(feature = "qemu-an521")]
+pub use super::chip::{CORES, start_core1};
 use super::chip::{IRQ, VECTORS, clear_timer_event, timer_event};
 
 #[unsafe(link_section = ".vector_table.interrupts")]

@@ -8,8 +8,9 @@
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
+use rp2040_hal::multicore::{Multicore, Stack};
 use rp2040_hal::pac::{self, interrupt};
-use rp2040_hal::{Watchdog, clocks};
+use rp2040_hal::{Sio, Watchdog, clocks};
 
 use super::Interrupt;
 use super::mmio::{read, write};
@@ -93,6 +94,21 @@ pub fn clear_hardware_event(interrupt: Interrupt) {
         // An alarm fires once: arm the next period to make it periodic.
         write(ALARM0, read(TIMERAWL).wrapping_add(PERIOD.load(Ordering::Relaxed)));
     }
+}
+
+/// Two Cortex-M0+ cores; core 1 sleeps until core 0 hands it a function.
+pub const CORES: u8 = 2;
+
+static CORE1_STACK: Stack<2048> = Stack::new();
+
+/// Starts core 1 on `entry`, through the boot ROM's handshake (rp2040-hal).
+pub fn start_core1(entry: fn() -> !) -> Result<(), &'static str> {
+    // SAFETY: the board layer owns the device; only core 0 runs this, once.
+    let mut pac = unsafe { pac::Peripherals::steal() };
+    let mut sio = Sio::new(pac.SIO);
+    let mut multicore = Multicore::new(&mut pac.PSM, &mut pac.PPB, &mut sio.fifo);
+    let stack = CORE1_STACK.take().ok_or("core 1 is already running")?;
+    multicore.cores()[1].spawn(stack, move || entry()).map_err(|_| "core 1 did not start")
 }
 
 macro_rules! handlers {

@@ -10,7 +10,9 @@ use core::sync::atomic::Ordering;
 
 use cortex_m::peripheral::SCB;
 
-use super::{PHASE_NONE, Snapshot, TIMER0_IN_HARDWARE, begin_run, call_main, end_run, unmask_handlers, with_tally};
+use super::{
+    PHASE_NONE, Snapshot, TIMER0_IN_HARDWARE, begin_run, call_main, core1, end_run, unmask_handlers, with_tally,
+};
 use crate::arrival;
 use crate::board::{self, Interrupt};
 use crate::harness::Lesson;
@@ -48,7 +50,13 @@ pub fn run(lesson: &'static Lesson) -> bool {
         // Periodic arrivals and rounds of a fixed length would lock in phase
         // under -icount: shift each round's start so arrivals land all over.
         arrival::padding(round * 7 % 601);
+        if lesson.core1.is_some() {
+            core1::go(round);
+        }
         call_main(lesson);
+        if lesson.core1.is_some() {
+            core1::wait(round);
+        }
         // Masked, so that an arrival now counts in the next round.
         cortex_m::interrupt::free(|_| end_run(lesson, PHASE_NONE));
     }

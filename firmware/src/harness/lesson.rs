@@ -17,6 +17,8 @@ pub struct Lesson {
     /// The boards lesson.toml promises (`[firmware] boards`).
     pub boards: &'static [&'static str],
     pub main: Main,
+    /// Thread mode of the second core, for a two-core lesson.
+    pub core1: Option<Main>,
     pub handlers: &'static [Handler],
     pub sources: &'static [Source],
     /// Every static of the lesson: restored before each run, reported after.

@@ -5,6 +5,7 @@
 //! time with the interrupt arriving somewhere else, and the distinct outcomes
 //! are reported (see `free` and `sweep`).
 
+mod core1;
 mod lesson;
 mod snapshot;
 mod tally;
@@ -77,7 +78,18 @@ pub fn run(lesson: &'static Lesson) -> ! {
             board::exit(false);
         }
     }
-    let ok = if cfg!(feature = "replay") { sweep::run(lesson) } else { free::run(lesson) };
+    if let Some(main) = &lesson.core1
+        && let Err(problem) = core1::start(main)
+    {
+        // A two-core lesson built for a one-core board: nothing to run.
+        header(lesson, "free");
+        crate::say!("irqlab skip {problem}");
+        crate::say!("irqlab end");
+        board::exit(true);
+    }
+    // Two cores interleave on their own: no arrival point to sweep.
+    let sweep = cfg!(feature = "replay") && lesson.core1.is_none();
+    let ok = if sweep { sweep::run(lesson) } else { free::run(lesson) };
     board::show(ok);
     crate::say!("irqlab end");
     board::exit(true)
@@ -227,13 +239,14 @@ fn call_main(lesson: &Lesson) {
 /// The first lines of every report: what runs, how, and its properties.
 fn header(lesson: &Lesson, mode: &str) {
     crate::say!(
-        "irqlab start bin={} lesson={} variant={} expect={} board={} mode={} times={}",
+        "irqlab start bin={} lesson={} variant={} expect={} board={} mode={} cores={} times={}",
         lesson.bin,
         lesson.lesson,
         lesson.variant(),
         lesson.expected(),
         board::BOARD,
         mode,
+        if lesson.core1.is_some() { 2 } else { 1 },
         lesson.main.total()
     );
     let mut boards = crate::Line::new();

@@ -29,9 +29,16 @@ impl Outcome {
 #[derive(Debug, Default)]
 pub struct Report {
     pub mode: String,
+    /// 2 for a two-core lesson, which has only the free run.
+    pub cores: u64,
     pub bin: String,
     /// The lesson's directory name under lessons/.
     pub lesson: String,
+    /// The boards lesson.toml promises.
+    pub boards: Vec<String>,
+    /// Why the firmware ran nothing on this board (a two-core lesson on a
+    /// one-core board).
+    pub skip: Option<String>,
     /// The event sources and their `max_arrivals`.
     pub sources: Vec<(String, u32)>,
     pub variant: String,
@@ -68,6 +75,7 @@ pub fn parse(text: &str) -> Report {
         match kind {
             "start" => {
                 report.mode = field(&words, "mode").unwrap_or_default().to_string();
+                report.cores = number(&words, "cores");
                 report.bin = field(&words, "bin").unwrap_or_default().to_string();
                 report.lesson = field(&words, "lesson").unwrap_or_default().to_string();
                 report.variant = field(&words, "variant").unwrap_or_default().to_string();
@@ -80,6 +88,8 @@ pub fn parse(text: &str) -> Report {
                     .map(|(name, max)| (name.to_string(), max.parse().unwrap_or(0)))
                     .collect();
             }
+            "boards" => report.boards = words.iter().map(|w| w.to_string()).collect(),
+            "skip" => report.skip = Some(rest.to_string()),
             "property" => report.properties.push(rest.split_once(' ').map_or("", |(_, t)| t).to_string()),
             "outcome" => report.outcomes.push(outcome(&words)),
             "total" => {
