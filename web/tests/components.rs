@@ -72,7 +72,6 @@ fn press(target: &web_sys::EventTarget, key: &str) {
     target.dispatch_event(&event).expect("dispatch");
 }
 
-#[wasm_bindgen_test]
 async fn the_list_shows_every_lesson_and_a_link_opens_one() {
     let lessons = catalog::lessons();
     let page = Mounted::app("").await;
@@ -84,7 +83,6 @@ async fn the_list_shows_every_lesson_and_a_link_opens_one() {
     assert!(page.text("[data-testid=readout]").starts_with("Step 0 of"));
 }
 
-#[wasm_bindgen_test]
 async fn arrows_step_on_the_page_but_edit_in_the_editor() {
     let page = Mounted::app("#v=1&lesson=02-lost-update").await;
     let body: web_sys::EventTarget = gloo::utils::body().into();
@@ -101,7 +99,6 @@ async fn arrows_step_on_the_page_but_edit_in_the_editor() {
     assert!(page.text("[data-testid=readout]").contains("(1 of"));
 }
 
-#[wasm_bindgen_test]
 async fn the_timeline_has_a_title_a_description_and_named_focusable_marks() {
     let page = Mounted::app("#v=1&lesson=02-lost-update&sched=TIMER0@2&step=6").await;
     assert_eq!(page.text("svg.timeline > title"), "Timeline of the run");
@@ -122,38 +119,64 @@ async fn the_timeline_has_a_title_a_description_and_named_focusable_marks() {
     assert_eq!(page.count("tr[aria-current=step]"), 1);
 }
 
-#[wasm_bindgen_test]
 async fn a_tampered_link_explains_itself_and_falls_back_to_a_lesson() {
     let page = Mounted::app("#v=1&lesson=02-lost-update&code=%%%").await;
     assert!(page.text("[data-testid=notice]").contains("damaged"), "{}", page.text("[data-testid=notice]"));
     assert!(!page.text("#lesson-title").is_empty(), "a lesson is shown, not a blank page");
 }
 
+/// The App's checks share the page's location and keyboard, and tests of
+/// one binary may run concurrently: so they run one after the other here.
+#[wasm_bindgen_test]
+async fn the_app_in_a_browser() {
+    the_list_shows_every_lesson_and_a_link_opens_one().await;
+    arrows_step_on_the_page_but_edit_in_the_editor().await;
+    the_timeline_has_a_title_a_description_and_named_focusable_marks().await;
+    a_tampered_link_explains_itself_and_falls_back_to_a_lesson().await;
+}
+
 #[component]
 fn Narrative(props: &NarrativeProps) -> Html {
-    markdown::render(&props.text)
+    markdown::render(props.nodes)
 }
 
 #[derive(Properties, PartialEq)]
 struct NarrativeProps {
-    text: String,
+    nodes: &'static [markdown::Md],
+}
+
+async fn rendered(nodes: &'static [markdown::Md]) -> Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("div");
+    document.body().expect("body").append_child(&root).expect("append");
+    yew::Renderer::<Narrative>::with_root_and_props(root.clone(), NarrativeProps { nodes }).render();
+    settle(20).await;
+    root
 }
 
 #[wasm_bindgen_test]
 async fn lesson_text_never_becomes_markup() {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").expect("div");
-    document.body().expect("body").append_child(&root).expect("append");
-    let text = "# Title\n\n<script>window.ran = 1</script> <img src=x onerror=alert(1)>\n\n[run](javascript:alert(1)) and [docs](https://docs.rs)".to_string();
-    let handle = yew::Renderer::<Narrative>::with_root_and_props(root.clone(), NarrativeProps { text }).render();
-    settle(30).await;
+    use markdown::Md;
+    static TRICKY: &[Md] =
+        &[Md::El("p", &[], &[Md::Text("<script>window.ran = 1</script>"), Md::Text("<img src=x onerror=alert(1)>")])];
+    let root = rendered(TRICKY).await;
     assert!(root.query_selector("script").ok().flatten().is_none());
     assert!(root.query_selector("img").ok().flatten().is_none());
     assert!(root.text_content().unwrap_or_default().contains("<script>"), "shown as text");
-    let links = root.query_selector_all("a").expect("links");
-    assert_eq!(links.length(), 2);
-    let first: Element = links.item(0).expect("a").dyn_into().expect("element");
-    assert_eq!(first.get_attribute("href"), None, "a javascript: link keeps no target");
-    handle.destroy();
     root.remove();
+    // Every built-in narrative: only safe elements, links only to http(s), relative or # targets.
+    for lesson in catalog::lessons() {
+        let root = rendered(catalog::narrative(&lesson.id)).await;
+        assert!(root.text_content().unwrap_or_default().len() > 100, "{} has a narrative", lesson.id);
+        for bad in ["script", "img", "iframe", "style", "[onerror]", "[onclick]"] {
+            assert!(root.query_selector(bad).ok().flatten().is_none(), "{}: {bad}", lesson.id);
+        }
+        let links = root.query_selector_all("a[href]").expect("links");
+        for i in 0..links.length() {
+            let a: Element = links.item(i).expect("a").dyn_into().expect("element");
+            let href = a.get_attribute("href").unwrap_or_default().to_ascii_lowercase();
+            assert!(!href.starts_with("javascript:") && !href.starts_with("data:"), "{}: {href}", lesson.id);
+        }
+        root.remove();
+    }
 }

@@ -94,7 +94,17 @@ pub fn test(_: &[String]) -> Result<(), String> {
     println!("\n== web: component tests in headless Chromium (wasm-bindgen-test)");
     run_env(
         &root(),
-        &["cargo", "test", "-p", "irqlab-web", "--target", "wasm32-unknown-unknown", "--locked"],
+        &[
+            "cargo",
+            "test",
+            "-p",
+            "irqlab-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "components",
+            "--locked",
+        ],
         &[
             ("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner"),
             ("CHROMEDRIVER", "/usr/bin/chromedriver"),
