@@ -20,11 +20,19 @@ pub use line::Line;
 /// The body of a lesson bin: `lesson_bin!(lost_update, [COUNT, TICKS]);`
 /// after `mod lesson;`. It names the lesson's statics to restore and report,
 /// includes the wiring build.rs wrote from the lesson's lesson.toml, and
-/// hands both to the harness.
+/// hands both to the harness. Statics that are not scalars (a struct, a
+/// `Mutex<Cell<..>>`, an array) follow in a second list, `state: [STATS]`:
+/// restored before each run, not reported.
 #[macro_export]
 macro_rules! lesson_bin {
     ($bin:ident, [$($static:ident),* $(,)?]) => {
-        static STATICS: &[$crate::Watch] = &[$($crate::Watch::of(stringify!($static), &raw const lesson::$static)),*];
+        $crate::lesson_bin!($bin, [$($static),*], state: []);
+    };
+    ($bin:ident, [$($static:ident),* $(,)?], state: [$($state:ident),* $(,)?]) => {
+        static STATICS: &[$crate::Watch] = &[
+            $($crate::Watch::of(stringify!($static), &raw const lesson::$static),)*
+            $($crate::Watch::state(stringify!($state), &raw const lesson::$state),)*
+        ];
 
         mod wiring {
             include!(concat!(env!("OUT_DIR"), "/", stringify!($bin), ".rs"));

@@ -1,0 +1,15 @@
+//! Lesson 06, two fields and one critical section: the SAADC handler updates
+//! a count and a sum; main copies both to report them.
+//! Wired from lessons/06-struct-critical-section/lesson.toml by build.rs.
+#![no_std]
+#![no_main]
+
+#[cfg_attr(not(feature = "solution"), path = "../../../lessons/06-struct-critical-section/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../../lessons/06-struct-critical-section/solution.rs")]
+mod lesson;
+
+// The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
+use irqlab_firmware::board;
+
+irqlab_firmware::lesson_bin!(struct_critical_section, [SEEN_SAMPLES, SEEN_SUM_MV], state: [STATS]);
