@@ -1,0 +1,15 @@
+//! Lesson 08, a ring buffer for the handoff: main queues a message's bytes,
+//! the UART's transmit handler sends them one per event.
+//! Wired from lessons/08-ring-buffer/lesson.toml by build.rs.
+#![no_std]
+#![no_main]
+
+#[cfg_attr(not(feature = "solution"), path = "../../../lessons/08-ring-buffer/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../../lessons/08-ring-buffer/solution.rs")]
+mod lesson;
+
+// The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
+use irqlab_firmware::board;
+
+irqlab_firmware::lesson_bin!(ring_buffer, [HEAD, TAIL, SENT, SENT_SUM], state: [SLOTS]);
