@@ -58,24 +58,26 @@ impl Search {
     }
 }
 
-/// The median time of `runs` complete searches of a lesson's scenario, as
-/// measured by `now` (ms); -1 when the lesson or its code is missing.
-pub fn median_search_ms(lesson: &str, runs: u32, now: impl Fn() -> f64) -> f64 {
+/// The mean time (ms, as measured by `now`) of one complete search of a
+/// lesson's scenario: after a few warm-up searches (so the engine has
+/// compiled the hot code), searches repeat until `min_total_ms` has passed,
+/// which also makes a coarse clock precise. -1 when the lesson is missing.
+pub fn mean_search_ms(lesson: &str, min_total_ms: f64, now: impl Fn() -> f64) -> f64 {
     let Some(card) = crate::catalog::lessons().into_iter().find(|l| l.id == lesson) else { return -1.0 };
     let Some(program) = crate::catalog::precompiled(&card, &card.scenario).and_then(|c| c.program) else {
         return -1.0;
     };
-    let mut times: Vec<f64> = (0..runs.max(1))
-        .filter_map(|_| {
-            let start = now();
-            let mut explorer = Explorer::new((*program).clone(), ExploreConfig::default()).ok()?;
-            explorer.run();
-            Some(now() - start)
-        })
-        .collect();
-    if times.is_empty() {
-        return -1.0;
+    let search = || Explorer::new((*program).clone(), ExploreConfig::default()).map(|mut e| e.run()).is_ok();
+    for _ in 0..3 {
+        search();
     }
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+    let start = now();
+    let mut runs = 0u32;
+    while runs == 0 || now() - start < min_total_ms {
+        if !search() {
+            return -1.0;
+        }
+        runs += 1;
+    }
+    (now() - start) / f64::from(runs)
 }

@@ -6,12 +6,12 @@ fn main() {
     irqlab_web::app::start();
 }
 
-/// For the budgets script (`cargo xtask bench`): the median time in ms of
-/// `runs` complete explorer searches of a lesson's scenario, computed in
-/// the page. Returns -1 for an unknown lesson.
+/// For the budgets script (`cargo xtask bench`): the mean time in ms of one
+/// complete explorer search of a lesson's scenario, computed in the page
+/// over at least `min_total_ms`. Returns -1 for an unknown lesson.
 #[wasm_bindgen]
-pub fn bench_explore(lesson: &str, runs: u32) -> f64 {
-    irqlab_web::explorer::median_search_ms(lesson, runs, || {
+pub fn bench_explore(lesson: &str, min_total_ms: f64) -> f64 {
+    irqlab_web::explorer::mean_search_ms(lesson, min_total_ms, || {
         web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
     })
 }
