@@ -1,0 +1,17 @@
+//! Lesson 18, two cores: both cores and core 0's TIMER0 handler count in one
+//! `static mut`; `cortex_m::interrupt::free` holds off the handler but not the
+//! other core, `critical_section::with` (interrupts off and a lock that spans
+//! cores) holds off both.
+//! Wired from lessons/18-dual-core/lesson.toml by build.rs.
+#![no_std]
+#![no_main]
+
+#[cfg_attr(not(feature = "solution"), path = "../../../lessons/18-dual-core/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../../lessons/18-dual-core/solution.rs")]
+mod lesson;
+
+// The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
+use irqlab_firmware::board;
+
+irqlab_firmware::lesson_bin!(dual_core, [PACKETS, TICKS]);
