@@ -44,15 +44,16 @@ fn firmware_bins(dir: &Path, out: &mut Vec<(String, PathBuf)>, depth: u32) {
 
 fn lessons(out_dir: &Path) -> String {
     let lessons = irqlab_lessons::builtin();
-    let checked: Vec<[compiled::Checked; 2]> =
-        lessons.iter().map(|l| [compiled::check(l, &l.scenario), compiled::check(l, &l.solution)]).collect();
-    let programs: Vec<&compiled::Checked> = checked.iter().flatten().filter(|c| c.program.is_some()).collect();
+    // Only the scenario: the solution is shown rarely, and the compiler
+    // worker checks it then (every blob here is in the page's wasm).
+    let checked: Vec<compiled::Checked> = lessons.iter().map(|l| compiled::check(l, &l.scenario)).collect();
+    let programs: Vec<&compiled::Checked> = checked.iter().filter(|c| c.program.is_some()).collect();
     let use_postcard = !programs.is_empty() && programs.iter().all(|c| postcard_works(c));
     if use_postcard {
         println!("cargo:rustc-cfg=irqlab_postcard");
     }
     let mut code = String::from("pub fn builtin_cards() -> Vec<LessonCard> {\n    vec![\n");
-    let mut blobs = String::from("pub const PRECOMPILED: &[(&str, &[u8], &[u8])] = &[\n");
+    let mut blobs = String::from("pub const PRECOMPILED: &[(&str, &[u8])] = &[\n");
     let mut stories = String::from("pub fn narrative(id: &str) -> &'static [Md] {\n    match id {\n");
     for (lesson, checked) in lessons.iter().zip(&checked) {
         let strings = |v: &[String]| v.iter().map(|s| format!("{s:?}.into()")).collect::<Vec<_>>().join(", ");
@@ -73,24 +74,14 @@ fn lessons(out_dir: &Path) -> String {
             lesson.firmware.bin,
             strings(&lesson.firmware.boards),
         );
-        let mut paths = Vec::new();
-        for (which, checked) in ["scenario", "solution"].into_iter().zip(checked) {
-            let bytes = if use_postcard {
-                postcard::to_allocvec(checked).expect("probed above")
-            } else {
-                serde_json::to_vec(checked).expect("a Checked always serializes")
-            };
-            let path = out_dir.join(format!("{}-{which}.bin", lesson.id));
-            std::fs::write(&path, bytes).expect("OUT_DIR is writable");
-            paths.push(path);
-        }
-        let _ = writeln!(
-            blobs,
-            "    ({:?}, include_bytes!({:?}), include_bytes!({:?})),",
-            lesson.id,
-            paths[0].display().to_string(),
-            paths[1].display().to_string()
-        );
+        let bytes = if use_postcard {
+            postcard::to_allocvec(checked).expect("probed above")
+        } else {
+            serde_json::to_vec(checked).expect("a Checked always serializes")
+        };
+        let path = out_dir.join(format!("{}-scenario.bin", lesson.id));
+        std::fs::write(&path, bytes).expect("OUT_DIR is writable");
+        let _ = writeln!(blobs, "    ({:?}, include_bytes!({:?})),", lesson.id, path.display().to_string());
         let tree = markdown_tree::parse(&lesson.readme);
         let _ = writeln!(stories, "        {:?} => {},", lesson.id, markdown_tree::to_code(&tree));
     }

@@ -43,16 +43,12 @@ impl From<Checked> for CheckedCode {
     }
 }
 
-/// The build's compilation of a lesson's own scenario or solution, when
-/// `code` is exactly one of them; `None` means the compiler worker must check it.
+/// The build's compilation of a lesson's own scenario, when `code` is
+/// exactly that; `None` means the compiler worker must check it.
 pub fn precompiled(card: &LessonCard, code: &str) -> Option<CheckedCode> {
-    let (_, scenario, solution) = PRECOMPILED.iter().find(|(id, _, _)| *id == card.id)?;
-    let bytes = if code == card.scenario {
-        scenario
-    } else if code == card.solution {
-        solution
-    } else {
+    if code != card.scenario {
         return None;
-    };
+    }
+    let (_, bytes) = PRECOMPILED.iter().find(|(id, _)| *id == card.id)?;
     crate::codec::decode::<Checked>(bytes).ok().map(CheckedCode::from)
 }
