@@ -15,6 +15,16 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 const kb = (n) => (n / 1024).toFixed(1);
 
+/** The compiler worker (the Rust front end), fetched only when the learner first edits code. */
+async function workerSizes() {
+  const rows = [];
+  for (const f of ['irqlab-compiler_bg.wasm', 'irqlab-compiler.js', 'irqlab-compiler_loader.js']) {
+    const body = await readFile(join(DIST, f));
+    rows.push({ file: f, raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
+  }
+  return rows;
+}
+
 async function sizes() {
   const files = ['irqlab-web_bg.wasm', 'irqlab-web.js', 'boot.js', 'theme.js'];
   const rows = [];
@@ -104,6 +114,7 @@ const server = await startServer();
 const browser = await launch();
 try {
   const size = await sizes();
+  const worker = await workerSizes();
   const { started, rendered } = await startTimes(browser, server.url);
   const step = await stepLatency(browser, server.url);
   const ex = await explorer(browser, server.url);
@@ -133,6 +144,9 @@ Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}. Date: ${new D
 | --- | ---: | ---: |
 ${size.map((r) => `| ${r.file} | ${r.raw} | ${r.gzip} |`).join('\n')}
 
+Loaded only on the first edit (the compiler worker: crates/lang with syn, crates/lessons), not
+part of the page's start: ${worker.map((r) => `${r.file} ${r.raw} B (${r.gzip} B gzipped)`).join(', ')}.
+
 ## App start (ms after navigation)
 
 TrunkApplicationStarted: ${started.map((t) => t.toFixed(0)).join(', ')}; DOMContentLoaded: ${rendered.map((t) => t.toFixed(0)).join(', ')}.
@@ -149,7 +163,7 @@ ${ex.rows.map((r) => `| ${r.id} | ${r.native.toFixed(4)} | ${r.browser.toFixed(4
 The explorer panel on 02-lost-update, click to report (slices of at most 6 ms between
 frames, timers and rendering included): ${ex.panelMs} ms.
 `;
-  await writeFile(join(ROOT, 'web/BENCHMARKS-web.md'), md);
+  await writeFile(process.env.IRQLAB_BENCH_OUT ?? join(ROOT, 'web/BENCHMARKS-web.md'), md);
   console.log(md);
 } finally {
   await browser.close();

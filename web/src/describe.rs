@@ -96,5 +96,6 @@ pub fn step(program: &Program, record: &StepRecord, position: usize) -> String {
     let mut parts = vec![kind(program, record)];
     parts.extend(memory(program, record));
     parts.extend(record.events.iter().filter_map(|e| event(program, e)));
-    format!("Step {} (cycle {}): {}.", position + 1, record.cycle, parts.join("; "))
+    // Outcome explanations end with their own full stop.
+    format!("Step {} (cycle {}): {}.", position + 1, record.cycle, parts.join("; ").trim_end_matches('.'))
 }
