@@ -7,7 +7,12 @@
 //!   (strict); in the free run its failures are reported as a count;
 //! - a scenario that should hold (the superloop) is held to that;
 //! - a deadlock ends the firmware: a sweep goes on from the next offset in
-//!   a new QEMU, a free run reports the round it deadlocked in.
+//!   a new QEMU, a free run reports the round it deadlocked in;
+//! - a panic ends the firmware too (no unwinding): it is the break of a
+//!   scenario that promises one when it comes from the scenario's own code;
+//! - a sweep places one event of each source: a scenario whose break needs
+//!   more (a compiler reordering, a second event) is held to the simulator's
+//!   word for one event, since the explorer checks the rest.
 //!
 //! Where the `irqlab` CLI is available, `predict` adds the simulator's word.
 
@@ -33,6 +38,10 @@ pub fn bin(built: &Built, predictor: &mut Predictor) -> Vec<Verdict> {
         Ok(report) => report,
         Err(e) => return vec![verdict(Err(e))],
     };
+    if let Some(panic) = expected_panic(&report) {
+        // No outcomes to judge, replay or compare: the panic ended the firmware.
+        return vec![verdict(Ok(format!("panicked, as the lesson's scenario can: {panic}")))];
+    }
     if let Some(why) = &report.skip {
         return vec![verdict(if report.boards.iter().any(|b| b == built.board.feature) {
             Err(format!("lesson.toml promises {}, but the firmware skips it: {why}", built.board.feature))
@@ -40,7 +49,17 @@ pub fn bin(built: &Built, predictor: &mut Predictor) -> Vec<Verdict> {
             Ok(format!("skipped, as lesson.toml does not promise this board: {why}"))
         })];
     }
-    let mut verdicts = vec![verdict(judge(&report))];
+    let judged = match judge(&report) {
+        Err(_) if unplaceable_break(&report) && predictor.one_event_breaks(built, &report) == Some(false) => {
+            Ok(format!(
+                "no arrival point of {} broke it, nor does one event in the simulator: its break needs what a sweep \
+             does not place (a compiler reordering, a second event), which `irqlab check` explores",
+                report.runs
+            ))
+        }
+        judged => judged,
+    };
+    let mut verdicts = vec![verdict(judged)];
     if report.mode == "sweep" && report.counterexample.is_some() {
         verdicts.push(Verdict { name: format!("{name} replay"), ..verdict(replay(built, &report)) });
     }
@@ -93,6 +112,9 @@ fn check_run(built: &Built, run: qemu::Run, expected_mode: &str) -> Result<Repor
         return Err(format!("hung: killed after {} s; {}", qemu::TIMEOUT.as_secs(), tail()));
     }
     let report = report::parse(&run.stdout);
+    if expected_panic(&report).is_some() && report.bin == built.bin && report.variant == built.variant.file() {
+        return Ok(report);
+    }
     if let Some(problem) = report.problems.first() {
         return Err(format!("{problem}; {}", tail()));
     }
@@ -112,6 +134,22 @@ fn check_run(built: &Built, run: qemu::Run, expected_mode: &str) -> Result<Repor
         ));
     }
     Ok(report)
+}
+
+/// A panic halts the core: nothing unwinds on these targets. For a scenario
+/// that promises to break, a panic in its own code (a `RefCell` borrowed
+/// twice, `unwrap` on a `None`: CURRICULUM.md T9, T11) is that break; a
+/// panic anywhere else, or in a solution, is a failure.
+fn expected_panic(report: &Report) -> Option<&str> {
+    let [problem] = report.problems.as_slice() else { return None };
+    let scenario = format!("lessons/{}/scenario.rs:", report.lesson);
+    let ours = problem.starts_with("irqlab panic") && problem.contains(&scenario);
+    (report.expect == "broken" && report.variant == "scenario" && ours).then_some(problem.as_str())
+}
+
+/// A sweep of a scenario that promises a break and found none.
+fn unplaceable_break(report: &Report) -> bool {
+    report.mode == "sweep" && report.expect == "broken" && report.violations == 0
 }
 
 fn judge(report: &Report) -> Result<String, String> {
@@ -165,4 +203,24 @@ fn replay(built: &Built, sweep: &Report) -> Result<String, String> {
         ));
     }
     Ok(format!("offset {at} alone breaks it again: {} ({})", outcome.state(), outcome.arrival))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_the_scenario_is_the_break_only_of_a_scenario_that_promises_one() {
+        let text = |variant: &str, expect: &str, at: &str| {
+            format!(
+                "irqlab start bin=shared_peripheral lesson=07-shared-peripheral variant={variant} expect={expect} \
+                 mode=sweep\nirqlab panic RefCell already borrowed at src/bin/../../../lessons/{at}:36\n"
+            )
+        };
+        let ours = "07-shared-peripheral/scenario.rs";
+        assert!(expected_panic(&report::parse(&text("scenario", "broken", ours))).is_some());
+        assert_eq!(expected_panic(&report::parse(&text("scenario", "held", ours))), None);
+        assert_eq!(expected_panic(&report::parse(&text("solution", "held", ours))), None);
+        assert_eq!(expected_panic(&report::parse(&text("scenario", "broken", "01-superloop/scenario.rs"))), None);
+    }
 }
