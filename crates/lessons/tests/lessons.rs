@@ -39,7 +39,8 @@ fn every_lesson_directory_is_built_in_and_loads() {
 
 /// Every schedule of one or two arrivals, each at a step in `0..steps`, as
 /// far as each source's `max_arrivals` allows (the explorer's space, without
-/// its pruning).
+/// its pruning), and every single arrival with one compiler reordering
+/// before it (a `Relaxed` flag seen before its data needs one).
 fn schedules(program: &Program, steps: u64) -> Vec<Schedule> {
     let arrival = |(source, at): (SourceId, u64)| ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Step(at) });
     let points: Vec<(SourceId, u64)> =
@@ -47,6 +48,7 @@ fn schedules(program: &Program, steps: u64) -> Vec<Schedule> {
     let mut out = vec![Schedule::default()];
     for (i, a) in points.iter().enumerate() {
         out.push(Schedule::new(vec![arrival(*a)]));
+        out.extend((0..a.1).map(|step| Schedule::new(vec![ScheduleItem::Reorder { step }, arrival(*a)])));
         for b in &points[i..] {
             if a.0 != b.0 || program.sources[a.0.0 as usize].max_arrivals >= 2 {
                 out.push(Schedule::new(vec![arrival(*a), arrival(*b)]));
