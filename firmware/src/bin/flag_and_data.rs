@@ -1,0 +1,15 @@
+//! Lesson 05, the flag and the data: main publishes a sample and raises a
+//! flag; the TIMER0 handler takes the flag and sends the sample.
+//! Wired from lessons/05-flag-and-data/lesson.toml by build.rs.
+#![no_std]
+#![no_main]
+
+#[cfg_attr(not(feature = "solution"), path = "../../../lessons/05-flag-and-data/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../../lessons/05-flag-and-data/solution.rs")]
+mod lesson;
+
+// The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
+use irqlab_firmware::board;
+
+irqlab_firmware::lesson_bin!(flag_and_data, [SAMPLE_MV, SAMPLE_READY, SENT, SENT_MV]);
