@@ -1,0 +1,15 @@
+//! Lesson 07, a peripheral in a Mutex: main moves the UART into a
+//! `Mutex<RefCell<Option<Uart>>>`; the receive handler echoes with it.
+//! Wired from lessons/07-shared-peripheral/lesson.toml by build.rs.
+#![no_std]
+#![no_main]
+
+#[cfg_attr(not(feature = "solution"), path = "../../../lessons/07-shared-peripheral/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../../lessons/07-shared-peripheral/solution.rs")]
+mod lesson;
+
+// The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
+use irqlab_firmware::board;
+
+irqlab_firmware::lesson_bin!(shared_peripheral, [RECEIVED, ECHOED], state: [UART]);
