@@ -1,0 +1,15 @@
+//! Lesson 09, initialize then unmask: main unmasks TIMER0 before it moves
+//! the accelerometer in, and an early tick finds None.
+//! Wired from lessons/09-init-order/lesson.toml by build.rs.
+#![no_std]
+#![no_main]
+
+#[cfg_attr(not(feature = "solution"), path = "../../../lessons/09-init-order/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../../lessons/09-init-order/solution.rs")]
+mod lesson;
+
+// The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
+use irqlab_firmware::board;
+
+irqlab_firmware::lesson_bin!(init_order, [SAMPLED, PASSES], state: [ACCEL]);
