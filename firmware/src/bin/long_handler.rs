@@ -1,0 +1,15 @@
+//! Lesson 10, keep the handler short: a button handler that debounces and
+//! logs holds off the UART handler of the same priority.
+//! Wired from lessons/10-long-handler/lesson.toml by build.rs.
+#![no_std]
+#![no_main]
+
+#[cfg_attr(not(feature = "solution"), path = "../../../lessons/10-long-handler/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../../lessons/10-long-handler/solution.rs")]
+mod lesson;
+
+// The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
+use irqlab_firmware::board;
+
+irqlab_firmware::lesson_bin!(long_handler, [PRESSES, LINES_LOGGED, LINES_SENT]);
