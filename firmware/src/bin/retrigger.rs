@@ -1,0 +1,15 @@
+//! Lesson 11, clear the reason: a level-triggered timer event that the
+//! handler never clears runs the handler again and again; main starves.
+//! Wired from lessons/11-retrigger/lesson.toml by build.rs.
+#![no_std]
+#![no_main]
+
+#[cfg_attr(not(feature = "solution"), path = "../../../lessons/11-retrigger/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../../lessons/11-retrigger/solution.rs")]
+mod lesson;
+
+// The lesson's `use crate::board` resolves to this (lessons/BOARD.md).
+#[allow(unused_imports)]
+use irqlab_firmware::board;
+
+irqlab_firmware::lesson_bin!(retrigger, [TICK, PASSES, TICKS_TAKEN]);
