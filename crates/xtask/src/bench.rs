@@ -28,13 +28,20 @@ fn capture(args: &[&str]) -> Result<String, String> {
 /// The median of a criterion benchmark, in nanoseconds, from
 /// target/criterion/<id>/new/estimates.json.
 fn median_ns(id: &str) -> Option<f64> {
-    let path = root().join("target/criterion").join(id).join("new/estimates.json");
+    let path = criterion_dir().join(id).join("new/estimates.json");
     let text = std::fs::read_to_string(path).ok()?;
     let median = &text[text.find("\"median\"")?..];
     let at = median.find("\"point_estimate\":")? + "\"point_estimate\":".len();
     let rest = &median[at..];
     let end = rest.find([',', '}'])?;
     rest[..end].trim().parse().ok()
+}
+
+/// Where criterion keeps its results: the target directory's `criterion/`.
+fn criterion_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root().join("target"), std::path::PathBuf::from)
+        .join("criterion")
 }
 
 fn machine() -> String {
@@ -137,7 +144,7 @@ pub fn run() -> Result<(), String> {
     // Peak memory and time of `irqlab check --all`.
     capture(&["cargo", "build", "--release", "--locked", "-p", "irqlab-cli"])?;
     let out = Command::new("/usr/bin/time")
-        .args(["-v", "target/release/irqlab", "check", "--all"])
+        .args(["-v", &criterion_dir().with_file_name("release").join("irqlab").display().to_string(), "check", "--all"])
         .current_dir(root())
         .output()
         .map_err(|e| format!("/usr/bin/time: {e} (apt-get install time)"))?;
@@ -168,7 +175,7 @@ pub fn run() -> Result<(), String> {
 
 /// The element count criterion recorded for a benchmark's throughput.
 fn criterion_throughput(id: &str) -> Option<u64> {
-    let path = root().join("target/criterion").join(id).join("new/benchmark.json");
+    let path = criterion_dir().join(id).join("new/benchmark.json");
     let text = std::fs::read_to_string(path).ok()?;
     let at = text.find("\"Elements\":")? + "\"Elements\":".len();
     let rest = &text[at..];

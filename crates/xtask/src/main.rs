@@ -75,9 +75,13 @@ fn test(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// `cargo xtask bench [--sim-only]`: `--sim-only` skips the web budgets and
+/// firmware sizes and keeps their last sections of the report.
 fn bench(args: &[String]) -> Result<(), String> {
     // The web budgets and firmware sizes first: the report includes them.
-    web::bench(args)?;
-    firmware::sizes(args)?;
+    if !args.iter().any(|a| a == "--sim-only") {
+        web::bench(args)?;
+        firmware::sizes(args)?;
+    }
     bench::run()
 }
