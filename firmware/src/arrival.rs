@@ -60,6 +60,15 @@ pub fn mask_of(interrupts: impl Iterator<Item = Interrupt>) -> u32 {
     interrupts.fold(0, |mask, i| mask | 1 << i as u32)
 }
 
+/// In a raise mask, past the interrupts: the lesson's own SysTick events.
+const SYSTICK: u32 = 1 << Interrupt::ALL.len();
+static SYSTICK_BUDGET: AtomicU32 = AtomicU32::new(0);
+
+/// The raise mask bit of the lesson's SysTick events, if it has any.
+pub fn systick_of(lesson: &crate::Lesson) -> u32 {
+    if lesson.systick.as_ref().is_some_and(|t| t.max_arrivals > 0) { SYSTICK } else { 0 }
+}
+
 fn start(mode: u32, ticks: u32, raises: u32) {
     stop();
     RAISES.store(raises, Ordering::SeqCst);
@@ -90,15 +99,20 @@ pub fn refill(lesson: &crate::Lesson) {
     for source in lesson.sources {
         BUDGET[source.interrupt as usize].store(source.max_arrivals, Ordering::SeqCst);
     }
+    SYSTICK_BUDGET.store(lesson.systick.as_ref().map_or(0, |t| t.max_arrivals), Ordering::SeqCst);
 }
 
 /// Takes one event from `interrupt`'s budget; false when it is spent.
 pub fn spend(interrupt: Interrupt) -> bool {
-    let left = BUDGET[interrupt as usize].load(Ordering::SeqCst);
+    take(&BUDGET[interrupt as usize])
+}
+
+fn take(budget: &AtomicU32) -> bool {
+    let left = budget.load(Ordering::SeqCst);
     if left == 0 {
         return false;
     }
-    BUDGET[interrupt as usize].store(left - 1, Ordering::SeqCst);
+    budget.store(left - 1, Ordering::SeqCst);
     true
 }
 
@@ -164,6 +178,11 @@ fn SysTick() {
         if raises & (1 << interrupt as u32) != 0 && (mode == ONE_SHOT || spend(interrupt)) {
             board::raise(interrupt);
         }
+    }
+    if raises & SYSTICK != 0 && (mode == ONE_SHOT || take(&SYSTICK_BUDGET)) {
+        // The lesson's SysTick handler runs here, in this exception: before
+        // the interrupts just raised, which tail-chain after it.
+        crate::harness::systick_event();
     }
     if mode == ONE_SHOT {
         ARRIVED.store(PHASE.load(Ordering::SeqCst), Ordering::SeqCst);

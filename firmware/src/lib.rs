@@ -14,7 +14,7 @@ pub mod harness;
 mod line;
 
 pub use cortex_m_rt::entry;
-pub use harness::{Call, Handler, Lesson, Main, Property, Source, Trigger, Watch};
+pub use harness::{Call, Handler, Lesson, Main, Property, Source, Tick, Trigger, Watch};
 pub use line::Line;
 
 /// The body of a lesson bin: `lesson_bin!(lost_update, [COUNT, TICKS]);`

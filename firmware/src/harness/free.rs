@@ -31,6 +31,7 @@ pub fn run(lesson: &'static Lesson) -> bool {
     super::header(lesson, "free");
     arrival::init();
     unmask_handlers(lesson);
+    let software = software | arrival::systick_of(lesson);
     cortex_m::interrupt::free(|_| arrival::periodic(board::GENERATOR_PERIOD, software));
     for round in 0..ROUNDS {
         cortex_m::interrupt::free(|_| {

@@ -21,6 +21,10 @@ pub struct Lesson {
     pub core1: Option<Main>,
     pub handlers: &'static [Handler],
     pub sources: &'static [Source],
+    /// The lesson's SysTick handler (lesson.toml: a SysTick context and
+    /// source). The board's arrival generator is SysTick itself, so the
+    /// handler runs inside it, at the most urgent level, on its events.
+    pub systick: Option<Tick>,
     /// Every static of the lesson: restored before each run, reported after.
     pub statics: &'static [Watch],
     pub properties: &'static [Property],
@@ -56,6 +60,12 @@ pub struct Handler {
     /// Unmasked in the NVIC when a run starts; false for a lesson whose own
     /// code calls `NVIC::unmask` (lesson.toml `enabled`).
     pub enabled: bool,
+}
+
+/// The lesson's SysTick exception handler and its events per run.
+pub struct Tick {
+    pub runs: fn(),
+    pub max_arrivals: u32,
 }
 
 /// An event source (lesson.toml `[[source]]`).
@@ -213,7 +223,7 @@ impl Lesson {
         if self.statics.iter().map(|w| w.size).sum::<usize>() > super::snapshot::CAPACITY {
             return Err("the statics are larger than the snapshot buffer");
         }
-        if self.sources.is_empty() {
+        if self.sources.is_empty() && self.systick.is_none() {
             return Err("a lesson needs at least one event source");
         }
         Ok(())

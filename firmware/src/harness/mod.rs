@@ -18,7 +18,7 @@ use core::fmt::Write;
 use core::ptr;
 use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
 
-pub use lesson::{Call, Handler, Lesson, Main, Property, Scalar, Source, Trigger, Value, Watch};
+pub use lesson::{Call, Handler, Lesson, Main, Property, Scalar, Source, Tick, Trigger, Value, Watch};
 pub use snapshot::Snapshot;
 pub use tally::{Outcome, Tally, describe};
 
@@ -93,6 +93,15 @@ pub fn run(lesson: &'static Lesson) -> ! {
     board::show(ok);
     crate::say!("irqlab end");
     board::exit(true)
+}
+
+/// A SysTick event of the lesson, raised by the arrival generator (which is
+/// SysTick): runs the lesson's SysTick handler right there.
+pub fn systick_event() {
+    // SAFETY: the pointer is null or the `&'static Lesson` stored by `run`.
+    if let Some(tick) = unsafe { LESSON.load(Ordering::Acquire).as_ref() }.and_then(|l| l.systick.as_ref()) {
+        (core::hint::black_box(tick.runs))();
+    }
 }
 
 /// What every lesson interrupt's vector calls.
@@ -259,6 +268,9 @@ fn header(lesson: &Lesson, mode: &str) {
     let _ = write!(sources, "irqlab sources");
     for source in lesson.sources {
         let _ = write!(sources, " {}:{}", source.interrupt.name(), source.max_arrivals);
+    }
+    if let Some(tick) = &lesson.systick {
+        let _ = write!(sources, " SysTick:{}", tick.max_arrivals);
     }
     sources.say();
     for (index, property) in lesson.properties.iter().enumerate() {

@@ -80,7 +80,10 @@ fn one_run(lesson: &Lesson, snapshot: &Snapshot, ahead: Option<u32>, offset: u32
         board::settle();
         begin_run(lesson, offset, counted);
         match ahead {
-            Some(ticks) => arrival::one_shot(ticks, arrival::mask_of(lesson.sources.iter().map(|s| s.interrupt))),
+            Some(ticks) => arrival::one_shot(
+                ticks,
+                arrival::mask_of(lesson.sources.iter().map(|s| s.interrupt)) | arrival::systick_of(lesson),
+            ),
             None => {
                 ARRIVED.store(PHASE_NONE, Ordering::SeqCst);
                 arrival::start_stopwatch();
