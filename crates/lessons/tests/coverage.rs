@@ -1,0 +1,12 @@
+//! Every topic of the curriculum (docs/CURRICULUM.md, T1..T30) is taught by
+//! at least one built-in lesson.
+
+#[test]
+fn every_curriculum_topic_is_covered_by_a_lesson() {
+    let lessons = irqlab_lessons::builtin();
+    let missing: Vec<String> = (1..=30)
+        .map(|n| format!("T{n}"))
+        .filter(|t| !lessons.iter().any(|l| l.covers.iter().any(|c| c == t)))
+        .collect();
+    assert!(missing.is_empty(), "topics no lesson covers: {}", missing.join(", "));
+}
