@@ -15,8 +15,8 @@ use crate::memory_model::{self, MemAccess};
 use crate::nvic::{self, Candidate, ExceptionState};
 use crate::outcome::{Bound, LostReason, Outcome, RaceAccess};
 use crate::program::{
-    Access, CheckKind, ContextId, ContextKind, FuncId, Local, Location, LocationKind, MAX_CONTEXTS, NvicOp, Op,
-    Operand, Ordering, Place, Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
+    CheckKind, ContextId, ContextKind, FuncId, Local, Location, LocationKind, MAX_CONTEXTS, NvicOp, Op, Operand,
+    Ordering, Place, Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
 };
 use crate::race::{AccessRef, History, VectorClock};
 use crate::trace::{Event, Read, StepKind, StepRecord, Write};
@@ -1712,12 +1712,4 @@ fn locals_of(op: &Op) -> (Vec<Local>, Vec<Local>) {
         _ => vec![],
     };
     (writes, reads)
-}
-
-#[allow(dead_code)]
-fn access_kind(access: Access) -> &'static str {
-    match access {
-        Access::Plain => "plain",
-        Access::Volatile => "volatile",
-    }
 }

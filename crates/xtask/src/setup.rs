@@ -1,6 +1,4 @@
 //! Installing what the commands need: only what is missing or the wrong version.
-// The install helpers are used by the web and firmware steps as they land.
-#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::process::Command;
