@@ -266,7 +266,9 @@ fn check_all(args: &Args) -> Result<Verdict, InputError> {
             let name = format!("lessons/{}/{file}", lesson.id);
             let compiled = lesson.compile(code, &name);
             let Some(program) = compiled.program else {
-                failures.push(format!("{name}: does not compile for irqlab"));
+                let rendered: String =
+                    compiled.diagnostics.iter().map(|d| d.render(lesson.source_of(d, code))).collect();
+                failures.push(format!("{name} does not compile for irqlab:\n{rendered}"));
                 continue;
             };
             let (report, ms) = explore(&program, args)?;
