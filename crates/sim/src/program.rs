@@ -271,7 +271,7 @@ pub enum NvicOp {
 
 /// Why a `Check` panics, so the outcome can explain it in the learner's words.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum CheckKind {
     /// `assert!`, `assert_eq!`, `debug_assert!`.
     Assert,
@@ -283,7 +283,7 @@ pub enum CheckKind {
 
 /// One indivisible action of the machine.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "instr")]
+#[serde(rename_all = "snake_case")]
 pub enum Op {
     Move {
         dst: Local,
@@ -469,7 +469,7 @@ pub struct ThreadCall {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum ContextKind {
     /// Thread mode on its core: calls each function `times` times, in order.
     Thread { calls: Vec<ThreadCall> },
