@@ -9,7 +9,8 @@
 //! the run ends. Moves that take no step are expanded at once, in the same
 //! layer, so every state is expanded once, at the fewest steps that reach it,
 //! and the counterexample kept for each failure is a shortest one; among
-//! equally short ones, arrivals are tried first, so it is the earliest.
+//! equally short ones, the one with the fewest arrivals and, of those, the
+//! earliest (arrivals are tried first).
 //! States are deduplicated by a 64-bit hash of the full machine state, which
 //! includes the arrivals so far. An arrival just before a step that touches
 //! nothing a handler touches is not tried (arriving just after it reaches the
@@ -416,6 +417,17 @@ impl Explorer {
         (self.trails.len() - 1) as u32
     }
 
+    /// How many schedule items the path that ends at `trail` has.
+    fn items_on(&self, mut trail: u32) -> usize {
+        let mut count = 0;
+        while trail != 0 {
+            let t = self.trails[trail as usize];
+            count += usize::from(t.item.is_some());
+            trail = t.parent;
+        }
+        count
+    }
+
     /// The schedule of the path that ends at `trail`.
     fn schedule_of(&self, mut trail: u32) -> Schedule {
         let mut items = Vec::new();
@@ -447,9 +459,14 @@ impl Explorer {
             Outcome::Hang { .. } | Outcome::EventLost { .. } => return,
         };
         let Some(index) = self.properties.iter().position(|p| p.name == property) else { return };
-        if self.properties[index].counterexample.as_ref().is_some_and(|c| c.steps <= steps) {
-            // The search goes in order of steps: the first one found is a shortest.
-            return;
+        if let Some(c) = &self.properties[index].counterexample {
+            // The search goes in order of steps, so the first one found is a
+            // shortest. Among equally short ones keep the fewest schedule items:
+            // the search tries arrivals first, so a second arrival merged into a
+            // pending one would otherwise be kept, and it changes nothing.
+            if c.steps < steps || (c.steps == steps && c.schedule.items.len() <= self.items_on(trail)) {
+                return;
+            }
         }
         let explanation = o.explain(&self.program);
         let schedule = self.schedule_of(trail);
