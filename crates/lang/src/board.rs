@@ -15,6 +15,54 @@ pub const INTERRUPTS: &[(&str, u16)] = &[
     ("SWI1_EGU1", 21),
 ];
 
+/// Every interrupt of the nRF52833's vector table, in IRQ order, as the
+/// device crate names them (nrf52833-pac 0.12, `enum Interrupt`). rustc
+/// checks `#[interrupt] fn NAME()` against these, and suggests one of them for
+/// a misspelled name.
+pub const DEVICE_INTERRUPTS: &[&str] = &[
+    "POWER_CLOCK",
+    "RADIO",
+    "UARTE0_UART0",
+    "SPIM0_SPIS0_TWIM0_TWIS0_SPI0_TWI0",
+    "SPIM1_SPIS1_TWIM1_TWIS1_SPI1_TWI1",
+    "NFCT",
+    "GPIOTE",
+    "SAADC",
+    "TIMER0",
+    "TIMER1",
+    "TIMER2",
+    "RTC0",
+    "TEMP",
+    "RNG",
+    "ECB",
+    "CCM_AAR",
+    "WDT",
+    "RTC1",
+    "QDEC",
+    "COMP_LPCOMP",
+    "SWI0_EGU0",
+    "SWI1_EGU1",
+    "SWI2_EGU2",
+    "SWI3_EGU3",
+    "SWI4_EGU4",
+    "SWI5_EGU5",
+    "TIMER3",
+    "TIMER4",
+    "PWM0",
+    "PDM",
+    "MWU",
+    "PWM1",
+    "PWM2",
+    "SPIM2_SPIS2_SPI2",
+    "RTC2",
+    "I2S",
+    "FPU",
+    "USBD",
+    "UARTE1",
+    "PWM3",
+    "SPIM3",
+];
+
 /// System exceptions a handler context may be (`#[exception]`), with their
 /// exception numbers (ARMv7-M B1.5.2).
 pub const EXCEPTIONS: &[(&str, u16)] = &[("SVCall", 11), ("PendSV", 14), ("SysTick", 15)];

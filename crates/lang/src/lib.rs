@@ -31,6 +31,7 @@ mod known;
 mod lower;
 mod paths;
 mod setup;
+mod similar_name;
 mod source_map;
 mod types;
 

@@ -8,6 +8,8 @@
 //! between is shown when they are exactly two apart), then `= note:` and
 //! `= help:` lines, then suggestions as `help:` with the changed line.
 
+mod suggestion;
+
 use irqlab_sim::Span;
 use serde::Serialize;
 
@@ -34,12 +36,13 @@ pub struct SpanLabel {
     pub label: Option<String>,
 }
 
-/// A code change rustc would suggest: insert `insert` at `span`'s start.
+/// A code change rustc would suggest: `replacement` in place of the text
+/// under `span` (an empty span inserts).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suggestion {
     pub message: String,
     pub span: Span,
-    pub insert: String,
+    pub replacement: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -104,8 +107,8 @@ impl Diagnostic {
         self.secondary.push(SpanLabel { span, label: Some(label.into()) });
         self
     }
-    pub fn suggest(mut self, message: impl Into<String>, span: Span, insert: impl Into<String>) -> Self {
-        self.suggestion = Some(Suggestion { message: message.into(), span, insert: insert.into() });
+    pub fn suggest(mut self, message: impl Into<String>, span: Span, replacement: impl Into<String>) -> Self {
+        self.suggestion = Some(Suggestion { message: message.into(), span, replacement: replacement.into() });
         self
     }
     pub fn advise(mut self, advice: impl Into<String>) -> Self {
@@ -182,24 +185,20 @@ impl Diagnostic {
             previous = Some(span.line);
         }
         let advice: &[String] = if with_advice { &self.advice } else { &[] };
-        if !self.notes.is_empty() || self.help.is_some() || !advice.is_empty() {
+        let children = !self.notes.is_empty() || self.help.is_some() || !advice.is_empty();
+        if children || self.suggestion.is_some() {
             out.push_str(&format!("{pad} |\n"));
-            for note in &self.notes {
-                out.push_str(&format!("{pad} = note: {note}\n"));
-            }
-            for help in self.help.iter().chain(advice) {
-                out.push_str(&format!("{pad} = help: {help}\n"));
-            }
+        }
+        for note in &self.notes {
+            out.push_str(&format!("{pad} = note: {note}\n"));
+        }
+        for help in self.help.iter().chain(advice) {
+            out.push_str(&format!("{pad} = help: {help}\n"));
         }
         if let Some(s) = &self.suggestion {
-            out.push_str(&format!("help: {}\n", s.message));
-            out.push_str(&format!("{pad} |\n"));
-            let original = lines.get((s.span.line as usize).wrapping_sub(1)).cloned().unwrap_or_default();
-            let at = (column(s.span.line, s.span.col_start.max(1)) as usize - 1).min(original.chars().count());
-            let changed: String =
-                original.chars().take(at).chain(s.insert.chars()).chain(original.chars().skip(at)).collect();
-            out.push_str(&format!("{:>width$} | {changed}\n", s.span.line));
-            out.push_str(&format!("{pad} | {}{}\n", " ".repeat(at), "+".repeat(s.insert.trim_end().chars().count())));
+            let original = lines.get((s.span.line as usize).wrapping_sub(1)).map_or("", String::as_str);
+            let at = |col: u32| (column(s.span.line, col.max(1)) as usize - 1).min(original.chars().count());
+            out.push_str(&suggestion::render(s, original, at(s.span.col_start), at(s.span.col_end), width));
         }
         out.push('\n');
         out

@@ -1,0 +1,67 @@
+//! A suggestion's `help:` block, in the two ways rustc 1.95 draws a
+//! one-line change: a pure insertion as the changed line with `+` under what
+//! is added; a change that removes or replaces text as the old line (`-`)
+//! and the new one (`+`). rustc calls a replacement an insertion when the new
+//! text is the old text with something added inside it (`TIMER` to
+//! `TIMER0`, `TIMR0` to `TIMER0`), and underlines only what is added.
+
+use super::Suggestion;
+
+/// `original` is the suggestion's line as shown (tabs expanded); `start` and
+/// `end` are the char offsets of the replaced text in it.
+pub fn render(s: &Suggestion, original: &str, start: usize, end: usize, width: usize) -> String {
+    let pad = " ".repeat(width);
+    let line = s.span.line;
+    let chars: Vec<char> = original.chars().collect();
+    let end = end.clamp(start, chars.len());
+    let old: String = chars[start..end].iter().collect();
+    let before: String = chars[..start].iter().collect();
+    let after: String = chars[end..].iter().collect();
+    let mut out = format!("help: {}\n{pad} |\n", s.message);
+    match insertion(old.trim(), s.replacement.trim()) {
+        Some((offset, added)) => {
+            let at = start + leading_spaces(&old) + offset;
+            out.push_str(&format!("{line:>width$} | {before}{}{after}\n", s.replacement));
+            out.push_str(&format!("{pad} | {}{}\n", " ".repeat(at), "+".repeat(added.chars().count())));
+        }
+        None => {
+            out.push_str(&format!("{line:>width$} - {original}\n"));
+            out.push_str(&format!("{line:>width$} + {before}{}{after}\n", s.replacement));
+            out.push_str(&format!("{pad} |\n"));
+        }
+    }
+    out
+}
+
+/// When `new` is `old` with text added at one place: that place (chars
+/// into `old`) and the added text.
+fn insertion<'a>(old: &str, new: &'a str) -> Option<(usize, &'a str)> {
+    let common = old.chars().zip(new.chars()).take_while(|(a, b)| a == b).count();
+    let old_rest: String = old.chars().skip(common).collect();
+    let new_rest_at = new.char_indices().nth(common).map_or(new.len(), |(i, _)| i);
+    let new_rest = &new[new_rest_at..];
+    let added = new_rest.strip_suffix(old_rest.as_str())?;
+    Some((common, added))
+}
+
+fn leading_spaces(text: &str) -> usize {
+    text.chars().take_while(|c| c.is_whitespace()).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::insertion;
+
+    #[test]
+    fn added_text_is_found_where_it_goes() {
+        assert_eq!(insertion("TIMER", "TIMER0"), Some((5, "0")));
+        assert_eq!(insertion("TIMR0", "TIMER0"), Some((3, "E")));
+        assert_eq!(insertion("", "raw const"), Some((0, "raw const")));
+    }
+
+    #[test]
+    fn removed_or_changed_text_is_not_an_insertion() {
+        assert_eq!(insertion("GPIOTE0", "GPIOTE"), None);
+        assert_eq!(insertion("TIMER9", "TIMER0"), None);
+    }
+}
