@@ -308,7 +308,13 @@ impl Explorer {
             moves.push(Move::Finish);
             return moves;
         }
-        let runnable = m.runnable_cores(p);
+        let mut runnable = m.runnable_cores(p);
+        // A core spinning on a lock another core holds only lets time pass:
+        // the others run instead (unless all of them wait, which the machine
+        // then reports as a deadlock).
+        if runnable.iter().any(|&c| !m.blocked_on_lock(p, c)) {
+            runnable.retain(|&c| !m.blocked_on_lock(p, c));
+        }
         let all_local = self.reduce && runnable.iter().all(|&c| m.next_step_is_local(p, c, &self.shared));
         if !all_local {
             moves.extend(arrivals());

@@ -333,6 +333,8 @@ impl Machine {
             // How long the thread has waited: a handler that loops forever
             // then makes new states until the starvation window ends it.
             c.steps_since_thread_ran.hash(&mut h);
+            // Whether it is known to be stuck decides if the run may end here.
+            c.spinning.hash(&mut h);
             clock(&c.released, &mut h);
         }
         self.memory.hash(&mut h);
@@ -434,6 +436,29 @@ impl Machine {
     /// The cores that have something to do now.
     pub fn runnable_cores(&self, program: &Program) -> Vec<u8> {
         (0..self.cores.len() as u8).filter(|c| self.core_can_step(program, *c)).collect()
+    }
+
+    /// Whether the next step of `core` would only spin on a hardware
+    /// spinlock that a context of another core holds (RP2040 datasheet
+    /// 2.3.1.3: a read of SPINLOCKn returns 0 while it is claimed, and
+    /// claims nothing). Such a step changes nothing but time, so the
+    /// explorer lets the other cores run instead of trying it.
+    pub fn blocked_on_lock(&self, program: &Program, core: u8) -> bool {
+        let c = &self.cores[core as usize];
+        if c.entering.is_some() || self.next_exception(program, core).is_some() {
+            return false;
+        }
+        let Some(act) = c.stack.last() else { return false };
+        if c.stack.len() == 1 && (c.asleep || c.thread_done) {
+            return false;
+        }
+        let Some(frame) = act.frames.last() else { return false };
+        if frame.half.is_some() || frame.deferred.is_some() {
+            return false;
+        }
+        let Some(instr) = program.function(frame.func).body.get(frame.pc as usize) else { return false };
+        let Op::SpinlockAcquire { lock, .. } = &instr.op else { return false };
+        self.locks.iter().any(|(l, holder)| l == lock && program.context(*holder).core != core)
     }
 
     /// Whether the next step of `core` is an instruction that touches no
@@ -663,6 +688,16 @@ impl Machine {
         });
         self.step_core(program, core, choice.reorder, &mut rec);
         self.update_level_lines(program, &mut rec);
+        if !self.cores[core as usize].spinning && self.cores.len() > 1 {
+            // A step that did work may have released what another core spins
+            // on (a spinlock, a flag): that core is no longer known to be stuck
+            // until its next spin says so again.
+            for (i, c) in self.cores.iter_mut().enumerate() {
+                if i != core as usize {
+                    c.spinning = false;
+                }
+            }
+        }
 
         // Bookkeeping after the step: starvation, bounds, properties.
         self.step += 1;

@@ -395,37 +395,12 @@ fn plain_increment_is_three_preemptible_steps() {
     assert!(!has_outcome(&s, "property-violated"));
 }
 
-/// Two cores each incrementing COUNT `n` times inside a critical section,
-/// with or without the RP2040 spinlock.
-fn two_core_counter(spinlock: bool, n: u32) -> Program {
-    let mut b = ProgramBuilder::new(Target::Armv6m, 2);
-    let count = b.scalar("COUNT", Ty::U32, LocationKind::Plain, 0);
-    let inc = b.function("increment", 0, |f| {
-        let saved = f.local();
-        let token = f.local();
-        f.op(Op::ReadPrimask { dst: saved });
-        f.op(Op::DisableInterrupts);
-        if spinlock {
-            f.op(Op::SpinlockAcquire { lock: 31, token });
-        }
-        f.increment(count, Ty::U32);
-        if spinlock {
-            f.op(Op::SpinlockRelease { lock: 31, token: Operand::Local(token) });
-        }
-        f.op(Op::RestorePrimask { saved: Operand::Local(saved) });
-        f.ret();
-    });
-    b.thread("core0", 0, &[(inc, n)]);
-    b.thread("core1", 1, &[(inc, n)]);
-    b.build()
-}
-
 // A critical section that only sets PRIMASK masks this core's interrupts,
 // not the other core (DESIGN.md; RP2040 datasheet 2.3.1: each core has its
 // own NVIC and PRIMASK).
 #[test]
 fn two_cores_interrupt_masking_does_not_exclude_the_other_core() {
-    let p = two_core_counter(false, 1);
+    let p = two_core_counter(false, 1, false);
     // core0 loads at step 0..; interleave core1 in between: core0 runs
     // read-primask, cpsid, load; then core1 does the same and stores.
     let s = run(&p, "core0@0,core0@1,core0@2,core1@3,core1@4,core1@5,core1@6,core1@7");
@@ -439,7 +414,7 @@ fn two_cores_interrupt_masking_does_not_exclude_the_other_core() {
 // time; the other core's claim reads 0 and retries.
 #[test]
 fn hardware_spinlock_excludes_the_other_core() {
-    let p = two_core_counter(true, 2);
+    let p = two_core_counter(true, 2, false);
     let interleavings = [
         "",
         "core0@0,core0@1,core0@2,core0@3,core1@4,core1@5,core1@6,core1@7,core1@8",
@@ -518,4 +493,19 @@ fn disabled_interrupt_stays_pending_until_enabled() {
     let p = b.build();
     let s = run(&p, "TIMER0@1");
     assert_eq!(first_entry_step(&s, "TIMER0"), 5);
+}
+
+// A core that spun on a lock is not stuck for good: once the other core
+// releases the lock (and even finishes), the spinning handler claims it on
+// its next step, and the run goes on instead of ending as starvation.
+#[test]
+fn a_spin_on_the_other_cores_lock_ends_when_it_is_released() {
+    let p = two_core_counter(true, 1, true);
+    // TIMER0 enters on core 0 and disables interrupts; core 1 claims the
+    // lock; core 0 spins once; then core 1 runs its whole section and ends.
+    let core1: Vec<String> = (7..=13).map(|s| format!("core1@{s}")).collect();
+    let schedule = format!("TIMER0@0,core0@1,core0@2,core1@3,core1@4,core1@5,core0@6,{}", core1.join(","));
+    let s = run(&p, &schedule);
+    assert!(!has_outcome(&s, "starvation"), "{:?}", s.outcomes());
+    assert_eq!(value(&s, "COUNT"), 3);
 }

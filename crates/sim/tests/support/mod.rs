@@ -90,3 +90,33 @@ pub fn lost_update(target: Target, times: u32) -> Program {
     });
     b.build()
 }
+
+/// Two cores each incrementing COUNT `n` times inside a critical section,
+/// with or without the RP2040 spinlock; with `timer`, TIMER0 (priority 1,
+/// on core 0, one arrival) increments it the same way.
+pub fn two_core_counter(spinlock: bool, n: u32, timer: bool) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv6m, 2);
+    let count = b.scalar("COUNT", Ty::U32, LocationKind::Plain, 0);
+    let inc = b.function("increment", 0, |f| {
+        let saved = f.local();
+        let token = f.local();
+        f.op(Op::ReadPrimask { dst: saved });
+        f.op(Op::DisableInterrupts);
+        if spinlock {
+            f.op(Op::SpinlockAcquire { lock: 31, token });
+        }
+        f.increment(count, Ty::U32);
+        if spinlock {
+            f.op(Op::SpinlockRelease { lock: 31, token: Operand::Local(token) });
+        }
+        f.op(Op::RestorePrimask { saved: Operand::Local(saved) });
+        f.ret();
+    });
+    b.thread("core0", 0, &[(inc, n)]);
+    b.thread("core1", 1, &[(inc, n)]);
+    if timer {
+        let h = b.handler("TIMER0", 8, 1, inc);
+        b.source("TIMER0", Some(h), Trigger::Edge, 1);
+    }
+    b.build()
+}
