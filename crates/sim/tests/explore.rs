@@ -16,6 +16,11 @@ fn property<'r>(r: &'r irqlab_sim::explore::Report, name: &str) -> &'r irqlab_si
     r.properties.iter().find(|p| p.name == name).expect("property reported")
 }
 
+/// The final values of `name` across the explored schedules' outcomes.
+fn final_values<'r>(r: &'r irqlab_sim::explore::Report, name: &str) -> Vec<&'r str> {
+    r.outcomes.iter().filter_map(|o| o.finals.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())).collect()
+}
+
 #[test]
 fn lost_update_is_found_and_its_counterexample_replays_to_the_same_failure() {
     let p = lost_update(Target::Armv7em, 3);
@@ -37,11 +42,7 @@ fn lost_update_is_found_and_its_counterexample_replays_to_the_same_failure() {
     );
     assert_eq!(property(&r, "no undefined behavior").verdict, Verdict::Violated);
     // Both final values of COUNT appear in the histogram.
-    let counts: Vec<&str> = r
-        .outcomes
-        .iter()
-        .filter_map(|o| o.finals.iter().find(|(n, _)| n == "COUNT").map(|(_, v)| v.as_str()))
-        .collect();
+    let counts = final_values(&r, "COUNT");
     assert!(counts.contains(&"3") && counts.contains(&"4"), "{counts:?}");
 }
 
@@ -223,10 +224,6 @@ fn a_handler_waiting_for_the_other_cores_spinlock_is_not_starved() {
     assert!(r.complete, "the search was cut after {} states", r.states);
     assert_eq!(property(&r, "no deadlock or starvation").verdict, Verdict::Holds);
     assert_eq!(property(&r, "no undefined behavior").verdict, Verdict::Holds);
-    let counts: Vec<&str> = r
-        .outcomes
-        .iter()
-        .filter_map(|o| o.finals.iter().find(|(n, _)| n == "COUNT").map(|(_, v)| v.as_str()))
-        .collect();
+    let counts = final_values(&r, "COUNT");
     assert!(counts.contains(&"5") && counts.iter().all(|c| *c == "4" || *c == "5"), "{counts:?}");
 }
