@@ -8,6 +8,7 @@
 //! between is shown when they are exactly two apart), then `= note:` and
 //! `= help:` lines, then suggestions as `help:` with the changed line.
 
+mod snippet;
 mod suggestion;
 
 use irqlab_sim::Span;
@@ -60,6 +61,9 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// Other places the message points at.
     pub secondary: Vec<SpanLabel>,
+    /// Where the primary span ends (line, column one past its last char)
+    /// when it covers several lines; `span` then holds its first line.
+    pub ends_at: Option<(u32, u32)>,
     pub suggestion: Option<Suggestion>,
     /// irqlab's own advice for a learner, beyond what rustc prints (for
     /// example "use portable-atomic" under E0599 on thumbv6m). Rendered as
@@ -78,6 +82,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             secondary: Vec::new(),
+            ends_at: None,
             suggestion: None,
             advice: Vec::new(),
         }
@@ -131,7 +136,7 @@ impl Diagnostic {
         self.render_with(source, false)
     }
 
-    fn render_with(&self, source: &str, with_advice: bool) -> String {
+    fn render_with<'a>(&'a self, source: &str, with_advice: bool) -> String {
         let raw: Vec<&str> = source.lines().collect();
         let lines: Vec<String> = raw.iter().map(|l| expand_tabs(l)).collect();
         // Columns count chars; rustc shows a tab as four spaces.
@@ -145,45 +150,45 @@ impl Diagnostic {
             Some(code) => out.push_str(&format!("{}[{code}]: {}\n", self.level.word(), self.message)),
             None => out.push_str(&format!("{}: {}\n", self.level.word(), self.message)),
         }
-        // Every annotation in this file, primary first.
-        let mut marks: Vec<(&Span, Option<&String>, bool)> = vec![(&self.span, self.label.as_ref(), true)];
-        for s in &self.secondary {
-            if s.span.file == self.span.file {
-                marks.push((&s.span, s.label.as_ref(), false));
+        let display = |line: u32, col: u32| {
+            let len = lines.get((line as usize).wrapping_sub(1)).map_or(0, |l| l.chars().count()) as u32;
+            column(line, col.max(1)).min(len + 1)
+        };
+        let mark = |span: &Span, label: Option<&'a String>, primary: bool| {
+            let start = display(span.line, span.col_start);
+            snippet::Mark {
+                line: span.line,
+                start,
+                end: display(span.line, span.col_end).max(start + 1),
+                label: label.map(String::as_str),
+                primary,
             }
+        };
+        let block = match self.ends_at {
+            Some((last, end)) if last > self.span.line => Some(snippet::Block {
+                first: self.span.line,
+                start: display(self.span.line, self.span.col_start),
+                last,
+                end: display(last, end),
+                label: self.label.as_deref(),
+            }),
+            _ => None,
+        };
+        // Every annotation in this file, primary first.
+        let mut marks = Vec::new();
+        if block.is_none() {
+            marks.push(mark(&self.span, self.label.as_ref(), true));
         }
-        marks.sort_by_key(|(s, _, _)| (s.line, s.col_start));
-        let max_line = marks.iter().map(|(s, _, _)| s.line).max().unwrap_or(1);
+        for s in self.secondary.iter().filter(|s| s.span.file == self.span.file) {
+            marks.push(mark(&s.span, s.label.as_ref(), false));
+        }
+        marks.sort_by_key(|m| (m.line, m.start));
+        let max_line = snippet::last_line(&marks, block.as_ref());
         let width = max_line.max(self.suggestion.as_ref().map_or(0, |s| s.span.line)).to_string().len();
         let pad = " ".repeat(width);
         out.push_str(&format!("{pad}--> {}:{}:{}\n", self.span.file, self.span.line, self.span.col_start));
         out.push_str(&format!("{pad} |\n"));
-        let mut previous: Option<u32> = None;
-        for (span, label, primary) in &marks {
-            if let Some(prev) = previous {
-                let delta = span.line.saturating_sub(prev);
-                if delta > 2 {
-                    out.push_str("...\n");
-                } else if delta == 2 {
-                    out.push_str(&source_line(&lines, prev + 1, width));
-                }
-            }
-            if previous != Some(span.line) {
-                out.push_str(&source_line(&lines, span.line, width));
-            }
-            let line_len = lines.get((span.line as usize).wrapping_sub(1)).map_or(0, |l| l.chars().count()) as u32;
-            let start = column(span.line, span.col_start.max(1)).min(line_len + 1);
-            let end = column(span.line, span.col_end).min(line_len + 1).max(start + 1);
-            let mark = if *primary { "^" } else { "-" };
-            let mut line = format!("{pad} | {}{}", " ".repeat(start as usize - 1), mark.repeat((end - start) as usize));
-            if let Some(label) = label {
-                line.push(' ');
-                line.push_str(label);
-            }
-            out.push_str(&line);
-            out.push('\n');
-            previous = Some(span.line);
-        }
+        out.push_str(&snippet::render(&lines, &marks, block.as_ref(), width));
         let advice: &[String] = if with_advice { &self.advice } else { &[] };
         let children = !self.notes.is_empty() || self.help.is_some() || !advice.is_empty();
         if children || self.suggestion.is_some() {
@@ -207,11 +212,6 @@ impl Diagnostic {
 
 fn expand_tabs(line: &str) -> String {
     line.replace('\t', "    ")
-}
-
-fn source_line(lines: &[String], line: u32, width: usize) -> String {
-    let text = lines.get((line as usize).wrapping_sub(1)).map_or("", String::as_str);
-    if text.is_empty() { format!("{line:>width$} |\n") } else { format!("{line:>width$} | {text}\n") }
 }
 
 /// What rustc prints for a whole compilation: every diagnostic, then the
