@@ -1,26 +1,30 @@
-//! Prepares what the page embeds, so it needs neither the Rust front end nor
-//! a markdown parser at start-up:
-//! - every built-in lesson's card, its narrative (markdown parsed here into
-//!   a safe tree) and its scenario and solution, compiled here (JSON);
-//! - the companion firmware's bin sources (firmware/**/src/bin/*.rs).
+//! Writes the lesson data file (see src/data.rs), so the page needs neither
+//! the Rust front end nor a markdown parser, and carries no lesson in its
+//! wasm: every built-in lesson's card, its narrative (markdown parsed here
+//! into a safe tree), its code, its scenario compiled here, and the source
+//! of its firmware bin (firmware/**/src/bin/*.rs).
 //!
-//! Edited code is compiled in the browser by the compiler worker.
+//! Out: `$OUT_DIR/lessons.bin` (the file), `$OUT_DIR/lesson_data.rs` (its
+//! content-hashed name, which the page fetches). Trunk's post-build hook
+//! (examples/lesson_data.rs) puts the file next to the wasm.
+//!
+//! The build fails, naming the lesson, when a compiled scenario or solution
+//! does not come back exactly through the codec: the page would run
+//! another program than the one checked here.
 
-// The page and the worker use all of it; the build only `check` and `Checked`.
+// build.rs uses part of each; the page and the worker use the rest.
+#[allow(dead_code)]
+#[path = "src/codec.rs"]
+mod codec;
 #[allow(dead_code)]
 #[path = "src/compiled.rs"]
 mod compiled;
+#[allow(dead_code)]
+#[path = "src/data.rs"]
+mod data;
 #[path = "src/markdown_tree.rs"]
 mod markdown_tree;
 
-/// Whether postcard carries a compiled program exactly (it cannot when the
-/// program's enums are internally tagged); see src/codec.rs.
-fn postcard_works(checked: &compiled::Checked) -> bool {
-    let Ok(bytes) = postcard::to_allocvec(checked) else { return false };
-    postcard::from_bytes::<compiled::Checked>(&bytes).is_ok_and(|back| back.program == checked.program)
-}
-
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 fn firmware_bins(dir: &Path, out: &mut Vec<(String, PathBuf)>, depth: u32) {
@@ -42,74 +46,78 @@ fn firmware_bins(dir: &Path, out: &mut Vec<(String, PathBuf)>, depth: u32) {
     }
 }
 
-fn lessons(out_dir: &Path) -> String {
-    let lessons = irqlab_lessons::builtin();
-    // Only the scenario: the solution is shown rarely, and the compiler
-    // worker checks it then (every blob here is in the page's wasm).
-    let checked: Vec<compiled::Checked> = lessons.iter().map(|l| compiled::check(l, &l.scenario)).collect();
-    let programs: Vec<&compiled::Checked> = checked.iter().filter(|c| c.program.is_some()).collect();
-    let use_postcard = !programs.is_empty() && programs.iter().all(|c| postcard_works(c));
-    if use_postcard {
-        println!("cargo:rustc-cfg=irqlab_postcard");
-    }
-    let mut code = String::from("pub fn builtin_cards() -> Vec<LessonCard> {\n    vec![\n");
-    let mut blobs = String::from("pub const PRECOMPILED: &[(&str, &[u8])] = &[\n");
-    let mut stories = String::from("pub fn narrative(id: &str) -> &'static [Md] {\n    match id {\n");
-    for (lesson, checked) in lessons.iter().zip(&checked) {
-        let strings = |v: &[String]| v.iter().map(|s| format!("{s:?}.into()")).collect::<Vec<_>>().join(", ");
-        let _ = writeln!(
-            code,
-            "        LessonCard {{ id: {:?}.into(), title: {:?}.into(), summary: {:?}.into(), covers: vec![{}], \
-             scenario: {:?}.into(), solution: {:?}.into(), hints: vec![{}], break_it: {:?}.into(), fix_it: {:?}.into(), \
-             firmware_bin: {:?}.into(), boards: vec![{}] }},",
-            lesson.id,
-            lesson.title,
-            lesson.summary,
-            strings(&lesson.covers),
-            lesson.scenario,
-            lesson.solution,
-            strings(&lesson.hints),
-            lesson.challenge.break_it.clone().unwrap_or_default(),
-            lesson.challenge.fix_it.clone().unwrap_or_default(),
-            lesson.firmware.bin,
-            strings(&lesson.firmware.boards),
+/// Checks `code` as `which` of `lesson` and insists that it round-trips.
+fn checked(lesson: &irqlab_lessons::Lesson, code: &str, which: &str) -> compiled::Checked {
+    let checked = compiled::check(lesson, code);
+    if let Err(why) = codec::round_trips(&checked) {
+        panic!(
+            "lesson `{}`: its compiled {which} does not round-trip through the page's codec (postcard): {why}. \
+             The page would run another program than the one checked; make irqlab_sim's types postcard-safe \
+             (externally tagged enums, no skipped fields).",
+            lesson.id
         );
-        let bytes = if use_postcard {
-            postcard::to_allocvec(checked).expect("probed above")
-        } else {
-            serde_json::to_vec(checked).expect("a Checked always serializes")
-        };
-        let path = out_dir.join(format!("{}-scenario.bin", lesson.id));
-        std::fs::write(&path, bytes).expect("OUT_DIR is writable");
-        let _ = writeln!(blobs, "    ({:?}, include_bytes!({:?})),", lesson.id, path.display().to_string());
-        let tree = markdown_tree::parse(&lesson.readme);
-        let _ = writeln!(stories, "        {:?} => {},", lesson.id, markdown_tree::to_code(&tree));
     }
-    code.push_str("    ]\n}\n");
-    blobs.push_str("];\n");
-    stories.push_str("        _ => &[],\n    }\n}\n");
-    format!("{code}\n{blobs}\n{stories}")
+    checked
+}
+
+fn cards(firmware: &[(String, PathBuf)]) -> Vec<data::LessonCard> {
+    irqlab_lessons::builtin()
+        .iter()
+        .map(|lesson| {
+            let scenario = checked(lesson, &lesson.scenario, "scenario");
+            // Not carried (the compiler worker checks the solution when it is
+            // shown), but the same promise holds for it.
+            checked(lesson, &lesson.solution, "solution");
+            let firmware_source = firmware
+                .iter()
+                .find(|(name, _)| *name == lesson.firmware.bin)
+                .and_then(|(_, path)| std::fs::read_to_string(path).ok());
+            data::LessonCard {
+                id: lesson.id.clone(),
+                title: lesson.title.clone(),
+                summary: lesson.summary.clone(),
+                covers: lesson.covers.clone(),
+                scenario: lesson.scenario.clone(),
+                solution: lesson.solution.clone(),
+                hints: lesson.hints.clone(),
+                break_it: lesson.challenge.break_it.clone().unwrap_or_default(),
+                fix_it: lesson.challenge.fix_it.clone().unwrap_or_default(),
+                firmware_bin: lesson.firmware.bin.clone(),
+                boards: lesson.firmware.boards.clone(),
+                narrative: markdown_tree::parse(&lesson.readme),
+                checked: scenario,
+                firmware_source,
+            }
+        })
+        .collect()
 }
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    println!("cargo::rustc-check-cfg=cfg(irqlab_postcard)");
     println!("cargo:rerun-if-changed={}", manifest.join("../lessons").display());
-    println!("cargo:rerun-if-changed=src/compiled.rs");
-    println!("cargo:rerun-if-changed=src/markdown_tree.rs");
+    for file in ["codec.rs", "compiled.rs", "data.rs", "markdown_tree.rs"] {
+        println!("cargo:rerun-if-changed=src/{file}");
+    }
     let firmware = manifest.join("../firmware");
     println!("cargo:rerun-if-changed={}", firmware.display());
     let mut found = Vec::new();
     firmware_bins(&firmware, &mut found, 0);
-    let mut code =
-        String::from("/// `(bin name, source)` of every firmware bin.\npub const BINS: &[(&str, &str)] = &[\n");
-    for (name, path) in &found {
+    for (_, path) in &found {
         println!("cargo:rerun-if-changed={}", path.display());
-        let path = path.canonicalize().unwrap_or_else(|_| path.clone());
-        let _ = writeln!(code, "    ({name:?}, include_str!({:?})),", path.display().to_string());
     }
-    code.push_str("];\n");
-    std::fs::write(out_dir.join("firmware_bins.rs"), code).expect("OUT_DIR is writable");
-    std::fs::write(out_dir.join("lessons.rs"), lessons(&out_dir)).expect("OUT_DIR is writable");
+    let cards = cards(&found);
+    let bytes = data::encode(&cards).unwrap_or_else(|e| panic!("the lesson data does not encode: {e}"));
+    match data::decode(&bytes) {
+        Ok(back) if back == cards => {}
+        Ok(_) => panic!("the lesson data decodes to other lessons than were encoded"),
+        Err(e) => panic!("the lesson data does not decode: {e}"),
+    }
+    let name = data::file_name(&bytes);
+    std::fs::write(out_dir.join("lessons.bin"), &bytes).expect("OUT_DIR is writable");
+    let code = format!(
+        "/// The lesson data file's name, next to the page's wasm (its content's hash in it).\n\
+         pub const DATA_FILE: &str = {name:?};\n"
+    );
+    std::fs::write(out_dir.join("lesson_data.rs"), code).expect("OUT_DIR is writable");
 }

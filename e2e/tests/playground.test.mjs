@@ -209,6 +209,24 @@ test('loads a tampered permalink', async () => {
   }
 });
 
+test('explains a missing or damaged lesson data file instead of a blank page', async () => {
+  const cases = [
+    [{ status: 404, body: 'not found' }, /could not be loaded: the server answered 404/],
+    [{ status: 200, body: '<!doctype html><title>Sign in</title>' }, /lesson data is (damaged|version)/],
+  ];
+  for (const [answer, message] of cases) {
+    const page = await newPage(browser);
+    await page.route('**/lessons-*.bin', (route) => route.fulfill({ ...answer, contentType: 'application/octet-stream' }));
+    await open(page, server.url, LOST);
+    const error = page.locator('[data-testid=load-error]');
+    await error.waitFor();
+    assert.match(await error.innerText(), message);
+    assert.match(await error.innerText(), /Reload the page/);
+    if (answer.status === 404) await screenshot(page, 'lesson-data-missing');
+    await page.context().close();
+  }
+});
+
 test('fits a phone at 360 px and a projector at 1920 px', async () => {
   for (const [width, height, scheme] of [[360, 800, 'dark'], [1920, 1080, 'light']]) {
     const page = await newPage(browser, { width, height, colorScheme: scheme });

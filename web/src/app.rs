@@ -1,4 +1,7 @@
-//! The App: the reducer, its context, the global hooks and the page frame.
+//! The App: it loads the lesson data, then the Playground: the reducer, its
+//! context, the global hooks and the page frame.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
@@ -23,9 +26,75 @@ fn initial_view() -> usize {
     ((width.min(1400.0) - 160.0) / 28.0).max(8.0) as usize
 }
 
+/// Where the lesson data is.
+#[derive(Clone, Debug, PartialEq)]
+enum Lessons {
+    Loading,
+    Failed(String),
+    Ready(Rc<Vec<catalog::LessonCard>>),
+}
+
+/// Loads the lesson data (once per page), then shows the playground; a
+/// clear message, never a blank page, when the data cannot be had.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| State::new(catalog::lessons(), Progress::load(), initial_view()));
+    let lessons = use_state(|| {
+        let loaded = catalog::lessons();
+        if loaded.is_empty() { Lessons::Loading } else { Lessons::Ready(Rc::new(loaded)) }
+    });
+    {
+        let lessons = lessons.clone();
+        use_effect_with((), move |_| {
+            if *lessons == Lessons::Loading {
+                load(lessons);
+            }
+        });
+    }
+    match &*lessons {
+        Lessons::Loading => html! {
+            <main id="main" class="loading" aria-busy="true">
+                <p class="boot" role="status">{ "Loading the lessons…" }</p>
+            </main>
+        },
+        Lessons::Failed(why) => html! {
+            <main id="main" class="load-failed">
+                <div class="notice" role="alert" data-testid="load-error">
+                    <h1>{ "irqlab could not load its lessons" }</h1>
+                    <p>{ format!("{why}.") }</p>
+                    <p>{ "Reload the page to try again. If you serve the site yourself, copy every file of the build (the lesson data file sits next to the .wasm files)." }</p>
+                </div>
+            </main>
+        },
+        Lessons::Ready(cards) => html! { <Playground lessons={cards.clone()} /> },
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn load(lessons: UseStateHandle<Lessons>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        lessons.set(match catalog::load().await {
+            Ok(cards) => Lessons::Ready(cards),
+            Err(e) => Lessons::Failed(e.to_string()),
+        });
+    });
+}
+
+/// Natively `catalog::lessons()` has the build's data, so this is not reached.
+#[cfg(not(target_arch = "wasm32"))]
+fn load(lessons: UseStateHandle<Lessons>) {
+    lessons.set(Lessons::Failed("no lesson data in this build".into()));
+}
+
+#[derive(Debug, Properties, PartialEq)]
+pub struct PlaygroundProps {
+    pub lessons: Rc<Vec<catalog::LessonCard>>,
+}
+
+/// The playground, once the lessons are there.
+#[component]
+pub fn Playground(props: &PlaygroundProps) -> Html {
+    let lessons = props.lessons.clone();
+    let state = use_reducer(move || State::new((*lessons).clone(), Progress::load(), initial_view()));
     use_shortcuts(state.dispatcher());
     use_player(state.playing, state.speed, state.dispatcher());
     use_permalink(&state);

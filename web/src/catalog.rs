@@ -1,33 +1,78 @@
-//! The built-in lessons as the page shows them, prepared at build time
-//! (build.rs): cards, narratives and the compiled scenario and solution.
+//! The built-in lessons as the page shows them. They arrive in the lesson
+//! data file (see `data`), fetched at start; natively (tests, benchmarks)
+//! the build's copy of the same file is read.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use irqlab_sim::Program;
 
 pub use crate::compiled::{Checked, Diagnostic, SCENARIO_FILE};
-use crate::markdown::Md;
+pub use crate::data::{DataError, LessonCard};
 
-/// A lesson as the page needs it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LessonCard {
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    pub covers: Vec<String>,
-    pub scenario: String,
-    pub solution: String,
-    pub hints: Vec<String>,
-    pub break_it: String,
-    pub fix_it: String,
-    pub firmware_bin: String,
-    pub boards: Vec<String>,
+include!(concat!(env!("OUT_DIR"), "/lesson_data.rs"));
+
+/// The build's lesson data (not in the page's wasm: it fetches `DATA_FILE`).
+#[cfg(not(target_arch = "wasm32"))]
+pub const BUILT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lessons.bin"));
+
+thread_local! {
+    /// The lessons once loaded.
+    static LOADED: RefCell<Option<Rc<Vec<LessonCard>>>> = const { RefCell::new(None) };
 }
 
-include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
+/// Keeps the loaded lessons for `lessons()` (and the budgets' `bench_explore`).
+pub fn install(lessons: Vec<LessonCard>) -> Rc<Vec<LessonCard>> {
+    let lessons = Rc::new(lessons);
+    LOADED.with(|l| *l.borrow_mut() = Some(lessons.clone()));
+    lessons
+}
 
+/// The loaded lessons: none in the page before the data file arrived.
 pub fn lessons() -> Vec<LessonCard> {
-    builtin_cards()
+    if let Some(loaded) = LOADED.with(|l| l.borrow().clone()) {
+        return (*loaded).clone();
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Ok(lessons) = crate::data::decode(BUILT) {
+        return (*install(lessons)).clone();
+    }
+    Vec::new()
+}
+
+/// Why the page has no lessons: the file could not be fetched, or was not
+/// lesson data of this build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    Fetch(String),
+    Data(DataError),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Fetch(why) => write!(f, "the lesson data `{DATA_FILE}` could not be loaded: {why}"),
+            LoadError::Data(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Fetches the lesson data from next to the page (a relative, same-origin
+/// URL, so the site works under any base path) and installs it.
+#[cfg(target_arch = "wasm32")]
+pub async fn load() -> Result<Rc<Vec<LessonCard>>, LoadError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let fetch_error = |e: wasm_bindgen::JsValue| LoadError::Fetch(e.as_string().unwrap_or_else(|| format!("{e:?}")));
+    let window = web_sys::window().ok_or_else(|| LoadError::Fetch("no window".into()))?;
+    let response = JsFuture::from(window.fetch_with_str(DATA_FILE)).await.map_err(fetch_error)?;
+    let response: web_sys::Response = response.dyn_into().map_err(fetch_error)?;
+    if !response.ok() {
+        return Err(LoadError::Fetch(format!("the server answered {} {}", response.status(), response.status_text())));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(fetch_error)?).await.map_err(fetch_error)?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    crate::data::decode(&bytes).map(install).map_err(LoadError::Data)
 }
 
 /// A checked piece of code, with the program shared.
@@ -46,9 +91,5 @@ impl From<Checked> for CheckedCode {
 /// The build's compilation of a lesson's own scenario, when `code` is
 /// exactly that; `None` means the compiler worker must check it.
 pub fn precompiled(card: &LessonCard, code: &str) -> Option<CheckedCode> {
-    if code != card.scenario {
-        return None;
-    }
-    let (_, bytes) = PRECOMPILED.iter().find(|(id, _)| *id == card.id)?;
-    crate::codec::decode::<Checked>(bytes).ok().map(CheckedCode::from)
+    (code == card.scenario).then(|| card.checked.clone().into())
 }

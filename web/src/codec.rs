@@ -1,23 +1,22 @@
-//! How checked code travels from build.rs and the compiler worker to the
-//! page. postcard when it can carry `irqlab_sim::Program` (externally tagged
-//! enums: small and fast), JSON otherwise; build.rs probes which and sets
-//! `cfg(irqlab_postcard)`, so the page only links the decoder it needs.
+//! How checked code travels from build.rs (the lesson data file) and the
+//! compiler worker to the page: postcard, and only postcard. It needs
+//! `irqlab_sim::Program`'s enums externally tagged (they are), and it keeps
+//! a self-describing decoder (JSON) out of the page. build.rs refuses to
+//! build when a lesson's program does not come back exactly.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    #[cfg(irqlab_postcard)]
-    let bytes = postcard::to_allocvec(value).unwrap_or_default();
-    #[cfg(not(irqlab_postcard))]
-    let bytes = serde_json::to_vec(value).unwrap_or_default();
-    bytes
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
+    postcard::to_allocvec(value).map_err(|e| e.to_string())
 }
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    #[cfg(irqlab_postcard)]
-    let value = postcard::from_bytes(bytes).map_err(|e| e.to_string());
-    #[cfg(not(irqlab_postcard))]
-    let value = serde_json::from_slice(bytes).map_err(|e| e.to_string());
-    value
+    postcard::from_bytes(bytes).map_err(|e| e.to_string())
+}
+
+/// Whether `value` comes back from the codec exactly; the reason when not.
+pub fn round_trips<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(value: &T) -> Result<(), String> {
+    let back: T = decode(&encode(value)?)?;
+    if back == *value { Ok(()) } else { Err("it decodes to a different value".into()) }
 }

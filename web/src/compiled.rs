@@ -1,6 +1,6 @@
 //! What checking a lesson's code gives, in a form that crosses boundaries:
 //! build.rs precompiles the built-in lessons into it, the compiler worker
-//! sends it to the page, both as JSON.
+//! sends it to the page, both through `codec` (postcard).
 
 use irqlab_sim::Program;
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ pub struct Diagnostic {
 }
 
 /// The program (when the code compiles) and the diagnostics.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Checked {
     pub program: Option<Program>,
     pub diagnostics: Vec<Diagnostic>,

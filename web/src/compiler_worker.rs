@@ -1,6 +1,7 @@
 //! The compiler worker: checks edited lesson code with the Rust front end
 //! (crates/lang, via crates/lessons) off the page's thread, and answers with
-//! the program and diagnostics (JSON bytes). Loaded on the first edit.
+//! the program and diagnostics (postcard bytes, through `codec`, as the
+//! lesson data). Loaded on the first edit.
 
 use irqlab_web::compiled::{Answer, Checked, Diagnostic};
 use js_sys::{Array, Uint8Array};
@@ -13,23 +14,33 @@ thread_local! {
     static LESSONS: Vec<irqlab_lessons::Lesson> = irqlab_lessons::builtin();
 }
 
+/// A check that failed as a whole, as one diagnostic at the top.
+fn failure(message: String) -> Checked {
+    Checked {
+        program: None,
+        diagnostics: vec![Diagnostic {
+            error: true,
+            code: None,
+            rendered: format!("error: {message}"),
+            message,
+            line: 1,
+            col_start: 1,
+            col_end: 1,
+        }],
+    }
+}
+
 fn answer(lesson: String, code: String) -> Vec<u8> {
     let checked = LESSONS.with(|lessons| match lessons.iter().find(|l| l.id == lesson) {
         Some(l) => irqlab_web::compiled::check(l, &code),
-        None => Checked {
-            program: None,
-            diagnostics: vec![Diagnostic {
-                error: true,
-                code: None,
-                message: format!("there is no lesson `{lesson}`"),
-                line: 1,
-                col_start: 1,
-                col_end: 1,
-                rendered: format!("error: there is no lesson `{lesson}`"),
-            }],
-        },
+        None => failure(format!("there is no lesson `{lesson}`")),
     });
-    irqlab_web::codec::encode(&Answer { lesson, code, checked })
+    // The page must run the program checked here, or none.
+    let checked = match irqlab_web::codec::round_trips(&checked) {
+        Ok(()) => checked,
+        Err(why) => failure(format!("this program cannot be sent to the page ({why})")),
+    };
+    irqlab_web::codec::encode(&Answer { lesson, code, checked }).unwrap_or_default()
 }
 
 fn main() {

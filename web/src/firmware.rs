@@ -1,12 +1,5 @@
-//! The companion firmware of a lesson: the bin's source (embedded at build
-//! time from firmware/) and the exact commands to flash it or run it in QEMU.
-
-include!(concat!(env!("OUT_DIR"), "/firmware_bins.rs"));
-
-/// The source of a firmware bin, if the build found it.
-pub fn source(bin: &str) -> Option<&'static str> {
-    BINS.iter().find(|(name, _)| *name == bin).map(|(_, src)| *src)
-}
+//! The companion firmware of a lesson: the exact commands to flash its bin
+//! or run it in QEMU (the bin's source comes with the lesson data).
 
 /// How to run a lesson's bin on one board: what it is and the command.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,9 +4,10 @@
 //! reducer; `components/` one file per component; `hooks/` the custom hooks.
 //! The pure parts (`run`, `timeline_model`, `permalink`, `highlight`,
 //! `describe`, `progress`) are tested natively; the components in a browser.
-//! build.rs prepares the built-in lessons (compiled, narratives parsed), so
-//! the page carries no compiler: edits are checked by the compiler worker
-//! (`compiler_worker.rs`, its own wasm).
+//! build.rs prepares the built-in lessons (compiled, narratives parsed) into
+//! the lesson data file the page fetches at start (`data`, `catalog`), so
+//! the page carries neither a compiler nor the lessons: edits are checked by
+//! the compiler worker (`compiler_worker.rs`, its own wasm).
 //! The web crate never reimplements semantics: every fact it shows comes from
 //! `irqlab_sim`, and lessons come from `irqlab_lessons`.
 
@@ -15,6 +16,7 @@ pub mod catalog;
 pub mod codec;
 pub mod compiled;
 pub mod components;
+pub mod data;
 pub mod describe;
 pub mod explorer;
 pub mod firmware;

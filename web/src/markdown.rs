@@ -1,28 +1,62 @@
 //! A lesson's narrative as Yew nodes. The markdown was parsed at build time
-//! (see `markdown_tree`, which keeps only safe elements and attributes), so
-//! the page carries no markdown parser and never sets raw HTML.
+//! (see `markdown_tree`, which keeps only safe elements and attributes) and
+//! arrives in the lesson data file, so the page carries no markdown parser
+//! and never sets raw HTML. The data is checked again here: only the
+//! elements and attributes `markdown_tree` makes are drawn.
 
 use yew::virtual_dom::{VList, VTag, VText};
 use yew::{AttrValue, Html};
 
-/// A node of a narrative: text, or an element with attributes and children.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Md {
-    Text(&'static str),
-    El(&'static str, &'static [(&'static str, &'static str)], &'static [Md]),
+pub use crate::data::Node;
+
+const TAGS: &[&str] = &[
+    "p",
+    "h3",
+    "h4",
+    "h5",
+    "blockquote",
+    "pre",
+    "code",
+    "ol",
+    "ul",
+    "li",
+    "em",
+    "strong",
+    "s",
+    "a",
+    "table",
+    "tr",
+    "td",
+    "span",
+    "br",
+    "hr",
+];
+
+/// Attribute names as Yew needs them (`&'static str`); others are dropped.
+fn attribute(name: &str) -> Option<&'static str> {
+    ["href", "rel", "title", "start", "data-lang"].into_iter().find(|a| *a == name)
 }
 
-pub fn render(nodes: &'static [Md]) -> Html {
+pub fn render(nodes: &[Node]) -> Html {
     let children: Vec<Html> = nodes
         .iter()
         .map(|node| match node {
-            Md::Text(t) => VText::new(AttrValue::Static(t)).into(),
-            Md::El(tag, attrs, children) => {
+            Node::Text(t) => VText::new(AttrValue::from(t.clone())).into(),
+            Node::El { tag, attrs, children } => {
+                let Some(tag) = TAGS.iter().find(|t| *t == tag) else {
+                    // Not one of ours: keep the text, drop the element.
+                    return render(children);
+                };
                 let mut el = VTag::new(*tag);
-                for (k, v) in attrs.iter() {
-                    el.add_attribute(k, AttrValue::Static(v));
+                for (k, v) in attrs {
+                    if k == "href" && crate::data::safe_href(v).is_none() {
+                        continue;
+                    }
+                    if let Some(k) = attribute(k) {
+                        el.add_attribute(k, AttrValue::from(v.clone()));
+                    }
                 }
-                if *tag == "a" && attrs.iter().any(|(k, _)| *k == "rel") {
+                if *tag == "a" && attrs.iter().any(|(k, _)| k == "rel") {
                     el.add_attribute("target", "_blank");
                 }
                 el.add_child(render(children));

@@ -1,25 +1,15 @@
 //! A lesson's narrative, parsed from markdown at build time (pulldown-cmark)
-//! into a tree of a few safe elements, written out as Rust code for the page.
+//! into a tree of a few safe elements, which the lesson data file carries.
 //! Raw HTML in the text stays text, images become their alt text, and only
 //! http(s), relative and `#` links keep their target. Used by build.rs, and
 //! by the unit tests below.
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Node {
-    Text(String),
-    El { tag: &'static str, attrs: Vec<(&'static str, String)>, children: Vec<Node> },
-}
+use crate::data::{Node, safe_href};
 
-pub fn safe_href(url: &str) -> Option<String> {
-    let lower = url.trim().to_ascii_lowercase();
-    match lower.split_once(':').map(|(s, _)| s) {
-        None | Some("http" | "https") => Some(url.to_string()),
-        // A colon after a path, query or fragment character is not a scheme.
-        Some(s) if s.contains(['/', '#', '?']) => Some(url.to_string()),
-        Some(_) => None,
-    }
+fn el(tag: &str, attrs: Vec<(&'static str, String)>, children: Vec<Node>) -> Node {
+    Node::El { tag: tag.into(), attrs: attrs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), children }
 }
 
 fn element(tag: &Tag<'_>) -> (&'static str, Vec<(&'static str, String)>) {
@@ -86,65 +76,46 @@ pub fn parse(markdown: &str) -> Vec<Node> {
             }
             Event::End(_) if stack.len() > 1 => {
                 let Some((tag, attrs, children)) = stack.pop() else { continue };
-                let children =
-                    if tag == "pre" { vec![Node::El { tag: "code", attrs: Vec::new(), children }] } else { children };
-                push(&mut stack, Node::El { tag, attrs, children });
+                let children = if tag == "pre" { vec![el("code", Vec::new(), children)] } else { children };
+                push(&mut stack, el(tag, attrs, children));
             }
             Event::Text(s) | Event::Html(s) | Event::InlineHtml(s) => push(&mut stack, Node::Text(s.to_string())),
-            Event::Code(s) => {
-                push(&mut stack, Node::El { tag: "code", attrs: Vec::new(), children: vec![Node::Text(s.to_string())] })
-            }
+            Event::Code(s) => push(&mut stack, el("code", Vec::new(), vec![Node::Text(s.to_string())])),
             Event::SoftBreak => push(&mut stack, Node::Text(" ".into())),
-            Event::HardBreak => push(&mut stack, Node::El { tag: "br", attrs: Vec::new(), children: Vec::new() }),
-            Event::Rule => push(&mut stack, Node::El { tag: "hr", attrs: Vec::new(), children: Vec::new() }),
+            Event::HardBreak => push(&mut stack, el("br", Vec::new(), Vec::new())),
+            Event::Rule => push(&mut stack, el("hr", Vec::new(), Vec::new())),
             _ => {}
         }
     }
     stack.swap_remove(0).2
 }
 
-/// The tree as a Rust expression of type `&'static [crate::markdown::Md]`.
-pub fn to_code(nodes: &[Node]) -> String {
-    let items: Vec<String> = nodes
-        .iter()
-        .map(|n| match n {
-            Node::Text(t) => format!("Md::Text({t:?})"),
-            Node::El { tag, attrs, children } => {
-                let attrs: Vec<String> = attrs.iter().map(|(k, v)| format!("({k:?}, {v:?})")).collect();
-                format!("Md::El({tag:?}, &[{}], {})", attrs.join(", "), to_code(children))
-            }
-        })
-        .collect();
-    format!("&[{}]", items.join(", "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn el(tag: &'static str, children: Vec<Node>) -> Node {
-        Node::El { tag, attrs: Vec::new(), children }
+    fn bare(tag: &str, children: Vec<Node>) -> Node {
+        el(tag, Vec::new(), children)
     }
 
     #[test]
     fn raw_html_stays_text_and_unsafe_links_lose_their_target() {
         let tree = parse("Hi <script>alert(1)</script> [x](javascript:alert(1)) [d](https://docs.rs)");
-        let Node::El { tag: "p", children, .. } = &tree[0] else { panic!("a paragraph: {tree:?}") };
+        let Node::El { tag, children, .. } = &tree[0] else { panic!("a paragraph: {tree:?}") };
+        assert_eq!(tag, "p");
         assert!(children.contains(&Node::Text("<script>".into())), "{children:?}");
-        assert!(children.contains(&el("a", vec![Node::Text("x".into())])), "no href: {children:?}");
-        assert!(children.iter().any(|c| matches!(c, Node::El { tag: "a", attrs, .. }
-            if attrs.contains(&("href", "https://docs.rs".to_string())))));
+        assert!(children.contains(&bare("a", vec![Node::Text("x".into())])), "no href: {children:?}");
+        assert!(children.iter().any(|c| matches!(c, Node::El { tag, attrs, .. }
+            if tag == "a" && attrs.contains(&("href".to_string(), "https://docs.rs".to_string())))));
     }
 
     #[test]
     fn headings_code_and_lists_map_to_safe_elements() {
         let tree = parse("# Title\n\n```rust\nlet x = 1;\n```\n\n- `a`\n");
-        assert_eq!(tree[0], el("h3", vec![Node::Text("Title".into())]));
-        assert!(
-            matches!(&tree[1], Node::El { tag: "pre", children, .. } if matches!(&children[0], Node::El { tag: "code", .. }))
-        );
-        assert_eq!(tree[2], el("ul", vec![el("li", vec![el("code", vec![Node::Text("a".into())])])]));
-        assert_eq!(to_code(&[Node::Text("a\"b".into())]), r#"&[Md::Text("a\"b")]"#);
+        assert_eq!(tree[0], bare("h3", vec![Node::Text("Title".into())]));
+        let code = bare("code", vec![Node::Text("let x = 1;\n".into())]);
+        assert_eq!(tree[1], el("pre", vec![("data-lang", "rust".into())], vec![code]));
+        assert_eq!(tree[2], bare("ul", vec![bare("li", vec![bare("code", vec![Node::Text("a".into())])])]));
     }
 
     #[test]

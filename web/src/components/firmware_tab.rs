@@ -28,7 +28,7 @@ pub fn FirmwareTab() -> Html {
                 }
             </ul>
             <h3>{ format!("firmware bin `{}`", card.firmware_bin) }</h3>
-            if let Some(source) = firmware::source(&card.firmware_bin) {
+            if let Some(source) = &card.firmware_source {
                 <pre class="firmware-source"><code>{ source }</code></pre>
             } else {
                 <p class="muted">{ "This build has no copy of the bin's source; it is in firmware/ in the repository." }</p>

@@ -12,7 +12,7 @@ pub fn Narrative() -> Html {
     let app = use_app();
     let Some(open) = &app.open else { return html! {} };
     let card = &open.card;
-    let readme = markdown::render(crate::catalog::narrative(&card.id));
+    let readme = markdown::render(&card.narrative);
     let hint = crate::app::on(&app.dispatcher(), |_: MouseEvent| Action::ShowHint);
     let solution = crate::app::on(&app.dispatcher(), |_: MouseEvent| Action::ShowSolution);
     let all_hints = open.hints_shown >= card.hints.len();
