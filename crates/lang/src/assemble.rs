@@ -10,7 +10,7 @@ use crate::board;
 use crate::diagnostic::Diagnostic;
 use crate::items::{Crate, FnAttr};
 use crate::lower::FnBuilder;
-use crate::setup::{ContextSetupKind, Named};
+use crate::setup::{ContextSetupKind, Named, PropertySetup};
 use crate::source_map::SourceMap;
 use crate::types::LTy;
 
@@ -28,6 +28,13 @@ pub fn properties(cx: &mut Crate, functions: &mut Vec<Function>) -> Vec<Property
                 let name = format!("property: {}", p.name);
                 let span = cx.map.start();
                 let f = FnBuilder::new(cx, LTy::Scalar(irqlab_sim::Ty::Bool), false).lower_property(&name, &expr, span);
+                if let Some(at) = first_change(&f.body, functions, &mut Vec::new()) {
+                    cx.error(
+                        Diagnostic::error(format!("property `{}` changes the machine", p.name), at)
+                            .label("this changes state")
+                            .note("a property is checked while the program runs: it may only read statics"),
+                    );
+                }
                 out.push(PropertyDecl {
                     name: p.name.clone(),
                     func: FuncId(functions.len() as u32),
@@ -45,6 +52,39 @@ pub fn properties(cx: &mut Crate, functions: &mut Vec<Function>) -> Vec<Property
         cx.imports = saved_imports;
     }
     out
+}
+
+/// The first instruction of a property (or of a lesson function it calls,
+/// then the call) that changes the machine. What may appear is
+/// `irqlab_sim::Program::validate`'s rule for a property's own body
+/// (loads, arithmetic, branches, calls, return); calls are followed here
+/// because a called function must obey it too.
+fn first_change(body: &[irqlab_sim::Instr], functions: &[Function], visited: &mut Vec<u32>) -> Option<Span> {
+    use irqlab_sim::Op;
+    for instr in body {
+        match &instr.op {
+            Op::Call { func, .. } => {
+                let callee = functions.get(func.0 as usize)?;
+                if !visited.contains(&func.0) {
+                    visited.push(func.0);
+                    if first_change(&callee.body, functions, visited).is_some() {
+                        return Some(instr.span.clone());
+                    }
+                }
+            }
+            Op::Move { .. }
+            | Op::Unary { .. }
+            | Op::Binary { .. }
+            | Op::Load { .. }
+            | Op::AtomicLoad { .. }
+            | Op::Jump { .. }
+            | Op::Branch { .. }
+            | Op::Return { .. }
+            | Op::Nop { .. } => {}
+            _ => return Some(instr.span.clone()),
+        }
+    }
+    None
 }
 
 fn find_fn(cx: &mut Crate, func: &Named, code_file: &str) -> Option<FuncId> {
@@ -215,11 +255,15 @@ pub fn sources(cx: &mut Crate) -> Vec<SourceDecl> {
 
 /// A program error the front end did not catch first (it should not
 /// happen): reported at the best place known.
-pub fn program_error(e: &irqlab_sim::ProgramError, fallback: Span) -> Diagnostic {
+pub fn program_error(e: &irqlab_sim::ProgramError, properties: &[PropertySetup], fallback: Span) -> Diagnostic {
     use irqlab_sim::ProgramError as E;
     let span = match e {
         E::BadInstr { at, .. } | E::NoAtomicRmw { at, .. } | E::NoBasepri { at, .. } | E::WideAtomic { at, .. } => {
             at.clone()
+        }
+        // The property's expression in lesson.toml.
+        E::BadProperty { property, .. } => {
+            properties.iter().find(|p| &p.name == property).map_or(fallback, |p| p.span.clone())
         }
         _ => fallback,
     };

@@ -103,7 +103,7 @@ fn compile_text(setup: &Setup, code: &str, file_name: &str) -> Compiled {
             Ok(()) => Some(p),
             Err(e) => {
                 let fallback = cx.map.start();
-                diagnostics.push(assemble::program_error(&e, fallback));
+                diagnostics.push(assemble::program_error(&e, &setup.properties, fallback));
                 None
             }
         },

@@ -116,6 +116,23 @@ fn a_property_is_checked_like_code_at_its_place_in_lesson_toml() {
 }
 
 #[test]
+fn a_property_that_changes_state_is_reported_at_its_place_in_lesson_toml() {
+    check(
+        ("3 + TICKS.load(Ordering::Relaxed)", "3 + TICKS.fetch_add(1, Ordering::Relaxed)"),
+        expect![[r#"
+            lesson.toml:27:14: property `no count is lost` changes the machine
+        "#]],
+    );
+    // A lesson function that changes state, called from a property.
+    check(
+        ("holds = \"3 + ", "holds = \"{ on_timer(); true } && 3 + "),
+        expect![[r#"
+            lesson.toml:27:12: property `no count is lost` changes the machine
+        "#]],
+    );
+}
+
+#[test]
 fn code_errors_point_into_the_code_file() {
     let broken = SCENARIO.replace("unsafe { COUNT += 1 } // load", "COUNT += 1; // load");
     expect![[r#"
