@@ -102,8 +102,8 @@ pub fn run() -> Result<(), String> {
         "Targets: every lesson checked exhaustively in under 50 ms, the whole curriculum in under 1 s, at least \
          1 million states per second, a pruning ratio of at least 10x on the 4-handler counter. \"naive\" is \
          what plain enumeration of arrival points would run (the formula is in `explore::naive_schedules`); \
-         the pruning ratio is naive / schedules explored. One measured run per line; the criterion medians \
-         follow.\n"
+         the pruning ratio is naive / schedules explored. Each line: the median CPU time of up to 5 runs \
+         (fewer when a run takes over a second); the criterion medians (CPU time) follow.\n"
     );
     let _ = writeln!(md, "```");
     for l in lines_with(&out, "FIGURES ") {
