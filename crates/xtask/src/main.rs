@@ -75,12 +75,20 @@ fn test(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo xtask bench [--sim-only]`: `--sim-only` skips the web budgets and
-/// firmware sizes and keeps their last sections of the report.
+/// `cargo xtask bench [--sim-only | --skip-web]`: `--sim-only` skips the web
+/// budgets and the firmware sizes, `--skip-web` the web budgets; a skipped
+/// part keeps its last section of the report (web/BENCHMARKS-web.md,
+/// firmware/BENCHMARKS-firmware.md).
 fn bench(args: &[String]) -> Result<(), String> {
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    if let Some(unknown) = args.iter().find(|a| !matches!(a.as_str(), "--sim-only" | "--skip-web")) {
+        return Err(format!("unknown option `{unknown}` (expected --sim-only or --skip-web)"));
+    }
     // The web budgets and firmware sizes first: the report includes them.
-    if !args.iter().any(|a| a == "--sim-only") {
-        web::bench(args)?;
+    if !has("--sim-only") {
+        if !has("--skip-web") {
+            web::bench(args)?;
+        }
         firmware::sizes(args)?;
     }
     bench::run()
