@@ -59,6 +59,9 @@ static COUNTED: AtomicBool = AtomicBool::new(false);
 
 /// Handler runs per interrupt in the current run.
 static RUNS: [AtomicU32; 8] = [const { AtomicU32::new(0) }; 8];
+/// Per interrupt: its level-triggered event was still set when its handler
+/// returned, so the next run of the handler is the same event, not a new one.
+static STILL_ASSERTED: [AtomicBool; 8] = [const { AtomicBool::new(false) }; 8];
 
 /// Runs `lesson` in the mode the build selects, reports, and exits.
 pub fn run(lesson: &'static Lesson) -> ! {
@@ -115,7 +118,16 @@ pub fn dispatch(interrupt: Interrupt) {
         // An edge is a pulse: taking the interrupt consumes it.
         board::clear_event(interrupt);
     }
-    if interrupt == Interrupt::TIMER0 && TIMER0_IN_HARDWARE.load(Ordering::SeqCst) && !crate::arrival::spend(interrupt)
+    // A handler run again because its level-triggered event is still set is
+    // the same arrival (the simulator counts arrivals, not handler runs).
+    // Load and store, not swap: ARMv6-M has no atomic read-modify-write, and
+    // only this interrupt's own handler touches its flag.
+    let same_event = STILL_ASSERTED[interrupt as usize].load(Ordering::SeqCst);
+    STILL_ASSERTED[interrupt as usize].store(false, Ordering::SeqCst);
+    if interrupt == Interrupt::TIMER0
+        && TIMER0_IN_HARDWARE.load(Ordering::SeqCst)
+        && !same_event
+        && !crate::arrival::spend(interrupt)
     {
         // Past max_arrivals: the explorer never sees this event, nor do we.
         board::stop_timer();
@@ -129,6 +141,7 @@ pub fn dispatch(interrupt: Interrupt) {
     }
     if trigger == Trigger::Level && board::event_pending(interrupt) {
         // A level-triggered line stays asserted: the handler runs again at once.
+        STILL_ASSERTED[interrupt as usize].store(true, Ordering::SeqCst);
         board::pend(interrupt);
     }
 }
@@ -142,6 +155,9 @@ pub fn arrivals() -> u32 {
 fn reset_runs(lesson: &Lesson) {
     for r in &RUNS {
         r.store(0, Ordering::Relaxed);
+    }
+    for a in &STILL_ASSERTED {
+        a.store(false, Ordering::SeqCst);
     }
     BROKEN_AT_ARRIVAL.store(0, Ordering::SeqCst);
     crate::arrival::refill(lesson);
