@@ -74,6 +74,23 @@ fn an_exception_named_as_an_interrupt_points_to_exception() {
 }
 
 #[test]
+fn as_mut_where_irqlab_does_not_model_it_says_where_it_does() {
+    check(
+        "use core::cell::RefCell;\nuse critical_section::Mutex;\npub static X: Mutex<RefCell<Option<u8>>> = Mutex::new(RefCell::new(None));\npub fn main_loop() -> bool {\n    critical_section::with(|cs| X.borrow_ref_mut(cs).as_mut().is_some())\n}\n",
+        expect![[r#"
+            error: irqlab does not model `as_mut()` here yet
+             --> lesson.rs:5:54
+              |
+            5 |     critical_section::with(|cs| X.borrow_ref_mut(cs).as_mut().is_some())
+              |                                                      ^^^^^^ not modelled by irqlab
+              |
+              = help: irqlab models `as_mut()` of an `Option` in `if let Some(x) = ..`, `match`, `.unwrap()`, `.expect()` and `.map(|x| ..)`
+
+        "#]],
+    );
+}
+
+#[test]
 fn a_misspelled_exception_handler() {
     check(
         "use cortex_m_rt::exception;\n\n#[exception]\nfn Systick() {}\n",

@@ -280,6 +280,34 @@ pub fn main_loop() {
 }
 
 #[test]
+fn map_of_as_mut_runs_the_closure_on_the_payload_only_when_there_is_one() {
+    let code = r#"
+use core::cell::RefCell;
+use critical_section::Mutex;
+pub struct Uart { pub tx: u8, pub sent: u32 }
+pub static UART: Mutex<RefCell<Option<Uart>>> = Mutex::new(RefCell::new(None));
+pub static mut SEEN: u32 = 0;
+pub fn main_loop() {
+    for _ in 0..3 {
+        critical_section::with(|cs| {
+            UART.borrow_ref_mut(cs).as_mut().map(|u| u.sent += 1);
+            let tx = UART.borrow(cs).borrow().as_ref().map(|u: &Uart| u.tx);
+            if let Some(tx) = tx {
+                unsafe { SEEN += tx as u32 };
+            }
+            if UART.borrow(cs).borrow().is_none() {
+                UART.borrow(cs).replace(Some(Uart { tx: 5, sent: 0 }));
+            }
+        });
+    }
+}
+"#;
+    // The first pass finds None: neither closure runs, and it puts the Uart
+    // in. The two passes after it find it: each sends once and sees tx 5.
+    assert_eq!(state(code), "UART (borrow flag)=0 UART=true UART.0.tx=5 UART.0.sent=2 SEEN=10");
+}
+
+#[test]
 fn if_let_some_of_as_mut_writes_through_the_guard() {
     let code = r#"
 use core::cell::RefCell;

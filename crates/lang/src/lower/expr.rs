@@ -60,7 +60,10 @@ impl FnBuilder<'_, '_> {
             syn::Expr::Continue(c) => self.continue_expr(c, span),
             syn::Expr::Return(r) => self.return_expr(r, span),
             syn::Expr::Call(c) => self.call(c, expect, span),
-            syn::Expr::MethodCall(m) => self.method_call(m, span),
+            syn::Expr::MethodCall(m) => match super::methods::option_map_as_match(m) {
+                Some(desugared) => self.expr(&desugared, expect),
+                None => self.method_call(m, span),
+            },
             syn::Expr::Macro(m) => self.macro_call(&m.mac, span),
             syn::Expr::Field(f) => {
                 let base = self.expr(&f.base, None)?;

@@ -21,6 +21,34 @@ pub(super) struct MethodArgs<'m> {
     pub(super) ms: &'m Span,
 }
 
+/// `x.as_mut().map(|u| body)` (or `as_ref`) is `match x.as_mut() {
+/// Some(u) => Some(body), None => None }`, which `match` lowers with `u`
+/// bound to the payload's place. The added tokens carry the span of `map`,
+/// so a step of that match is shown on the `map` call.
+pub(super) fn option_map_as_match(m: &syn::ExprMethodCall) -> Option<syn::Expr> {
+    if m.method != "map" || m.args.len() != 1 {
+        return None;
+    }
+    let syn::Expr::MethodCall(inner) = super::expr::strip(&m.receiver) else { return None };
+    if !(inner.method == "as_mut" || inner.method == "as_ref") || !inner.args.is_empty() {
+        return None;
+    }
+    let syn::Expr::Closure(c) = super::expr::strip(&m.args[0]) else { return None };
+    let [param] = c.inputs.iter().collect::<Vec<_>>()[..] else { return None };
+    // `|u: &mut Uart|`: the pattern without its type.
+    let pat = match param {
+        syn::Pat::Type(t) => &*t.pat,
+        p => p,
+    };
+    let (scrutinee, body) = (&m.receiver, &c.body);
+    let tokens = quote::quote_spanned! {m.method.span()=>
+        match #scrutinee { Some(#pat) => Some(#body), None => None }
+    };
+    // Not every closure pattern is a valid pattern inside `Some(..)`:
+    // those keep the method call, and its diagnostic.
+    syn::parse2(tokens).ok()
+}
+
 const UNWRAP_NONE: &str = "called `Option::unwrap()` on a `None` value";
 
 impl FnBuilder<'_, '_> {
@@ -206,6 +234,13 @@ impl FnBuilder<'_, '_> {
                 self.store(p, &new, span);
                 Ok(Val::Value(old, ty))
             }
+            "as_mut" | "as_ref" => Err(self.err(errors::unsupported_with(
+                &format!("`{method}()` here"),
+                call.ms.clone(),
+                &format!(
+                    "irqlab models `{method}()` of an `Option` in `if let Some(x) = ..`, `match`, `.unwrap()`, `.expect()` and `.map(|x| ..)`"
+                ),
+            ))),
             "unwrap" | "expect" => {
                 let message = self.unwrap_message(method, args);
                 let tag = self.temp(Ty::Bool);
