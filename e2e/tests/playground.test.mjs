@@ -23,7 +23,8 @@ function assertClean(page) {
   assert.deepEqual(page.problems, [], 'the page logged no errors');
 }
 
-const stepOf = async (page) => Number((await readout(page)).match(/\((\d+) of \d+\)|^Step (0) of/).slice(1).find((x) => x !== undefined));
+/** How many steps the cursor has taken: "(3 of 41 steps taken)". */
+const stepOf = async (page) => Number((await readout(page)).match(/\((\d+) of \d+ steps taken\)/)[1]);
 
 test('opens the first lesson', async () => {
   const page = await newPage(browser);
@@ -40,7 +41,7 @@ test('opens the first lesson', async () => {
   assert.ok((await page.locator('textarea.source').inputValue()).includes('fn '), 'the code is shown');
   assert.equal(await page.locator('svg.timeline title#tl-title').count(), 1);
   assert.equal(await page.locator('svg.timeline desc#tl-desc').count(), 1);
-  assert.match(await readout(page), /^Step 0 of \d+/);
+  assert.match(await readout(page), /^Before step 0: reset, nothing has run yet \(0 of \d+ steps taken\)/);
   // Progress is saved: back on the list the lesson says "opened".
   await page.goBack();
   await page.waitForSelector('.lesson-list');
@@ -73,7 +74,7 @@ test('steps forward and back with the keyboard', async () => {
   await page.keyboard.press('End');
   await page.waitForFunction(() => document.querySelector('.finished, .outcomes'));
   await page.keyboard.press('Home');
-  await page.waitForFunction(() => /^Step 0 of/.test(document.querySelector('[data-testid=readout]').innerText));
+  await page.waitForFunction(() => /^Before step 0: reset/.test(document.querySelector('[data-testid=readout]').innerText));
   await page.keyboard.press('?');
   await page.waitForSelector('[role=dialog]');
   await screenshot(page, 'steps-with-the-keyboard');
@@ -91,10 +92,12 @@ test('places an interrupt by clicking the timeline', async () => {
   // Two columns (steps) into the lane.
   await page.mouse.click(box.x + 2 * 28, box.y + box.height / 2);
   await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
-  assert.match(await page.locator('input.schedule').inputValue(), /^TIMER0@\d+$/);
+  const placed = (await page.locator('input.schedule').inputValue()).match(/^TIMER0@(\d+)$/);
+  assert.ok(placed, 'the schedule names the arrival');
   const mark = page.locator('g.mark.arrival');
   assert.equal(await mark.count(), 1, 'an arrival mark is drawn');
-  assert.match(await mark.getAttribute('aria-label'), /TIMER0 arrives before step \d+/);
+  // The mark and the schedule text number the step alike (as `irqlab run --schedule` reads it).
+  assert.match(await mark.getAttribute('aria-label'), new RegExp(`TIMER0 arrives before step ${placed[1]}\\.`));
   // The handler now runs: the timeline shows its preemption.
   assert.ok((await page.locator('g.mark.preemption').count()) >= 1, 'TIMER0 preempts main');
   await screenshot(page, 'places-an-interrupt');
@@ -124,7 +127,7 @@ test('runs the explorer on the lost-update lesson and replays its counterexample
   assert.ok((await page.locator('.histogram tbody tr').count()) >= 2, 'more than one final outcome');
   await page.locator('[data-testid=replay]').first().click();
   await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
-  assert.match(await readout(page), /^Step 0 of/, 'the replay starts at step 0');
+  assert.match(await readout(page), /^Before step 0: reset/, 'the replay starts at step 0');
   await page.keyboard.press('End');
   await page.waitForSelector('.outcomes');
   const outcomes = await page.locator('.outcomes').innerText();
@@ -185,6 +188,20 @@ test('opens a permalink and lands on the same step', async () => {
   assertClean(page);
   assertClean(other);
   assertClean(third);
+});
+
+test('numbers steps as schedules do, across an idle skip', async () => {
+  // main finishes long before step 200: the machine idles and skips ahead to the arrival.
+  const page = await newPage(browser);
+  await open(page, server.url, `${LOST}&sched=TIMER0@200&step=200`);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  const taken = await stepOf(page);
+  assert.ok(taken < 200, `fewer steps drawn than numbered (${taken})`);
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /^Step 200 \(cycle/.test(document.querySelector('[data-testid=readout]').innerText));
+  assert.equal(await stepOf(page), taken + 1);
+  await page.waitForFunction(() => /step=201$/.test(location.hash));
+  assertClean(page);
 });
 
 test('loads a tampered permalink', async () => {

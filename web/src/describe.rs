@@ -1,7 +1,15 @@
 //! A step in words, for the step readout, the marks' accessible names and the
 //! table view. It only names what the trace recorded.
+//!
+//! Steps are numbered as the simulator numbers them (`StepRecord::index`,
+//! from 0): the number `NAME@N` in a schedule means, the one `irqlab run`
+//! prints and `irqlab check` puts in a counterexample. It is not the count
+//! of steps drawn: when every core idles, the machine skips ahead to the
+//! next arrival and the numbers jump.
 
 use irqlab_sim::{ContextId, Event, Program, SourceId, StepKind, StepRecord};
+
+use crate::run::Run;
 
 pub fn context_name(program: &Program, id: ContextId) -> &str {
     program.contexts.get(id.0 as usize).map_or("?", |c| c.name.as_str())
@@ -92,10 +100,23 @@ pub fn memory(program: &Program, record: &StepRecord) -> Vec<String> {
 }
 
 /// The whole step as one sentence: "Step 4 (cycle 20): main runs line 10; reads COUNT = 0."
-pub fn step(program: &Program, record: &StepRecord, position: usize) -> String {
+pub fn step(program: &Program, record: &StepRecord) -> String {
     let mut parts = vec![kind(program, record)];
     parts.extend(memory(program, record));
     parts.extend(record.events.iter().filter_map(|e| event(program, e)));
     // Outcome explanations end with their own full stop.
-    format!("Step {} (cycle {}): {}.", position + 1, record.cycle, parts.join("; ").trim_end_matches('.'))
+    format!("Step {} (cycle {}): {}.", record.index, record.cycle, parts.join("; ").trim_end_matches('.'))
+}
+
+/// The readout with the cursor after `position` steps of the run: the last
+/// step taken, and how many of the run's steps that is.
+pub fn cursor(run: &Run, position: usize) -> String {
+    let len = run.len();
+    match position.checked_sub(1).and_then(|last| run.trace.get(last)) {
+        Some(record) => format!("{} ({position} of {len} steps taken)", step(&run.program, record)),
+        None => format!(
+            "Before step {}: reset, nothing has run yet (0 of {len} steps taken). Step forward with → or the Step button.",
+            run.step_index_at(0)
+        ),
+    }
 }

@@ -19,6 +19,8 @@ pub struct Permalink {
     pub code: Option<String>,
     /// A schedule in the `TIMER0@12,reorder@5` syntax.
     pub schedule: String,
+    /// The cursor: just before the step the simulator numbers `step`, the
+    /// numbering of `NAME@N` (past the end: the end of the run).
     pub step: u64,
 }
 

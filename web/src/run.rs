@@ -54,6 +54,18 @@ impl Frame {
     pub fn is_active(&self, context: ContextId) -> bool {
         self.active & (1 << context.0) != 0
     }
+
+    /// What masks interrupts on `core`, as the machine's registers say:
+    /// "PRIMASK", "BASEPRI 0x40", or `None` (BASEPRI 0 masks nothing).
+    pub fn mask_label(&self, core: u8) -> Option<String> {
+        if self.primask.get(core as usize) == Some(&true) {
+            return Some("PRIMASK".to_string());
+        }
+        match self.basepri.get(core as usize) {
+            Some(&b) if b != 0 => Some(format!("BASEPRI {b:#04x}")),
+            _ => None,
+        }
+    }
 }
 
 /// A run from reset to its end (or the bound that stopped it).

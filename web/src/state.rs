@@ -72,13 +72,15 @@ impl Open {
         }
     }
 
-    /// The current moment as a permalink.
+    /// The current moment as a permalink. Its `step` is the simulator's
+    /// number of the next step (as in `NAME@N`), not the count of steps
+    /// taken, so `sched=TIMER0@40&step=40` is the moment TIMER0 lands.
     pub fn permalink(&self) -> Permalink {
         Permalink {
             lesson: self.card.id.clone(),
             code: (*self.code != self.card.scenario).then(|| (*self.code).clone()),
             schedule: self.schedule_text(),
-            step: self.step as u64,
+            step: self.run.as_ref().map_or(0, |r| r.step_index_at(self.step)),
         }
     }
 
@@ -172,8 +174,9 @@ impl State {
         self.lessons.iter().find(|l| l.id == id).cloned()
     }
 
-    /// Opens a lesson with some code, a schedule text and a step.
-    fn open_lesson(&mut self, card: Rc<LessonCard>, code: String, schedule: &str, step: usize) {
+    /// Opens a lesson with some code, a schedule text and the cursor just
+    /// before the step numbered `step` (the simulator's numbering).
+    fn open_lesson(&mut self, card: Rc<LessonCard>, code: String, schedule: &str, step: u64) {
         let code = Rc::new(code);
         let mut open = Open {
             checked_code: Rc::new(String::new()),
@@ -206,7 +209,7 @@ impl State {
                 }
             }
         }
-        open.step = step.min(open.steps());
+        open.step = open.run.as_ref().map_or(0, |r| r.position_of_index(step));
         let mut progress = (*self.progress).clone();
         if progress.advance(&open.card.id, Stage::Opened) {
             progress.save();
@@ -305,7 +308,7 @@ impl Reducible for State {
                 Some(card) => {
                     next.notice = None;
                     let code = link.code.unwrap_or_else(|| card.scenario.clone());
-                    next.open_lesson(card, code, &link.schedule, link.step as usize);
+                    next.open_lesson(card, code, &link.schedule, link.step);
                 }
                 None => {
                     let error = format!("there is no lesson `{}`", link.lesson);
@@ -543,6 +546,56 @@ mod tests {
         assert_eq!(open(&again).step, 3);
         assert_eq!(open(&again).schedule_text(), "TIMER0@2");
         assert!(again.notice.is_none());
+    }
+
+    /// After main is done the machine idles and skips ahead to the next
+    /// arrival, so the step numbers jump (here from about 30 to 200): the
+    /// page must name steps as the schedule, `irqlab run` and `irqlab check`
+    /// do, not by how many it has drawn.
+    #[test]
+    fn steps_are_numbered_as_the_schedule_numbers_them_across_an_idle_skip() {
+        let s = state()
+            .reduce(Action::OpenLesson("02-lost-update".into()))
+            .reduce(Action::SetSchedule("TIMER0@200".into()));
+        let run = open(&s).run.clone().expect("a run");
+        // The simulator's own numbering, as `irqlab run --schedule TIMER0@200` prints it.
+        let mut session =
+            irqlab_sim::Session::new((*run.program).clone(), open(&s).schedule.clone(), irqlab_sim::Bounds::default())
+                .expect("valid");
+        session.run_to_end();
+        let indices: Vec<u64> = session.trace().iter().map(|r| r.index).collect();
+        assert_eq!(indices, run.trace.iter().map(|r| r.index).collect::<Vec<_>>());
+        let landed = indices.iter().position(|&i| i == 200).expect("a step numbered 200, where TIMER0 lands");
+        assert!(landed < 200, "the machine skipped ahead (position {landed})");
+
+        // The cursor just before step 200: the link says 200, as the schedule does.
+        let at = s.clone().reduce(Action::GoTo(landed));
+        assert_eq!(open(&at).permalink().encode(), "v=1&lesson=02-lost-update&sched=TIMER0@200&step=200");
+        assert!(crate::describe::cursor(&run, landed).starts_with(&format!("Step {} ", indices[landed - 1])));
+        // Step once: the readout names step 200.
+        let after = at.clone().reduce(Action::Step);
+        let words = crate::describe::cursor(&run, open(&after).step);
+        assert!(words.starts_with("Step 200 (cycle"), "{words}");
+        assert!(words.ends_with(&format!("({} of {} steps taken)", landed + 1, run.len())), "{words}");
+        let model = open(&s).model.clone().expect("a timeline");
+        let arrival = model.marks.iter().find(|m| m.item.is_some()).expect("the placed arrival");
+        assert_eq!(arrival.position, landed);
+        assert!(arrival.words.contains("arrives before step 200."), "{}", arrival.words);
+        assert!(
+            model
+                .marks
+                .iter()
+                .filter(|m| m.item.is_none())
+                .all(|m| m.words.starts_with(&format!("Step {}:", indices[m.position])))
+        );
+
+        // An arrival placed at this cursor is the one at step 200: it toggles off.
+        let removed = at.reduce(Action::ToggleArrivalHere);
+        assert_eq!(open(&removed).schedule_text(), "");
+        // The link reopens the same moment.
+        let again = state().reduce(Action::OpenLink(Permalink::decode(&open(&after).permalink().encode())));
+        assert_eq!(open(&again).step, landed + 1);
+        assert_eq!(open(&again).permalink(), open(&after).permalink());
     }
 
     #[test]

@@ -243,7 +243,8 @@ impl TimelineModel {
                     _ => continue,
                 };
                 let words = describe::event(program, event).unwrap_or_default();
-                marks.push(Mark { lane, position, kind, words: format!("Step {}: {words}", position + 1), item: None });
+                let words = format!("Step {}: {words}", record.index);
+                marks.push(Mark { lane, position, kind, words, item: None });
             }
         }
         marks.extend(arrival_marks(run, &lanes));
@@ -290,15 +291,15 @@ fn arrival_marks(run: &Run, lanes: &[Lane]) -> Vec<Mark> {
                     .any(|e| matches!(e, Event::Arrival { source, merged: true } if *source == arrival.source))
             });
             let name = describe::source_name(program, arrival.source);
+            // Named by its own step number, as the schedule text says it.
             let words = if position >= run.len() {
                 format!("{name} arrival at step {index}, after the run ended: it never arrives. Activate to remove it.")
             } else if merged {
                 format!(
-                    "{name} arrives before step {}, but merges with the one already pending. Activate to remove it.",
-                    position + 1
+                    "{name} arrives before step {index}, but merges with the one already pending. Activate to remove it."
                 )
             } else {
-                format!("{name} arrives before step {}. Activate to remove it.", position + 1)
+                format!("{name} arrives before step {index}. Activate to remove it.")
             };
             Some(Mark { lane, position, kind: MarkKind::Arrival { merged }, words, item: Some(*item) })
         })
@@ -309,15 +310,7 @@ fn masks(run: &Run) -> Vec<MaskSpan> {
     let mut spans: Vec<MaskSpan> = Vec::new();
     for core in 0..run.program.cores {
         for position in 0..run.len() {
-            let frame = run.frame(position);
-            let label = if frame.primask.get(core as usize) == Some(&true) {
-                "PRIMASK".to_string()
-            } else {
-                match frame.basepri.get(core as usize) {
-                    Some(&b) if b != 0 => format!("BASEPRI {b:#04x}"),
-                    _ => continue,
-                }
-            };
+            let Some(label) = run.frame(position).mask_label(core) else { continue };
             match spans.last_mut() {
                 Some(last) if last.core == core && last.end == position && last.label == label => last.end += 1,
                 _ => spans.push(MaskSpan { core, start: position, end: position + 1, label }),

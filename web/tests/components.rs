@@ -92,7 +92,7 @@ async fn the_list_shows_every_lesson_and_a_link_opens_one() {
     settle(100).await;
     let title = lessons.iter().find(|l| l.id == "02-lost-update").map(|l| l.title.clone()).expect("lesson 02");
     assert_eq!(page.text("#lesson-title"), title);
-    assert!(page.text("[data-testid=readout]").starts_with("Step 0 of"));
+    assert!(page.text("[data-testid=readout]").starts_with("Before step 0: reset"));
 }
 
 async fn arrows_step_on_the_page_but_edit_in_the_editor() {

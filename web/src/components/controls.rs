@@ -54,7 +54,7 @@ pub fn Controls() -> Html {
             <label class="scrubber">
                 <span class="visually-hidden">{ "Step" }</span>
                 <input type="range" min="0" max={len.to_string()} value={open.step.to_string()} oninput={slide}
-                    aria-label="Step" aria-valuetext={format!("step {} of {len}", open.step)} />
+                    aria-label="Step" aria-valuetext={format!("{} of {len} steps taken", open.step)} />
             </label>
             <div class="schedule-row">
                 <label>

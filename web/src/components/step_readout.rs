@@ -14,15 +14,9 @@ pub fn StepReadout() -> Html {
         return html! { <p class="readout" aria-live="polite">{ "No run yet: the code does not compile." }</p> };
     };
     let program = &run.program;
-    let len = run.len();
-    let words = if open.step == 0 {
-        format!("Step 0 of {len}: reset, nothing has run yet. Step forward with → or the Step button.")
-    } else {
-        let record = &run.trace[open.step - 1];
-        format!("{} ({} of {len})", describe::step(program, record, open.step - 1), open.step)
-    };
+    let words = describe::cursor(run, open.step);
     let outcomes = run.outcomes_until(open.step);
-    let end = open.step >= len;
+    let end = open.step >= run.len();
     let values: Vec<(String, String)> = program
         .locations
         .iter()

@@ -170,13 +170,16 @@ fn Drawing(props: &LanesProps) -> Html {
 
     let ticks_every = if col >= 40 { 2 } else { 4 };
     let desc = format!(
-        "{} lanes ({}), steps {} to {} of {} shown, the cursor after step {}; {} marks in the whole run. Marks: ↓ arrival, ⤵ preemption, ↷ tail-chain, ⇥ late arrival, ⇄ compiler reordering, ! outcome. Hatched bars are exception entry and return, outlined bars are preempted handlers, dashed bars are pending.",
+        "{} lanes ({}), steps {} to {} shown ({} steps in the run), the cursor {}; {} marks in the whole run. Marks: ↓ arrival, ⤵ preemption, ↷ tail-chain, ⇥ late arrival, ⇄ compiler reordering, ! outcome. Hatched bars are exception entry and return, outlined bars are preempted handlers, dashed bars are pending.",
         model.lanes.len(),
         model.lanes.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", "),
-        start,
-        end.saturating_sub(1),
+        run.step_index_at(start),
+        end.checked_sub(1).and_then(|last| run.trace.get(last)).map_or(0, |r| r.index),
         model.len,
-        step,
+        match step.checked_sub(1).and_then(|last| run.trace.get(last)) {
+            Some(record) => format!("after step {}", record.index),
+            None => "at reset".to_string(),
+        },
         model.marks.len()
     );
     html! {
@@ -211,7 +214,7 @@ fn Drawing(props: &LanesProps) -> Html {
                                 width={(width - LABEL_W).to_string()} height={LANE_H.to_string()}
                                 tabindex="0" role="button" data-lane={lane.name.clone()}
                                 aria-label={format!("{} lane: press Enter to place or remove an arrival of {} before step {}",
-                                    lane.name, crate::describe::source_name(program, source), step + 1)}
+                                    lane.name, crate::describe::source_name(program, source), run.step_index_at(step))}
                                 onclick={on_lane_click(lane)} onkeydown={on_lane_key(lane)} />
                         }
                     </g>
@@ -253,7 +256,7 @@ fn Drawing(props: &LanesProps) -> Html {
                                         <rect class={if span.label == "PRIMASK" { "mask primask" } else { "mask basepri" }}
                                             x={x(col, start, s).to_string()} y={(y + 2).to_string()}
                                             width={((e - s) as i64 * col).to_string()} height={(BAND_H - 4).to_string()}>
-                                            <title>{ format!("{} set from step {} to {}", span.label, span.start + 1, span.end) }</title>
+                                            <title>{ format!("{} set from step {} to {}", span.label, run.step_index_at(span.start), run.step_index_at(span.end - 1)) }</title>
                                         </rect>
                                         <text class="mask-label" x={(x(col, start, s) + 3).to_string()} y={(y + 14).to_string()}>{ &span.label }</text>
                                     </g>

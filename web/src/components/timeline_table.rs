@@ -21,10 +21,20 @@ pub fn TimelineTable() -> Html {
         .enumerate()
         .filter(|(_, l)| matches!(l.kind, irqlab_sim::LocationKind::Plain | irqlab_sim::LocationKind::Atomic))
         .collect();
+    let caption = match (run.trace.get(start), end.checked_sub(1).and_then(|last| run.trace.get(last))) {
+        (Some(first), Some(last)) => format!(
+            "Steps {} to {}, {} of the run's {} (the cursor's neighbourhood; move it to see others)",
+            first.index,
+            last.index,
+            end - start,
+            run.len()
+        ),
+        _ => "No steps".to_string(),
+    };
     html! {
         <div class="table-wrap">
             <table class="timeline-table">
-                <caption>{ format!("Steps {} to {} of {} (the cursor's neighbourhood; move it to see others)", start + 1, end, run.len()) }</caption>
+                <caption>{ caption }</caption>
                 <thead>
                     <tr>
                         <th scope="col">{ "Step" }</th>
@@ -47,21 +57,13 @@ pub fn TimelineTable() -> Html {
                                 .filter(|&c| after.pending & (1 << c) != 0)
                                 .map(|c| program.contexts[c].name.as_str())
                                 .collect();
-                            let core = record.core as usize;
-                            let masked = if after.primask.get(core) == Some(&true) {
-                                "PRIMASK".to_string()
-                            } else {
-                                match after.basepri.get(core) {
-                                    Some(&b) if b != 0 => format!("BASEPRI {b:#04x}"),
-                                    _ => "no".to_string(),
-                                }
-                            };
+                            let masked = after.mask_label(record.core).unwrap_or_else(|| "no".to_string());
                             let mut what = vec![describe::kind(program, record)];
                             what.extend(describe::memory(program, record));
                             what.extend(record.events.iter().filter_map(|e| describe::event(program, e)));
                             html! {
                                 <tr key={p} class={if current { "current" } else { "" }} aria-current={current.then_some("step")}>
-                                    <th scope="row">{ if current { format!("▶ {}", p + 1) } else { (p + 1).to_string() } }</th>
+                                    <th scope="row">{ if current { format!("▶ {}", record.index) } else { record.index.to_string() } }</th>
                                     <td>{ record.cycle }</td>
                                     if program.cores > 1 { <td>{ record.core }</td> }
                                     <td>{ describe::context_name(program, record.context) }</td>

@@ -48,18 +48,9 @@ pub fn use_permalink(state: &UseReducerHandle<State>) {
     // Writing is debounced: compressing the code on every step of a fast run
     // is wasted work.
     let pending = use_mut_ref(|| None::<Timeout>);
-    let moment = state.open.as_ref().map(|o| (o.card.clone(), o.code.clone(), o.schedule_text(), o.step));
+    let moment = state.open.as_ref().map(|o| o.permalink());
     use_effect_with(moment, move |moment| {
-        let fragment = match moment {
-            Some((card, code, schedule, step)) => Permalink {
-                lesson: card.id.clone(),
-                code: (**code != card.scenario).then(|| (**code).clone()),
-                schedule: schedule.clone(),
-                step: *step as u64,
-            }
-            .encode(),
-            None => String::new(),
-        };
+        let fragment = moment.as_ref().map(Permalink::encode).unwrap_or_default();
         *pending.borrow_mut() = Some(Timeout::new(150, move || replace_fragment(&fragment)));
     });
 }
