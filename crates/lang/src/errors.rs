@@ -121,14 +121,20 @@ pub fn unresolved_import(path: &str, root: &str, span: Span) -> Diagnostic {
         return no_std(path, span);
     }
     if root == "heapless" {
-        return unsupported_with("`heapless`", span, "write the ring buffer by hand: an array and two atomic indices");
+        return heapless(path, span);
     }
-    let _ = path;
     Diagnostic::error(format!("cannot find module or crate `{root}` in this scope"), span)
         .code("E0433")
         .label(format!("use of unresolved module or unlinked crate `{root}`"))
         .help(format!("you might be missing a crate named `{root}`"))
         .advise("lesson code may use `core`, `critical_section`, `cortex_m`, `portable_atomic` and `crate::board`")
+}
+
+/// Any item of the `heapless` crate, such as `heapless::spsc::Queue`.
+pub fn heapless(path: &str, span: Span) -> Diagnostic {
+    unsupported(&format!("`{path}`"), span).advise(
+        "lesson 08 (08-ring-buffer) shows the ring buffer a `heapless::spsc::Queue` is made of: an array and two atomic indices, the slot written before the index that publishes it",
+    )
 }
 
 pub fn no_std(path: &str, span: Span) -> Diagnostic {

@@ -399,11 +399,7 @@ impl<'a> Crate<'a> {
                     ("core::cell", "RefCell") => Ok(LTy::RefCell(Box::new(generic(self)?))),
                     ("core::cell", "Cell") => Ok(LTy::Cell(Box::new(generic(self)?))),
                     ("critical_section" | "cortex_m::interrupt", "Mutex") => Ok(LTy::Mutex(Box::new(generic(self)?))),
-                    ("heapless::spsc", "Queue") | ("heapless", _) => Err(errors::unsupported_with(
-                        "`heapless` types",
-                        span,
-                        "write the ring buffer by hand: an array and two atomic indices",
-                    )),
+                    _ if canonical.starts_with("heapless::") => Err(errors::heapless(&canonical, span)),
                     _ if canonical.starts_with("std::") => Err(errors::no_std(&canonical, span)),
                     _ => Err(Diagnostic::error(format!("cannot find type `{last}` in this scope"), span)
                         .code("E0412")

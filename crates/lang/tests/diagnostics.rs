@@ -91,6 +91,39 @@ fn as_mut_where_irqlab_does_not_model_it_says_where_it_does() {
 }
 
 #[test]
+fn heapless_queue_points_to_the_hand_written_ring_buffer() {
+    check(
+        "use heapless::spsc::Queue;\n\npub static mut Q: Queue<u8, 4> = Queue::new();\n\npub fn main_loop() {\n    let mut mine: heapless::spsc::Queue<u8, 4> = heapless::spsc::Queue::new();\n    let _ = heapless::spsc::Queue::<u8, 4>::new();\n}\n",
+        expect![[r#"
+            error: irqlab does not model `heapless::spsc::Queue` yet
+             --> lesson.rs:1:21
+              |
+            1 | use heapless::spsc::Queue;
+              |                     ^^^^^ not modelled by irqlab
+              |
+              = help: lesson 08 (08-ring-buffer) shows the ring buffer a `heapless::spsc::Queue` is made of: an array and two atomic indices, the slot written before the index that publishes it
+
+            error: irqlab does not model `heapless::spsc::Queue` yet
+             --> lesson.rs:6:19
+              |
+            6 |     let mut mine: heapless::spsc::Queue<u8, 4> = heapless::spsc::Queue::new();
+              |                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ not modelled by irqlab
+              |
+              = help: lesson 08 (08-ring-buffer) shows the ring buffer a `heapless::spsc::Queue` is made of: an array and two atomic indices, the slot written before the index that publishes it
+
+            error: irqlab does not model `heapless::spsc::Queue::new` yet
+             --> lesson.rs:7:13
+              |
+            7 |     let _ = heapless::spsc::Queue::<u8, 4>::new();
+              |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ not modelled by irqlab
+              |
+              = help: lesson 08 (08-ring-buffer) shows the ring buffer a `heapless::spsc::Queue` is made of: an array and two atomic indices, the slot written before the index that publishes it
+
+        "#]],
+    );
+}
+
+#[test]
 fn a_misspelled_exception_handler() {
     check(
         "use cortex_m_rt::exception;\n\n#[exception]\nfn Systick() {}\n",

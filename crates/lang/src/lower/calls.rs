@@ -39,6 +39,9 @@ impl FnBuilder<'_, '_> {
         let args: Vec<&syn::Expr> = c.args.iter().collect();
         match self.resolve(&p.path) {
             Resolved::LessonFn(i) => self.lesson_call(i, &args, span),
+            Resolved::Known(canonical) if canonical.starts_with("heapless::") => {
+                Err(self.err(errors::heapless(&canonical, fs)))
+            }
             Resolved::Known(canonical) => self.known_call(&canonical, &args, expect, span, &fs),
             Resolved::Binding(_) | Resolved::Const(..) | Resolved::Static(_) => Err(self
                 .err(Diagnostic::error("expected function, found a value", fs).code("E0618").label("not a function"))),
