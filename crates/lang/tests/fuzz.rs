@@ -11,11 +11,48 @@ use proptest::prelude::*;
 
 const SOURCES: &[&str] = &[
     include_str!("../../../lessons/01-superloop/scenario.rs"),
+    include_str!("../../../lessons/01-superloop/solution.rs"),
     include_str!("../../../lessons/02-lost-update/scenario.rs"),
     include_str!("../../../lessons/02-lost-update/solution.rs"),
     include_str!("../../../lessons/03-edge-counter/scenario.rs"),
     include_str!("../../../lessons/03-edge-counter/solution.rs"),
+    include_str!("../../../lessons/04-handler-preempts-main/scenario.rs"),
+    include_str!("../../../lessons/04-handler-preempts-main/solution.rs"),
+    include_str!("../../../lessons/05-flag-and-data/scenario.rs"),
+    include_str!("../../../lessons/05-flag-and-data/solution.rs"),
+    include_str!("../../../lessons/06-struct-critical-section/scenario.rs"),
+    include_str!("../../../lessons/06-struct-critical-section/solution.rs"),
+    include_str!("../../../lessons/07-shared-peripheral/scenario.rs"),
+    include_str!("../../../lessons/07-shared-peripheral/solution.rs"),
+    include_str!("../../../lessons/08-ring-buffer/scenario.rs"),
+    include_str!("../../../lessons/08-ring-buffer/solution.rs"),
+    include_str!("../../../lessons/09-init-order/scenario.rs"),
+    include_str!("../../../lessons/09-init-order/solution.rs"),
+    include_str!("../../../lessons/10-long-handler/scenario.rs"),
+    include_str!("../../../lessons/10-long-handler/solution.rs"),
+    include_str!("../../../lessons/11-retrigger/scenario.rs"),
+    include_str!("../../../lessons/11-retrigger/solution.rs"),
+    include_str!("../../../lessons/12-merged-pending/scenario.rs"),
+    include_str!("../../../lessons/12-merged-pending/solution.rs"),
+    include_str!("../../../lessons/13-deadlock/scenario.rs"),
+    include_str!("../../../lessons/13-deadlock/solution.rs"),
+    include_str!("../../../lessons/14-priorities/scenario.rs"),
+    include_str!("../../../lessons/14-priorities/solution.rs"),
+    include_str!("../../../lessons/15-basepri-ceiling/scenario.rs"),
+    include_str!("../../../lessons/15-basepri-ceiling/solution.rs"),
+    include_str!("../../../lessons/16-cortex-m0-atomics/scenario.rs"),
+    include_str!("../../../lessons/16-cortex-m0-atomics/solution.rs"),
+    include_str!("../../../lessons/17-torn-u64/scenario.rs"),
+    include_str!("../../../lessons/17-torn-u64/solution.rs"),
+    include_str!("../../../lessons/18-dual-core/scenario.rs"),
+    include_str!("../../../lessons/18-dual-core/solution.rs"),
+    include_str!("../../../lessons/19-immutable-static/scenario.rs"),
+    include_str!("../../../lessons/19-immutable-static/solution.rs"),
+    include_str!("../../../lessons/20-static-mut-refs/scenario.rs"),
+    include_str!("../../../lessons/20-static-mut-refs/solution.rs"),
     "use core::cell::RefCell;\nuse critical_section::Mutex;\npub static X: Mutex<RefCell<Option<u32>>> = Mutex::new(RefCell::new(None));\npub fn main_loop() {\n    critical_section::with(|cs| {\n        let mut g = X.borrow_ref_mut(cs);\n        if let Some(v) = g.as_mut() { *v += 1; }\n        match *g { Some(0) => {} _ => {} }\n    });\n    for i in 0..3 { while i > 4 { break; } }\n}\npub fn on_timer() { let x: u8 = 3; let _ = x as u32; }\n",
+    // `as_mut().map` and calls written across lines (multi-line spans).
+    "use core::cell::RefCell;\nuse critical_section::Mutex;\npub struct Uart { pub tx: u8 }\npub static U: Mutex<RefCell<Option<Uart>>> = Mutex::new(RefCell::new(None));\npub static mut S: u32 = 0;\npub fn main_loop() {\n    critical_section::with(|cs| {\n        U.borrow_ref_mut(cs).as_mut().map(|u| u.tx = 1);\n        let t = U.borrow(cs).borrow().as_ref().map(|u: &Uart| u.tx);\n    });\n    let v = core::ptr::read_volatile(\n        &raw const S,\n    );\n}\n",
 ];
 
 const TOKENS: &[&str] = &[
@@ -138,6 +175,10 @@ fn spans_inside(compiled: &Compiled, code: &str, file: &str) -> Result<(), Strin
     };
     for d in &compiled.diagnostics {
         check(&d.span, &d.message)?;
+        if let Some((line, col)) = d.ends_at {
+            let end = Span::new(d.span.file.clone(), line, col, col);
+            check(&end, "end of a multi-line")?;
+        }
         for s in &d.secondary {
             check(&s.span, "secondary")?;
         }
