@@ -27,7 +27,7 @@ fn initial_view() -> usize {
 }
 
 /// Where the lesson data is.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 enum Lessons {
     Loading,
     Failed(String),
@@ -45,7 +45,7 @@ pub fn App() -> Html {
     {
         let lessons = lessons.clone();
         use_effect_with((), move |_| {
-            if *lessons == Lessons::Loading {
+            if matches!(*lessons, Lessons::Loading) {
                 load(lessons);
             }
         });
@@ -85,9 +85,17 @@ fn load(lessons: UseStateHandle<Lessons>) {
     lessons.set(Lessons::Failed("no lesson data in this build".into()));
 }
 
-#[derive(Debug, Properties, PartialEq)]
+#[derive(Debug, Properties)]
 pub struct PlaygroundProps {
     pub lessons: Rc<Vec<catalog::LessonCard>>,
+}
+
+/// The same loaded lessons, not equal ones: comparing every program would
+/// cost time and code for nothing.
+impl PartialEq for PlaygroundProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.lessons, &other.lessons)
+    }
 }
 
 /// The playground, once the lessons are there.

@@ -17,8 +17,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// serves only the test's own wasm).
 fn lessons() -> Vec<catalog::LessonCard> {
     if catalog::lessons().is_empty() {
-        let cards = irqlab_web::data::decode(include_bytes!(concat!(env!("OUT_DIR"), "/lessons.bin")))
-            .expect("the build's lesson data");
+        let cards = irqlab_web::data::decode(catalog::BUILT).expect("the build's lesson data");
         catalog::install(cards);
     }
     catalog::lessons()
