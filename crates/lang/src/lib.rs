@@ -14,8 +14,11 @@
 //! subset's types and their cell layout), `lower/` (function bodies to
 //! instructions, a module per concept), `assemble` (contexts, sources and
 //! properties into a `Program`), `errors` (the diagnostics, rustc's wording
-//! where rustc has one), `diagnostic` (rustc's text layout), `board` (the
-//! `board` vocabulary of lessons/BOARD.md).
+//! where rustc has one), `diagnostic` (rustc's text layout: `snippet` for
+//! the annotated lines, multi-line spans included, `suggestion` for `help:`
+//! code changes), `similar_name` (the name rustc suggests for a typo),
+//! `board` (the `board` vocabulary of lessons/BOARD.md and the device's
+//! vector table).
 
 // A `Diagnostic` is the error value of the cold path: returning it unboxed
 // keeps every `?` readable, and a compile makes few of them.
