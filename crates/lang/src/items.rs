@@ -62,6 +62,9 @@ pub struct Crate<'a> {
     pub setup: &'a Setup,
     pub map: SourceMap,
     pub diags: Vec<Diagnostic>,
+    /// The expressions being lowered, outermost first: each one's span (its
+    /// first line) and, when it covers several lines, where it ends.
+    pub open_exprs: Vec<(Span, Option<(u32, u32)>)>,
     pub imports: Imports,
     pub structs: Vec<StructDef>,
     pub struct_index: HashMap<String, usize>,
@@ -82,6 +85,7 @@ impl<'a> Crate<'a> {
             setup,
             map,
             diags: Vec::new(),
+            open_exprs: Vec::new(),
             imports: Imports::default(),
             structs: Vec::new(),
             struct_index: HashMap::new(),
@@ -99,7 +103,13 @@ impl<'a> Crate<'a> {
         self.map.of(s)
     }
 
-    pub fn error(&mut self, d: Diagnostic) {
+    /// Records a diagnostic. One whose span is that of an expression being
+    /// lowered (the innermost, when nested ones start alike) gets that
+    /// expression's end, to draw every line it covers.
+    pub fn error(&mut self, mut d: Diagnostic) {
+        if d.ends_at.is_none() {
+            d.ends_at = self.open_exprs.iter().rev().find(|(span, _)| *span == d.span).and_then(|(_, end)| *end);
+        }
         self.diags.push(d);
     }
 

@@ -1,30 +1,9 @@
 //! From syn's token positions to `sim::Span`s (1-based line and columns,
 //! one line each, always inside the text).
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-
 use irqlab_sim::Span;
 use proc_macro2::LineColumn;
 
-use crate::diagnostic::Diagnostic;
-
-/// Where the token ranges cut to one line by `SourceMap::span` really end,
-/// by the cut span's (line, start, end). A sim `Span` is one line (the web
-/// page marks lines with it); only a diagnostic draws all of its lines.
-#[derive(Clone, Debug, Default)]
-struct Ends(RefCell<HashMap<(u32, u32, u32), End>>);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum End {
-    At(u32, u32),
-    /// Ranges that end in different places were cut to the same span: its
-    /// diagnostic shows the first line only rather than guess.
-    Ambiguous,
-}
-
-/// One source text: its name and line lengths, and where it sits in its file
-/// (a property expression lives inside a lesson.toml string).
 #[derive(Clone, Debug)]
 pub struct SourceMap {
     pub file: String,
@@ -36,7 +15,6 @@ pub struct SourceMap {
     file_line_lengths: Vec<u32>,
     /// Leading whitespace of each line of the text parsed, in chars.
     indents: Vec<u32>,
-    ends: Ends,
 }
 
 impl SourceMap {
@@ -49,7 +27,6 @@ impl SourceMap {
             origin: (1, 1),
             file_line_lengths: lengths,
             indents,
-            ends: Ends::default(),
         }
     }
 
@@ -91,38 +68,21 @@ impl SourceMap {
         };
         let (fl, fc) = self.place(line, col0);
         let (_, fe) = self.place(line, end0);
-        let span = self.clamp(Span::new(self.file.clone(), fl, fc, fe.max(fc)));
-        self.record_end(&span, start, end);
-        span
+        self.clamp(Span::new(self.file.clone(), fl, fc, fe.max(fc)))
     }
 
-    fn record_end(&self, span: &Span, start: LineColumn, end: LineColumn) {
-        let (line, col) = if end.line > start.line {
-            let last = (end.line as u32).min(self.line_lengths.len().max(1) as u32);
-            let (l, c) = self.place(last, (end.column as u32).min(self.line_len(last)));
-            (l, c.max(2))
-        } else {
-            (span.line, span.col_end)
-        };
-        let key = (span.line, span.col_start, span.col_end);
-        let mut ends = self.ends.0.borrow_mut();
-        let entry = ends.entry(key).or_insert(End::At(line, col));
-        if *entry != End::At(line, col) {
-            *entry = End::Ambiguous;
+    /// Where a token range that covers several lines ends in the file (line,
+    /// column one past its last char); `None` for a range on one line. A sim
+    /// `Span` is one line (the web page marks lines with it): only a
+    /// diagnostic draws all the lines of its span.
+    pub fn end_of(&self, s: proc_macro2::Span) -> Option<(u32, u32)> {
+        let (start, end) = (s.start(), s.end());
+        if end.line <= start.line {
+            return None;
         }
-    }
-
-    /// Gives each diagnostic in this text whose span was cut from several
-    /// lines the place where that span ends.
-    pub fn attach_ends(&self, diagnostics: &mut [Diagnostic]) {
-        let ends = self.ends.0.borrow();
-        for d in diagnostics.iter_mut().filter(|d| d.span.file == self.file) {
-            if let Some(End::At(line, col)) = ends.get(&(d.span.line, d.span.col_start, d.span.col_end))
-                && *line > d.span.line
-            {
-                d.ends_at = Some((*line, *col));
-            }
-        }
+        let last = (end.line as u32).min(self.line_lengths.len().max(1) as u32);
+        let (line, col) = self.place(last, (end.column as u32).min(self.line_len(last)));
+        (line > self.place(start.line as u32, 0).0).then_some((line, col.max(2)))
     }
 
     /// The span of the last line of a token range (where a block closes).

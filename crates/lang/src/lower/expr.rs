@@ -24,7 +24,10 @@ impl FnBuilder<'_, '_> {
     pub fn expr(&mut self, e: &syn::Expr, expect: Option<&LTy>) -> R<Val> {
         let span = self.span_of(e);
         self.enter(&span)?;
+        let end = self.cx.map.end_of(syn::spanned::Spanned::span(e));
+        self.cx.open_exprs.push((span.clone(), end));
         let r = self.expr_inner(e, expect, &span);
+        self.cx.open_exprs.pop();
         self.leave();
         r
     }
