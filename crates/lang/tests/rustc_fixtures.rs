@@ -51,3 +51,24 @@ fn irqlab_adds_advice_after_rustc_s_text() {
     assert!(with_advice.starts_with(d.render_rustc(&code).trim_end()), "{with_advice}");
     assert!(with_advice.contains("= help: thumbv6m-none-eabi (Cortex-M0/M0+) has atomic load and store but no read-modify-write; use `portable_atomic::AtomicU32`"), "{with_advice}");
 }
+
+/// The version of `package` a Cargo.lock pins.
+fn locked_version(lock: &str, package: &str) -> Option<String> {
+    let entry = lock.split("[[package]]").find(|p| p.lines().any(|l| l == format!("name = \"{package}\"")))?;
+    let line = entry.lines().find(|l| l.starts_with("version = "))?;
+    Some(line.trim_start_matches("version = ").trim_matches('"').to_string())
+}
+
+#[test]
+fn the_interrupt_fixture_was_recorded_against_the_firmware_s_device_crates() {
+    // rustc's text for `#[interrupt]` comes from these crates: if firmware/
+    // moves to another version, record the fixture again (generate.sh).
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).expect("a Cargo.lock");
+    let (fixture, firmware) = (read("crates/lang/tests/fixtures/device/Cargo.lock"), read("firmware/Cargo.lock"));
+    for package in ["nrf52833-pac", "cortex-m-rt", "cortex-m-rt-macros"] {
+        let ours = locked_version(&fixture, package);
+        assert!(ours.is_some(), "{package} is not in the fixture's Cargo.lock");
+        assert_eq!(ours, locked_version(&firmware, package), "{package}");
+    }
+}
