@@ -212,6 +212,19 @@ pub fn not_found(kind: &str, name: &str, span: Span, candidates: Vec<&str>) -> D
     d
 }
 
+/// rustc checks lints (`static_mut_refs`) only in code that has no other
+/// compile error: with one, it stops before them. irqlab's own "not modelled"
+/// errors (no error code) are not rustc's and do not hide them.
+pub fn lints_after_errors(diagnostics: &mut Vec<Diagnostic>) {
+    if diagnostics.iter().any(|d| d.is_error() && d.code.is_some()) {
+        diagnostics.retain(|d| !is_static_mut_refs(d));
+    }
+}
+
+fn is_static_mut_refs(d: &Diagnostic) -> bool {
+    d.code.is_none() && d.message.starts_with("creating a ") && d.message.ends_with(" reference to mutable static")
+}
+
 /// rustc says why a lint is an error only the first time it fires.
 pub fn lint_notes_once(diagnostics: &mut [Diagnostic]) {
     let mut seen = false;

@@ -99,6 +99,7 @@ fn compile_text(setup: &Setup, code: &str, file_name: &str) -> Compiled {
     }
     let program = assemble::program(&mut cx, functions, file_name);
     let mut diagnostics = std::mem::take(&mut cx.diags);
+    errors::lints_after_errors(&mut diagnostics);
     errors::lint_notes_once(&mut diagnostics);
     let program = match program {
         Some(p) if !diagnostics.iter().any(Diagnostic::is_error) => match p.validate() {
