@@ -253,6 +253,26 @@ proptest! {
     #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
+    fn any_span_renders_without_panicking(
+        source in prop::sample::select(SOURCES),
+        (line, col_start, col_end) in (0u32..90, 0u32..120, 0u32..120),
+        end in prop::option::of((0u32..95, 0u32..120)),
+        secondary in prop::option::of((0u32..90, 0u32..120, 0u32..120)),
+        suggestion in prop::option::of((0u32..90, 0u32..120, 0u32..120, "[a-z &]{0,6}")),
+    ) {
+        let mut d = irqlab_lang::Diagnostic::error("bad", Span::new("f.rs", line, col_start, col_end)).label("here");
+        d.ends_at = end;
+        if let Some((l, a, b)) = secondary {
+            d = d.secondary(Span::new("f.rs", l, a, b), "there");
+        }
+        if let Some((l, a, b, text)) = suggestion {
+            d = d.suggest("try", Span::new("f.rs", l, a, b), text);
+        }
+        let shown = d.render(source);
+        prop_assert!(shown.starts_with("error: bad\n"), "{}", shown);
+    }
+
+    #[test]
     fn random_token_streams_never_panic(tokens in prop::collection::vec(prop::sample::select(TOKENS), 0..80)) {
         let code = tokens.join(" ");
         prop_assert_eq!(exercise(&code), Ok(()));
