@@ -56,15 +56,20 @@ pub fn raw_deref_needs_unsafe(span: Span) -> Diagnostic {
         .note("raw pointers may be null, dangling or unaligned; they can violate aliasing rules and cause data races: all of these are undefined behavior")
 }
 
-/// The edition 2024 `static_mut_refs` error on `&X` / `&mut X`.
-pub fn reference_to_static_mut(mutable: bool, span: Span) -> Diagnostic {
-    let after_amp = Span::new(span.file.clone(), span.line, span.col_start + 1, span.col_start + 1);
+/// The edition 2024 `static_mut_refs` error on `&X` / `&mut X`. rustc
+/// suggests replacing all from `&` to the operand (at `operand`, line and
+/// column) with `&raw const ` / `&raw mut `.
+pub fn reference_to_static_mut(mutable: bool, span: Span, operand: (u32, u32)) -> Diagnostic {
+    let (line, col) = operand;
+    let same_line = line == span.line;
+    let replaced = Span::new(span.file.clone(), span.line, span.col_start, if same_line { col } else { span.col_end });
     let d = static_mut_ref_base(mutable, span);
-    if mutable {
-        d.suggest("use `&raw mut` instead to create a raw pointer", after_amp, "raw ")
+    let d = if mutable {
+        d.suggest("use `&raw mut` instead to create a raw pointer", replaced, "&raw mut ")
     } else {
-        d.suggest("use `&raw const` instead to create a raw pointer", after_amp, "raw const ")
-    }
+        d.suggest("use `&raw const` instead to create a raw pointer", replaced, "&raw const ")
+    };
+    if same_line { d } else { d.suggestion_ends_at(line, col) }
 }
 
 /// The edition 2024 `static_mut_refs` error on a method call that borrows a

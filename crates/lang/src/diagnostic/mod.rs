@@ -44,6 +44,9 @@ pub struct Suggestion {
     pub message: String,
     pub span: Span,
     pub replacement: String,
+    /// Where the replaced text ends (line, column) when it reaches past
+    /// `span`'s line; `span` then runs to the end of its first line.
+    pub ends_at: Option<(u32, u32)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -113,7 +116,14 @@ impl Diagnostic {
         self
     }
     pub fn suggest(mut self, message: impl Into<String>, span: Span, replacement: impl Into<String>) -> Self {
-        self.suggestion = Some(Suggestion { message: message.into(), span, replacement: replacement.into() });
+        self.suggestion =
+            Some(Suggestion { message: message.into(), span, replacement: replacement.into(), ends_at: None });
+        self
+    }
+    pub fn suggestion_ends_at(mut self, line: u32, col: u32) -> Self {
+        if let Some(s) = &mut self.suggestion {
+            s.ends_at = Some((line, col));
+        }
         self
     }
     pub fn advise(mut self, advice: impl Into<String>) -> Self {
@@ -203,7 +213,14 @@ impl Diagnostic {
         if let Some(s) = &self.suggestion {
             let original = lines.get((s.span.line as usize).wrapping_sub(1)).map_or("", String::as_str);
             let at = |col: u32| (column(s.span.line, col.max(1)) as usize - 1).min(original.chars().count());
-            out.push_str(&suggestion::render(s, original, at(s.span.col_start), at(s.span.col_end), width));
+            // The rest of the last line a replacement across lines reaches.
+            let rest = s.ends_at.filter(|(line, _)| *line > s.span.line).map(|(line, col)| {
+                let text = lines.get((line as usize).wrapping_sub(1)).map_or("", String::as_str);
+                let from = (column(line, col.max(1)) as usize - 1).min(text.chars().count());
+                text.chars().skip(from).collect::<String>()
+            });
+            let (start, end) = (at(s.span.col_start), at(s.span.col_end));
+            out.push_str(&suggestion::render(s, original, start, end, rest.as_deref(), width));
         }
         out.push('\n');
         out

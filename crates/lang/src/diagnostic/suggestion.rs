@@ -3,13 +3,16 @@
 //! is added; a change that removes or replaces text as the old line (`-`)
 //! and the new one (`+`). rustc calls a replacement an insertion when the new
 //! text is the old text with something added inside it (`TIMER` to
-//! `TIMER0`, `TIMR0` to `TIMER0`), and underlines only what is added.
+//! `TIMER0`, `TIMR0` to `TIMER0`), and underlines only what is added. A
+//! replacement that reaches into the next lines is shown joined, its new
+//! text underlined with `~`.
 
 use super::Suggestion;
 
 /// `original` is the suggestion's line as shown (tabs expanded); `start` and
-/// `end` are the char offsets of the replaced text in it.
-pub fn render(s: &Suggestion, original: &str, start: usize, end: usize, width: usize) -> String {
+/// `end` are the char offsets of the replaced text in it; `rest` is what
+/// follows a replacement that ends on a later line, on that line.
+pub fn render(s: &Suggestion, original: &str, start: usize, end: usize, rest: Option<&str>, width: usize) -> String {
     let pad = " ".repeat(width);
     let line = s.span.line;
     let chars: Vec<char> = original.chars().collect();
@@ -18,11 +21,20 @@ pub fn render(s: &Suggestion, original: &str, start: usize, end: usize, width: u
     let before: String = chars[..start].iter().collect();
     let after: String = chars[end..].iter().collect();
     let mut out = format!("help: {}\n{pad} |\n", s.message);
+    if let Some(rest) = rest {
+        out.push_str(&format!("{line:>width$} | {before}{}{rest}\n", s.replacement));
+        out.push_str(&format!(
+            "{pad} | {}{}\n",
+            " ".repeat(start),
+            "~".repeat(s.replacement.trim_end().chars().count())
+        ));
+        return out;
+    }
     match insertion(old.trim(), s.replacement.trim()) {
         Some((offset, added)) => {
             let at = start + leading_spaces(&old) + offset;
             out.push_str(&format!("{line:>width$} | {before}{}{after}\n", s.replacement));
-            out.push_str(&format!("{pad} | {}{}\n", " ".repeat(at), "+".repeat(added.chars().count())));
+            out.push_str(&format!("{pad} | {}{}\n", " ".repeat(at), "+".repeat(added.trim_end().chars().count())));
         }
         None => {
             out.push_str(&format!("{line:>width$} - {original}\n"));

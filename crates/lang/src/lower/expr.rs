@@ -548,7 +548,9 @@ impl FnBuilder<'_, '_> {
         if let Val::Place(Place::Mem(m)) = &v
             && m.perm == Perm::StaticMut
         {
-            return Err(self.err(errors::reference_to_static_mut(mutable, span.clone())));
+            let operand = self.span_of(&r.expr);
+            let at = (operand.line, operand.col_start);
+            return Err(self.err(errors::reference_to_static_mut(mutable, span.clone(), at)));
         }
         if mutable && let Val::Place(p) = &v {
             self.check_writable(p, span)?;
