@@ -20,7 +20,7 @@ pub fn render(s: &Suggestion, original: &str, start: usize, end: usize, rest: Op
     let old: String = chars[start..end].iter().collect();
     let before: String = chars[..start].iter().collect();
     let after: String = chars[end..].iter().collect();
-    let mut out = format!("help: {}\n{pad} |\n", s.message);
+    let mut out = format!("help: {}{}\n{pad} |\n", s.message, notice(&old, &s.replacement));
     if let Some(rest) = rest {
         out.push_str(&format!("{line:>width$} | {before}{}{rest}\n", s.replacement));
         out.push_str(&format!(
@@ -45,6 +45,35 @@ pub fn render(s: &Suggestion, original: &str, start: usize, end: usize, rest: Op
     out
 }
 
+/// rustc's remark when a same-length replacement differs only in letters
+/// whose capitals look alike (`i`/`I`, `o`/`O`...) or in a digit that looks
+/// like a letter (`0`/`O`...).
+fn notice(old: &str, new: &str) -> &'static str {
+    const CASE_ALIKE: &[char] = &['c', 'f', 'i', 'k', 'o', 's', 'u', 'v', 'w', 'x', 'y', 'z'];
+    const DIGIT_LETTER: &[(char, char)] = &[('0', 'O'), ('1', 'l'), ('5', 'S'), ('8', 'B'), ('9', 'g')];
+    if old.chars().count() != new.chars().count() {
+        return "";
+    }
+    let (mut case, mut digit, mut other) = (false, false, false);
+    for (a, b) in old.chars().zip(new.chars()).filter(|(a, b)| a != b) {
+        if a.eq_ignore_ascii_case(&b) {
+            let alike = CASE_ALIKE.contains(&a.to_ascii_lowercase());
+            case |= alike;
+            other |= !alike;
+        } else if DIGIT_LETTER.contains(&(a, b)) || DIGIT_LETTER.contains(&(b, a)) {
+            digit = true;
+        } else {
+            other = true;
+        }
+    }
+    match (case && !other, digit && !other) {
+        (true, true) => " (notice the capitalization and digit/letter confusion)",
+        (true, false) => " (notice the capitalization)",
+        (false, true) => " (notice the digit/letter confusion)",
+        (false, false) => "",
+    }
+}
+
 /// When `new` is `old` with text added at one place: that place (chars
 /// into `old`) and the added text.
 fn insertion<'a>(old: &str, new: &'a str) -> Option<(usize, &'a str)> {
@@ -62,7 +91,16 @@ fn leading_spaces(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::insertion;
+    use super::{insertion, notice};
+
+    #[test]
+    fn look_alike_letters_and_digits_are_noticed_and_nothing_else() {
+        assert_eq!(notice("TIMERO", "TIMER0"), " (notice the digit/letter confusion)");
+        assert_eq!(notice("SWi0", "SWI0"), " (notice the capitalization)");
+        assert_eq!(notice("SWiO", "SWI0"), " (notice the capitalization and digit/letter confusion)");
+        assert_eq!(notice("Timer0", "TIMER0"), "");
+        assert_eq!(notice("TIMER9", "TIMER0"), "");
+    }
 
     #[test]
     fn added_text_is_found_where_it_goes() {
