@@ -15,6 +15,12 @@ pub const INTERRUPTS: &[(&str, u16)] = &[
     ("SWI1_EGU1", 21),
 ];
 
+/// The interrupts in the order firmware/src/board/mod.rs declares
+/// `board::Interrupt`'s variants: rustc suggests the first of equally close
+/// names in declaration order.
+pub const VOCABULARY_ORDER: &[&str] =
+    &["TIMER0", "TIMER1", "RTC0", "GPIOTE", "SWI0_EGU0", "SWI1_EGU1", "UARTE0_UART0", "SAADC"];
+
 /// Every interrupt of the nRF52833's vector table, in IRQ order, as the
 /// device crate names them (nrf52833-pac 0.12, `enum Interrupt`). rustc
 /// checks `#[interrupt] fn NAME()` against these, and suggests one of them for

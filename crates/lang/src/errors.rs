@@ -195,6 +195,24 @@ pub fn unknown_interrupt(name: &str, span: Span) -> Diagnostic {
         .advise(format!("the board vocabulary's interrupts are: {}", board::interrupt_names().join(", ")))
 }
 
+/// `Interrupt::NAME` with a name `board::Interrupt` does not have: rustc's
+/// E0599 on the firmware's enum, suggesting a variant in the order
+/// firmware/src/board/mod.rs declares them (compared by hand with rustc 1.95
+/// on that module: tests/diagnostics.rs).
+pub fn no_interrupt_variant(name: &str, span: Span) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        format!("no variant or associated item named `{name}` found for enum `Interrupt` in the current scope"),
+        span.clone(),
+    )
+    .code("E0599")
+    .label("variant or associated item not found in `Interrupt`")
+    .advise(format!("the board vocabulary's interrupts are: {}", board::interrupt_names().join(", ")));
+    if let Some(close) = similar_name::best_match(name, board::VOCABULARY_ORDER) {
+        d = d.suggest("there is a variant with a similar name", span, close);
+    }
+    d
+}
+
 pub fn unknown_exception(name: &str, span: Span) -> Diagnostic {
     let names: Vec<&str> = board::EXCEPTIONS.iter().map(|(n, _)| *n).collect();
     let mut d = Diagnostic::error(format!("`{name}` is not a system exception irqlab models"), span)

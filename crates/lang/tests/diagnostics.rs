@@ -124,6 +124,72 @@ fn heapless_queue_points_to_the_hand_written_ring_buffer() {
 }
 
 #[test]
+fn a_misspelled_interrupt_variant_is_rustc_s_e0599_on_board_interrupt() {
+    // The expected text is rustc 1.95's own output for these lines compiled
+    // against the firmware's board module (`use irqlab_firmware::board::{..}`
+    // on line 2; in firmware/: cargo build --lib --no-default-features
+    // --features qemu-lm3s6965 --target thumbv7m-none-eabi, then rustc
+    // --extern irqlab_firmware=<its rmeta>), file name aside. Not a fixture:
+    // the crate path on line 2 differs, and building firmware/ is slow.
+    let code = "#![no_std]\nuse crate::board::{self, Interrupt};\n\npub fn on_timer() {\n    board::clear_event(Interrupt::TIMERO);\n    let _ = Interrupt::Timer1;\n    let _ = Interrupt::RTC;\n    let _ = Interrupt::All;\n    let _ = Interrupt::BUTTON;\n}\n";
+    let setup = Setup::library("thumbv7m-none-eabi").expect("target");
+    let compiled = compile(&setup, code, "lesson.rs");
+    expect![[r#"
+        error[E0599]: no variant or associated item named `TIMERO` found for enum `Interrupt` in the current scope
+         --> lesson.rs:5:35
+          |
+        5 |     board::clear_event(Interrupt::TIMERO);
+          |                                   ^^^^^^ variant or associated item not found in `Interrupt`
+          |
+        help: there is a variant with a similar name (notice the digit/letter confusion)
+          |
+        5 -     board::clear_event(Interrupt::TIMERO);
+        5 +     board::clear_event(Interrupt::TIMER0);
+          |
+
+        error[E0599]: no variant or associated item named `Timer1` found for enum `Interrupt` in the current scope
+         --> lesson.rs:6:24
+          |
+        6 |     let _ = Interrupt::Timer1;
+          |                        ^^^^^^ variant or associated item not found in `Interrupt`
+          |
+        help: there is a variant with a similar name
+          |
+        6 -     let _ = Interrupt::Timer1;
+        6 +     let _ = Interrupt::TIMER1;
+          |
+
+        error[E0599]: no variant or associated item named `RTC` found for enum `Interrupt` in the current scope
+         --> lesson.rs:7:24
+          |
+        7 |     let _ = Interrupt::RTC;
+          |                        ^^^ variant or associated item not found in `Interrupt`
+          |
+        help: there is a variant with a similar name
+          |
+        7 |     let _ = Interrupt::RTC0;
+          |                           +
+
+        error[E0599]: no variant or associated item named `All` found for enum `Interrupt` in the current scope
+         --> lesson.rs:8:24
+          |
+        8 |     let _ = Interrupt::All;
+          |                        ^^^ variant or associated item not found in `Interrupt`
+
+        error[E0599]: no variant or associated item named `BUTTON` found for enum `Interrupt` in the current scope
+         --> lesson.rs:9:24
+          |
+        9 |     let _ = Interrupt::BUTTON;
+          |                        ^^^^^^ variant or associated item not found in `Interrupt`
+
+        error: aborting due to 5 previous errors
+
+        For more information about this error, try `rustc --explain E0599`.
+    "#]]
+    .assert_eq(&irqlab_lang::render_report(&compiled.diagnostics, |_| code));
+}
+
+#[test]
 fn a_misspelled_exception_handler() {
     check(
         "use cortex_m_rt::exception;\n\n#[exception]\nfn Systick() {}\n",

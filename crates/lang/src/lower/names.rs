@@ -81,7 +81,11 @@ impl FnBuilder<'_, '_> {
                 span.clone(),
                 "call the function: `name()`",
             ))),
-            Resolved::Known(canonical) => self.known_value(&canonical, expect, span),
+            Resolved::Known(canonical) => {
+                // rustc points at the last segment of a path it cannot resolve.
+                let last = path.segments.last().map_or_else(|| span.clone(), |s| self.span_of(&s.ident));
+                self.known_value(&canonical, expect, span, &last)
+            }
             Resolved::Unknown => {
                 let name = path.segments[0].ident.to_string();
                 let mut candidates: Vec<String> = self.cx.statics.iter().map(|s| s.name.clone()).collect();
@@ -95,7 +99,7 @@ impl FnBuilder<'_, '_> {
         }
     }
 
-    pub(super) fn known_value(&mut self, canonical: &str, expect: Option<&LTy>, span: &Span) -> R<Val> {
+    pub(super) fn known_value(&mut self, canonical: &str, expect: Option<&LTy>, span: &Span, last: &Span) -> R<Val> {
         let (module, name) = canonical.rsplit_once("::").unwrap_or(("", canonical));
         match module {
             "core::sync::atomic::Ordering" | "portable_atomic::Ordering" => {
@@ -107,19 +111,7 @@ impl FnBuilder<'_, '_> {
                 if crate::board::is_interrupt(name) {
                     return Ok(Val::Interrupt(name.to_string()));
                 }
-                let mut d = Diagnostic::error(
-                    format!(
-                        "no variant or associated item named `{name}` found for enum `Interrupt` in the current scope"
-                    ),
-                    span.clone(),
-                )
-                .code("E0599")
-                .label("variant or associated item not found in `Interrupt`")
-                .note(format!("the board's interrupts are: {}", crate::board::interrupt_names().join(", ")));
-                if let Some(c) = crate::board::closest(name, crate::board::interrupt_names()) {
-                    d = d.help(format!("there is a variant with a similar name: `{c}`"));
-                }
-                return Err(self.err(d));
+                return Err(self.err(errors::no_interrupt_variant(name, last.clone())));
             }
             "core::option::Option" if name == "None" => {
                 return match expect {
