@@ -72,3 +72,19 @@ fn the_interrupt_fixture_was_recorded_against_the_firmware_s_device_crates() {
         assert_eq!(ours, locked_version(&firmware, package), "{package}");
     }
 }
+
+#[test]
+fn interrupt_suggestions_follow_the_firmware_s_variant_order() {
+    // rustc suggests the first of equally close variants of `board::Interrupt`
+    // in the order the firmware declares them.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let board = std::fs::read_to_string(root.join("firmware/src/board/mod.rs")).expect("the firmware's board module");
+    let body = board.split("pub enum Interrupt {").nth(1).and_then(|b| b.split('}').next()).expect("enum Interrupt");
+    let declared: Vec<&str> = body.lines().filter_map(|l| l.trim().split_once(" =").map(|(name, _)| name)).collect();
+    assert_eq!(declared, irqlab_lang::board::VOCABULARY_ORDER);
+    let mut sorted = declared.clone();
+    sorted.sort_unstable();
+    let mut vocabulary = irqlab_lang::board::interrupt_names();
+    vocabulary.sort_unstable();
+    assert_eq!(sorted, vocabulary, "the same names as the board vocabulary");
+}
