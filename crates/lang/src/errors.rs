@@ -128,6 +128,13 @@ pub fn unresolved_import(path: &str, root: &str, span: Span) -> Diagnostic {
     if root == "heapless" {
         return heapless(path, span);
     }
+    if root == "nrf52833_pac" {
+        return unsupported_with(
+            &format!("`{path}`"),
+            span,
+            "lesson code reaches the board through `crate::board` (lessons/BOARD.md): `board::Interrupt`, `board::interrupt`",
+        );
+    }
     Diagnostic::error(format!("cannot find module or crate `{root}` in this scope"), span)
         .code("E0433")
         .label(format!("use of unresolved module or unlinked crate `{root}`"))

@@ -190,6 +190,23 @@ fn a_misspelled_interrupt_variant_is_rustc_s_e0599_on_board_interrupt() {
 }
 
 #[test]
+fn of_the_device_crate_only_its_interrupt_attribute_is_modelled() {
+    check(
+        "use nrf52833_pac::{interrupt, Interrupt};\n\n#[interrupt]\nfn TIMER0() {}\n",
+        expect![[r#"
+            error: irqlab does not model `nrf52833_pac::Interrupt` yet
+             --> lesson.rs:1:31
+              |
+            1 | use nrf52833_pac::{interrupt, Interrupt};
+              |                               ^^^^^^^^^ not modelled by irqlab
+              |
+              = help: lesson code reaches the board through `crate::board` (lessons/BOARD.md): `board::Interrupt`, `board::interrupt`
+
+        "#]],
+    );
+}
+
+#[test]
 fn a_misspelled_exception_handler() {
     check(
         "use cortex_m_rt::exception;\n\n#[exception]\nfn Systick() {}\n",
