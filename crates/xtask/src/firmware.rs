@@ -57,7 +57,7 @@ pub fn sizes(_: &[String]) -> Result<(), String> {
     let table = sizes::table(&builds)?;
     println!("{table}");
     let text = format!(
-        "Flash / static RAM in bytes of the free-run scenario builds (`llvm-size`), written by \
+        "Flash / static RAM in bytes of every bin, board and variant (`llvm-size`), written by \
          `cargo xtask bench`.\n\n{table}\n\nAbout 3.7 KiB of the RAM is the harness's outcome table, 1 KiB the \
          RTT buffer on real boards, and the two-core bin adds 8 KiB for core 1's stack; flash is mostly \
          `core::fmt`.\n"
