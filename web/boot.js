@@ -2,6 +2,10 @@
 // under any base path; an external file, so the CSP needs no inline script.
 import init, * as bindings from './irqlab-web.js';
 
+// Where the build's files are (the lesson data sits next to the wasm), for
+// a page whose address is not its folder (`/irqlab` without the slash).
+window.irqlabFiles = new URL('./', import.meta.url).href;
+
 const wasm = await init({ module_or_path: new URL('./irqlab-web_bg.wasm', import.meta.url) });
 // For the budgets script: `irqlab.bench_explore(lesson, runs)`.
 window.irqlab = bindings;

@@ -59,15 +59,25 @@ impl std::fmt::Display for LoadError {
     }
 }
 
-/// Fetches the lesson data from next to the page (a relative, same-origin
-/// URL, so the site works under any base path) and installs it.
+/// Where the lesson data is: next to boot.js (which says where it is), else
+/// next to the page. Same origin, relative: the site works under any base path.
+#[cfg(target_arch = "wasm32")]
+fn data_url(window: &web_sys::Window) -> String {
+    let files = js_sys::Reflect::get(window, &"irqlabFiles".into()).ok().and_then(|v| v.as_string());
+    match files {
+        Some(base) if base.ends_with('/') => format!("{base}{DATA_FILE}"),
+        _ => DATA_FILE.to_string(),
+    }
+}
+
+/// Fetches the lesson data and installs it.
 #[cfg(target_arch = "wasm32")]
 pub async fn load() -> Result<Rc<Vec<LessonCard>>, LoadError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let fetch_error = |e: wasm_bindgen::JsValue| LoadError::Fetch(e.as_string().unwrap_or_else(|| format!("{e:?}")));
     let window = web_sys::window().ok_or_else(|| LoadError::Fetch("no window".into()))?;
-    let response = JsFuture::from(window.fetch_with_str(DATA_FILE)).await.map_err(fetch_error)?;
+    let response = JsFuture::from(window.fetch_with_str(&data_url(&window))).await.map_err(fetch_error)?;
     let response: web_sys::Response = response.dyn_into().map_err(fetch_error)?;
     if !response.ok() {
         return Err(LoadError::Fetch(format!("the server answered {} {}", response.status(), response.status_text())));
