@@ -54,11 +54,9 @@ pub fn properties(cx: &mut Crate, functions: &mut Vec<Function>) -> Vec<Property
     out
 }
 
-/// The first instruction of a property (or of a lesson function it calls,
-/// then the call) that changes the machine. What may appear is
-/// `irqlab_sim::Program::validate`'s rule for a property's own body
-/// (loads, arithmetic, branches, calls, return); calls are followed here
-/// because a called function must obey it too.
+/// The first instruction of a property (or the call of a lesson function
+/// that changes the machine) that `Op::is_pure` refuses, at its span in the
+/// property, so the learner sees the place in lesson.toml.
 fn first_change(body: &[irqlab_sim::Instr], functions: &[Function], visited: &mut Vec<u32>) -> Option<Span> {
     use irqlab_sim::Op;
     for instr in body {
@@ -72,16 +70,8 @@ fn first_change(body: &[irqlab_sim::Instr], functions: &[Function], visited: &mu
                     }
                 }
             }
-            Op::Move { .. }
-            | Op::Unary { .. }
-            | Op::Binary { .. }
-            | Op::Load { .. }
-            | Op::AtomicLoad { .. }
-            | Op::Jump { .. }
-            | Op::Branch { .. }
-            | Op::Return { .. }
-            | Op::Nop { .. } => {}
-            _ => return Some(instr.span.clone()),
+            op if !op.is_pure() => return Some(instr.span.clone()),
+            _ => {}
         }
     }
     None

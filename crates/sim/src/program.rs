@@ -778,13 +778,11 @@ impl Program {
                     problem: format!("function #{} does not exist", p.func.0),
                 });
             }
-            for instr in &self.function(p.func).body {
-                if !is_pure(&instr.op) {
-                    return Err(ProgramError::BadProperty {
-                        property: p.name.clone(),
-                        problem: format!("{}: a property may only read statics, not change the machine", instr.span),
-                    });
-                }
+            if let Some(instr) = self.first_change(p.func) {
+                return Err(ProgramError::BadProperty {
+                    property: p.name.clone(),
+                    problem: format!("{}: a property may only read statics, not change the machine", instr.span),
+                });
             }
         }
         Ok(())
@@ -973,23 +971,49 @@ impl Program {
     }
 }
 
-fn ends_flow(op: &Op) -> bool {
-    matches!(op, Op::Return { .. } | Op::Jump { .. } | Op::Branch { .. })
+impl Program {
+    /// The first instruction that changes the machine in `func` or in a
+    /// function it calls, if any (a property must not have one). Call ids
+    /// must already be checked.
+    pub fn first_change(&self, func: FuncId) -> Option<&Instr> {
+        let mut seen = vec![false; self.functions.len()];
+        let mut todo = vec![func];
+        while let Some(f) = todo.pop() {
+            if std::mem::replace(&mut seen[f.0 as usize], true) {
+                continue;
+            }
+            for instr in &self.function(f).body {
+                match &instr.op {
+                    Op::Call { func, .. } => todo.push(*func),
+                    op if !op.is_pure() => return Some(instr),
+                    _ => {}
+                }
+            }
+        }
+        None
+    }
 }
 
-/// Instructions a property may use: they read statics and compute, nothing else.
-fn is_pure(op: &Op) -> bool {
-    matches!(
-        op,
-        Op::Move { .. }
-            | Op::Unary { .. }
-            | Op::Binary { .. }
-            | Op::Load { .. }
-            | Op::AtomicLoad { .. }
-            | Op::Jump { .. }
-            | Op::Branch { .. }
-            | Op::Call { .. }
-            | Op::Return { .. }
-            | Op::Nop { .. }
-    )
+impl Op {
+    /// Whether the instruction only reads statics and computes (what a
+    /// property may do); a call is pure when its callee is.
+    pub fn is_pure(&self) -> bool {
+        matches!(
+            self,
+            Op::Move { .. }
+                | Op::Unary { .. }
+                | Op::Binary { .. }
+                | Op::Load { .. }
+                | Op::AtomicLoad { .. }
+                | Op::Jump { .. }
+                | Op::Branch { .. }
+                | Op::Call { .. }
+                | Op::Return { .. }
+                | Op::Nop { .. }
+        )
+    }
+}
+
+fn ends_flow(op: &Op) -> bool {
+    matches!(op, Op::Return { .. } | Op::Jump { .. } | Op::Branch { .. })
 }

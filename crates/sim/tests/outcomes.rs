@@ -325,6 +325,20 @@ fn unrunnable_programs_are_typed_errors() {
     });
     b.thread("main", 0, &[(f, 1)]);
     assert_eq!(b.build().validate(), Err(ProgramError::Cores(3)));
+
+    // A property that changes the machine through a function it calls.
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let count = b.scalar("COUNT", Ty::U32, LocationKind::Plain, 0);
+    let bump = b.function("bump", 0, |f| {
+        f.increment(count, Ty::U32).ret();
+    });
+    b.thread("main", 0, &[(bump, 1)]);
+    b.property("sneaky", PropertyWhen::End, |f| {
+        f.op(Op::Call { func: bump, args: Vec::new(), ret: None });
+        f.op(Op::Return { value: Some(Operand::Const(1)) });
+    });
+    let err = b.build().validate().expect_err("a property that stores");
+    assert!(matches!(&err, ProgramError::BadProperty { property, .. } if property == "sneaky"), "{err}");
 }
 
 #[test]
