@@ -31,6 +31,7 @@ mod diagnostic;
 mod errors;
 mod items;
 mod known;
+mod lex_error;
 mod lower;
 mod paths;
 mod setup;
@@ -85,7 +86,14 @@ fn compile_text(setup: &Setup, code: &str, file_name: &str) -> Compiled {
     let file = match syn::parse_file(code) {
         Ok(f) => f,
         Err(e) => {
-            let diagnostics = e.into_iter().map(|e| Diagnostic::error(e.to_string(), map.of(e.span()))).collect();
+            let diagnostics = e
+                .into_iter()
+                .map(|e| match e.to_string().as_str() {
+                    // proc_macro2's one message for every lexing failure.
+                    "cannot parse string into token stream" => lex_error::diagnostic(code, e.span().start(), &map),
+                    message => Diagnostic::error(message, map.of(e.span())),
+                })
+                .collect();
             return Compiled { program: None, diagnostics };
         }
     };

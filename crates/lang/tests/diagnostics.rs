@@ -360,3 +360,92 @@ fn debug_assert_is_compiled_out_with_a_warning() {
     "#]]
     .assert_eq(&support::diagnostics(&compiled, code));
 }
+
+// proc_macro2 says "cannot parse string into token stream" for every lexing
+// failure; irqlab says which one, in rustc's words, where it stopped.
+#[test]
+fn an_unclosed_delimiter_is_named_at_the_delimiter() {
+    check(
+        "pub fn foreground() { loop { }\n",
+        expect![[r#"
+        error: this file contains an unclosed delimiter
+         --> lesson.rs:1:21
+          |
+        1 | pub fn foreground() { loop { }
+          |                     ^ unclosed delimiter
+          |
+          = help: add the `}` that closes it
+
+    "#]],
+    );
+}
+
+#[test]
+fn a_closing_delimiter_is_unexpected_or_mismatched() {
+    check(
+        "pub fn foreground() {}\n}\n",
+        expect![[r#"
+        error: unexpected closing delimiter: `}`
+         --> lesson.rs:2:1
+          |
+        2 | }
+          | ^ unexpected closing delimiter
+
+    "#]],
+    );
+    // Delimiters inside a byte literal, a string and nested comments do not count.
+    check(
+        "pub fn foreground() {\n    let c = b'{'; // a { here\n    let s = \"(\";\n    /* ( /* [ */ */\n    let x = (1 + 2;\n}\n",
+        expect![[r#"
+            error: mismatched closing delimiter: `}`
+             --> lesson.rs:6:1
+              |
+            5 |     let x = (1 + 2;
+              |             - unclosed delimiter
+            6 | }
+              | ^ mismatched closing delimiter
+              |
+              = help: close the `(` with `)` first
+
+        "#]],
+    );
+}
+
+#[test]
+fn unterminated_strings_comments_and_unknown_characters_are_named() {
+    check(
+        "pub fn foreground() { let s = \"abc; }\n",
+        expect![[r#"
+        error[E0765]: unterminated double quote string
+         --> lesson.rs:1:31
+          |
+        1 | pub fn foreground() { let s = "abc; }
+          |                               ^
+
+    "#]],
+    );
+    check(
+        "pub fn foreground() { /* x }\n",
+        expect![[r#"
+        error[E0758]: unterminated block comment
+         --> lesson.rs:1:23
+          |
+        1 | pub fn foreground() { /* x }
+          |                       ^
+          |
+          = help: end it with `*/`
+
+    "#]],
+    );
+    check(
+        "pub fn foreground() { let x = 1 ¤ 2; }\n",
+        expect![[r#"
+        error: unknown start of token: \u{a4}
+         --> lesson.rs:1:33
+          |
+        1 | pub fn foreground() { let x = 1 ¤ 2; }
+          |                                 ^
+
+    "#]],
+    );
+}

@@ -1,0 +1,138 @@
+//! What a lexing failure means, in rustc's words. proc_macro2 reports every
+//! lexing failure as "cannot parse string into token stream" at the place
+//! where it stopped; the text there says which failure it was: an unclosed
+//! or unexpected delimiter, an unterminated string, comment or character,
+//! or a character that starts no Rust token.
+
+use proc_macro2::LineColumn;
+
+use crate::diagnostic::Diagnostic;
+use crate::source_map::SourceMap;
+
+/// The diagnostic for a lexing failure that stopped at `at`.
+pub fn diagnostic(code: &str, at: LineColumn, map: &SourceMap) -> Diagnostic {
+    let rest: String = code.lines().nth(at.line.saturating_sub(1)).unwrap_or("").chars().skip(at.column).collect();
+    let one = |at: LineColumn| map.span(at, LineColumn { line: at.line, column: at.column + 1 });
+    let mut chars = rest.chars();
+    let first = chars.next();
+    match first {
+        Some(open @ ('(' | '[' | '{')) => Diagnostic::error("this file contains an unclosed delimiter", one(at))
+            .label("unclosed delimiter")
+            .help(format!("add the `{}` that closes it", closer_of(open))),
+        Some(close @ (')' | ']' | '}')) => match open_delimiters(code, at).last() {
+            Some((open, open_at)) => Diagnostic::error(format!("mismatched closing delimiter: `{close}`"), one(at))
+                .label("mismatched closing delimiter")
+                .secondary(one(*open_at), "unclosed delimiter")
+                .help(format!("close the `{open}` with `{}` first", closer_of(*open))),
+            None => Diagnostic::error(format!("unexpected closing delimiter: `{close}`"), one(at))
+                .label("unexpected closing delimiter"),
+        },
+        Some('"') => Diagnostic::error("unterminated double quote string", one(at)).code("E0765"),
+        Some('/') if chars.next() == Some('*') => {
+            Diagnostic::error("unterminated block comment", one(at)).code("E0758").help("end it with `*/`")
+        }
+        Some('\'') => Diagnostic::error("unterminated character literal", one(at)).code("E0762"),
+        Some(c) => {
+            let shown = if c.is_ascii_graphic() { c.to_string() } else { c.escape_unicode().to_string() };
+            Diagnostic::error(format!("unknown start of token: {shown}"), one(at))
+        }
+        None => Diagnostic::error("this file cannot be split into Rust tokens here", one(at)),
+    }
+}
+
+fn closer_of(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
+}
+
+/// The delimiters still open just before `until`, with where each opened.
+/// Strings, character literals and comments are skipped: everything before
+/// `until` lexed, so they are well formed there.
+fn open_delimiters(code: &str, until: LineColumn) -> Vec<(char, LineColumn)> {
+    let mut open = Vec::new();
+    let mut chars = code.chars().peekable();
+    let (mut line, mut column) = (1usize, 0usize);
+    let mut next = |line: &mut usize, column: &mut usize| {
+        let c = chars.next()?;
+        if c == '\n' {
+            *line += 1;
+            *column = 0;
+        } else {
+            *column += 1;
+        }
+        Some((c, chars.peek().copied()))
+    };
+    loop {
+        let here = LineColumn { line, column };
+        if (line, column) >= (until.line, until.column) {
+            return open;
+        }
+        let Some((c, peek)) = next(&mut line, &mut column) else { return open };
+        match (c, peek) {
+            ('(' | '[' | '{', _) => open.push((c, here)),
+            (')' | ']' | '}', _) => {
+                open.pop();
+            }
+            ('/', Some('/')) => {
+                while let Some((c, _)) = next(&mut line, &mut column) {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            ('/', Some('*')) => {
+                next(&mut line, &mut column);
+                let (mut depth, mut last) = (1usize, '\0');
+                while let Some((c, _)) = next(&mut line, &mut column) {
+                    match (last, c) {
+                        ('/', '*') => (depth, last) = (depth + 1, '\0'),
+                        ('*', '/') => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                            last = '\0';
+                        }
+                        _ => last = c,
+                    }
+                }
+            }
+            ('"', _) => {
+                while let Some((c, _)) = next(&mut line, &mut column) {
+                    match c {
+                        '\\' => {
+                            next(&mut line, &mut column);
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            // A character literal ('x', '\n'); a lifetime ('a) has no closing quote.
+            ('\'', Some('\\')) => {
+                next(&mut line, &mut column);
+                while let Some((c, _)) = next(&mut line, &mut column) {
+                    if c == '\'' {
+                        break;
+                    }
+                }
+            }
+            ('\'', Some(_)) => {
+                let mut ahead = code.chars().skip(char_index(code, line, column));
+                if ahead.nth(1) == Some('\'') {
+                    next(&mut line, &mut column);
+                    next(&mut line, &mut column);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The index in `code`'s chars of (`line`, `column`).
+fn char_index(code: &str, line: usize, column: usize) -> usize {
+    code.split_inclusive('\n').take(line - 1).map(|l| l.chars().count()).sum::<usize>() + column
+}
