@@ -134,6 +134,8 @@ enum Move {
 #[derive(Debug)]
 struct Node {
     machine: Machine,
+    /// `machine.state_hash()`, computed once when the state was made.
+    hash: u64,
     steps: u64,
     /// Index into the trail arena: how this state was reached.
     trail: u32,
@@ -242,8 +244,9 @@ impl Explorer {
             program,
             config,
         };
-        explorer.visited.insert(machine.state_hash(), 0);
-        explorer.queue.push_back(Node { machine, steps: 0, trail: 0, labels: 0 });
+        let hash = machine.state_hash();
+        explorer.visited.insert(hash, 0);
+        explorer.queue.push_back(Node { machine, hash, steps: 0, trail: 0, labels: 0 });
         Ok(explorer)
     }
 
@@ -336,7 +339,7 @@ impl Explorer {
     }
 
     fn expand(&mut self, node: Node) {
-        if self.visited.get(&node.machine.state_hash()).is_some_and(|best| *best < node.steps) {
+        if self.visited.get(&node.hash).is_some_and(|best| *best < node.steps) {
             // Reached again in fewer steps since it was queued.
             self.revisited += 1;
             return;
@@ -406,7 +409,7 @@ impl Explorer {
                     self.visited.insert(hash, steps);
                 }
             }
-            let next = Node { machine: child, steps, trail, labels };
+            let next = Node { machine: child, hash, steps, trail, labels };
             if steps == node.steps {
                 // A move that takes no step stays in the current layer: expand
                 // it now, so its next steps queue before this node's own step
