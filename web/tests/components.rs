@@ -28,6 +28,19 @@ async fn settle(ms: u64) {
     yew::platform::time::sleep(Duration::from_millis(ms)).await;
 }
 
+/// Waits until `ready` holds: Yew renders asynchronously, and on a loaded
+/// machine a fixed sleep is sometimes too short. Polls every 10 ms; after
+/// 10 s it fails, naming what it waited for.
+async fn until(what: &str, mut ready: impl FnMut() -> bool) {
+    for _ in 0..1000 {
+        if ready() {
+            return;
+        }
+        settle(10).await;
+    }
+    panic!("waited 10 s, in vain, until {what}");
+}
+
 /// Sets the fragment without a `hashchange`, as if the page had loaded with it.
 fn load_with(fragment: &str) {
     let window = gloo::utils::window();
@@ -52,8 +65,9 @@ impl Mounted {
         let root = document.create_element("div").expect("div");
         document.body().expect("body").append_child(&root).expect("append");
         let handle = yew::Renderer::<App>::with_root(root.clone()).render();
-        settle(50).await;
-        Mounted { root, handle: Some(handle) }
+        let page = Mounted { root, handle: Some(handle) };
+        until("the app has rendered", || !page.text("main h1").is_empty()).await;
+        page
     }
 
     fn text(&self, selector: &str) -> String {
@@ -88,30 +102,30 @@ async fn the_list_shows_every_lesson_and_a_link_opens_one() {
     let page = Mounted::app("").await;
     assert_eq!(page.count(".card"), lessons.len() as u32);
     gloo::utils::window().location().set_hash("#v=1&lesson=02-lost-update").expect("hash");
-    settle(100).await;
     let title = lessons.iter().find(|l| l.id == "02-lost-update").map(|l| l.title.clone()).expect("lesson 02");
-    assert_eq!(page.text("#lesson-title"), title);
+    until("lesson 02 opens", || page.text("#lesson-title") == title).await;
     assert!(page.text("[data-testid=readout]").starts_with("Before step 0: reset"));
 }
 
 async fn arrows_step_on_the_page_but_edit_in_the_editor() {
     let page = Mounted::app("#v=1&lesson=02-lost-update").await;
+    let readout = || page.text("[data-testid=readout]");
+    until("the lesson is at reset", || readout().starts_with("Before step 0")).await;
     let body: web_sys::EventTarget = gloo::utils::body().into();
     press(&body, "ArrowRight");
     press(&body, "ArrowRight");
-    settle(30).await;
-    assert!(page.text("[data-testid=readout]").contains("(2 of"), "{}", page.text("[data-testid=readout]"));
+    until("two steps are taken", || readout().contains("(2 of")).await;
     let editor = page.root.query_selector("textarea.source").ok().flatten().expect("editor");
     press(&editor.clone().into(), "ArrowRight");
     settle(30).await;
     assert!(page.text("[data-testid=readout]").contains("(2 of"), "the editor's arrows do not step");
     press(&body, "ArrowLeft");
-    settle(30).await;
-    assert!(page.text("[data-testid=readout]").contains("(1 of"));
+    until("one step is taken back", || readout().contains("(1 of")).await;
 }
 
 async fn the_timeline_has_a_title_a_description_and_named_focusable_marks() {
     let page = Mounted::app("#v=1&lesson=02-lost-update&sched=TIMER0@2&step=6").await;
+    until("the timeline is drawn", || page.count("g.mark") >= 2).await;
     assert_eq!(page.text("svg.timeline > title"), "Timeline of the run");
     assert!(page.text("svg.timeline > desc").contains("lanes"));
     let marks = page.root.query_selector_all("g.mark").expect("marks");
@@ -125,14 +139,13 @@ async fn the_timeline_has_a_title_a_description_and_named_focusable_marks() {
     // The same data as a table.
     let table = page.root.query_selector(".view-switch button:nth-child(2)").ok().flatten().expect("table button");
     table.dyn_into::<web_sys::HtmlElement>().expect("button").click();
-    settle(30).await;
-    assert!(page.count("table.timeline-table tbody tr") >= 6);
+    until("the table shows the steps", || page.count("table.timeline-table tbody tr") >= 6).await;
     assert_eq!(page.count("tr[aria-current=step]"), 1);
 }
 
 async fn a_tampered_link_explains_itself_and_falls_back_to_a_lesson() {
     let page = Mounted::app("#v=1&lesson=02-lost-update&code=%%%").await;
-    assert!(page.text("[data-testid=notice]").contains("damaged"), "{}", page.text("[data-testid=notice]"));
+    until("the notice explains the link", || page.text("[data-testid=notice]").contains("damaged")).await;
     assert!(!page.text("#lesson-title").is_empty(), "a lesson is shown, not a blank page");
 }
 
@@ -161,7 +174,7 @@ async fn rendered(nodes: Vec<markdown::Node>) -> Element {
     let root = document.create_element("div").expect("div");
     document.body().expect("body").append_child(&root).expect("append");
     yew::Renderer::<Narrative>::with_root_and_props(root.clone(), NarrativeProps { nodes }).render();
-    settle(20).await;
+    until("the narrative is rendered", || root.child_element_count() > 0).await;
     root
 }
 
