@@ -143,6 +143,25 @@ async fn the_timeline_has_a_title_a_description_and_named_focusable_marks() {
     assert_eq!(page.count("tr[aria-current=step]"), 1);
 }
 
+// A click on a lesson link changes the address at once; its `hashchange`
+// comes later. The page's own debounced rewrite of the address (after a
+// step) must not undo the change in between, or the lesson never opens.
+async fn a_link_followed_while_the_address_is_being_rewritten_still_opens() {
+    let lessons = lessons();
+    let page = Mounted::app("#v=1&lesson=02-lost-update").await;
+    let readout = || page.text("[data-testid=readout]");
+    until("the lesson is at reset", || readout().starts_with("Before step 0")).await;
+    press(&gloo::utils::body().into(), "ArrowRight");
+    until("one step is taken", || readout().contains("(1 of")).await;
+    // The step schedules a rewrite of the address; the link changes it first.
+    load_with("#v=1&lesson=03-edge-counter");
+    settle(400).await;
+    let hashchange = web_sys::Event::new("hashchange").expect("event");
+    gloo::utils::window().dispatch_event(&hashchange).expect("dispatch");
+    let title = lessons.iter().find(|l| l.id == "03-edge-counter").map(|l| l.title.clone()).expect("lesson 03");
+    until("lesson 03 opens", || page.text("#lesson-title") == title).await;
+}
+
 async fn a_tampered_link_explains_itself_and_falls_back_to_a_lesson() {
     let page = Mounted::app("#v=1&lesson=02-lost-update&code=%%%").await;
     until("the notice explains the link", || page.text("[data-testid=notice]").contains("damaged")).await;
@@ -156,6 +175,7 @@ async fn the_app_in_a_browser() {
     the_list_shows_every_lesson_and_a_link_opens_one().await;
     arrows_step_on_the_page_but_edit_in_the_editor().await;
     the_timeline_has_a_title_a_description_and_named_focusable_marks().await;
+    a_link_followed_while_the_address_is_being_rewritten_still_opens().await;
     a_tampered_link_explains_itself_and_falls_back_to_a_lesson().await;
 }
 

@@ -36,14 +36,25 @@ fn replace_fragment(fragment: &str) {
 
 #[hook]
 pub fn use_permalink(state: &UseReducerHandle<State>) {
+    // The fragment the page last opened or wrote. The address bar can move
+    // on before the page hears of it (a click on a lesson link changes it at
+    // once, its `hashchange` comes as a later task); the debounced writer
+    // below must not undo such a change.
+    let known = use_mut_ref(current_fragment);
     let dispatcher = state.dispatcher();
-    use_effect_with((), move |_| {
-        dispatcher.dispatch(action_for(&current_fragment()));
-        let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-            dispatcher.dispatch(action_for(&current_fragment()));
+    {
+        let known = known.clone();
+        use_effect_with((), move |_| {
+            let open = move || {
+                let fragment = current_fragment();
+                dispatcher.dispatch(action_for(&fragment));
+                *known.borrow_mut() = fragment;
+            };
+            open();
+            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| open());
+            move || drop(listener)
         });
-        move || drop(listener)
-    });
+    }
 
     // Writing is debounced: compressing the code on every step of a fast run
     // is wasted work.
@@ -51,6 +62,14 @@ pub fn use_permalink(state: &UseReducerHandle<State>) {
     let moment = state.open.as_ref().map(|o| o.permalink());
     use_effect_with(moment, move |moment| {
         let fragment = moment.as_ref().map(Permalink::encode).unwrap_or_default();
-        *pending.borrow_mut() = Some(Timeout::new(150, move || replace_fragment(&fragment)));
+        *pending.borrow_mut() = Some(Timeout::new(150, move || {
+            if current_fragment() != *known.borrow() {
+                // Changed by the learner and not opened yet: its
+                // `hashchange` will open it, and this moment is gone.
+                return;
+            }
+            replace_fragment(&fragment);
+            *known.borrow_mut() = current_fragment();
+        }));
     });
 }
