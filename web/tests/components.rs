@@ -162,6 +162,19 @@ async fn a_link_followed_while_the_address_is_being_rewritten_still_opens() {
     until("lesson 03 opens", || page.text("#lesson-title") == title).await;
 }
 
+// "Skip to content" is a link to `#main`: it moves the focus and keeps the
+// learner in the lesson.
+async fn the_skip_link_keeps_the_lesson_open() {
+    let page = Mounted::app("#v=1&lesson=02-lost-update").await;
+    let title = lessons().iter().find(|l| l.id == "02-lost-update").map(|l| l.title.clone()).expect("lesson 02");
+    until("lesson 02 is open", || page.text("#lesson-title") == title).await;
+    let skip = page.root.query_selector("a.skip").ok().flatten().expect("skip link");
+    skip.dyn_into::<web_sys::HtmlElement>().expect("link").click();
+    settle(300).await;
+    assert_eq!(page.text("#lesson-title"), title, "the same lesson is still open");
+    assert_eq!(page.count(".lesson-list"), 0);
+}
+
 async fn a_tampered_link_explains_itself_and_falls_back_to_a_lesson() {
     let page = Mounted::app("#v=1&lesson=02-lost-update&code=%%%").await;
     until("the notice explains the link", || page.text("[data-testid=notice]").contains("damaged")).await;
@@ -176,6 +189,7 @@ async fn the_app_in_a_browser() {
     arrows_step_on_the_page_but_edit_in_the_editor().await;
     the_timeline_has_a_title_a_description_and_named_focusable_marks().await;
     a_link_followed_while_the_address_is_being_rewritten_still_opens().await;
+    the_skip_link_keeps_the_lesson_open().await;
     a_tampered_link_explains_itself_and_falls_back_to_a_lesson().await;
 }
 

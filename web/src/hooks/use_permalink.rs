@@ -2,6 +2,8 @@
 //! opens what the fragment says (on load and on back/forward), and rewrites
 //! the fragment in place (no new history entry) as the learner works.
 
+use std::rc::Rc;
+
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
@@ -16,6 +18,12 @@ fn current_fragment() -> String {
 /// What a fragment asks for.
 pub fn action_for(fragment: &str) -> Action {
     if is_permalink(fragment) { Action::OpenLink(Permalink::decode(fragment)) } else { Action::ShowList }
+}
+
+/// Whether the fragment is the id of an element of the page (an in-page link).
+fn names_an_element(fragment: &str) -> bool {
+    let id = fragment.trim_start_matches('#');
+    !id.is_empty() && gloo::utils::document().get_element_by_id(id).is_some()
 }
 
 fn replace_fragment(fragment: &str) {
@@ -45,14 +53,26 @@ pub fn use_permalink(state: &UseReducerHandle<State>) {
     {
         let known = known.clone();
         use_effect_with((), move |_| {
-            let open = move || {
+            let open = Rc::new(move |force: bool| {
                 let fragment = current_fragment();
-                dispatcher.dispatch(action_for(&fragment));
-                *known.borrow_mut() = fragment;
-            };
-            open();
-            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| open());
-            move || drop(listener)
+                if force || fragment != *known.borrow() {
+                    // `#main` (the skip link) names a place on the page, not a lesson.
+                    if !names_an_element(&fragment) {
+                        dispatcher.dispatch(action_for(&fragment));
+                    }
+                    *known.borrow_mut() = fragment;
+                }
+            });
+            open(true);
+            // A fragment link fires `hashchange`; back and forward fire
+            // `popstate` (and `hashchange` when the fragment differs): either
+            // opens what the address now says, once.
+            let window = gloo::utils::window();
+            let listeners = ["hashchange", "popstate"].map(|event| {
+                let open = open.clone();
+                EventListener::new(&window, event, move |_| open(false))
+            });
+            move || drop(listeners)
         });
     }
 
