@@ -11,6 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::items::{Crate, FnAttr};
 use crate::lower::FnBuilder;
 use crate::setup::{ContextSetupKind, Named, PropertySetup};
+use crate::similar_name;
 use crate::source_map::SourceMap;
 use crate::types::LTy;
 
@@ -99,7 +100,8 @@ fn find_fn(cx: &mut Crate, func: &Named, code_file: &str) -> Option<FuncId> {
     let names: Vec<String> = cx.fns.iter().map(|f| f.name.clone()).collect();
     let mut d = Diagnostic::error(format!("cannot find function `{}` in {code_file}", func.name), func.span.clone())
         .label("not found in the lesson's code");
-    if let Some(c) = board::closest(&func.name, names.iter().map(String::as_str)) {
+    let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+    if let Some(c) = similar_name::best_match(&func.name, &candidates) {
         d = d.help(format!("a function with a similar name exists: `{c}`"));
     } else if !names.is_empty() {
         d = d.note(format!("the code defines: {}", names.join(", ")));
@@ -208,7 +210,7 @@ fn unknown_interrupt(n: &Named) -> Diagnostic {
     let mut d = Diagnostic::error(format!("`{}` is not an interrupt of the {}", n.name, board::BOARD), n.span.clone())
         .label("not in the board's vector table")
         .note(format!("the board's interrupts are: {}", names.join(", ")));
-    if let Some(c) = board::closest(&n.name, names) {
+    if let Some(c) = similar_name::best_match(&n.name, &names) {
         d = d.help(format!("did you mean `{c}`?"));
     }
     d

@@ -93,17 +93,6 @@ pub fn interrupt_names() -> Vec<&'static str> {
     INTERRUPTS.iter().map(|(n, _)| *n).collect()
 }
 
-/// The candidate closest to `name`, if it is close enough to be a typo.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = name.to_ascii_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.len().max(3) / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,8 +106,9 @@ mod tests {
 
     #[test]
     fn a_typo_finds_the_intended_name() {
-        assert_eq!(closest("TIMERO", interrupt_names()), Some("TIMER0"));
-        assert_eq!(closest("gpiote", interrupt_names()), Some("GPIOTE"));
-        assert_eq!(closest("SPIM3", interrupt_names()), None);
+        let names = interrupt_names();
+        assert_eq!(crate::similar_name::best_match("TIMERO", &names), Some("TIMER0"));
+        assert_eq!(crate::similar_name::best_match("gpiote", &names), Some("GPIOTE"));
+        assert_eq!(crate::similar_name::best_match("SPIM3", &names), None);
     }
 }

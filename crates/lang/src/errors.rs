@@ -225,7 +225,7 @@ pub fn unknown_exception(name: &str, span: Span) -> Diagnostic {
     let mut d = Diagnostic::error(format!("`{name}` is not a system exception irqlab models"), span)
         .label("not a system exception")
         .note(format!("`#[exception]` handlers irqlab models are: {}", names.join(", ")));
-    if let Some(close) = board::closest(name, names) {
+    if let Some(close) = similar_name::best_match(name, &names) {
         d = d.help(format!("did you mean `{close}`?"));
     }
     d
@@ -236,7 +236,7 @@ pub fn not_found(kind: &str, name: &str, span: Span, candidates: Vec<&str>) -> D
     let mut d = Diagnostic::error(format!("cannot find {kind} `{name}` in this scope"), span)
         .code("E0425")
         .label("not found in this scope");
-    if let Some(close) = board::closest(name, candidates) {
+    if let Some(close) = similar_name::best_match(name, &candidates) {
         d = d.help(format!("a {kind} with a similar name exists: `{close}`"));
     }
     d
