@@ -49,10 +49,22 @@ fn closer_of(open: char) -> char {
 }
 
 /// The delimiters still open just before `until`, with where each opened.
-/// Strings, character literals and comments are skipped: everything before
-/// `until` lexed, so they are well formed there.
 fn open_delimiters(code: &str, until: LineColumn) -> Vec<(char, LineColumn)> {
-    let mut open = Vec::new();
+    walk_delimiters(code, Some(until), |_, _, _| true)
+}
+
+/// Walks the brackets of `code` outside strings, character literals and
+/// comments, up to `until` (or the end), and returns those still open. For
+/// each bracket `visit` gets it, where it is, and the brackets open before
+/// it; the walk stops early when `visit` returns false. Before a lexing
+/// failure everything lexed, so strings and comments there are well formed;
+/// elsewhere an unterminated one runs to the end.
+pub fn walk_delimiters(
+    code: &str,
+    until: Option<LineColumn>,
+    mut visit: impl FnMut(char, LineColumn, &[(char, LineColumn)]) -> bool,
+) -> Vec<(char, LineColumn)> {
+    let mut open: Vec<(char, LineColumn)> = Vec::new();
     let mut chars = code.chars().peekable();
     let (mut line, mut column) = (1usize, 0usize);
     let mut next = |line: &mut usize, column: &mut usize| {
@@ -67,14 +79,20 @@ fn open_delimiters(code: &str, until: LineColumn) -> Vec<(char, LineColumn)> {
     };
     loop {
         let here = LineColumn { line, column };
-        if (line, column) >= (until.line, until.column) {
+        if until.is_some_and(|u| (line, column) >= (u.line, u.column)) {
             return open;
         }
         let Some((c, peek)) = next(&mut line, &mut column) else { return open };
         match (c, peek) {
-            ('(' | '[' | '{', _) => open.push((c, here)),
-            (')' | ']' | '}', _) => {
-                open.pop();
+            ('(' | '[' | '{' | ')' | ']' | '}', _) => {
+                if !visit(c, here, &open) {
+                    return open;
+                }
+                if matches!(c, '(' | '[' | '{') {
+                    open.push((c, here));
+                } else {
+                    open.pop();
+                }
             }
             ('/', Some('/')) => {
                 while let Some((c, _)) = next(&mut line, &mut column) {

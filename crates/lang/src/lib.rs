@@ -123,28 +123,16 @@ fn compile_text(setup: &Setup, code: &str, file_name: &str) -> Compiled {
     Compiled { program, diagnostics }
 }
 
-/// The first place where brackets nest deeper than `MAX_NESTING`.
+/// The first place where brackets nest deeper than `MAX_NESTING` (brackets
+/// in strings and comments do not count).
 fn too_deep(code: &str, map: &source_map::SourceMap) -> Option<irqlab_sim::Span> {
-    let mut depth = 0usize;
-    let (mut line, mut col) = (1usize, 0usize);
-    for ch in code.chars() {
-        match ch {
-            '(' | '[' | '{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    let at = proc_macro2::LineColumn { line, column: col };
-                    return Some(map.span(at, proc_macro2::LineColumn { line, column: col + 1 }));
-                }
-            }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            '\n' => {
-                line += 1;
-                col = 0;
-                continue;
-            }
-            _ => {}
+    let mut deepest = None;
+    lex_error::walk_delimiters(code, None, |c, at, open| {
+        if matches!(c, '(' | '[' | '{') && open.len() >= MAX_NESTING {
+            deepest = Some(map.span(at, proc_macro2::LineColumn { line: at.line, column: at.column + 1 }));
+            return false;
         }
-        col += 1;
-    }
-    None
+        true
+    });
+    deepest
 }

@@ -300,3 +300,15 @@ fn deep_nesting_is_refused_not_overflowed() {
     assert!(compiled.diagnostics[0].message.contains("nested this deeply"), "{:?}", compiled.diagnostics[0]);
     assert_eq!(spans_inside(&compiled, &code, "lesson.rs"), Ok(()));
 }
+
+#[test]
+fn brackets_in_comments_do_not_count_as_nesting() {
+    // 200 brackets in a comment: the code itself nests two deep.
+    let code = format!("pub fn main_loop() {{\n    // {}\n    let _x = (1);\n}}\n", "(".repeat(200));
+    let compiled = compile(&support::setup("thumbv7em-none-eabihf", 1, &code), &code, "lesson.rs");
+    assert!(
+        !compiled.diagnostics.iter().any(|d| d.message.contains("nested this deeply")),
+        "{:?}",
+        compiled.diagnostics
+    );
+}
