@@ -426,17 +426,6 @@ impl Explorer {
         (self.trails.len() - 1) as u32
     }
 
-    /// How many schedule items the path that ends at `trail` has.
-    fn items_on(&self, mut trail: u32) -> usize {
-        let mut count = 0;
-        while trail != 0 {
-            let t = self.trails[trail as usize];
-            count += usize::from(t.item.is_some());
-            trail = t.parent;
-        }
-        count
-    }
-
     /// The schedule of the path that ends at `trail`.
     fn schedule_of(&self, mut trail: u32) -> Schedule {
         let mut items = Vec::new();
@@ -473,7 +462,7 @@ impl Explorer {
             // shortest. Among equally short ones keep the fewest schedule items:
             // the search tries arrivals first, so a second arrival merged into a
             // pending one would otherwise be kept, and it changes nothing.
-            if c.steps < steps || (c.steps == steps && c.schedule.items.len() <= self.items_on(trail)) {
+            if c.steps < steps || (c.steps == steps && c.schedule.items.len() <= self.schedule_of(trail).items.len()) {
                 return;
             }
         }
