@@ -48,7 +48,7 @@ fn schedules(program: &Program, steps: u64) -> Vec<Schedule> {
     let mut out = vec![Schedule::default()];
     for (i, a) in points.iter().enumerate() {
         out.push(Schedule::new(vec![arrival(*a)]));
-        out.extend((0..a.1).map(|step| Schedule::new(vec![ScheduleItem::Reorder { step }, arrival(*a)])));
+        out.extend((0..a.1).map(|step| Schedule::new(vec![ScheduleItem::Reorder { step, pick: 1 }, arrival(*a)])));
         for b in &points[i..] {
             if a.0 != b.0 || program.sources[a.0.0 as usize].max_arrivals >= 2 {
                 out.push(Schedule::new(vec![arrival(*a), arrival(*b)]));

@@ -127,7 +127,7 @@ pub struct Progress {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Move {
     Arrive(SourceId),
-    Step { core: Option<u8>, reorder: bool },
+    Step { core: Option<u8>, reorder: u16 },
     Finish,
 }
 
@@ -323,15 +323,15 @@ impl Explorer {
             moves.extend(arrivals());
         }
         if p.cores == 1 {
-            moves.push(Move::Step { core: None, reorder: false });
-            if m.can_reorder(p, None) {
-                moves.push(Move::Step { core: None, reorder: true });
+            moves.push(Move::Step { core: None, reorder: 0 });
+            for k in 1..=m.reorder_options(p, None) {
+                moves.push(Move::Step { core: None, reorder: k as u16 });
             }
         } else {
             for &c in &runnable {
-                moves.push(Move::Step { core: Some(c), reorder: false });
-                if m.can_reorder(p, Some(c)) {
-                    moves.push(Move::Step { core: Some(c), reorder: true });
+                moves.push(Move::Step { core: Some(c), reorder: 0 });
+                for k in 1..=m.reorder_options(p, Some(c)) {
+                    moves.push(Move::Step { core: Some(c), reorder: k as u16 });
                 }
             }
         }
@@ -363,8 +363,8 @@ impl Explorer {
                     child.arrive_now(&self.program, source)
                 }
                 Move::Step { core, reorder } => {
-                    if reorder {
-                        item = Some(ScheduleItem::Reorder { step: step_index });
+                    if reorder > 0 {
+                        item = Some(ScheduleItem::Reorder { step: step_index, pick: reorder });
                     } else if let Some(c) = core
                         && c != child.next_core(&self.program)
                     {
@@ -378,7 +378,7 @@ impl Explorer {
             };
             // A reordering on two cores also needs its core pick to replay.
             let mut trail = node.trail;
-            if let (Move::Step { core: Some(c), reorder: true }, true) = (mv, self.program.cores > 1) {
+            if let (Move::Step { core: Some(c), reorder: 1.. }, true) = (mv, self.program.cores > 1) {
                 trail = self.link(trail, Some(ScheduleItem::Core { step: step_index, core: c }));
             }
             if item.is_some() {
@@ -458,11 +458,18 @@ impl Explorer {
         };
         let Some(index) = self.properties.iter().position(|p| p.name == property) else { return };
         if let Some(c) = &self.properties[index].counterexample {
-            // The search goes in order of steps, so the first one found is a
-            // shortest. Among equally short ones keep the fewest schedule items:
-            // the search tries arrivals first, so a second arrival merged into a
-            // pending one would otherwise be kept, and it changes nothing.
-            if c.steps < steps || (c.steps == steps && c.schedule.items.len() <= self.schedule_of(trail).items.len()) {
+            // The simplest counterexample: the fewest compiler reorderings
+            // (a run in program order is easier to follow, and an early
+            // access can take its computations with it in one step), then
+            // the fewest steps (the search goes in order of steps, so the
+            // first one found is a shortest), then the fewest schedule items
+            // (the search tries arrivals first, so a second arrival merged
+            // into a pending one would otherwise be kept; it changes nothing).
+            let key = |s: &Schedule, steps: u64| {
+                let reorders = s.items.iter().filter(|i| matches!(i, ScheduleItem::Reorder { .. })).count();
+                (reorders, steps, s.items.len())
+            };
+            if key(&c.schedule, c.steps) <= key(&self.schedule_of(trail), steps) {
                 return;
             }
         }
@@ -534,16 +541,14 @@ fn shared_locations(program: &Program) -> Vec<bool> {
 /// L steps of the run with no arrivals there are L + 1 arrival points; a
 /// source with at most N arrivals can place them in C(L + 1 + N, N) ways
 /// (multisets of up to N points); sources multiply, and each of the R
-/// reorderable points of that run doubles it. For two cores, each of the
+/// early accesses offered along that run adds a choice (counted as a doubling). For two cores, each of the
 /// C(L0 + L1, L0) interleavings of the two threads multiplies again.
 pub fn naive_schedules(program: &Program, bounds: Bounds) -> f64 {
     let Ok(mut s) = Session::new(program.clone(), Schedule::default(), bounds) else { return 0.0 };
     let mut reorderable = 0i32;
     let mut per_core = vec![0u64; program.cores as usize];
     loop {
-        if s.machine().can_reorder(program, None) {
-            reorderable += 1;
-        }
+        reorderable += s.machine().reorder_options(program, None) as i32;
         if !s.step() {
             break;
         }

@@ -19,6 +19,7 @@ pub mod nvic;
 pub mod outcome;
 pub mod program;
 pub mod race;
+pub mod reorder;
 pub mod schedule;
 pub mod session;
 pub mod trace;

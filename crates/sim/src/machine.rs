@@ -11,7 +11,6 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 
-use crate::memory_model::{self, MemAccess};
 use crate::nvic::{self, Candidate, ExceptionState};
 use crate::outcome::{Bound, LostReason, Outcome, RaceAccess};
 use crate::program::{
@@ -19,6 +18,7 @@ use crate::program::{
     Ordering, Place, Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
 };
 use crate::race::{AccessRef, History, VectorClock};
+use crate::reorder::{self, EarlyAccess, Speculated};
 use crate::trace::{Event, Read, StepKind, StepRecord, Write};
 use crate::value::{self, Ty};
 
@@ -50,9 +50,9 @@ pub struct Choice {
     /// Which core steps (two-core programs); `None` takes the core that is
     /// furthest behind in cycles.
     pub core: Option<u8>,
-    /// Take the compiler's reordering of the next two instructions, when the
-    /// memory model allows it (see `Machine::can_reorder`).
-    pub reorder: bool,
+    /// 0: the next instruction in program order. k > 0: the k-th access
+    /// the compiler may run early instead (`Machine::reorder_options`).
+    pub reorder: u16,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -71,9 +71,11 @@ struct Frame {
     pc: u32,
     locals: Vec<u64>,
     ret: Option<Local>,
-    /// After a reordering: the pc of the instruction that was overtaken,
-    /// to run next.
-    deferred: Option<u32>,
+    /// Instructions past `pc` that already ran early (compiler reordering,
+    /// `reorder.rs`); `pc` skips them when it reaches them.
+    ahead: Vec<u32>,
+    /// Loads read early across a branch, waiting to be used.
+    speculated: Vec<Speculated>,
     /// The low half of a 64-bit access in progress.
     half: Option<u64>,
     /// The signature of the last loop iteration, to notice spinning.
@@ -289,11 +291,10 @@ impl Machine {
         let mut out = Vec::new();
         for core in &self.cores {
             for act in &core.stack {
-                if let Some(f) = act.frames.last() {
-                    let pc = f.deferred.unwrap_or(f.pc);
-                    if let Some(i) = program.function(f.func).body.get(pc as usize) {
-                        out.push((act.context, i.span.clone()));
-                    }
+                if let Some(f) = act.frames.last()
+                    && let Some(i) = program.function(f.func).body.get(f.pc as usize)
+                {
+                    out.push((act.context, i.span.clone()));
                 }
             }
         }
@@ -389,11 +390,17 @@ impl Machine {
         }
     }
 
-    /// Whether the core that would step next has two instructions ahead that
-    /// the compiler may reorder (`memory_model::may_swap`).
-    pub fn can_reorder(&self, program: &Program, core: Option<u8>) -> bool {
+    /// How many accesses the compiler may run now on the core that would
+    /// step next, instead of its next instruction in program order
+    /// (`reorder::early_accesses`): a `Choice::reorder` of 1..=n picks one.
+    pub fn reorder_options(&self, program: &Program, core: Option<u8>) -> usize {
         let core = core.unwrap_or_else(|| self.default_core(program));
-        self.reorder_pair(program, core).is_some()
+        self.early_accesses(program, core).len()
+    }
+
+    /// Whether some reordering may be taken now.
+    pub fn can_reorder(&self, program: &Program, core: Option<u8>) -> bool {
+        self.reorder_options(program, core) > 0
     }
 
     /// Whether no core can make progress without a new event: every thread
@@ -453,7 +460,7 @@ impl Machine {
             return false;
         }
         let Some(frame) = act.frames.last() else { return false };
-        if frame.half.is_some() || frame.deferred.is_some() {
+        if frame.half.is_some() {
             return false;
         }
         let Some(instr) = program.function(frame.func).body.get(frame.pc as usize) else { return false };
@@ -473,11 +480,10 @@ impl Machine {
         }
         let Some(act) = c.stack.last() else { return false };
         let Some(frame) = act.frames.last() else { return false };
-        if frame.half.is_some() {
+        if frame.half.is_some() || !frame.speculated.is_empty() {
             return false;
         }
-        let pc = frame.deferred.unwrap_or(frame.pc);
-        let Some(instr) = program.function(frame.func).body.get(pc as usize) else { return false };
+        let Some(instr) = program.function(frame.func).body.get(frame.pc as usize) else { return false };
         let touches_shared = |place: &Place| -> bool {
             match place.index {
                 None => shared[place.base.0 as usize],
@@ -801,7 +807,7 @@ impl Machine {
         }
     }
 
-    fn step_core(&mut self, program: &Program, core: u8, reorder: bool, rec: &mut Rec) {
+    fn step_core(&mut self, program: &Program, core: u8, reorder: u16, rec: &mut Rec) {
         let ci = core as usize;
         let costs = program.target.exception_costs();
         let thread_ctx = self.cores[ci].stack[0].context;
@@ -953,49 +959,34 @@ impl Machine {
         c.thread_done = true;
     }
 
-    /// The two instructions a reordering would swap, if allowed: returns
-    /// the accesses of the instruction at pc and at pc + 1.
-    fn reorder_pair(&self, program: &Program, core: u8) -> Option<(MemAccess, MemAccess)> {
+    /// The accesses the compiler may run now on `core` instead of its next
+    /// instruction (`reorder::early_accesses`), in the order a schedule's
+    /// `reorder@STEP:K` counts them.
+    fn early_accesses(&self, program: &Program, core: u8) -> Vec<EarlyAccess> {
         let c = &self.cores[core as usize];
         if c.entering.is_some() || self.next_exception(program, core).is_some() || c.asleep {
-            return None;
+            return Vec::new();
         }
-        let frame = c.stack.last()?.frames.last()?;
-        if frame.deferred.is_some() || frame.half.is_some() {
-            return None;
+        if c.stack.len() == 1 && c.thread_done {
+            return Vec::new();
         }
-        let body = &program.function(frame.func).body;
-        let first = body.get(frame.pc as usize)?;
-        let second = body.get(frame.pc as usize + 1)?;
-        let loc_of = |op: &Op| -> Option<Location> {
-            let place = match op {
-                Op::Load { place, .. }
-                | Op::Store { place, .. }
-                | Op::AtomicLoad { place, .. }
-                | Op::AtomicStore { place, .. } => place,
-                _ => return None,
-            };
-            if program.location(place.base).ty.is_wide() {
-                return None;
-            }
-            resolve(place, &frame.locals).ok()
-        };
-        let a = memory_model::classify(&first.op, loc_of(&first.op)?)?;
-        let b = memory_model::classify(&second.op, loc_of(&second.op)?)?;
-        // Register dependencies: the second must not read or write a local
-        // the first writes, nor write one the first reads.
-        let (w1, r1) = locals_of(&first.op);
-        let (w2, r2) = locals_of(&second.op);
-        let clash = w1.iter().any(|l| r2.contains(l) || w2.contains(l)) || w2.iter().any(|l| r1.contains(l));
-        if clash || !memory_model::may_swap(&a, &b) {
-            return None;
+        if c.stack.len() > 1 && c.stack.last().is_some_and(|a| a.frames.is_empty()) {
+            return Vec::new();
         }
-        Some((a, b))
+        let Some(frame) = c.stack.last().and_then(|a| a.frames.last()) else { return Vec::new() };
+        if frame.half.is_some() {
+            return Vec::new();
+        }
+        let spec: Vec<u32> = frame.speculated.iter().map(|s| s.pc).collect();
+        reorder::early_accesses(program, program.function(frame.func), frame.pc, &frame.locals, &frame.ahead, &spec)
     }
 
-    fn exec(&mut self, program: &Program, core: u8, reorder: bool, rec: &mut Rec) {
+    fn exec(&mut self, program: &Program, core: u8, pick: u16, rec: &mut Rec) {
         let ci = core as usize;
-        let swap = reorder && self.reorder_pair(program, core).is_some();
+        let early = match pick {
+            0 => None,
+            k => self.early_accesses(program, core).into_iter().nth(usize::from(k) - 1),
+        };
         let c = &mut self.cores[ci];
         let act = c.stack.last_mut().expect("a core always has its thread activation");
         let ctx = act.context;
@@ -1004,21 +995,31 @@ impl Machine {
         };
         let func = frame.func;
         let body = &program.function(func).body;
-        // Which instruction runs now, and where execution continues after it.
-        let (pc, next_pc) = if let Some(d) = frame.deferred {
-            (d, d + 2)
-        } else if swap {
-            (frame.pc + 1, frame.pc)
-        } else {
-            (frame.pc, frame.pc + 1)
-        };
-        if swap {
-            frame.deferred = Some(frame.pc);
-            let (moved, over) = (body[frame.pc as usize + 1].span.clone(), body[frame.pc as usize].span.clone());
+        if let Some(early) = early {
+            let here = frame.pc;
+            let (moved, over) = (body[early.pc as usize].span.clone(), body[early.over as usize].span.clone());
             rec.event(|| Event::Reordered { moved, over });
-        } else {
-            frame.deferred = None;
+            if rec.on {
+                let instr = &body[early.pc as usize];
+                rec.with(|r| {
+                    r.span = Some(instr.span.clone());
+                    r.kind = StepKind::Instr { func: program.function(func).name.clone(), pc: early.pc };
+                });
+            }
+            if early.over_branch.is_some() {
+                self.speculate(program, core, (ctx, func), &early, rec);
+                return;
+            }
+            // The program counter stays where program order is.
+            let instr = &body[early.pc as usize];
+            if let Flow::Halt = self.exec_op(program, core, ctx, func, early.pc, here, &instr.op, rec) {
+                self.status = Status::Halted;
+                return;
+            }
+            self.frame(core).ahead.push(early.pc);
+            return;
         }
+        let pc = frame.pc;
         let instr = &body[pc as usize];
         if rec.on {
             rec.with(|r| {
@@ -1026,12 +1027,95 @@ impl Machine {
                 r.kind = StepKind::Instr { func: program.function(func).name.clone(), pc };
             });
         }
-        // After a swapped instruction runs, execution comes back to the
-        // overtaken one (deferred), which then continues at pc + 2.
-        let advance = if swap { frame.pc } else { next_pc };
-        match self.exec_op(program, core, ctx, func, pc, advance, &instr.op, rec) {
+        // A load read early across a branch that went its way: its value is used now.
+        if let Some(i) = frame.speculated.iter().position(|s| s.armed && s.pc == pc)
+            && let Op::Load { dst, .. } | Op::AtomicLoad { dst, .. } = &instr.op
+        {
+            let value = frame.speculated.swap_remove(i).value;
+            frame.locals[dst.0 as usize] = value;
+            self.set_pc(core, pc + 1);
+            self.cores[ci].cycles += 1;
+            self.skip_done_ahead(core);
+            return;
+        }
+        match self.exec_op(program, core, ctx, func, pc, pc + 1, &instr.op, rec) {
             Flow::Next => {}
-            Flow::Halt => self.status = Status::Halted,
+            Flow::Halt => {
+                self.status = Status::Halted;
+                return;
+            }
+        }
+        if matches!(instr.op, Op::Jump { .. } | Op::Branch { .. } | Op::Call { .. } | Op::Return { .. }) {
+            self.control_transfer(core, func, pc, &instr.op);
+        }
+        self.skip_done_ahead(core);
+    }
+
+    /// A load read now although a branch comes before it in program order
+    /// (the compiler hoisted it: LangRef allows loads from dereferenceable
+    /// memory to be speculated). Its value waits in the frame.
+    fn speculate(
+        &mut self,
+        program: &Program,
+        core: u8,
+        (ctx, func): (ContextId, FuncId),
+        early: &EarlyAccess,
+        rec: &mut Rec,
+    ) {
+        let Some((branch, target)) = early.over_branch else { return };
+        let pc = early.pc;
+        let (place, ordering) = match &program.function(func).body[pc as usize].op {
+            Op::Load { place, .. } => (place, None),
+            Op::AtomicLoad { place, ordering, .. } => (place, Some(*ordering)),
+            _ => return,
+        };
+        let Ok(loc) = resolve(place, &self.frame(core).locals) else { return };
+        let value = self.memory[loc.0 as usize];
+        if ordering.is_none() {
+            self.race_access(program, core, ctx, func, pc, loc, false, rec);
+        }
+        rec_read(rec, loc, value);
+        self.note_read(core, loc, rec);
+        if let Some(o) = ordering {
+            self.sync_atomic(core, ctx, loc, o, false);
+        }
+        self.frame(core).speculated.push(Speculated { branch, target, pc, value, armed: false });
+        self.cores[core as usize].cycles += 2;
+    }
+
+    /// After a jump, branch, call or return in program order: values read
+    /// early for the way this branch went are kept (armed), the others and
+    /// any left from an earlier branch dropped.
+    fn control_transfer(&mut self, core: u8, func: FuncId, pc: u32, op: &Op) {
+        let c = &mut self.cores[core as usize];
+        let Some(frame) = c.stack.last_mut().and_then(|a| a.frames.iter_mut().rev().find(|f| f.func == func)) else {
+            return;
+        };
+        if frame.speculated.is_empty() {
+            return;
+        }
+        let went = frame.pc;
+        let is_branch = matches!(op, Op::Branch { .. });
+        frame.speculated.retain_mut(|s| {
+            if s.armed {
+                return false;
+            }
+            if is_branch && s.branch == pc {
+                s.armed = s.target == went;
+                return s.armed;
+            }
+            true
+        });
+    }
+
+    /// Moves the program counter over instructions that already ran early.
+    fn skip_done_ahead(&mut self, core: u8) {
+        let Some(frame) = self.cores[core as usize].stack.last_mut().and_then(|a| a.frames.last_mut()) else {
+            return;
+        };
+        while let Some(i) = frame.ahead.iter().position(|&p| p == frame.pc) {
+            frame.ahead.swap_remove(i);
+            frame.pc += 1;
         }
     }
 
@@ -1673,7 +1757,8 @@ fn new_frame(program: &Program, func: FuncId, args: &[u64], ret: Option<Local>) 
         pc: 0,
         locals,
         ret,
-        deferred: None,
+        ahead: Vec::new(),
+        speculated: Vec::new(),
         half: None,
         spin_sig: None,
         changed_since_backedge: false,
@@ -1714,37 +1799,4 @@ fn rmw(op: RmwOp, ty: Ty, old: u64, arg: u64) -> u64 {
         RmwOp::Min => ty.wrap(a.min(b)),
         RmwOp::Swap => ty.wrap(b),
     }
-}
-
-/// (locals written, locals read) by an instruction, for dependence checks.
-fn locals_of(op: &Op) -> (Vec<Local>, Vec<Local>) {
-    let mut reads = Vec::new();
-    let mut operand = |o: &Operand| {
-        if let Operand::Local(l) = o {
-            reads.push(*l);
-        }
-    };
-    let index = |p: &Place, operand: &mut dyn FnMut(&Operand)| {
-        if let Some(ix) = p.index {
-            operand(&ix.index);
-        }
-    };
-    let writes = match op {
-        Op::Load { dst, place, .. } | Op::AtomicLoad { dst, place, .. } => {
-            index(place, &mut operand);
-            vec![*dst]
-        }
-        Op::Store { place, src, .. } | Op::AtomicStore { place, src, .. } => {
-            index(place, &mut operand);
-            operand(src);
-            vec![]
-        }
-        Op::AtomicRmw { dst, place, src, .. } => {
-            index(place, &mut operand);
-            operand(src);
-            vec![*dst]
-        }
-        _ => vec![],
-    };
-    (writes, reads)
 }

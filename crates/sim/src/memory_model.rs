@@ -48,35 +48,51 @@ pub fn classify(op: &Op, location: Location) -> Option<MemAccess> {
     })
 }
 
-/// Whether the compiler may emit `second` before `first`, where `first`
-/// comes first in program order and neither depends on the other through
-/// locals (the caller checks that).
+/// Whether the compiler may emit `later` before `earlier` (program order),
+/// where neither depends on the other through locals (the caller checks
+/// that) and `fences` are the fences between them. The rules, from LLVM's
+/// LangRef ("Memory Model for Concurrent Operations", "volatile") and
+/// Atomics.rst ("Atomic orderings"), which is what rustc's atomics compile to:
 ///
 /// - Accesses to the same location keep their order (coherence).
-/// - Two volatile accesses keep their order (`core::ptr::read_volatile`:
-///   "the compiler shouldn't change the relative order ... of volatile
-///   operations").
-/// - Nothing later moves before an Acquire access ("subsequent reads and
-///   writes cannot be reordered before it").
-/// - Nothing earlier moves after a Release access ("all previous writes
-///   become visible ... cannot be reordered after it").
-/// - SeqCst is both.
-pub fn may_swap(first: &MemAccess, second: &MemAccess) -> bool {
-    if first.location == second.location {
+/// - Two volatile accesses keep their order ("the optimizers must not change
+///   the order of volatile operations relative to other volatile
+///   operations"); volatile and non-volatile accesses may be reordered.
+/// - Nothing later moves before an acquiring read: an Acquire, AcqRel or
+///   SeqCst load or read-modify-write.
+/// - Nothing earlier moves after a releasing write: a Release, AcqRel or
+///   SeqCst store or read-modify-write. A SeqCst store is a release, not an
+///   acquire: later accesses may move before it (Atomics.rst: SeqCst "is
+///   like Release for stores and Acquire for loads", plus one total order of
+///   all SeqCst operations, so two SeqCst operations keep their order).
+/// - A fence between them (`fence` or `compiler_fence`): an acquiring fence
+///   keeps an earlier read before everything after it; a releasing fence
+///   keeps everything earlier before a later write; a SeqCst fence keeps
+///   everything in order.
+pub fn may_move_before(earlier: &MemAccess, later: &MemAccess, fences: impl IntoIterator<Item = Ordering>) -> bool {
+    if earlier.location == later.location {
         return false;
     }
-    if first.kind == AccessKind::Volatile && second.kind == AccessKind::Volatile {
+    if earlier.kind == AccessKind::Volatile && later.kind == AccessKind::Volatile {
         return false;
     }
-    if let AccessKind::Atomic(o) = first.kind
-        && o.is_acquire()
-    {
+    let ordering = |a: &MemAccess| match a.kind {
+        AccessKind::Atomic(o) => Some(o),
+        _ => None,
+    };
+    if earlier.reads && ordering(earlier).is_some_and(Ordering::is_acquire) {
         return false;
     }
-    if let AccessKind::Atomic(o) = second.kind
-        && o.is_release()
-    {
+    if later.writes && ordering(later).is_some_and(Ordering::is_release) {
         return false;
+    }
+    if ordering(earlier) == Some(Ordering::SeqCst) && ordering(later) == Some(Ordering::SeqCst) {
+        return false;
+    }
+    for f in fences {
+        if f == Ordering::SeqCst || (f.is_acquire() && earlier.reads) || (f.is_release() && later.writes) {
+            return false;
+        }
     }
     true
 }
@@ -95,8 +111,8 @@ mod tests {
         let data = access(0, true, AccessKind::Plain);
         let flag_release = access(1, true, AccessKind::Atomic(Ordering::Release));
         let flag_relaxed = access(1, true, AccessKind::Atomic(Ordering::Relaxed));
-        assert!(!may_swap(&data, &flag_release));
-        assert!(may_swap(&data, &flag_relaxed));
+        assert!(!may_move_before(&data, &flag_release, []));
+        assert!(may_move_before(&data, &flag_relaxed, []));
     }
 
     /// An Acquire load keeps every later access after it.
@@ -105,30 +121,64 @@ mod tests {
         let flag_acquire = access(1, false, AccessKind::Atomic(Ordering::Acquire));
         let flag_relaxed = access(1, false, AccessKind::Atomic(Ordering::Relaxed));
         let data = access(0, false, AccessKind::Plain);
-        assert!(!may_swap(&flag_acquire, &data));
-        assert!(may_swap(&flag_relaxed, &data));
+        assert!(!may_move_before(&flag_acquire, &data, []));
+        assert!(may_move_before(&flag_relaxed, &data, []));
     }
 
     #[test]
     fn volatile_to_volatile_order_is_kept() {
         let a = access(0, true, AccessKind::Volatile);
         let b = access(1, true, AccessKind::Volatile);
-        assert!(!may_swap(&a, &b));
-        assert!(may_swap(&a, &access(1, true, AccessKind::Plain)));
+        assert!(!may_move_before(&a, &b, []));
+        assert!(may_move_before(&a, &access(1, true, AccessKind::Plain), []));
     }
 
     #[test]
     fn same_location_order_is_kept() {
         let a = access(0, true, AccessKind::Plain);
         let b = access(0, false, AccessKind::Plain);
-        assert!(!may_swap(&a, &b));
+        assert!(!may_move_before(&a, &b, []));
     }
 
+    /// Atomics.rst: a SeqCst store is a Release store as far as other
+    /// accesses go (a later access may move before it), and SeqCst
+    /// operations keep their order among themselves (the store-buffering
+    /// litmus test: `X.store(1, SeqCst); Y.load(Relaxed)` may read Y first).
     #[test]
-    fn seqcst_is_both_acquire_and_release() {
-        let s = access(1, true, AccessKind::Atomic(Ordering::SeqCst));
+    fn seqcst_store_is_a_release_not_an_acquire() {
+        let x_store = access(1, true, AccessKind::Atomic(Ordering::SeqCst));
+        let y_relaxed = access(2, false, AccessKind::Atomic(Ordering::Relaxed));
+        let y_seqcst = access(2, false, AccessKind::Atomic(Ordering::SeqCst));
         let d = access(0, true, AccessKind::Plain);
-        assert!(!may_swap(&s, &d));
-        assert!(!may_swap(&d, &s));
+        assert!(!may_move_before(&d, &x_store, []), "nothing earlier moves after it");
+        assert!(may_move_before(&x_store, &y_relaxed, []), "a later relaxed load may move before it");
+        assert!(!may_move_before(&x_store, &y_seqcst, []), "SeqCst keeps SeqCst order");
+    }
+
+    /// A SeqCst load is an Acquire load: an earlier store may move after it.
+    #[test]
+    fn seqcst_load_is_an_acquire_not_a_release() {
+        let d = access(0, true, AccessKind::Plain);
+        let x_load = access(1, false, AccessKind::Atomic(Ordering::SeqCst));
+        assert!(may_move_before(&d, &x_load, []));
+        assert!(!may_move_before(&x_load, &d, []));
+    }
+
+    /// Fences: release keeps earlier accesses before a later write, acquire
+    /// keeps an earlier read before later accesses, SeqCst keeps all.
+    #[test]
+    fn fences_order_what_they_promise() {
+        let store_a = access(0, true, AccessKind::Plain);
+        let load_a = access(0, false, AccessKind::Plain);
+        let store_b = access(1, true, AccessKind::Atomic(Ordering::Relaxed));
+        let load_b = access(1, false, AccessKind::Atomic(Ordering::Relaxed));
+        assert!(!may_move_before(&store_a, &store_b, [Ordering::Release]));
+        assert!(may_move_before(&store_a, &load_b, [Ordering::Release]), "a later load may rise over a release fence");
+        assert!(!may_move_before(&load_a, &store_b, [Ordering::Acquire]));
+        assert!(
+            may_move_before(&store_a, &load_b, [Ordering::Acquire]),
+            "an earlier store may sink under an acquire fence"
+        );
+        assert!(!may_move_before(&store_a, &load_b, [Ordering::SeqCst]));
     }
 }

@@ -5,8 +5,9 @@
 //! Text syntax, items separated by commas:
 //! - `TIMER0@12`: source TIMER0's event arrives just before global step 12;
 //! - `TIMER0@c400`: it arrives before the first step that starts at cycle >= 400;
-//! - `reorder@5`: at step 5 the stepping context runs its next two
-//!   instructions in swapped order (only where the memory model allows it);
+//! - `reorder@5:2`: at step 5 the stepping context runs the second of the
+//!   accesses the compiler may run early instead of its next instruction
+//!   (`reorder@5` is `reorder@5:1`; see `reorder.rs` and SEMANTICS.md);
 //! - `core1@7`: core 1 takes step 7 (two-core programs).
 
 use serde::{Deserialize, Serialize};
@@ -33,8 +34,17 @@ pub struct Arrival {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ScheduleItem {
     Arrival(Arrival),
-    Reorder { step: u64 },
-    Core { step: u64, core: u8 },
+    /// At `step`, the stepping context runs the `pick`-th access the
+    /// compiler may run early (1 = the first, `Machine::reorder_options`).
+    Reorder {
+        step: u64,
+        #[serde(default = "first_pick")]
+        pick: u16,
+    },
+    Core {
+        step: u64,
+        core: u8,
+    },
 }
 
 impl ScheduleItem {
@@ -43,9 +53,13 @@ impl ScheduleItem {
             ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Step(s), .. }) => (*s, 0),
             ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Cycle(c), .. }) => (*c, 1),
             ScheduleItem::Core { step, .. } => (*step, 2),
-            ScheduleItem::Reorder { step } => (*step, 3),
+            ScheduleItem::Reorder { step, .. } => (*step, 3),
         }
     }
+}
+
+fn first_pick() -> u16 {
+    1
 }
 
 /// The external choices of one run. Same program + same schedule = same trace.
@@ -56,7 +70,7 @@ pub struct Schedule {
 
 #[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum ScheduleError {
-    #[error("schedule item {index} `{item}`: expected NAME@STEP, NAME@cCYCLE, reorder@STEP or coreN@STEP")]
+    #[error("schedule item {index} `{item}`: expected NAME@STEP, NAME@cCYCLE, reorder@STEP[:K] or coreN@STEP")]
     Syntax { index: usize, item: String },
     #[error("schedule item {index} `{item}`: there is no event source `{name}` (this lesson has: {known})")]
     UnknownSource { index: usize, item: String, name: String, known: String },
@@ -113,7 +127,11 @@ impl Schedule {
             let (name, at) = (name.trim(), at.trim());
             let number = |s: &str| s.parse::<u64>().map_err(|_| syntax());
             if name == "reorder" {
-                items.push(ScheduleItem::Reorder { step: number(at)? });
+                let (step, pick) = match at.split_once(':') {
+                    Some((step, pick)) => (step, pick.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(syntax)?),
+                    None => (at, 1),
+                };
+                items.push(ScheduleItem::Reorder { step: number(step)?, pick });
             } else if let Some(core) = name.strip_prefix("core").and_then(|c| c.parse::<u8>().ok()) {
                 if core >= program.cores {
                     return Err(ScheduleError::NoSuchCore {
@@ -152,7 +170,8 @@ impl Schedule {
                         ArrivalPoint::Cycle(c) => format!("{name}@c{c}"),
                     }
                 }
-                ScheduleItem::Reorder { step } => format!("reorder@{step}"),
+                ScheduleItem::Reorder { step, pick: 1 } => format!("reorder@{step}"),
+                ScheduleItem::Reorder { step, pick } => format!("reorder@{step}:{pick}"),
                 ScheduleItem::Core { step, core } => format!("core{core}@{step}"),
             })
             .collect::<Vec<_>>()

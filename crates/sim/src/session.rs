@@ -106,7 +106,7 @@ impl Session {
         for item in &self.schedule.items {
             match *item {
                 ScheduleItem::Arrival(a) if a.at == ArrivalPoint::Step(step) => choice.arrivals.push(a.source),
-                ScheduleItem::Reorder { step: s } if s == step => choice.reorder = true,
+                ScheduleItem::Reorder { step: s, pick } if s == step => choice.reorder = pick,
                 ScheduleItem::Core { step: s, core } if s == step => choice.core = Some(core),
                 _ => {}
             }

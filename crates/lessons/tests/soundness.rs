@@ -1,0 +1,201 @@
+//! Each rule of docs/SEMANTICS.md that a "holds" depends on, as a small
+//! lesson a learner could write: the explorer must find the failure a real
+//! compiler or core allows, and prove the version the rule says is right.
+
+use irqlab_lessons::Lesson;
+use irqlab_sim::explore::{ExploreConfig, Explorer, Report, Verdict};
+
+const TOML_HEAD: &str = r#"
+title = "t"
+summary = "t"
+covers = ["T1"]
+target = "thumbv7em-none-eabihf"
+cores = 1
+
+[[context]]
+name = "main"
+runs = "main_fn"
+times = 1
+
+[[context]]
+name = "TIMER0"
+interrupt = "TIMER0"
+priority = 1
+runs = "handler"
+
+[[source]]
+interrupt = "TIMER0"
+max_arrivals = 1
+
+[challenge]
+scenario_expect = "violated"
+break = "b"
+fix = "f"
+
+[firmware]
+bin = "t"
+boards = ["qemu-lm3s6965"]
+"#;
+
+/// Explores `code` under one end property, `holds`.
+fn explore(code: &str, holds: &str) -> Report {
+    let toml = format!("{TOML_HEAD}\n[[property]]\nname = \"p\"\nat = \"end\"\nholds = \"{holds}\"\n");
+    let lesson = Lesson::from_files("00-t", Some(&toml), Some("r"), Some(code), Some(code))
+        .unwrap_or_else(|e| panic!("the test lesson compiles: {e:?}"));
+    let compiled = lesson.compile(code, "scenario.rs");
+    let program =
+        compiled.program.clone().unwrap_or_else(|| panic!("compiles: {:?}", compiled.errors().collect::<Vec<_>>()));
+    Explorer::new(program, ExploreConfig::default()).expect("valid").run()
+}
+
+fn verdict(report: &Report, name: &str) -> Verdict {
+    report.properties.iter().find(|p| p.name == name).map(|p| p.verdict).expect("property exists")
+}
+
+fn counterexample(report: &Report) -> String {
+    report.properties[0].counterexample.as_ref().map(|c| format!("{:?}", c.schedule)).unwrap_or_default()
+}
+
+/// SEMANTICS.md "Compiler reordering", the window: an access may move over
+/// a computation and over a store it does not depend on, not only over its
+/// neighbour. The READY store may be emitted before the DATA store.
+#[test]
+fn a_store_moves_over_a_computation_and_an_unrelated_store() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, AtomicBool, Ordering};
+pub static SRC: AtomicU32 = AtomicU32::new(7);
+pub static DATA: AtomicU32 = AtomicU32::new(0);
+pub static READY: AtomicBool = AtomicBool::new(false);
+pub static SEEN: AtomicU32 = AtomicU32::new(99);
+pub fn main_fn() {
+    let n = SRC.load(Ordering::Relaxed);
+    DATA.store(n, Ordering::Relaxed);
+    let ready = n != 0;
+    READY.store(ready, ORDERING);
+}
+pub fn handler() {
+    if READY.load(Ordering::Acquire) {
+        SEEN.store(DATA.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+}
+"#;
+    let holds = "SEEN.load(Ordering::Relaxed) != 0";
+    let relaxed = explore(&code.replace("ORDERING", "Ordering::Relaxed"), holds);
+    assert_eq!(verdict(&relaxed, "p"), Verdict::Violated, "READY may be stored first");
+    assert!(counterexample(&relaxed).contains("Reorder"), "{}", counterexample(&relaxed));
+    let release = explore(&code.replace("ORDERING", "Ordering::Release"), holds);
+    assert_eq!(verdict(&release, "p"), Verdict::Holds);
+}
+
+/// The window reaches past two stores: READY may be emitted before DATA1.
+#[test]
+fn a_store_moves_over_two_earlier_stores() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, AtomicBool, Ordering};
+pub static DATA1: AtomicU32 = AtomicU32::new(0);
+pub static DATA2: AtomicU32 = AtomicU32::new(0);
+pub static READY: AtomicBool = AtomicBool::new(false);
+pub static SEEN: AtomicU32 = AtomicU32::new(99);
+pub fn main_fn() {
+    DATA1.store(1, Ordering::Relaxed);
+    DATA2.store(2, Ordering::Relaxed);
+    READY.store(true, ORDERING);
+}
+pub fn handler() {
+    if READY.load(Ordering::Acquire) {
+        SEEN.store(DATA1.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+}
+"#;
+    let holds = "SEEN.load(Ordering::Relaxed) != 0";
+    assert_eq!(verdict(&explore(&code.replace("ORDERING", "Ordering::Relaxed"), holds), "p"), Verdict::Violated);
+    assert_eq!(verdict(&explore(&code.replace("ORDERING", "Ordering::Release"), holds), "p"), Verdict::Holds);
+}
+
+/// Atomics.rst: a SeqCst store is a release, not an acquire, so a later
+/// Relaxed load may be emitted before it (store buffering): both loads can
+/// read 0. With SeqCst on both sides of both contexts, they cannot.
+#[test]
+fn a_seqcst_store_does_not_keep_a_later_relaxed_load_after_it() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, Ordering};
+pub static X: AtomicU32 = AtomicU32::new(0);
+pub static Y: AtomicU32 = AtomicU32::new(0);
+pub static R1: AtomicU32 = AtomicU32::new(9);
+pub static R2: AtomicU32 = AtomicU32::new(9);
+pub fn main_fn() {
+    X.store(1, Ordering::SeqCst);
+    let r1 = Y.load(LOAD);
+    R1.store(r1, Ordering::Relaxed);
+}
+pub fn handler() {
+    Y.store(1, Ordering::SeqCst);
+    let r2 = X.load(Ordering::SeqCst);
+    R2.store(r2, Ordering::Relaxed);
+}
+"#;
+    // With no arrival the handler never runs and R2 stays 9: only a run
+    // where both ran counts.
+    let holds = "R2.load(Ordering::Relaxed) == 9 || R1.load(Ordering::Relaxed) + R2.load(Ordering::Relaxed) != 0";
+    let relaxed = explore(&code.replace("LOAD", "Ordering::Relaxed"), holds);
+    assert_eq!(verdict(&relaxed, "p"), Verdict::Violated, "r1 = r2 = 0 is allowed");
+    let seqcst = explore(&code.replace("LOAD", "Ordering::SeqCst"), holds);
+    assert_eq!(verdict(&seqcst, "p"), Verdict::Holds);
+}
+
+/// The textbook pattern with the reader side Relaxed: the compiler may read
+/// SAMPLE_MV before the swap (a load speculated above the branch), the
+/// handler runs in between, and main sees the flag with a stale sample.
+/// Acquire on the swap forbids it.
+#[test]
+fn a_relaxed_reader_may_read_the_data_before_the_flag() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, AtomicBool, Ordering};
+pub static SAMPLE_MV: AtomicU32 = AtomicU32::new(0);
+pub static SAMPLE_READY: AtomicBool = AtomicBool::new(false);
+pub static GOT: AtomicU32 = AtomicU32::new(1800);
+pub fn main_fn() {
+    if SAMPLE_READY.swap(false, ORDERING) {
+        GOT.store(SAMPLE_MV.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+}
+pub fn handler() {
+    SAMPLE_MV.store(1800, Ordering::Relaxed);
+    SAMPLE_READY.store(true, Ordering::Release);
+}
+"#;
+    let holds = "GOT.load(Ordering::Relaxed) == 1800";
+    let relaxed = explore(&code.replace("ORDERING", "Ordering::Relaxed"), holds);
+    assert_eq!(verdict(&relaxed, "p"), Verdict::Violated, "the sample may be read before the flag");
+    let acquire = explore(&code.replace("ORDERING", "Ordering::Acquire"), holds);
+    assert_eq!(verdict(&acquire, "p"), Verdict::Holds);
+}
+
+/// As-if rule: with no other context, no reordering the window offers
+/// changes what one context computes. Every schedule ends alike.
+#[test]
+fn reorderings_never_change_a_single_context_result() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, Ordering};
+pub static A: AtomicU32 = AtomicU32::new(1);
+pub static B: AtomicU32 = AtomicU32::new(2);
+pub static mut C: u32 = 3;
+pub static OUT: AtomicU32 = AtomicU32::new(0);
+pub fn main_fn() {
+    let a = A.load(Ordering::Relaxed);
+    B.store(a + 5, Ordering::Relaxed);
+    let b = B.load(Ordering::Relaxed);
+    unsafe { C = C + b; }
+    A.store(b * 2, Ordering::Relaxed);
+    let c = unsafe { C };
+    if c > 4 {
+        OUT.store(A.load(Ordering::Relaxed) + c, Ordering::Relaxed);
+    }
+}
+pub fn handler() {}
+"#;
+    let report = explore(code, "OUT.load(Ordering::Relaxed) == 21");
+    assert_eq!(verdict(&report, "p"), Verdict::Holds);
+    let finals: Vec<_> = report.outcomes.iter().map(|o| o.finals.clone()).collect();
+    assert!(finals.windows(2).all(|w| w[0] == w[1]), "{finals:?}");
+}

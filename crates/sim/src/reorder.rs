@@ -1,0 +1,415 @@
+//! The compiler's freedom, as choices: which of a context's next accesses
+//! may run before the ones ahead of it in program order (docs/SEMANTICS.md,
+//! "Compiler reordering").
+//!
+//! The model is a window over the context's upcoming path: from its program
+//! counter, straight-line code, through unconditional jumps and through
+//! branches whose condition is already computed, up to `WINDOW` instructions,
+//! ending at a barrier (a call or return, a critical-section boundary, a
+//! fence of the cortex-m `asm` functions, an assertion, WFI, a spinlock).
+//! Any access in the window whose move past every pending access before it
+//! the memory model allows (`memory_model::may_move_before`) may run now,
+//! together with the local computations it needs; a load just past the
+//! first unresolved branch may be read early too (a speculated load,
+//! LangRef: loads from dereferenceable memory may be hoisted), and its value
+//! is used if execution goes that way. Every order the pairwise rules allow
+//! is reachable this way (a linear extension is built by repeatedly running
+//! a minimal element), so within the window the search is complete.
+
+use crate::memory_model::{self, AccessKind, MemAccess};
+use crate::program::{Function, Local, Location, Op, Operand, Place, Program};
+
+/// How many instructions ahead the compiler's reorderings are tried.
+pub const WINDOW: usize = 8;
+
+/// One way to run an instruction early: an access, or a local computation
+/// that an access the compiler may run early needs first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EarlyAccess {
+    /// The instruction that runs now.
+    pub pc: u32,
+    /// A speculated load: the branch it is hoisted over and the target of
+    /// that branch on whose path it lies. Its value is kept until execution
+    /// reaches it, and dropped if the branch goes the other way.
+    pub over_branch: Option<(u32, u32)>,
+    /// The first pending instruction it overtakes (for the trace).
+    pub over: u32,
+}
+
+/// A load read early across a branch, waiting to be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Speculated {
+    pub branch: u32,
+    pub target: u32,
+    pub pc: u32,
+    pub value: u64,
+    /// Set when the branch went toward `target`: the value is used when `pc`
+    /// is reached, and dropped at the next control transfer.
+    pub armed: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Pending {
+    pc: u32,
+    /// The access, when the instruction touches memory (or memory-mapped I/O).
+    access: Option<MemAccess>,
+    /// A fence between accesses: its ordering constrains pairs across it.
+    fence: Option<crate::program::Ordering>,
+    /// Pure computation on locals that cannot panic.
+    pure: bool,
+    writes: Vec<Local>,
+    reads: Vec<Local>,
+}
+
+/// What an instruction is to the reordering window.
+enum Class {
+    /// Ends the window: nothing moves across it.
+    Barrier,
+    Jump(u32),
+    Branch {
+        cond: Operand,
+        then_target: u32,
+        else_target: u32,
+    },
+    Item,
+}
+
+fn classify_instr(program: &Program, op: &Op) -> Class {
+    match op {
+        Op::Jump { target } => Class::Jump(*target),
+        Op::Branch { cond, then_target, else_target } => {
+            Class::Branch { cond: *cond, then_target: *then_target, else_target: *else_target }
+        }
+        Op::Load { place, .. } | Op::Store { place, .. } if program.location(place.base).ty.is_wide() => {
+            // A 64-bit access is two word accesses (ARMv7-M A3.5.3); the
+            // model runs it in order.
+            Class::Barrier
+        }
+        Op::Move { .. }
+        | Op::Unary { .. }
+        | Op::Binary { .. }
+        | Op::Load { .. }
+        | Op::Store { .. }
+        | Op::AtomicLoad { .. }
+        | Op::AtomicStore { .. }
+        | Op::AtomicRmw { .. }
+        | Op::CompareExchange { .. }
+        | Op::Fence { .. }
+        | Op::Nvic { .. }
+        | Op::NvicSetPriority { .. }
+        | Op::ClearEvent { .. }
+        | Op::ReadEvent { .. }
+        | Op::Busy { .. } => Class::Item,
+        // cortex_m::asm::nop is `asm!` with `nomem`: not a barrier; dsb, dmb
+        // and isb are wrapped in compiler_fence(SeqCst) by the cortex-m crate.
+        Op::Nop { what } => {
+            if matches!(what.as_str(), "dsb" | "dmb" | "isb") {
+                Class::Barrier
+            } else {
+                Class::Item
+            }
+        }
+        // interrupt::disable/enable, PRIMASK and BASEPRI accesses are `asm!`
+        // without `nomem` plus compiler_fence(SeqCst) in cortex-m: barriers.
+        // Calls and returns end the window (see SEMANTICS.md: the window does
+        // not follow inlining). Assertions and RefCell borrows can panic, and
+        // a panic is observable, so nothing moves over them.
+        _ => Class::Barrier,
+    }
+}
+
+/// Memory-mapped I/O (NVIC, peripheral events) as volatile accesses to
+/// pseudo-locations past the program's statics, so that volatile-to-volatile
+/// order is kept and same-register order is kept.
+fn mmio(program: &Program, key: u32, reads: bool, writes: bool) -> MemAccess {
+    let location = Location(program.locations.len() as u32 + key);
+    MemAccess { location, reads, writes, kind: AccessKind::Volatile }
+}
+
+fn resolve_now(place: &Place, locals: &[u64]) -> Option<Location> {
+    match place.index {
+        None => Some(place.base),
+        Some(ix) => {
+            let i = match ix.index {
+                Operand::Const(v) => v,
+                Operand::Local(l) => *locals.get(l.0 as usize)?,
+            };
+            (i < u64::from(ix.len)).then(|| Location(place.base.0 + i as u32 * ix.stride))
+        }
+    }
+}
+
+fn pending_of(program: &Program, func: &Function, pc: u32, locals: &[u64]) -> Option<Pending> {
+    let op = &func.body.get(pc as usize)?.op;
+    let (writes, reads) = locals_of(op);
+    let mut p = Pending { pc, access: None, fence: None, pure: false, writes, reads };
+    let place_access = |place: &Place| resolve_now(place, locals).and_then(|loc| memory_model::classify(op, loc));
+    match op {
+        Op::Move { .. } | Op::Unary { .. } => p.pure = true,
+        Op::Binary { op, .. } => p.pure = !matches!(op, crate::value::BinOp::Div | crate::value::BinOp::Rem),
+        Op::Load { place, .. }
+        | Op::Store { place, .. }
+        | Op::AtomicLoad { place, .. }
+        | Op::AtomicStore { place, .. }
+        | Op::AtomicRmw { place, .. }
+        | Op::CompareExchange { place, .. } => {
+            // An index out of bounds panics: such an access stays in order.
+            p.access = Some(place_access(place)?);
+        }
+        Op::Fence { ordering, .. } => p.fence = Some(*ordering),
+        Op::Nvic { irq, .. } | Op::NvicSetPriority { irq, .. } => {
+            p.access = Some(mmio(program, u32::from(irq.0), true, true));
+        }
+        Op::ClearEvent { source } => {
+            p.access = Some(mmio(program, 0x1_0000 + u32::from(source.0), false, true));
+        }
+        Op::ReadEvent { source, .. } => {
+            p.access = Some(mmio(program, 0x1_0000 + u32::from(source.0), true, false));
+        }
+        _ => {}
+    }
+    Some(p)
+}
+
+/// The window of a frame: pending instructions on the path in program order,
+/// and the first branch whose condition is not known yet.
+fn window(
+    program: &Program,
+    func: &Function,
+    start: u32,
+    locals: &[u64],
+    ahead: &[u32],
+    speculated: &[u32],
+) -> (Vec<Pending>, Option<(u32, [u32; 2])>) {
+    let mut path: Vec<Pending> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    let mut pc = start;
+    while path.len() < WINDOW && !seen.contains(&pc) {
+        seen.push(pc);
+        let Some(instr) = func.body.get(pc as usize) else { break };
+        if ahead.contains(&pc) {
+            pc += 1;
+            continue;
+        }
+        if speculated.contains(&pc) {
+            // Already read; only its result is still to be written.
+            let (writes, reads) = locals_of(&instr.op);
+            path.push(Pending { pc, access: None, fence: None, pure: false, writes, reads });
+            pc += 1;
+            continue;
+        }
+        match classify_instr(program, &instr.op) {
+            Class::Barrier => break,
+            Class::Jump(target) => pc = target,
+            Class::Branch { cond, then_target, else_target } => {
+                let known = match cond {
+                    Operand::Const(v) => Some(v),
+                    Operand::Local(l) => (!path.iter().any(|p| p.writes.contains(&l))).then(|| locals[l.0 as usize]),
+                };
+                match known {
+                    Some(v) => pc = if v != 0 { then_target } else { else_target },
+                    None => return (path, Some((pc, [then_target, else_target]))),
+                }
+            }
+            Class::Item => {
+                // An access whose place cannot be resolved now (its index
+                // is computed by a pending instruction) ends the window.
+                let Some(p) = pending_of(program, func, pc, locals) else { break };
+                if p.access.is_none()
+                    && !p.pure
+                    && p.fence.is_none()
+                    && !matches!(instr.op, Op::Busy { .. } | Op::Nop { .. })
+                {
+                    break;
+                }
+                let index_pending = index_local(&instr.op).is_some_and(|l| path.iter().any(|q| q.writes.contains(&l)));
+                if index_pending {
+                    break;
+                }
+                path.push(p);
+                pc += 1;
+            }
+        }
+    }
+    (path, None)
+}
+
+fn index_local(op: &Op) -> Option<Local> {
+    let place = match op {
+        Op::Load { place, .. }
+        | Op::Store { place, .. }
+        | Op::AtomicLoad { place, .. }
+        | Op::AtomicStore { place, .. }
+        | Op::AtomicRmw { place, .. }
+        | Op::CompareExchange { place, .. } => place,
+        _ => return None,
+    };
+    match place.index?.index {
+        Operand::Local(l) => Some(l),
+        Operand::Const(_) => None,
+    }
+}
+
+/// Whether `later` may run before every pending item of `before` (program
+/// order), given the fences among them.
+fn may_pass_all(before: &[&Pending], later: &MemAccess) -> bool {
+    for (k, j) in before.iter().enumerate() {
+        let Some(a) = &j.access else { continue };
+        let fences = before[k + 1..].iter().filter_map(|f| f.fence);
+        if !memory_model::may_move_before(a, later, fences) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The accesses the compiler may run now instead of the next one in
+/// program order, for a frame at `pc` with `locals`, having already run the
+/// pcs in `ahead` early and read the loads at `speculated` early.
+pub fn early_accesses(
+    program: &Program,
+    func: &Function,
+    pc: u32,
+    locals: &[u64],
+    ahead: &[u32],
+    speculated: &[u32],
+) -> Vec<EarlyAccess> {
+    let (path, branch) = window(program, func, pc, locals, ahead, speculated);
+    let mut out = Vec::new();
+    for i in 1..path.len() {
+        let target = &path[i];
+        let Some(access) = &target.access else { continue };
+        // The pure computations it needs, transitively (they run with it).
+        let mut needs: Vec<usize> = Vec::new();
+        let mut wanted: Vec<Local> = target.reads.clone();
+        let mut ok = true;
+        for j in (0..i).rev() {
+            let p = &path[j];
+            if p.writes.iter().any(|w| wanted.contains(w)) {
+                if !p.pure {
+                    ok = false;
+                    break;
+                }
+                needs.push(j);
+                wanted.extend(p.reads.iter().copied());
+            }
+        }
+        if !ok {
+            continue;
+        }
+        needs.reverse();
+        // Everything it overtakes: pending items before it, not needed by it.
+        let moving: Vec<usize> = needs.iter().copied().chain([i]).collect();
+        let stays: Vec<&Pending> = (0..i).filter(|j| !needs.contains(j)).map(|j| &path[j]).collect();
+        // Overtaking only local work or busy cycles changes nothing another
+        // context could see: the in-order run reaches the same states.
+        if !stays.iter().any(|s| s.access.is_some() || s.fence.is_some()) {
+            continue;
+        }
+        let clash = moving.iter().any(|&m| {
+            (0..m).filter(|s| !moving.contains(s)).any(|s| {
+                let (early, late) = (&path[s], &path[m]);
+                late.reads.iter().any(|r| early.writes.contains(r))
+                    || late.writes.iter().any(|w| early.writes.contains(w) || early.reads.contains(w))
+            })
+        });
+        if clash || !may_pass_all(&stays, access) {
+            continue;
+        }
+        // One instruction a step: an access that needs computations first
+        // offers the earliest of them (the others follow in later steps).
+        let first = needs.first().map_or(i, |&j| j);
+        // Its first need is the next instruction anyway: the in-order step.
+        if first == 0 || out.iter().any(|e: &EarlyAccess| e.pc == path[first].pc) {
+            continue;
+        }
+        let over = (0..first).find(|j| !needs.contains(j)).map_or(stays[0].pc, |j| path[j].pc);
+        out.push(EarlyAccess { pc: path[first].pc, over_branch: None, over });
+    }
+    // Loads just past the first unresolved branch, read early.
+    if let Some((branch_pc, targets)) = branch {
+        let all: Vec<&Pending> = path.iter().collect();
+        for target in targets {
+            let mut block: Vec<Pending> = Vec::new();
+            let mut at = target;
+            while all.len() + block.len() < WINDOW + 1 {
+                let Some(instr) = func.body.get(at as usize) else { break };
+                if !matches!(classify_instr(program, &instr.op), Class::Item) {
+                    break;
+                }
+                let Some(p) = pending_of(program, func, at, locals) else { break };
+                let is_load = matches!(instr.op, Op::Load { .. } | Op::AtomicLoad { .. });
+                let index_written = index_local(&instr.op).is_some_and(|l| {
+                    all.iter().chain(block.iter().collect::<Vec<_>>().iter()).any(|q| q.writes.contains(&l))
+                });
+                if is_load && !index_written && !speculated.contains(&at) {
+                    let before: Vec<&Pending> = all.iter().copied().chain(block.iter()).collect();
+                    let access = p.access.expect("a load has an access");
+                    if !before.is_empty() && may_pass_all(&before, &access) && out.len() < 64 {
+                        out.push(EarlyAccess {
+                            pc: at,
+                            over_branch: Some((branch_pc, target)),
+                            over: before.first().map_or(branch_pc, |b| b.pc),
+                        });
+                    }
+                }
+                block.push(p);
+                at += 1;
+            }
+        }
+    }
+    out
+}
+
+/// (locals written, locals read) by an instruction, for dependence checks.
+pub fn locals_of(op: &Op) -> (Vec<Local>, Vec<Local>) {
+    let mut reads = Vec::new();
+    let mut operand = |o: &Operand| {
+        if let Operand::Local(l) = o {
+            reads.push(*l);
+        }
+    };
+    let index = |p: &Place, operand: &mut dyn FnMut(&Operand)| {
+        if let Some(ix) = p.index {
+            operand(&ix.index);
+        }
+    };
+    let writes = match op {
+        Op::Move { dst, src } | Op::Unary { dst, src, .. } => {
+            operand(src);
+            vec![*dst]
+        }
+        Op::Binary { dst, lhs, rhs, .. } => {
+            operand(lhs);
+            operand(rhs);
+            vec![*dst]
+        }
+        Op::Load { dst, place, .. } | Op::AtomicLoad { dst, place, .. } => {
+            index(place, &mut operand);
+            vec![*dst]
+        }
+        Op::Store { place, src, .. } | Op::AtomicStore { place, src, .. } => {
+            index(place, &mut operand);
+            operand(src);
+            vec![]
+        }
+        Op::AtomicRmw { dst, place, src, .. } => {
+            index(place, &mut operand);
+            operand(src);
+            vec![*dst]
+        }
+        Op::CompareExchange { dst_prev, dst_ok, place, current, new, .. } => {
+            index(place, &mut operand);
+            operand(current);
+            operand(new);
+            vec![*dst_prev, *dst_ok]
+        }
+        Op::ReadEvent { dst, .. } => vec![*dst],
+        Op::NvicSetPriority { priority, .. } => {
+            operand(priority);
+            vec![]
+        }
+        _ => vec![],
+    };
+    (writes, reads)
+}
