@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use irqlab_sim::{Arrival, ArrivalPoint, Outcome, Program, Schedule, ScheduleItem, SourceId};
+use irqlab_sim::{Arrival, ArrivalPoint, Program, Schedule, ScheduleItem, SourceId};
 use yew::Reducible;
 
 use crate::catalog::{self, CheckedCode, Diagnostic, LessonCard};
@@ -282,7 +282,7 @@ fn rerun(open: &mut Open) {
 }
 
 fn failed(run: &Run) -> bool {
-    run.outcomes.iter().any(|o| !matches!(o, Outcome::BoundHit { .. }))
+    run.outcomes.iter().any(|o| o.severity() == irqlab_sim::outcome::Severity::Failure)
 }
 
 impl Reducible for State {
@@ -525,7 +525,7 @@ mod tests {
         assert!(
             run.outcomes
                 .iter()
-                .any(|o| matches!(o, Outcome::PropertyViolated { name, .. } if name == "no count is lost"))
+                .any(|o| matches!(o, irqlab_sim::Outcome::PropertyViolated { name, .. } if name == "no count is lost"))
         );
         let model = open(&s).model.clone().expect("a timeline");
         assert!(model.marks.iter().any(|m| m.kind == MarkKind::Preemption), "the handler preempts main");

@@ -46,6 +46,10 @@ pub fn main(args: &Args) -> Result<Verdict, InputError> {
     let mut session = Session::new(program.clone(), schedule.clone(), bounds)
         .map_err(|e| InputError(format!("error: the program cannot run: {e}")))?;
     let summary = session.run_to_end();
+    if let Some((item, why)) = session.not_applied().first() {
+        let item = Schedule::new(vec![*item]).to_text(&program);
+        return Err(InputError(format!("error: bad --schedule: `{item}` does not apply: {why}")));
+    }
     let failed = summary.outcomes.iter().any(timeline::is_failure);
     let state = timeline::final_state(&program, session.machine().memory());
     let mut out = String::new();

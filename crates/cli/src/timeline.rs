@@ -292,7 +292,8 @@ pub fn final_state(program: &Program, memory: &[u64]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Whether an outcome means the code did something wrong.
+/// Whether an outcome means the code did something wrong (sim's one
+/// definition, `Outcome::severity`).
 pub fn is_failure(o: &Outcome) -> bool {
-    !matches!(o, Outcome::EventLost { .. } | Outcome::BoundHit { .. })
+    o.severity() == irqlab_sim::outcome::Severity::Failure
 }

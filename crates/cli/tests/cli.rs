@@ -255,3 +255,14 @@ fn a_reader_that_stops_early_is_not_a_crash() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
 }
+
+/// A reordering the memory model does not offer at its step is an error
+/// that says why (it used to be ignored silently), and so is a second one at
+/// the same step.
+#[test]
+fn a_reorder_that_does_not_apply_is_an_error() {
+    let out = irqlab(&["run", "lost-update", "--schedule", "reorder@0:7"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`reorder@0:7` does not apply"), "{err}");
+}

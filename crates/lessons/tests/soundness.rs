@@ -199,3 +199,70 @@ pub fn handler() {}
     let finals: Vec<_> = report.outcomes.iter().map(|o| o.finals.clone()).collect();
     assert!(finals.windows(2).all(|w| w[0] == w[1]), "{finals:?}");
 }
+
+/// A main that never finishes its calls fails, as `run` says: once every
+/// event has arrived nothing can end its loop.
+#[test]
+fn a_main_that_loops_forever_fails() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, Ordering};
+pub static X: AtomicU32 = AtomicU32::new(0);
+pub fn main_fn() {
+    loop {
+        cortex_m::asm::nop();
+    }
+}
+pub fn handler() {
+    X.store(1, Ordering::Relaxed);
+}
+"#;
+    let report = explore(code, "true");
+    assert_eq!(verdict(&report, "no deadlock or starvation"), Verdict::Violated);
+    let why = report.properties.iter().find_map(|p| p.counterexample.as_ref()).expect("a counterexample");
+    assert!(why.explanation.contains("never finishes"), "{}", why.explanation);
+}
+
+/// ARMv7-M B1.5.19: WFI wakes on an interrupt that PRIMASK alone masks.
+/// The explorer must follow main after the wake (DONE = 1 happens), so a
+/// property that says it does not is violated, and one that says it does holds.
+#[test]
+fn the_explorer_follows_main_after_a_wfi_with_primask_set() {
+    let code = r#"
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+pub static READY: AtomicBool = AtomicBool::new(false);
+pub static DONE: AtomicU32 = AtomicU32::new(0);
+pub fn main_fn() {
+    cortex_m::interrupt::free(|_| {
+        if !READY.load(Ordering::Relaxed) {
+            cortex_m::asm::wfi();
+        }
+    });
+    DONE.store(1, Ordering::Relaxed);
+}
+pub fn handler() {
+    READY.store(true, Ordering::Relaxed);
+}
+"#;
+    assert_eq!(verdict(&explore(code, "DONE.load(Ordering::Relaxed) == 0"), "p"), Verdict::Violated);
+    let report = explore(code, "DONE.load(Ordering::Relaxed) == 1");
+    assert_eq!(verdict(&report, "p"), Verdict::Holds);
+    assert_eq!(verdict(&report, "no deadlock or starvation"), Verdict::Holds);
+}
+
+/// A property that is true but takes 20,000 steps holds; one that never
+/// ends is unknown, never false.
+#[test]
+fn a_long_property_holds_and_an_endless_one_is_unknown() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, Ordering};
+pub static X: AtomicU32 = AtomicU32::new(0);
+pub fn main_fn() {
+    X.store(1, Ordering::Relaxed);
+}
+pub fn handler() {}
+"#;
+    let long = "{ let mut i = 0u32; while i < 20000 { i += 1; } i == 20000 }";
+    assert_eq!(verdict(&explore(code, long), "p"), Verdict::Holds);
+    let endless = "{ let mut i = 0u32; while X.load(Ordering::Relaxed) == 1 { i += 1; } i == 0 }";
+    assert_eq!(verdict(&explore(code, endless), "p"), Verdict::Unknown);
+}

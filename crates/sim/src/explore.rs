@@ -151,7 +151,7 @@ struct Trail {
     item: Option<ScheduleItem>,
 }
 
-const LABELS: [&str; 10] = [
+const LABELS: [&str; 12] = [
     "uninitialized",
     "panic",
     "double-borrow",
@@ -162,6 +162,8 @@ const LABELS: [&str; 10] = [
     "event-lost",
     "property-violated",
     "bound-hit",
+    "never-finishes",
+    "property-unknown",
 ];
 
 fn label_bit(o: &Outcome) -> u16 {
@@ -196,6 +198,8 @@ pub struct Explorer {
     naive: f64,
     properties: Vec<PropertyReport>,
     histogram: FxHashMap<(Vec<u64>, u16), u64>,
+    /// Properties that could not be evaluated on some run.
+    unknown: Vec<bool>,
 }
 
 impl Explorer {
@@ -217,7 +221,7 @@ impl Explorer {
         for (name, source) in [
             (NO_UB, "no data race on a non-atomic static"),
             (NO_PANIC, "no assertion, unwrap, RefCell borrow or arithmetic panic"),
-            (NO_HANG, "every context makes progress; nothing spins on a lock it cannot get"),
+            (NO_HANG, "every thread finishes its calls once every event has arrived; nothing starves or deadlocks"),
         ] {
             properties.push(PropertyReport {
                 name: name.into(),
@@ -227,6 +231,7 @@ impl Explorer {
             });
         }
         let machine = Machine::new(&program, config.bounds);
+        let properties_len = properties.len();
         let mut explorer = Explorer {
             shared,
             reduce,
@@ -241,6 +246,7 @@ impl Explorer {
             naive,
             properties,
             histogram: FxHashMap::default(),
+            unknown: vec![false; properties_len],
             program,
             config,
         };
@@ -443,7 +449,13 @@ impl Explorer {
             Outcome::PropertyViolated { name, .. } => name.as_str(),
             Outcome::DataRace { .. } => NO_UB,
             Outcome::Panic { .. } | Outcome::DoubleBorrow { .. } => NO_PANIC,
-            Outcome::Deadlock { .. } | Outcome::Starvation { .. } => NO_HANG,
+            Outcome::Deadlock { .. } | Outcome::Starvation { .. } | Outcome::NeverFinishes { .. } => NO_HANG,
+            Outcome::PropertyUnknown { name, .. } => {
+                if let Some(p) = self.properties.iter().position(|p| &p.name == name) {
+                    self.unknown[p] = true;
+                }
+                return;
+            }
             Outcome::BoundHit { bound, .. } => {
                 // A run cut short: what lies past it is unknown.
                 if self.cut_by.is_none() {
@@ -486,9 +498,10 @@ impl Explorer {
         let properties = self
             .properties
             .iter()
-            .map(|p| {
+            .zip(&self.unknown)
+            .map(|(p, unknown)| {
                 let mut p = p.clone();
-                if p.verdict == Verdict::Holds && !complete {
+                if p.verdict == Verdict::Holds && (!complete || *unknown) {
                     p.verdict = Verdict::Unknown;
                 }
                 p

@@ -33,11 +33,25 @@ pub struct Bounds {
     pub starvation_steps: u64,
     /// Nested calls within one context.
     pub max_call_depth: u16,
+    /// Steps one evaluation of a property may take; past it the property
+    /// is unknown (`Outcome::PropertyUnknown`), never false.
+    #[serde(default = "default_property_steps")]
+    pub max_property_steps: u64,
+}
+
+fn default_property_steps() -> u64 {
+    1_000_000
 }
 
 impl Default for Bounds {
     fn default() -> Self {
-        Bounds { max_steps: 100_000, max_cycles: 50_000_000, starvation_steps: 2_000, max_call_depth: 64 }
+        Bounds {
+            max_steps: 100_000,
+            max_cycles: 50_000_000,
+            starvation_steps: 2_000,
+            max_call_depth: 64,
+            max_property_steps: default_property_steps(),
+        }
     }
 }
 
@@ -143,6 +157,8 @@ pub struct Machine {
 pub struct Stepped {
     pub record: Option<Box<StepRecord>>,
     pub outcomes: Vec<Outcome>,
+    /// Whether the step ran an instruction early as `Choice::reorder` asked.
+    pub reordered: bool,
 }
 
 /// Collects what a step did, when a trace is wanted.
@@ -150,11 +166,12 @@ struct Rec {
     on: bool,
     record: Option<Box<StepRecord>>,
     outcomes: Vec<Outcome>,
+    reordered: bool,
 }
 
 impl Rec {
     fn new(on: bool, index: u64) -> Rec {
-        Rec { on, record: on.then(|| Box::new(empty_record(index))), outcomes: Vec::new() }
+        Rec { on, record: on.then(|| Box::new(empty_record(index))), outcomes: Vec::new(), reordered: false }
     }
     /// Fills in the record, when one is kept.
     fn with(&mut self, f: impl FnOnce(&mut StepRecord)) {
@@ -408,7 +425,10 @@ impl Machine {
     pub fn is_idle(&self, program: &Program) -> bool {
         (0..self.cores.len() as u8).all(|core| {
             let c = &self.cores[core as usize];
-            let waiting = c.stack.len() == 1 && (c.thread_done || c.asleep);
+            // A core asleep in WFI with PRIMASK set still wakes on an
+            // interrupt that PRIMASK alone masks (ARMv7-M B1.5.19): it is not
+            // idle while one is pending.
+            let waiting = c.stack.len() == 1 && (c.thread_done || (c.asleep && !self.would_wake(program, core)));
             (waiting || c.spinning) && c.entering.is_none() && self.next_exception(program, core).is_none()
         })
     }
@@ -542,18 +562,31 @@ impl Machine {
                 } else {
                     self.spin_target(program, top).unwrap_or_else(|| "a change".to_string())
                 };
-                outcomes.push(Outcome::Hang { context: top.context, span, waiting_on });
                 self.status = Status::Halted;
+                let events_left = program.sources.iter().zip(&self.arrivals).any(|(s, n)| *n < s.max_arrivals);
+                if events_left {
+                    // An event that may still come would wake it.
+                    outcomes.push(Outcome::Hang { context: top.context, span, waiting_on });
+                    return outcomes;
+                }
+                // Every event has arrived: main never finishes its calls. The
+                // end properties are checked here too, with the reason shown.
+                outcomes.push(Outcome::NeverFinishes { context: top.context, span, waiting_on });
+                self.check_end_properties(program, &mut outcomes);
                 return outcomes;
             }
         }
         self.status = Status::Finished;
+        self.check_end_properties(program, &mut outcomes);
+        outcomes
+    }
+
+    fn check_end_properties(&self, program: &Program, outcomes: &mut Vec<Outcome>) {
         for p in &program.properties {
             if p.when == PropertyWhen::End || p.when == PropertyWhen::Always {
-                self.check_property(program, p, &mut outcomes);
+                self.check_property(program, p, outcomes);
             }
         }
-        outcomes
     }
 
     fn check_property(&self, program: &Program, p: &crate::program::PropertyDecl, out: &mut Vec<Outcome>) {
@@ -562,21 +595,21 @@ impl Machine {
             Ok(false) => {
                 out.push(Outcome::PropertyViolated { name: p.name.clone(), source: p.source.clone(), step: self.step })
             }
-            Err(e) => out.push(Outcome::PropertyViolated {
-                name: p.name.clone(),
-                source: format!("{} ({e})", p.source),
-                step: self.step,
-            }),
+            // A property that cannot be evaluated is unknown, never false.
+            Err(reason) => {
+                out.push(Outcome::PropertyUnknown { name: p.name.clone(), source: p.source.clone(), reason })
+            }
         }
     }
 
-    /// Evaluates a pure function (a property) over the current memory.
+    /// Evaluates a pure function (a property) over the current memory,
+    /// within `Bounds::max_property_steps`.
     pub fn evaluate(&self, program: &Program, func: FuncId) -> Result<bool, String> {
-        const LIMIT: u32 = 10_000;
+        let limit = self.bounds.max_property_steps;
         let mut frames = vec![(func, 0u32, vec![0u64; program.function(func).locals as usize], None::<Local>)];
-        let mut budget = LIMIT;
+        let mut budget = limit;
         loop {
-            budget = budget.checked_sub(1).ok_or("the property took more than 10000 steps")?;
+            budget = budget.checked_sub(1).ok_or_else(|| format!("it took more than {limit} steps"))?;
             let (f, pc, locals, _) = frames.last_mut().ok_or("empty evaluation stack")?;
             let Some(instr) = program.function(*f).body.get(*pc as usize) else {
                 return Err("ran past the end of the property".into());
@@ -644,7 +677,7 @@ impl Machine {
         let c = &self.cores[core as usize];
         c.entering.is_some()
             || c.stack.len() > 1
-            || (!c.thread_done && !c.asleep)
+            || (!c.thread_done && (!c.asleep || self.would_wake(program, core)))
             || self.next_exception(program, core).is_some()
     }
 
@@ -731,7 +764,7 @@ impl Machine {
                 self.halt(Outcome::BoundHit { bound: Bound::Cycles, limit: self.bounds.max_cycles }, &mut rec);
             }
         }
-        Some(Stepped { record: rec.record, outcomes: rec.outcomes })
+        Some(Stepped { record: rec.record, outcomes: rec.outcomes, reordered: rec.reordered })
     }
 
     fn halt(&mut self, o: Outcome, rec: &mut Rec) {
@@ -996,6 +1029,7 @@ impl Machine {
         let func = frame.func;
         let body = &program.function(func).body;
         if let Some(early) = early {
+            rec.reordered = true;
             let here = frame.pc;
             let (moved, over) = (body[early.pc as usize].span.clone(), body[early.over as usize].span.clone());
             rec.event(|| Event::Reordered { moved, over });
@@ -1317,7 +1351,10 @@ impl Machine {
                 }
             }
             Op::WriteBasepri { value, max } => {
-                let raw = (get(self, value) & 0xFF) as u8;
+                // Unimplemented low-order bits of BASEPRI read as zero and
+                // ignore writes (ARMv7-M B1.4.3, B5.2.3): on a device with 3
+                // priority bits, writing 0x10 leaves 0, which masks nothing.
+                let raw = (get(self, value) & 0xFF) as u8 & nvic::implemented_mask(program.target.priority_bits());
                 let c = &mut self.cores[ci];
                 // BASEPRI_MAX only raises the masking level (ARMv7-M B5.2.3).
                 let write = !*max || (raw != 0 && (c.basepri == 0 || raw < c.basepri));

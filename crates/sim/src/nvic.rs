@@ -56,6 +56,13 @@ pub fn basepri_level(raw: u8, priority_bits: u8) -> Option<u8> {
     if raw == 0 { None } else { Some(level) }
 }
 
+/// The bits of an 8-bit priority or BASEPRI field a device implements: the
+/// top `priority_bits` (ARMv7-M B1.5.4, "the priority field ... unimplemented
+/// low-order bits read as zero and ignore writes").
+pub fn implemented_mask(priority_bits: u8) -> u8 {
+    (0xFFu16 << (8 - u16::from(priority_bits.min(8)))) as u8
+}
+
 /// The logical priority a raw 8-bit NVIC_IPR / SHPR value selects.
 pub fn logical_priority(raw: u8, priority_bits: u8) -> u8 {
     raw >> (8 - priority_bits)

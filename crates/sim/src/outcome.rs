@@ -57,16 +57,36 @@ pub enum Outcome {
     DataRace { location: String, first: RaceAccess, second: RaceAccess },
     /// A context spins on a lock or flag that only a context it preempted can release.
     Deadlock { context: ContextId, span: Span, waiting_on: String, holder: ContextId },
-    /// A context spins on something nothing left in the run can change.
+    /// A thread waits (WFI or a spin) for an event that may still arrive:
+    /// the run stops here because the schedule sends no more. Not a failure.
     Hang { context: ContextId, span: Span, waiting_on: String },
+    /// A thread can never finish its calls: every event has arrived (each
+    /// source's `max_arrivals`) and it still waits, or it loops forever.
+    NeverFinishes { context: ContextId, span: Span, waiting_on: String },
     /// A ready context made no progress within the starvation bound.
     Starvation { context: ContextId, by: ContextId, steps: u64 },
     /// An event added no handler run.
     EventLost { source: SourceId, step: u64, reason: LostReason },
     /// A lesson property evaluated to false.
     PropertyViolated { name: String, source: String, step: u64 },
+    /// A lesson property could not be evaluated (it ran out of its step
+    /// bound, or failed): its verdict is unknown, never false.
+    PropertyUnknown { name: String, source: String, reason: String },
     /// A bound of the run was reached before it finished.
     BoundHit { bound: Bound, limit: u64 },
+}
+
+/// How an outcome weighs on a verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth showing; the run did not fail.
+    Note,
+    /// The run was cut or a property could not be evaluated: the verdict is
+    /// unknown past it.
+    Unknown,
+    /// The run failed.
+    Failure,
 }
 
 impl Outcome {
@@ -79,9 +99,29 @@ impl Outcome {
                 | Outcome::DoubleBorrow { .. }
                 | Outcome::Deadlock { .. }
                 | Outcome::Hang { .. }
+                | Outcome::NeverFinishes { .. }
                 | Outcome::Starvation { .. }
                 | Outcome::BoundHit { .. }
         )
+    }
+
+    /// What the outcome means for a verdict: the one definition of "the run
+    /// failed" that the explorer, the CLI, the web page and xtask share.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Outcome::Panic { .. }
+            | Outcome::DoubleBorrow { .. }
+            | Outcome::DataRace { .. }
+            | Outcome::Deadlock { .. }
+            | Outcome::NeverFinishes { .. }
+            | Outcome::Starvation { .. }
+            | Outcome::PropertyViolated { .. } => Severity::Failure,
+            Outcome::BoundHit { .. } | Outcome::PropertyUnknown { .. } => Severity::Unknown,
+            // Waiting for an event the schedule does not send is the
+            // environment's choice; a merged event is how the NVIC works
+            // (a lesson that must not lose events says so in a property).
+            Outcome::Hang { .. } | Outcome::EventLost { .. } => Severity::Note,
+        }
     }
 
     /// A short stable name, for histograms and JSON.
@@ -93,6 +133,8 @@ impl Outcome {
             Outcome::DataRace { .. } => "data-race",
             Outcome::Deadlock { .. } => "deadlock",
             Outcome::Hang { .. } => "hang",
+            Outcome::NeverFinishes { .. } => "never-finishes",
+            Outcome::PropertyUnknown { .. } => "property-unknown",
             Outcome::Starvation { .. } => "starvation",
             Outcome::EventLost { .. } => "event-lost",
             Outcome::PropertyViolated { .. } => "property-violated",
@@ -159,8 +201,16 @@ impl Outcome {
                 src(source)
             ),
             Outcome::PropertyViolated { name, source, step } => {
-                format!("Property \"{name}\" is false after step {step}: `{source}`.")
+                format!("Property \"{name}\" is false after {step} steps: `{source}`.")
             }
+            Outcome::PropertyUnknown { name, source, reason } => {
+                format!("Property \"{name}\" could not be evaluated ({reason}): `{source}`.")
+            }
+            Outcome::NeverFinishes { context, span, waiting_on } => format!(
+                "{} never finishes: every event has arrived, and it still waits at line {} for {waiting_on}.",
+                ctx(context),
+                span.line
+            ),
             Outcome::BoundHit { bound, limit } => {
                 format!("The run stopped at the {} bound ({limit}) before the program finished.", bound.name())
             }

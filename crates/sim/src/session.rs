@@ -47,6 +47,8 @@ pub struct Session {
     snapshots: Vec<Snapshot>,
     snapshot_every: u64,
     max_snapshots: usize,
+    /// Schedule items that could not be applied where they stand, with why.
+    not_applied: Vec<(ScheduleItem, String)>,
 }
 
 impl Session {
@@ -74,6 +76,7 @@ impl Session {
             snapshots: vec![first],
             snapshot_every: SNAPSHOT_EVERY,
             max_snapshots: 1024,
+            not_applied: Vec::new(),
         })
     }
 
@@ -103,12 +106,25 @@ impl Session {
     fn choice(&mut self) -> Choice {
         let step = self.machine.step_index();
         let mut choice = Choice::default();
+        let mut reorders = Vec::new();
         for item in &self.schedule.items {
             match *item {
                 ScheduleItem::Arrival(a) if a.at == ArrivalPoint::Step(step) => choice.arrivals.push(a.source),
-                ScheduleItem::Reorder { step: s, pick } if s == step => choice.reorder = pick,
+                ScheduleItem::Reorder { step: s, .. } if s == step => reorders.push(*item),
                 ScheduleItem::Core { step: s, core } if s == step => choice.core = Some(core),
                 _ => {}
+            }
+        }
+        // Two reorderings at one step cannot both apply: one step runs one
+        // instruction. Whether the one kept applies, the step says.
+        for (i, item) in reorders.iter().enumerate() {
+            if let ScheduleItem::Reorder { pick, .. } = *item {
+                if i == 0 {
+                    choice.reorder = pick;
+                } else {
+                    let why = format!("step {step} already has a reordering: one step runs one instruction");
+                    self.note_not_applied(*item, why);
+                }
             }
         }
         let now = self.machine.now();
@@ -120,6 +136,18 @@ impl Session {
             self.cycle_cursor += 1;
         }
         choice
+    }
+
+    fn note_not_applied(&mut self, item: ScheduleItem, why: String) {
+        if !self.not_applied.iter().any(|(i, _)| *i == item) {
+            self.not_applied.push((item, why));
+        }
+    }
+
+    /// Schedule items that could not be applied at their step, with why
+    /// (a reordering the memory model does not allow there, say).
+    pub fn not_applied(&self) -> &[(ScheduleItem, String)] {
+        &self.not_applied
     }
 
     /// The next step at which the schedule has something, if any is left.
@@ -161,8 +189,17 @@ impl Session {
             }
         }
         let choice = self.choice();
+        let step = self.machine.step_index();
         match self.machine.step(&self.program, &choice, true) {
             Some(stepped) => {
+                if choice.reorder > 0 && !stepped.reordered {
+                    let item = ScheduleItem::Reorder { step, pick: choice.reorder };
+                    let why = format!(
+                        "the memory model offers no access #{} to run early at step {step} (see `reorder@STEP:K` in SEMANTICS.md)",
+                        choice.reorder
+                    );
+                    self.note_not_applied(item, why);
+                }
                 self.outcomes.extend(stepped.outcomes);
                 if let Some(r) = stepped.record {
                     self.trace.push(*r);

@@ -329,6 +329,35 @@ fn basepri_max_only_raises_the_masking_level() {
     assert_eq!(value(&s, "SEEN"), 0x40);
 }
 
+// ARMv7-M B1.4.3: unimplemented low-order BASEPRI bits read as zero and
+// ignore writes. With 3 priority bits (nRF52833), 0x10 is stored as 0: it
+// masks nothing, and it reads back as 0; 0x30 reads back as 0x20 (level 1).
+#[test]
+fn basepri_keeps_only_the_implemented_priority_bits() {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let out = b.scalar("SEEN", Ty::U32, LocationKind::Plain, 9);
+    let out2 = b.scalar("SEEN2", Ty::U32, LocationKind::Plain, 9);
+    let main = b.function("main_loop", 0, |f| {
+        let t = f.local();
+        f.op(Op::WriteBasepri { value: Operand::Const(0x10), max: false });
+        f.op(Op::ReadBasepri { dst: t });
+        f.store(out, Operand::Local(t));
+        f.op(Op::WriteBasepri { value: Operand::Const(0x30), max: false });
+        f.op(Op::ReadBasepri { dst: t });
+        f.store(out2, Operand::Local(t));
+        f.op(Op::WriteBasepri { value: Operand::Const(0), max: false });
+        f.ret();
+    });
+    b.thread("main", 0, &[(main, 1)]);
+    let s = run(&b.build(), "");
+    assert_eq!(value(&s, "SEEN"), 0);
+    assert_eq!(value(&s, "SEEN2"), 0x20);
+    // 0x10 masks nothing: LOW (level 3) is taken at once.
+    let p = masked_main(false, Some(0x10));
+    let s = run(&p, "LOW@2");
+    assert!(first_entry_step(&s, "LOW") <= 4, "taken while BASEPRI = 0x10, which the chip stores as 0");
+}
+
 // ARMv6-M has no LDREX/STREX: `fetch_add` does not exist on thumbv6m.
 #[test]
 fn armv6m_has_atomic_load_and_store_but_no_read_modify_write() {
