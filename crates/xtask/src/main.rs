@@ -19,6 +19,7 @@ const COMMANDS: &[(&str, &str, Run)] = &[
     ("test", "set up everything, then run every test of the project", test),
     ("firmware", "build every firmware bin and check it in QEMU against the simulator", firmware::test),
     ("bench", "run the benchmarks and write BENCHMARKS.md", bench),
+    ("fuzz-explorer", "N: check the explorer against plain enumeration on N generated programs", fuzz_explorer),
     ("setup", "install what the other commands need, and nothing else", setup_all),
 ];
 
@@ -73,6 +74,24 @@ fn test(args: &[String]) -> Result<(), String> {
     firmware::test(args)?;
     println!("\nxtask test: everything passed");
     Ok(())
+}
+
+/// `cargo xtask fuzz-explorer N`: the oracle test of crates/sim/tests/oracle.rs
+/// on N seeded programs (`cargo test` runs 2,000). A failure prints the
+/// program proptest shrank it to; add it to oracle.rs as a regression test.
+fn fuzz_explorer(args: &[String]) -> Result<(), String> {
+    let n: u32 = match args {
+        [n] => n.parse().map_err(|_| format!("expected a number of programs, found `{n}`"))?,
+        _ => return Err("usage: cargo xtask fuzz-explorer N".into()),
+    };
+    println!("\n== the explorer against plain enumeration, {n} programs");
+    let status = std::process::Command::new("cargo")
+        .args(["test", "--release", "--locked", "-p", "irqlab-sim", "--test", "oracle", "--", "--nocapture"])
+        .env("IRQLAB_ORACLE_CASES", n.to_string())
+        .current_dir(setup::root())
+        .status()
+        .map_err(|e| format!("could not start cargo: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("the oracle found a difference ({status})")) }
 }
 
 /// `cargo xtask bench [--sim-only | --skip-web]`: `--sim-only` skips the web
