@@ -188,7 +188,7 @@ fn properties_name_ordering_without_a_use_like_the_firmware_does() {
     assert_eq!(outcomes.len(), 1);
     assert_eq!(
         outcomes[0].explain(&p),
-        "Property \"two ticks\" is false after step 2: `TICKS.load(Ordering::Relaxed) == 3`."
+        "Property \"two ticks\" is false after 2 steps: `TICKS.load(Ordering::Relaxed) == 3`."
     );
 }
 

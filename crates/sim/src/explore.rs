@@ -11,8 +11,8 @@
 //! and the counterexample kept for each failure is a shortest one; among
 //! equally short ones, the one with the fewest arrivals and, of those, the
 //! earliest (arrivals are tried first).
-//! States are deduplicated by a 64-bit hash of the full machine state, which
-//! includes the arrivals so far. An arrival just before a step that touches
+//! States are deduplicated on the whole machine state (`Machine::state_key`,
+//! exact, not a hash), which includes the arrivals so far. An arrival just before a step that touches
 //! nothing a handler touches is not tried (arriving just after it reaches the
 //! same state).
 //!
@@ -25,7 +25,7 @@ use std::collections::VecDeque;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::machine::{Bounds, Choice, Machine, Status};
+use crate::machine::{Bounds, Choice, Machine, StateKey, Status};
 use crate::outcome::{Bound, Outcome};
 use crate::program::{Program, ProgramError, SourceId};
 use crate::schedule::{Arrival, ArrivalPoint, Schedule, ScheduleItem};
@@ -134,8 +134,8 @@ enum Move {
 #[derive(Debug)]
 struct Node {
     machine: Machine,
-    /// `machine.state_hash()`, computed once when the state was made.
-    hash: u64,
+    /// Its entry in `best_steps` (its state key is in `visited`).
+    state: u32,
     steps: u64,
     /// Index into the trail arena: how this state was reached.
     trail: u32,
@@ -187,7 +187,12 @@ pub struct Explorer {
     shared: Vec<bool>,
     reduce: bool,
     /// The fewest steps each state was reached in.
-    visited: FxHashMap<u64, u64>,
+    /// Every distinct state, with its index into `best_steps`.
+    visited: FxHashMap<StateKey, u32>,
+    /// The fewest steps each state was reached in.
+    best_steps: Vec<u64>,
+    /// The key of the state being looked up, reused.
+    scratch: Vec<u32>,
     queue: VecDeque<Node>,
     trails: Vec<Trail>,
     schedules: u64,
@@ -200,6 +205,14 @@ pub struct Explorer {
     histogram: FxHashMap<(Vec<u64>, u16), u64>,
     /// Properties that could not be evaluated on some run.
     unknown: Vec<bool>,
+    /// Per location, the contexts that access it (bits of context indices).
+    accessors: Vec<u16>,
+    /// Per context, the contexts that can run while it is part-way through
+    /// its code: more urgent handlers of its core, and every context of
+    /// another core.
+    interleavers: Vec<u16>,
+    /// Whether reorderings no other context can tell apart are skipped.
+    reduce_reorders: bool,
 }
 
 impl Explorer {
@@ -236,6 +249,8 @@ impl Explorer {
             shared,
             reduce,
             visited: FxHashMap::default(),
+            best_steps: vec![0],
+            scratch: Vec::new(),
             queue: VecDeque::new(),
             trails: vec![Trail { parent: 0, item: None }],
             schedules: 0,
@@ -247,12 +262,15 @@ impl Explorer {
             properties,
             histogram: FxHashMap::default(),
             unknown: vec![false; properties_len],
+            accessors: program.accessors(),
+            interleavers: interleavers(&program),
+            reduce_reorders: true,
             program,
             config,
         };
-        let hash = machine.state_hash();
-        explorer.visited.insert(hash, 0);
-        explorer.queue.push_back(Node { machine, hash, steps: 0, trail: 0, labels: 0 });
+        let key = machine.state_key();
+        explorer.visited.insert(key, 0);
+        explorer.queue.push_back(Node { machine, state: 0, steps: 0, trail: 0, labels: 0 });
         Ok(explorer)
     }
 
@@ -330,22 +348,42 @@ impl Explorer {
         }
         if p.cores == 1 {
             moves.push(Move::Step { core: None, reorder: 0 });
-            for k in 1..=m.reorder_options(p, None) {
-                moves.push(Move::Step { core: None, reorder: k as u16 });
-            }
+            self.visible_reorders(m, 0, None, &mut moves);
         } else {
             for &c in &runnable {
                 moves.push(Move::Step { core: Some(c), reorder: 0 });
-                for k in 1..=m.reorder_options(p, Some(c)) {
-                    moves.push(Move::Step { core: Some(c), reorder: k as u16 });
-                }
+                self.visible_reorders(m, c, Some(c), &mut moves);
             }
         }
         moves
     }
 
+    /// The early accesses that change what another context can see
+    /// (SEMANTICS.md, "The explorer's reductions"), where "seen" means a
+    /// context able to run in between touches its location. A reordering
+    /// that moves nothing seen, or moves something seen over nothing seen,
+    /// reaches only what program order reaches at other arrival points.
+    fn visible_reorders(&self, m: &Machine, core: u8, pick: Option<u8>, moves: &mut Vec<Move>) {
+        let p = &self.program;
+        let Some(&ctx) = m.stack(core).last() else { return };
+        let others = self.interleavers[ctx.0 as usize];
+        let visible =
+            |loc: crate::program::Location| self.accessors.get(loc.0 as usize).is_none_or(|users| users & others != 0);
+        for (k, early) in m.early_accesses(p, core).iter().enumerate() {
+            // It must overtake something another context sees (or a fence);
+            // and either it is seen itself, or running it early can let a
+            // later, seen access pass what it overtook (an Acquire load holds
+            // back what follows it until it runs; found by tests/oracle.rs).
+            let seen = (early.over_fence || early.overtaken.iter().any(|l| visible(*l)))
+                && (visible(early.moves) || early.unblocks);
+            if seen || !self.reduce_reorders {
+                moves.push(Move::Step { core: pick, reorder: k as u16 + 1 });
+            }
+        }
+    }
+
     fn expand(&mut self, node: Node) {
-        if self.visited.get(&node.hash).is_some_and(|best| *best < node.steps) {
+        if self.best_steps[node.state as usize] < node.steps {
             // Reached again in fewer steps since it was queued.
             self.revisited += 1;
             return;
@@ -400,22 +438,28 @@ impl Explorer {
                 *self.histogram.entry((child.memory().to_vec(), labels)).or_insert(0) += 1;
                 continue;
             }
-            let hash = child.state_hash();
-            match self.visited.get_mut(&hash) {
-                Some(best) if *best <= steps => {
+            child.encode_state(&mut self.scratch);
+            let state = match self.visited.get(self.scratch.as_slice()) {
+                Some(&i) if self.best_steps[i as usize] <= steps => {
                     self.merged += 1;
                     continue;
                 }
-                Some(best) => *best = steps,
+                Some(&i) => {
+                    self.best_steps[i as usize] = steps;
+                    i
+                }
                 None => {
                     if self.visited.len() as u64 >= self.config.max_states {
                         self.stop(Bound::States);
                         return;
                     }
-                    self.visited.insert(hash, steps);
+                    let i = self.best_steps.len() as u32;
+                    self.best_steps.push(steps);
+                    self.visited.insert(StateKey::from(self.scratch.as_slice()), i);
+                    i
                 }
-            }
-            let next = Node { machine: child, hash, steps, trail, labels };
+            };
+            let next = Node { machine: child, state, steps, trail, labels };
             if steps == node.steps {
                 // A move that takes no step stays in the current layer: expand
                 // it now, so its next steps queue before this node's own step
@@ -540,6 +584,47 @@ impl Explorer {
             outcomes,
         }
     }
+}
+
+/// Per context, the contexts that can run between two of its steps. On one
+/// core a handler is preempted only by a more urgent one (ARMv7-M B1.5.4);
+/// when the program changes priorities at run time, by any handler of its
+/// core. Thread mode is preempted by every handler of its core.
+fn interleavers(program: &Program) -> Vec<u16> {
+    let dynamic = program
+        .functions
+        .iter()
+        .flat_map(|f| &f.body)
+        .any(|i| matches!(i.op, crate::program::Op::NvicSetPriority { .. }));
+    let priority = |c: &crate::program::ContextDecl| match c.kind {
+        crate::program::ContextKind::Handler { priority, .. } => Some(priority),
+        crate::program::ContextKind::Thread { .. } => None,
+    };
+    program
+        .contexts
+        .iter()
+        .enumerate()
+        .map(|(i, me)| {
+            let mut mask = 0u16;
+            for (j, other) in program.contexts.iter().enumerate().take(16) {
+                let can = if i == j {
+                    false
+                } else if other.core != me.core {
+                    true
+                } else {
+                    match (priority(me), priority(other)) {
+                        (_, None) => false,
+                        (None, Some(_)) => true,
+                        (Some(mine), Some(theirs)) => dynamic || theirs < mine,
+                    }
+                };
+                if can {
+                    mask |= 1 << j;
+                }
+            }
+            mask
+        })
+        .collect()
 }
 
 /// Locations that some handler's code (including what it calls) can touch;

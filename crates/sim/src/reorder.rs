@@ -34,6 +34,17 @@ pub struct EarlyAccess {
     pub over_branch: Option<(u32, u32)>,
     /// The first pending instruction it overtakes (for the trace).
     pub over: u32,
+    /// The location of the access that moves (for a computation run as a
+    /// stepping stone, of the access that needs it).
+    pub moves: Location,
+    /// The locations of the accesses it overtakes, and whether it moves
+    /// over a fence: what decides whether another context can tell.
+    pub overtaken: Vec<Location>,
+    pub over_fence: bool,
+    /// Whether running it early can let a later access move further: it
+    /// holds later accesses back (an acquiring or SeqCst read, SeqCst,
+    /// volatile) or a later instruction in the window uses what it computes.
+    pub unblocks: bool,
 }
 
 /// A load read early across a branch, waiting to be used.
@@ -324,7 +335,18 @@ pub fn early_accesses(
             continue;
         }
         let over = (0..first).find(|j| !needs.contains(j)).map_or(stays[0].pc, |j| path[j].pc);
-        out.push(EarlyAccess { pc: path[first].pc, over_branch: None, over });
+        let unblocks = first != i
+            || holds_back(access)
+            || path[i + 1..].iter().any(|q| target.writes.iter().any(|w| q.reads.contains(w) || q.writes.contains(w)));
+        out.push(EarlyAccess {
+            pc: path[first].pc,
+            over_branch: None,
+            over,
+            moves: access.location,
+            overtaken: stays.iter().filter_map(|s| s.access.map(|a| a.location)).collect(),
+            over_fence: stays.iter().any(|s| s.fence.is_some()),
+            unblocks,
+        });
     }
     // Loads just past the first unresolved branch, read early.
     if let Some((branch_pc, targets)) = branch {
@@ -350,6 +372,10 @@ pub fn early_accesses(
                             pc: at,
                             over_branch: Some((branch_pc, target)),
                             over: before.first().map_or(branch_pc, |b| b.pc),
+                            moves: access.location,
+                            overtaken: before.iter().filter_map(|s| s.access.map(|a| a.location)).collect(),
+                            over_fence: before.iter().any(|s| s.fence.is_some()),
+                            unblocks: true,
                         });
                     }
                 }
@@ -359,6 +385,15 @@ pub fn early_accesses(
         }
     }
     out
+}
+
+/// Whether an access keeps some later accesses after it (`may_move_before`).
+fn holds_back(a: &MemAccess) -> bool {
+    match a.kind {
+        AccessKind::Volatile => true,
+        AccessKind::Atomic(o) => o == crate::program::Ordering::SeqCst || (a.reads && o.is_acquire()),
+        AccessKind::Plain => false,
+    }
 }
 
 /// (locals written, locals read) by an instruction, for dependence checks.

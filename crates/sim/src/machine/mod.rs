@@ -14,13 +14,16 @@ use serde::{Deserialize, Serialize};
 use crate::nvic::{self, Candidate, ExceptionState};
 use crate::outcome::{Bound, LostReason, Outcome, RaceAccess};
 use crate::program::{
-    CheckKind, ContextId, ContextKind, FuncId, Local, Location, LocationKind, MAX_CONTEXTS, NvicOp, Op, Operand,
-    Ordering, Place, Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
+    CheckKind, ContextId, ContextKind, FuncId, Local, Location, LocationKind, NvicOp, Op, Operand, Ordering, Place,
+    Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
 };
 use crate::race::{AccessRef, History, VectorClock};
 use crate::reorder::{self, EarlyAccess, Speculated};
+
+mod key;
 use crate::trace::{Event, Read, StepKind, StepRecord, Write};
 use crate::value::{self, Ty};
+pub use key::StateKey;
 
 /// Limits of one run. Each one, when hit, ends the run with `Outcome::BoundHit`
 /// or, for the starvation window, `Outcome::Starvation`.
@@ -326,85 +329,6 @@ impl Machine {
             c.primask,
             nvic::basepri_level(c.basepri, program.target.priority_bits()),
         )
-    }
-
-    /// A 64-bit hash of everything that decides the future of the run
-    /// (not the step number or cycle count), for the explorer's state set.
-    pub fn state_hash(&self) -> u64 {
-        let epochs = EpochRanks::of(self);
-        let rank = |c: usize, v: u32| epochs.rank(c, v);
-        let clock = |vc: &VectorClock, h: &mut FxHasher| {
-            for c in 0..self.clocks.len() {
-                rank(c, vc.0[c]).hash(h);
-            }
-        };
-        let mut h = FxHasher::default();
-        for c in &self.cores {
-            c.stack.hash(&mut h);
-            c.primask.hash(&mut h);
-            c.basepri.hash(&mut h);
-            c.entering.hash(&mut h);
-            c.asleep.hash(&mut h);
-            c.call.hash(&mut h);
-            c.iterations.hash(&mut h);
-            c.thread_done.hash(&mut h);
-            // How long the thread has waited: a handler that loops forever
-            // then makes new states until the starvation window ends it.
-            c.steps_since_thread_ran.hash(&mut h);
-            // Whether it is known to be stuck decides if the run may end here.
-            c.spinning.hash(&mut h);
-            clock(&c.released, &mut h);
-        }
-        self.memory.hash(&mut h);
-        self.last_writer.hash(&mut h);
-        self.exceptions.hash(&mut h);
-        self.flags.hash(&mut h);
-        self.locks.hash(&mut h);
-        for (lock, vc) in &self.lock_clocks {
-            lock.hash(&mut h);
-            clock(vc, &mut h);
-        }
-        for vc in self.clocks.iter().chain(&self.atomic_clocks) {
-            clock(vc, &mut h);
-        }
-        for hist in &self.histories {
-            let access = |a: &AccessRef, h: &mut FxHasher| {
-                a.context.hash(h);
-                rank(a.context.0 as usize, a.epoch).hash(h);
-            };
-            match &hist.last_write {
-                Some(w) => access(w, &mut h),
-                None => u16::MAX.hash(&mut h),
-            }
-            for r in &hist.reads {
-                access(r, &mut h);
-            }
-            hist.reads.len().hash(&mut h);
-        }
-        self.arrivals.hash(&mut h);
-        self.status.hash(&mut h);
-        h.finish()
-    }
-
-    /// Calls `f(context, epoch)` for every epoch value the state holds.
-    fn for_each_epoch(&self, mut f: impl FnMut(usize, u32)) {
-        let n = self.clocks.len();
-        let clocks = self
-            .clocks
-            .iter()
-            .chain(&self.atomic_clocks)
-            .chain(self.cores.iter().map(|c| &c.released))
-            .chain(self.lock_clocks.iter().map(|(_, vc)| vc));
-        for vc in clocks {
-            for (c, v) in vc.0[..n].iter().enumerate() {
-                f(c, *v);
-            }
-        }
-        for hist in &self.histories {
-            for a in hist.last_write.iter().chain(&hist.reads) {
-                f(a.context.0 as usize, a.epoch);
-            }
-        }
     }
 
     /// How many accesses the compiler may run now on the core that would
@@ -995,7 +919,7 @@ impl Machine {
     /// The accesses the compiler may run now on `core` instead of its next
     /// instruction (`reorder::early_accesses`), in the order a schedule's
     /// `reorder@STEP:K` counts them.
-    fn early_accesses(&self, program: &Program, core: u8) -> Vec<EarlyAccess> {
+    pub fn early_accesses(&self, program: &Program, core: u8) -> Vec<EarlyAccess> {
         let c = &self.cores[core as usize];
         if c.entering.is_some() || self.next_exception(program, core).is_some() || c.asleep {
             return Vec::new();
@@ -1694,55 +1618,6 @@ impl Machine {
 
     fn panic(&mut self, ctx: ContextId, span: Span, message: String, uninit: Option<String>, rec: &mut Rec) {
         self.halt(Outcome::Panic { context: ctx, span, message, uninit_static: uninit }, rec);
-    }
-}
-
-/// The rank of each epoch among the distinct values of its context in one
-/// state. Hashing ranks instead of values keeps every comparison the race
-/// detector makes (joins are maxima, a release adds a new maximum), so two
-/// runs that differ only in how many release points they passed hash alike.
-/// Values of a context usually lie within 64 of each other: then a bit set
-/// above the minimum gives ranks by popcount; otherwise a sorted list does.
-enum EpochRanks {
-    Bits { min: [u32; MAX_CONTEXTS], bits: [u64; MAX_CONTEXTS] },
-    Sorted { values: Vec<(u16, u32)>, starts: Vec<usize> },
-}
-
-impl EpochRanks {
-    fn of(m: &Machine) -> EpochRanks {
-        let mut min = [u32::MAX; MAX_CONTEXTS];
-        m.for_each_epoch(|c, v| min[c] = min[c].min(v));
-        let mut bits = [0u64; MAX_CONTEXTS];
-        let mut wide = false;
-        m.for_each_epoch(|c, v| {
-            let d = v - min[c];
-            if d < 64 {
-                bits[c] |= 1 << d;
-            } else {
-                wide = true;
-            }
-        });
-        if !wide {
-            return EpochRanks::Bits { min, bits };
-        }
-        let mut values = Vec::new();
-        m.for_each_epoch(|c, v| values.push((c as u16, v)));
-        values.sort_unstable();
-        values.dedup();
-        let starts = (0..=MAX_CONTEXTS).map(|c| values.partition_point(|e| (e.0 as usize) < c)).collect();
-        EpochRanks::Sorted { values, starts }
-    }
-
-    fn rank(&self, c: usize, v: u32) -> u32 {
-        match self {
-            EpochRanks::Bits { min, bits } => {
-                let d = v.saturating_sub(min[c]).min(63);
-                (bits[c] & ((1u64 << d) - 1)).count_ones()
-            }
-            EpochRanks::Sorted { values, starts } => {
-                (values.partition_point(|e| *e < (c as u16, v)) - starts[c]) as u32
-            }
-        }
     }
 }
 
