@@ -166,7 +166,7 @@ impl Outcome {
                 if *mutable { "" } else { "mutably " }
             ),
             Outcome::DataRace { location, first, second } => format!(
-                "Undefined behavior: data race on `{location}`: {} {} it at line {} and {} {} it at line {}, with no synchronization between them (as Miri would report).",
+                "Undefined behavior: data race on `{location}`: {} {} it at line {} and {} {} it at line {}, with no synchronization between them: the first was not published (a Release store, a fence, the end of a critical section or of the handler) and then acquired by the second (an Acquire load, a fence, the start of a critical section or of the handler).",
                 ctx(&first.context),
                 if first.write { "wrote" } else { "read" },
                 first.span.line,

@@ -1,10 +1,12 @@
 //! Happens-before between contexts, and data races on non-atomic locations.
 //!
-//! Handlers are treated like the threads of the Rust memory model, since the
-//! compiler compiles each context's code as if nothing else ran: a plain
-//! access in main and one in a handler race unless something orders them
-//! (the Rust reference, "Behavior considered undefined": data races; Miri
-//! reports them the same way). What orders them here:
+//! The rule and its argument are in docs/SEMANTICS.md ("Data races"): the
+//! compiler compiles each context's code as if nothing else ran, so a plain
+//! access in main and one in a handler race unless something the compiler
+//! must respect orders them (the Rust reference, "Behavior considered
+//! undefined": data races). Unlike Miri, which runs handlers as threads, an
+//! exception entry on one core is an acquire point: a handler runs to
+//! completion over what it preempted. What orders accesses here:
 //! - on one core, a *release point* of a context (a fence or compiler_fence,
 //!   a critical-section boundary, an atomic access with Release or stronger)
 //!   publishes everything the context did so far to its core, and an
