@@ -117,6 +117,17 @@ impl Report {
     }
 }
 
+/// One run the explorer followed to its end: how to replay it, and what it
+/// ended with (for the replay check, `Explorer::record_ends`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct End {
+    pub schedule: Schedule,
+    pub memory: Vec<u64>,
+    /// The labels of every outcome on the way (`Outcome::label`, with a
+    /// hang as `waiting`), sorted.
+    pub labels: Vec<&'static str>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
     pub done: bool,
@@ -166,7 +177,13 @@ const LABELS: [&str; 12] = [
     "property-unknown",
 ];
 
-fn label_bit(o: &Outcome) -> u16 {
+/// The label names of a label set, in `LABELS` order.
+pub fn label_names(labels: u16) -> Vec<&'static str> {
+    LABELS.iter().enumerate().filter(|(i, _)| labels & (1 << i) != 0).map(|(_, l)| *l).collect()
+}
+
+/// The label of an outcome as the explorer counts it (a bit of `LABELS`).
+pub fn label_bit(o: &Outcome) -> u16 {
     let label = match o {
         Outcome::Hang { .. } => "waiting",
         other => other.label(),
@@ -213,6 +230,9 @@ pub struct Explorer {
     interleavers: Vec<u16>,
     /// Whether reorderings no other context can tell apart are skipped.
     reduce_reorders: bool,
+    /// The runs followed to their end, kept up to `end_limit`.
+    ends: Vec<End>,
+    end_limit: usize,
 }
 
 impl Explorer {
@@ -265,6 +285,8 @@ impl Explorer {
             accessors: program.accessors(),
             interleavers: interleavers(&program),
             reduce_reorders: true,
+            ends: Vec::new(),
+            end_limit: 0,
             program,
             config,
         };
@@ -276,6 +298,18 @@ impl Explorer {
 
     pub fn program(&self) -> &Program {
         &self.program
+    }
+
+    /// Keeps up to `limit` of the runs followed to their end (`ends`), so
+    /// each can be replayed through `Session` and compared.
+    pub fn record_ends(mut self, limit: usize) -> Explorer {
+        self.end_limit = limit;
+        self
+    }
+
+    /// The runs kept by `record_ends`.
+    pub fn ends(&self) -> &[End] {
+        &self.ends
     }
 
     /// Ends the search early: the verdicts that are not violations become unknown.
@@ -435,6 +469,10 @@ impl Explorer {
             }
             if child.status() != Status::Running {
                 self.schedules += 1;
+                if self.ends.len() < self.end_limit {
+                    let labels = label_names(labels);
+                    self.ends.push(End { schedule: self.schedule_of(trail), memory: child.memory().to_vec(), labels });
+                }
                 *self.histogram.entry((child.memory().to_vec(), labels)).or_insert(0) += 1;
                 continue;
             }
@@ -562,12 +600,7 @@ impl Explorer {
                     .zip(memory)
                     .map(|(l, v)| (l.name.clone(), l.ty.display(*v)))
                     .collect(),
-                labels: LABELS
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| labels & (1 << i) != 0)
-                    .map(|(_, l)| l.to_string())
-                    .collect(),
+                labels: label_names(*labels).into_iter().map(str::to_string).collect(),
                 count: *count,
             })
             .collect();
