@@ -266,6 +266,7 @@ fn describe(program: &Program, op: &Op, rec: &StepRecord) -> String {
             format!("{}({ordering:?})", if *compiler_only { "compiler_fence" } else { "fence" })
         }
         Op::Wfi => "wfi".to_string(),
+        Op::EventCount { count, .. } => format!("read {}", count.name()),
         Op::Busy { cycles } => format!("busy ({cycles} cycles)"),
         Op::Nop { what } => what.clone(),
     }

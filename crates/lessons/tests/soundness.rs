@@ -39,7 +39,13 @@ boards = ["qemu-lm3s6965"]
 
 /// Explores `code` under one end property, `holds`.
 fn explore(code: &str, holds: &str) -> Report {
-    let toml = format!("{TOML_HEAD}\n[[property]]\nname = \"p\"\nat = \"end\"\nholds = \"{holds}\"\n");
+    explore_arrivals(code, holds, 1)
+}
+
+/// Like `explore`, with TIMER0 arriving up to `arrivals` times.
+fn explore_arrivals(code: &str, holds: &str, arrivals: u32) -> Report {
+    let head = TOML_HEAD.replace("max_arrivals = 1", &format!("max_arrivals = {arrivals}"));
+    let toml = format!("{head}\n[[property]]\nname = \"p\"\nat = \"end\"\nholds = '{holds}'\n");
     let lesson = Lesson::from_files("00-t", Some(&toml), Some("r"), Some(code), Some(code))
         .unwrap_or_else(|e| panic!("the test lesson compiles: {e:?}"));
     let compiled = lesson.compile(code, "scenario.rs");
@@ -265,4 +271,48 @@ pub fn handler() {}
     assert_eq!(verdict(&explore(code, long), "p"), Verdict::Holds);
     let endless = "{ let mut i = 0u32; while X.load(Ordering::Relaxed) == 1 { i += 1; } i == 0 }";
     assert_eq!(verdict(&explore(code, endless), "p"), Verdict::Unknown);
+}
+
+/// Properties over events: two arrivals while the handler is pending merge
+/// (one is lost); every event is either handled or lost.
+#[test]
+fn properties_count_arrivals_handled_and_lost_events() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, Ordering};
+pub static RUNS: AtomicU32 = AtomicU32::new(0);
+pub fn main_fn() {
+    cortex_m::interrupt::free(|_| {
+        RUNS.load(Ordering::Relaxed);
+    });
+}
+pub fn handler() {
+    RUNS.fetch_add(1, Ordering::Relaxed);
+}
+"#;
+    assert_eq!(verdict(&explore_arrivals(code, "lost(\"TIMER0\") == 0", 2), "p"), Verdict::Violated);
+    let balance = "handled(\"TIMER0\") + lost(\"TIMER0\") == arrivals(\"TIMER0\")";
+    assert_eq!(verdict(&explore_arrivals(code, balance, 2), "p"), Verdict::Holds);
+    let counted = "RUNS.load(Ordering::Relaxed) == handled(\"TIMER0\")";
+    assert_eq!(verdict(&explore_arrivals(code, counted, 2), "p"), Verdict::Holds);
+}
+
+/// A latency budget: a critical section of 200 cycles delays TIMER0's
+/// handler past 100 cycles; without it the entry takes about 12.
+#[test]
+fn a_latency_budget_fails_behind_a_long_critical_section() {
+    let code = r#"
+pub fn main_fn() {
+    cortex_m::interrupt::free(|_| {
+        cortex_m::asm::delay(200);
+    });
+}
+pub fn handler() {}
+"#;
+    let budget = "max_latency(\"TIMER0\") <= 100";
+    assert_eq!(verdict(&explore(code, budget), "p"), Verdict::Violated);
+    let free = code.replace(
+        "cortex_m::interrupt::free(|_| {\n        cortex_m::asm::delay(200);\n    });",
+        "cortex_m::asm::delay(200);",
+    );
+    assert_eq!(verdict(&explore(&free, budget), "p"), Verdict::Holds);
 }

@@ -239,7 +239,13 @@ impl Explorer {
     pub fn new(program: Program, config: ExploreConfig) -> Result<Explorer, ProgramError> {
         program.validate()?;
         let shared = shared_locations(&program);
-        let reduce = !program.properties.iter().any(|p| p.when == crate::program::PropertyWhen::Always);
+        // The local-step rule moves an arrival over a step that touches
+        // nothing shared, which changes no state but the time: not sound for
+        // `always` properties nor for latency budgets.
+        let timed = program.functions.iter().flat_map(|f| &f.body).any(|i| {
+            matches!(i.op, crate::program::Op::EventCount { count: crate::program::EventCount::MaxLatency, .. })
+        });
+        let reduce = !timed && !program.properties.iter().any(|p| p.when == crate::program::PropertyWhen::Always);
         let naive = naive_schedules(&program, config.bounds);
         let mut properties: Vec<PropertyReport> = program
             .properties

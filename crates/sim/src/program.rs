@@ -269,6 +269,40 @@ pub enum NvicOp {
     Unpend,
 }
 
+/// A counter of a source's events, for properties.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventCount {
+    /// Events that arrived.
+    Arrivals,
+    /// Entries into the source's handler.
+    Handled,
+    /// Events that added no handler run (merged into a set pending bit or
+    /// event flag).
+    Lost,
+    /// The longest time, in cycles, from an event's arrival to the entry of
+    /// its handler (the end of stacking).
+    MaxLatency,
+}
+
+impl EventCount {
+    /// The property function's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventCount::Arrivals => "arrivals",
+            EventCount::Handled => "handled",
+            EventCount::Lost => "lost",
+            EventCount::MaxLatency => "max_latency",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<EventCount> {
+        [EventCount::Arrivals, EventCount::Handled, EventCount::Lost, EventCount::MaxLatency]
+            .into_iter()
+            .find(|c| c.name() == name)
+    }
+}
+
 /// Why a `Check` panics, so the outcome can explain it in the learner's words.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -434,6 +468,13 @@ pub enum Op {
     },
     /// `cortex_m::asm::wfi`.
     Wfi,
+    /// What happened to a source's events so far (properties only:
+    /// `arrivals("X")`, `handled("X")`, `lost("X")`, `max_latency("X")`).
+    EventCount {
+        dst: Local,
+        source: SourceId,
+        count: EventCount,
+    },
     /// Work that takes `cycles` and touches no shared state.
     Busy {
         cycles: u32,
@@ -899,6 +940,10 @@ impl Program {
                 operand(new)?;
                 place(p, true)
             }
+            Op::EventCount { dst, source: s, .. } => {
+                source(s)?;
+                local(dst)
+            }
             Op::ReadPrimask { dst } | Op::ReadBasepri { dst } | Op::ReadEvent { dst, .. } => {
                 if matches!(instr.op, Op::ReadBasepri { .. }) && !self.target.has_basepri() {
                     return Err(ProgramError::NoBasepri { at: instr.span.clone(), target: self.target.name() });
@@ -1010,6 +1055,7 @@ impl Op {
                 | Op::Call { .. }
                 | Op::Return { .. }
                 | Op::Nop { .. }
+                | Op::EventCount { .. }
         )
     }
 }

@@ -439,7 +439,7 @@ pub fn locals_of(op: &Op) -> (Vec<Local>, Vec<Local>) {
             operand(new);
             vec![*dst_prev, *dst_ok]
         }
-        Op::ReadEvent { dst, .. } => vec![*dst],
+        Op::ReadEvent { dst, .. } | Op::EventCount { dst, .. } => vec![*dst],
         Op::NvicSetPriority { priority, .. } => {
             operand(priority);
             vec![]

@@ -37,6 +37,11 @@ impl FnBuilder<'_, '_> {
         };
         let fs = self.span_of(&c.func);
         let args: Vec<&syn::Expr> = c.args.iter().collect();
+        if self.in_property
+            && let Some(count) = p.path.get_ident().and_then(|i| irqlab_sim::EventCount::from_name(&i.to_string()))
+        {
+            return self.event_count(count, &args, span);
+        }
         match self.resolve(&p.path) {
             Resolved::LessonFn(i) => self.lesson_call(i, &args, span),
             Resolved::Known(canonical) if canonical.starts_with("heapless::") => {
@@ -53,6 +58,24 @@ impl FnBuilder<'_, '_> {
                 Err(self.err(errors::not_found("function", &name, fs, refs)))
             }
         }
+    }
+
+    /// `arrivals("TIMER0")`, `handled(..)`, `lost(..)`, `max_latency(..)` in a
+    /// property: what happened to a source's events (a `u32`; latency in cycles).
+    fn event_count(&mut self, count: irqlab_sim::EventCount, args: &[&syn::Expr], span: &Span) -> R<Val> {
+        self.args_count(args, 1, count.name(), span)?;
+        let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. }) = strip(args[0]) else {
+            let s = self.span_of(args[0]);
+            return Err(self.err(
+                Diagnostic::error(format!("`{}` takes the interrupt's name as a string", count.name()), s)
+                    .label("expected a string such as \"TIMER0\""),
+            ));
+        };
+        let at = self.span_of(args[0]);
+        let source = self.source_of(&name.value(), &at)?;
+        let dst = self.temp(Ty::U32);
+        self.emit(irqlab_sim::Op::EventCount { dst, source, count }, span);
+        Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(Ty::U32)))
     }
 
     pub(super) fn lesson_call(&mut self, i: usize, args: &[&syn::Expr], span: &Span) -> R<Val> {

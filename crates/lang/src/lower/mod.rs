@@ -144,6 +144,8 @@ pub struct FnBuilder<'c, 'a> {
     /// Locals that belong to `let mut` variables (copied when aliased).
     mutable_locals: Vec<Local>,
     depth: u32,
+    /// Lowering a lesson.toml property: `arrivals("X")` and its kin exist.
+    in_property: bool,
 }
 
 /// How deeply expressions may nest before irqlab gives up (no stack overflow
@@ -166,6 +168,7 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
             next_guard: 0,
             mutable_locals: Vec::new(),
             depth: 0,
+            in_property: false,
         }
     }
 
@@ -260,6 +263,7 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
 
     /// A property: a pure function returning the bool value of `expr`.
     pub fn lower_property(mut self, name: &str, expr: &syn::Expr, span: Span) -> Function {
+        self.in_property = true;
         let s = self.span_of(expr);
         if let Ok((op, ty)) = self.scalar(expr, Some(&LTy::Scalar(irqlab_sim::Ty::Bool))) {
             if ty != irqlab_sim::Ty::Bool {

@@ -76,6 +76,7 @@ impl Machine {
             histories,
             atomic_clocks,
             arrivals,
+            events,
             status,
             // Meters and constants of the run, not state. `reported_races`
             // only keeps a second race on a location from being reported
@@ -83,6 +84,7 @@ impl Machine {
             // whatever follows, so merging on it changes no verdict.
             reported_races: _,
             step: _,
+            track_events: _,
             bounds: _,
             contended: _,
         } = self;
@@ -202,6 +204,13 @@ impl Machine {
             }
         }
         arrivals.iter().for_each(|a| e.u(*a));
+        for c in events {
+            e.u(c.handled);
+            e.u(c.lost);
+            e.flag(c.pending_since.is_some());
+            e.wide(c.pending_since.unwrap_or(0));
+            e.wide(c.max_latency);
+        }
         e.u(*status as u32);
     }
 

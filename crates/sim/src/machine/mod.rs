@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::nvic::{self, Candidate, ExceptionState};
 use crate::outcome::{Bound, LostReason, Outcome, RaceAccess};
 use crate::program::{
-    CheckKind, ContextId, ContextKind, FuncId, Local, Location, LocationKind, NvicOp, Op, Operand, Ordering, Place,
-    Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
+    CheckKind, ContextId, ContextKind, EventCount, FuncId, Local, Location, LocationKind, NvicOp, Op, Operand,
+    Ordering, Place, Program, PropertyWhen, RmwOp, SourceId, Span, Trigger,
 };
 use crate::race::{AccessRef, History, VectorClock};
 use crate::reorder::{self, EarlyAccess, Speculated};
@@ -131,6 +131,16 @@ struct Core {
     released: VectorClock,
 }
 
+/// A source's events so far, for the `EventCount` properties.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+struct EventCounts {
+    handled: u32,
+    lost: u32,
+    /// The cycle its pending event arrived, until its handler is entered.
+    pending_since: Option<u64>,
+    max_latency: u64,
+}
+
 /// The full state of the machine. Cloning it is a snapshot.
 #[derive(Clone, Debug)]
 pub struct Machine {
@@ -146,6 +156,10 @@ pub struct Machine {
     /// Release clocks of atomics, for synchronization across cores.
     atomic_clocks: Vec<VectorClock>,
     arrivals: Vec<u32>,
+    /// What happened to each source's events, kept only when a property
+    /// reads them (`events`), so other programs' states merge as before.
+    events: Vec<EventCounts>,
+    track_events: bool,
     step: u64,
     status: Status,
     reported_races: Vec<Location>,
@@ -236,6 +250,8 @@ impl Machine {
                 Vec::new()
             },
             arrivals: vec![0; program.sources.len()],
+            events: vec![EventCounts::default(); program.sources.len()],
+            track_events: program.functions.iter().flat_map(|f| &f.body).any(|i| matches!(i.op, Op::EventCount { .. })),
             step: 0,
             status: Status::Running,
             reported_races: Vec::new(),
@@ -558,6 +574,7 @@ impl Machine {
                 Op::Branch { cond, then_target, else_target } => {
                     *pc = if get(cond, locals) != 0 { *then_target } else { *else_target }
                 }
+                Op::EventCount { dst, source, count } => locals[dst.0 as usize] = self.event_count(*source, *count),
                 Op::Nop { .. } => {}
                 Op::Call { func, args, ret } => {
                     let callee = program.function(*func);
@@ -581,6 +598,27 @@ impl Machine {
                 }
                 _ => return Err(format!("{}: a property can only read statics", instr.span)),
             }
+        }
+    }
+
+    /// A source's counter (`Op::EventCount`).
+    pub fn event_count(&self, source: SourceId, count: EventCount) -> u64 {
+        let e = &self.events[source.0 as usize];
+        match count {
+            EventCount::Arrivals => u64::from(self.arrivals[source.0 as usize]),
+            EventCount::Handled => u64::from(e.handled),
+            EventCount::Lost => u64::from(e.lost),
+            // A u32 in the property, like the other counters.
+            EventCount::MaxLatency => e.max_latency.min(u64::from(u32::MAX)),
+        }
+    }
+
+    /// An event of `source` pended its handler now (latency starts).
+    fn note_pended(&mut self, program: &Program, source: usize) {
+        if self.track_events {
+            let core = program.sources[source].handler.map_or(0, |h| program.context(h).core);
+            let now = self.cores.get(core as usize).map_or(0, |c| c.cycles);
+            self.events[source].pending_since.get_or_insert(now);
         }
     }
 
@@ -724,8 +762,12 @@ impl Machine {
                 rec.event(|| Event::Arrival { source: s, merged });
                 if merged {
                     rec.outcome(Outcome::EventLost { source: s, step: self.step, reason: LostReason::Merged });
+                    if self.track_events {
+                        self.events[s.0 as usize].lost += 1;
+                    }
                 } else {
                     self.exceptions[h].pending = true;
+                    self.note_pended(program, s.0 as usize);
                     rec.event(|| Event::Pended { context: handler });
                 }
             }
@@ -736,8 +778,12 @@ impl Machine {
                     let active = src.handler.is_some_and(|h| self.exceptions[h.0 as usize].active);
                     let reason = if active { LostReason::ClearedLate } else { LostReason::Merged };
                     rec.outcome(Outcome::EventLost { source: s, step: self.step, reason });
+                    if self.track_events {
+                        self.events[s.0 as usize].lost += 1;
+                    }
                 } else {
                     self.flags[s.0 as usize] = true;
+                    self.note_pended(program, s.0 as usize);
                     rec.event(|| Event::Flag { source: s, set: true });
                 }
             }
@@ -802,6 +848,18 @@ impl Machine {
                 self.clocks[best.index].join(&released);
                 let late = (entering.candidate != ctx).then_some(entering.candidate);
                 rec.event(|| Event::Entered { context: ctx, preempted, late_arrival_over: late });
+                if self.track_events {
+                    let now = self.cores[ci].cycles;
+                    for (i, src) in program.sources.iter().enumerate() {
+                        if src.handler == Some(ctx) {
+                            let e = &mut self.events[i];
+                            e.handled += 1;
+                            if let Some(since) = e.pending_since.take() {
+                                e.max_latency = e.max_latency.max(now.saturating_sub(since));
+                            }
+                        }
+                    }
+                }
             }
         } else if let Some(next) = self.next_exception(program, core) {
             // Preemption: stacking begins; the vector is chosen at its end.
@@ -1461,6 +1519,10 @@ impl Machine {
                 if !self.would_wake(program, core) {
                     self.cores[ci].asleep = true;
                 }
+            }
+            Op::EventCount { dst, source, count } => {
+                let v = self.event_count(*source, *count);
+                set!(dst, v);
             }
             Op::Busy { cycles } => cost = u64::from(*cycles),
             Op::Nop { .. } => {}
