@@ -53,10 +53,13 @@ pub fn event(program: &Program, event: &Event) -> Option<String> {
         }
         Event::Pended { context } => format!("{} becomes pending", ctx(context)),
         Event::Unpended { context } => format!("{} is no longer pending", ctx(context)),
-        Event::Entered { context, preempted: Some(p), .. } => format!("{} preempts {}", ctx(context), ctx(p)),
-        Event::Entered { context, late_arrival_over: Some(o), .. } => {
-            format!("{} is entered instead of {} (late arrival)", ctx(context), ctx(o))
+        // A late arrival is said first: `preempted` is set on every entry
+        // over a running context, so matching it first hid every late arrival.
+        Event::Entered { context, late_arrival_over: Some(o), preempted } => {
+            let over = preempted.map(|p| format!(", preempting {}", ctx(&p))).unwrap_or_default();
+            format!("{} is entered instead of {} (late arrival){over}", ctx(context), ctx(o))
         }
+        Event::Entered { context, preempted: Some(p), .. } => format!("{} preempts {}", ctx(context), ctx(p)),
         Event::Entered { context, .. } => format!("{} is entered", ctx(context)),
         Event::Exited { context, to: Some(to) } => format!("{} returns to {}", ctx(context), ctx(to)),
         Event::Exited { context, to: None } => format!("{} returns", ctx(context)),
@@ -118,5 +121,51 @@ pub fn cursor(run: &Run, position: usize) -> String {
             "Before step {}: reset, nothing has run yet (0 of {len} steps taken). Step forward with → or the Step button.",
             run.step_index_at(0)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use irqlab_sim::build::ProgramBuilder;
+    use irqlab_sim::{Bounds, Schedule, Session, Target, Trigger};
+
+    use super::*;
+
+    /// A late arrival: LOW's event starts the stacking, URGENT's arrives
+    /// during it and is entered instead. The words and the timeline mark say
+    /// so (they used to say "preempts", the first arm that matched).
+    #[test]
+    fn a_late_arrival_is_named_in_words_and_on_the_timeline() {
+        let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+        let main = b.function("main_loop", 0, |f| {
+            for _ in 0..4 {
+                f.op(irqlab_sim::Op::Nop { what: "nop".into() });
+            }
+            f.ret();
+        });
+        b.thread("main", 0, &[(main, 1)]);
+        for (irq, name, priority) in [(0u16, "URGENT", 0u8), (1, "LOW", 2)] {
+            let body = b.function(&format!("on_{name}"), 0, |f| {
+                f.ret();
+            });
+            let h = b.handler(name, irq, priority, body);
+            b.source(name, Some(h), Trigger::Edge, 1);
+        }
+        let program = b.build();
+        let schedule = Schedule::parse("LOW@1,URGENT@2", &program).expect("schedule");
+        let mut session = Session::new(program.clone(), schedule, Bounds::default()).expect("valid");
+        session.run_to_end();
+        let words: Vec<String> =
+            session.trace().iter().flat_map(|r| r.events.iter()).filter_map(|e| event(&program, e)).collect();
+        assert!(
+            words.iter().any(|w| w == "URGENT is entered instead of LOW (late arrival), preempting main"),
+            "{words:?}"
+        );
+        let run = crate::run::Run::new(std::rc::Rc::new(program), session.schedule().clone()).expect("runs");
+        let model = crate::timeline_model::TimelineModel::new(&run);
+        assert!(
+            model.marks.iter().any(|m| m.kind == crate::timeline_model::MarkKind::LateArrival),
+            "no late-arrival mark"
+        );
     }
 }

@@ -233,10 +233,11 @@ impl TimelineModel {
             }
             for event in &record.events {
                 let (lane, kind) = match event {
-                    Event::Entered { context, preempted: Some(_), .. } => (lane_of(*context), MarkKind::Preemption),
+                    // Late arrival first: `preempted` is set on it too.
                     Event::Entered { context, late_arrival_over: Some(_), .. } => {
                         (lane_of(*context), MarkKind::LateArrival)
                     }
+                    Event::Entered { context, preempted: Some(_), .. } => (lane_of(*context), MarkKind::Preemption),
                     Event::TailChain { to, .. } => (lane_of(*to), MarkKind::TailChain),
                     Event::Reordered { .. } => (lane_of(record.context), MarkKind::Reordered),
                     Event::Outcome(_) => (lane_of(record.context), MarkKind::Outcome),
