@@ -8,13 +8,6 @@ use irqlab_sim::{Event, NvicOp, Op, Outcome, Program, StepKind, StepRecord};
 
 const LANE: usize = 30;
 
-/// What the rows need to remember between steps.
-struct State {
-    pending: Vec<bool>,
-    primask: Vec<bool>,
-    basepri: Vec<u8>,
-}
-
 pub fn render(program: &Program, trace: &[StepRecord], code: &str) -> String {
     let lines: Vec<&str> = code.lines().collect();
     let mut out = String::new();
@@ -25,18 +18,11 @@ pub fn render(program: &Program, trace: &[StepRecord], code: &str) -> String {
     header.push_str("code / events");
     out.push_str(header.trim_end());
     out.push('\n');
-    let mut state = State {
-        pending: vec![false; program.contexts.len()],
-        primask: vec![false; program.cores as usize],
-        basepri: vec![0; program.cores as usize],
-    };
-    // A long run shows its start and its end; the state (pending bits,
-    // masks) is still followed through every step.
+    // A long run shows its start and its end.
     let hidden = trace.len().saturating_sub(2 * SHOWN_EACH_END);
     for (i, rec) in trace.iter().enumerate() {
-        let text = row(program, rec, &lines, &mut state);
         if hidden == 0 || i < SHOWN_EACH_END || i >= trace.len() - SHOWN_EACH_END {
-            out.push_str(&text);
+            out.push_str(&row(program, rec, &lines));
             out.push('\n');
         } else if i == SHOWN_EACH_END {
             out.push_str(&format!("{:>6}  ⋮ {hidden} more steps (--json prints every step)\n", ""));
@@ -48,7 +34,9 @@ pub fn render(program: &Program, trace: &[StepRecord], code: &str) -> String {
 /// Rows shown at each end of a long run.
 const SHOWN_EACH_END: usize = 500;
 
-fn row(program: &Program, rec: &StepRecord, lines: &[&str], state: &mut State) -> String {
+/// One step's row. The masks and pending bits are the step's register
+/// snapshot (`StepRecord::registers`): the CLI only formats them.
+fn row(program: &Program, rec: &StepRecord, lines: &[&str]) -> String {
     let mut notes = Vec::new();
     let mut tail_to = None;
     for e in &rec.events {
@@ -61,10 +49,8 @@ fn row(program: &Program, rec: &StepRecord, lines: &[&str], state: &mut State) -
                     format!("{name} event arrives")
                 });
             }
-            Event::Pended { context } => set(&mut state.pending, context.0 as usize, true),
-            Event::Unpended { context } => set(&mut state.pending, context.0 as usize, false),
+            Event::Pended { .. } | Event::Unpended { .. } | Event::Primask { .. } | Event::Basepri { .. } => {}
             Event::Entered { context, late_arrival_over, .. } => {
-                set(&mut state.pending, context.0 as usize, false);
                 if let Some(over) = late_arrival_over {
                     notes.push(format!(
                         "late arrival: {} taken over {}",
@@ -74,12 +60,6 @@ fn row(program: &Program, rec: &StepRecord, lines: &[&str], state: &mut State) -
                 }
             }
             Event::TailChain { to, .. } => tail_to = Some(to.0),
-            Event::Primask { core, set: on } => set(&mut state.primask, *core as usize, *on),
-            Event::Basepri { core, value } => {
-                if let Some(b) = state.basepri.get_mut(*core as usize) {
-                    *b = *value;
-                }
-            }
             Event::Flag { source, set: on } => {
                 let name = program.sources.get(source.0 as usize).map_or("?", |s| s.name.as_str());
                 notes.push(format!("{name} flag {}", if *on { "set" } else { "cleared" }));
@@ -102,14 +82,11 @@ fn row(program: &Program, rec: &StepRecord, lines: &[&str], state: &mut State) -
             Event::Exited { .. } => {}
         }
     }
-    let core = rec.core as usize;
-    let mask = if state.primask.get(core).copied().unwrap_or(false) {
-        "PRIMASK".to_string()
-    } else {
-        match state.basepri.get(core) {
-            Some(b) if *b > 0 => format!("BASEPRI={b}"),
-            _ => String::new(),
-        }
+    let registers = rec.registers.cores.get(rec.core as usize);
+    let mask = match registers {
+        Some(r) if r.primask => "PRIMASK".to_string(),
+        Some(r) if r.basepri > 0 => format!("BASEPRI={}", r.basepri),
+        _ => String::new(),
     };
     let mut text = format!("{:>6} {:>7}  {:<8} ", rec.index, rec.cycle, mask);
     let preempted = match rec.kind {
@@ -124,7 +101,7 @@ fn row(program: &Program, rec: &StepRecord, lines: &[&str], state: &mut State) -
             "⇣ preempted".to_string()
         } else if rec.stack.contains(&id) && c.core == rec.core {
             "┆".to_string()
-        } else if state.pending.get(i).copied().unwrap_or(false) {
+        } else if rec.registers.exceptions.get(i).is_some_and(|e| e.pending) {
             "pending".to_string()
         } else {
             String::new()
@@ -143,12 +120,6 @@ fn row(program: &Program, rec: &StepRecord, lines: &[&str], state: &mut State) -
     }
     text.push_str(&notes.join("; "));
     text.trim_end().to_string()
-}
-
-fn set(v: &mut [bool], i: usize, value: bool) {
-    if let Some(x) = v.get_mut(i) {
-        *x = value;
-    }
 }
 
 fn name(program: &Program, context: u16) -> String {

@@ -32,5 +32,5 @@ pub use outcome::{Bound, Outcome};
 pub use program::*;
 pub use schedule::{Arrival, ArrivalPoint, Schedule, ScheduleError, ScheduleItem};
 pub use session::Session;
-pub use trace::{Event, StepKind, StepRecord, Trace};
+pub use trace::{CoreRegisters, Event, Registers, StepKind, StepRecord, Trace};
 pub use value::Ty;

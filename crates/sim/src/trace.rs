@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::nvic::ExceptionState;
 use crate::outcome::Outcome;
 use crate::program::{ContextId, Location, SourceId, Span};
 
@@ -125,6 +126,33 @@ pub struct StepRecord {
     pub reads: Vec<Read>,
     pub writes: Vec<Write>,
     pub events: Vec<Event>,
+    /// The core's registers after the step: what a view shows of the NVIC,
+    /// the masks and the exception stack, read here instead of rebuilt.
+    pub registers: Registers,
+}
+
+/// The registers a learner inspects, after a step.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registers {
+    /// Per core, in core order.
+    pub cores: Vec<CoreRegisters>,
+    /// Per context (a thread's entry is unused): the NVIC's enabled,
+    /// pending and active bits and the logical priority.
+    pub exceptions: Vec<ExceptionState>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoreRegisters {
+    pub primask: bool,
+    /// BASEPRI as the register reads (unimplemented bits are zero).
+    pub basepri: u8,
+    /// The priority level BASEPRI masks at, `None` when it masks nothing.
+    pub basepri_level: Option<u8>,
+    /// ARMv7-M B1.5.4; 256 is thread mode with nothing boosting it.
+    pub execution_priority: i16,
+    /// The contexts on the core's stack, thread mode first (the frames of
+    /// the exceptions it is handling, innermost last).
+    pub stack: Vec<ContextId>,
 }
 
 /// The steps of a run, in order.

@@ -538,3 +538,21 @@ fn a_spin_on_the_other_cores_lock_ends_when_it_is_released() {
     assert!(!has_outcome(&s, "starvation"), "{:?}", s.outcomes());
     assert_eq!(value(&s, "COUNT"), 3);
 }
+
+// Every step carries the registers a view shows (ARMv7-M B1.5.4): after
+// `MSR BASEPRI, 0x40` on a 3-bit device the level is 2, the execution
+// priority is 2, and a pended LOW shows as pending until it is taken.
+#[test]
+fn each_step_carries_its_register_snapshot() {
+    let p = masked_main(false, Some(0x40));
+    let s = run(&p, "LOW@2");
+    let after_write = &s.trace()[0];
+    let core = &after_write.registers.cores[0];
+    assert_eq!((core.basepri, core.basepri_level, core.execution_priority), (0x40, Some(2), 2));
+    let low = context(&p, "LOW").0 as usize;
+    let pended = s.trace().iter().find(|r| r.registers.exceptions[low].pending).expect("LOW pending");
+    assert!(pended.index >= 2);
+    let entered = s.trace().iter().find(|r| r.registers.cores[0].stack.len() == 2).expect("LOW entered");
+    assert_eq!(entered.registers.cores[0].execution_priority, 3, "LOW's own priority");
+    assert!(!entered.registers.exceptions[low].pending && entered.registers.exceptions[low].active);
+}

@@ -21,7 +21,7 @@ use crate::race::{AccessRef, History, VectorClock};
 use crate::reorder::{self, EarlyAccess, Speculated};
 
 mod key;
-use crate::trace::{Event, Read, StepKind, StepRecord, Write};
+use crate::trace::{CoreRegisters, Event, Read, Registers, StepKind, StepRecord, Write};
 use crate::value::{self, Ty};
 pub use key::StateKey;
 
@@ -335,6 +335,24 @@ impl Machine {
             }
         }
         out
+    }
+
+    /// The registers a view shows (`StepRecord::registers`).
+    pub fn registers(&self, program: &Program) -> Registers {
+        let bits = program.target.priority_bits();
+        let cores = (0..self.cores.len() as u8)
+            .map(|core| {
+                let c = &self.cores[core as usize];
+                CoreRegisters {
+                    primask: c.primask,
+                    basepri: c.basepri,
+                    basepri_level: nvic::basepri_level(c.basepri, bits),
+                    execution_priority: self.execution_priority(program, core),
+                    stack: c.stack.iter().map(|a| a.context).collect(),
+                }
+            })
+            .collect();
+        Registers { cores, exceptions: self.exceptions.clone() }
     }
 
     /// The machine's execution priority on `core` (ARMv7-M B1.5.4).
@@ -725,6 +743,10 @@ impl Machine {
             } else if self.cores[core as usize].cycles >= self.bounds.max_cycles {
                 self.halt(Outcome::BoundHit { bound: Bound::Cycles, limit: self.bounds.max_cycles }, &mut rec);
             }
+        }
+        if rec.on {
+            let registers = self.registers(program);
+            rec.with(|r| r.registers = registers);
         }
         Some(Stepped { record: rec.record, outcomes: rec.outcomes, reordered: rec.reordered })
     }
@@ -1696,6 +1718,7 @@ fn empty_record(index: u64) -> StepRecord {
         reads: Vec::new(),
         writes: Vec::new(),
         events: Vec::new(),
+        registers: Registers::default(),
     }
 }
 
