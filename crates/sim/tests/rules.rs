@@ -556,3 +556,33 @@ fn each_step_carries_its_register_snapshot() {
     assert_eq!(entered.registers.cores[0].execution_priority, 3, "LOW's own priority");
     assert!(!entered.registers.exceptions[low].pending && entered.registers.exceptions[low].active);
 }
+
+// RP2040 datasheet 2.3.2: each core has its own NVIC. `NVIC::pend` on core 1
+// does not pend a handler that core 0 runs; on core 0 it does.
+#[test]
+fn an_nvic_write_reaches_only_its_own_core() {
+    for (pending_core, taken) in [(1u8, false), (0, true)] {
+        let mut b = ProgramBuilder::new(Target::Armv6m, 2);
+        let ran = b.scalar("RAN", Ty::U32, LocationKind::Atomic, 0);
+        let body = b.function("on_swi", 0, |f| {
+            f.op(Op::AtomicStore { place: Place::at(ran), src: Operand::Const(1), ordering: Ordering::Relaxed });
+            f.ret();
+        });
+        let idle = b.function("idle", 0, |f| {
+            f.op(Op::Nop { what: "nop".into() });
+            f.ret();
+        });
+        // Declared first so the pend below can name it.
+        let h = b.handler_on("SWI", 0, 16, 1, body, true);
+        let pend = b.function("pend", 0, |f| {
+            f.op(Op::Nvic { op: NvicOp::Pend, irq: h });
+            f.op(Op::Nop { what: "nop".into() });
+            f.ret();
+        });
+        let (c0, c1) = if pending_core == 1 { (idle, pend) } else { (pend, idle) };
+        b.thread("core0", 0, &[(c0, 1)]);
+        b.thread("core1", 1, &[(c1, 1)]);
+        let s = run(&b.build(), "");
+        assert_eq!(value(&s, "RAN") == 1, taken, "pend from core {pending_core}");
+    }
+}

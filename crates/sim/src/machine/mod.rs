@@ -1373,6 +1373,12 @@ impl Machine {
                 let v = u64::from(self.cores[ci].basepri);
                 set!(dst, v);
             }
+            // Each RP2040 core has its own NVIC (RP2040 datasheet 2.3.2:
+            // "each core has its own ... NVIC"): an NVIC write reaches the
+            // interrupt on the core that executes it. The model binds a
+            // handler to one core, so an operation on another core's handler
+            // reaches a line this core does not handle, and changes nothing.
+            Op::Nvic { irq, .. } | Op::NvicSetPriority { irq, .. } if program.context(*irq).core != core => {}
             Op::Nvic { op, irq } => {
                 let e = &mut self.exceptions[irq.0 as usize];
                 match op {
