@@ -255,3 +255,34 @@ fn a_reader_that_stops_early_is_not_a_crash() {
         assert!(stderr.is_empty(), "{args:?}: {stderr}");
     }
 }
+
+// Hostile input: each must end in a located message on stderr and exit
+// status 2, never a panic, an abort, a hang or a blow-up.
+
+/// Runs `args`, expects bad input (status 2) and returns stderr.
+fn bad_input(args: &[&str]) -> String {
+    let o = irqlab(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+    err
+}
+
+#[test]
+fn a_schedule_number_beyond_the_limit_is_bad_input() {
+    let err = bad_input(&["run", "02-lost-update", "--schedule", "TIMER0@18446744073709551615"]);
+    assert!(
+        err.contains(
+            "schedule item 1 `TIMER0@18446744073709551615`: step 18446744073709551615 is too large; \
+             at most 1000000000000 is allowed"
+        ),
+        "{err}"
+    );
+    let err = bad_input(&["run", "02-lost-update", "--schedule", "TIMER0@1,TIMER0@c18446744073709551615"]);
+    assert!(err.contains("schedule item 2 `TIMER0@c18446744073709551615`: cycle 18446744073709551615"), "{err}");
+    let err = bad_input(&["run", "02-lost-update", "--schedule", "reorder@99999999999999999999999"]);
+    assert!(err.contains("step 99999999999999999999999 is too large"), "{err}");
+    // The limit itself is accepted.
+    let o = irqlab(&["run", "02-lost-update", "--schedule", "TIMER0@1000000000000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
