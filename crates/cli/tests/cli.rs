@@ -259,30 +259,52 @@ fn a_reader_that_stops_early_is_not_a_crash() {
 // Hostile input: each must end in a located message on stderr and exit
 // status 2, never a panic, an abort, a hang or a blow-up.
 
-/// Runs `args`, expects bad input (status 2) and returns stderr.
-fn bad_input(args: &[&str]) -> String {
+/// Runs `args`, expects bad input (status 2, no panic) with `needle` in stderr.
+fn refused(args: &[&str], needle: &str) {
     let o = irqlab(args);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
     assert!(!err.contains("panicked"), "{args:?}: {err}");
-    err
+    assert!(err.contains(needle), "{args:?}: {err}");
+}
+
+/// Runs `args` and expects exit status `code`.
+fn exits(args: &[&str], code: i32) {
+    let o = irqlab(args);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
 }
 
 #[test]
 fn a_schedule_number_beyond_the_limit_is_bad_input() {
-    let err = bad_input(&["run", "02-lost-update", "--schedule", "TIMER0@18446744073709551615"]);
-    assert!(
-        err.contains(
-            "schedule item 1 `TIMER0@18446744073709551615`: step 18446744073709551615 is too large; \
-             at most 1000000000000 is allowed"
-        ),
-        "{err}"
+    let run = |schedule: &str, needle: &str| refused(&["run", "02-lost-update", "--schedule", schedule], needle);
+    run(
+        "TIMER0@18446744073709551615",
+        "schedule item 1 `TIMER0@18446744073709551615`: step 18446744073709551615 is too large; \
+         at most 1000000000000 is allowed",
     );
-    let err = bad_input(&["run", "02-lost-update", "--schedule", "TIMER0@1,TIMER0@c18446744073709551615"]);
-    assert!(err.contains("schedule item 2 `TIMER0@c18446744073709551615`: cycle 18446744073709551615"), "{err}");
-    let err = bad_input(&["run", "02-lost-update", "--schedule", "reorder@99999999999999999999999"]);
-    assert!(err.contains("step 99999999999999999999999 is too large"), "{err}");
+    run("TIMER0@1,TIMER0@c18446744073709551615", "schedule item 2 `TIMER0@c18446744073709551615`: cycle 1844");
+    run("reorder@99999999999999999999999", "step 99999999999999999999999 is too large");
     // The limit itself is accepted.
-    let o = irqlab(&["run", "02-lost-update", "--schedule", "TIMER0@1000000000000"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    exits(&["run", "02-lost-update", "--schedule", "TIMER0@1000000000000"], 0);
+}
+
+#[test]
+fn step_and_state_limits_beyond_their_maxima_are_bad_input() {
+    let max = "18446744073709551615";
+    refused(
+        &["run", "02-lost-update", "--max-steps", max],
+        "--max-steps <N>': 18446744073709551615 is not in 1..=1000000",
+    );
+    refused(&["run", "02-lost-update", "--max-steps", "0"], "0 is not in 1..=1000000");
+    refused(
+        &["check", "02-lost-update", "--max-states", max],
+        "--max-states <N>': 18446744073709551615 is not in 1..=10000000",
+    );
+    refused(
+        &["check", "02-lost-update", "--time-limit-ms", max],
+        "--time-limit-ms <MS>': 18446744073709551615 is not in 1..=3600000",
+    );
+    // The maxima themselves are accepted.
+    exits(&["run", "02-lost-update", "--max-steps", "1000000"], 0);
+    exits(&["check", "02-lost-update", "--max-states", "10000000", "--time-limit-ms", "3600000"], 1);
 }
