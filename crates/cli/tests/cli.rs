@@ -24,7 +24,7 @@ fn row(out: &str, needle: &str) -> usize {
     out.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("no row with `{needle}` in:\n{out}"))
 }
 
-/// A scratch file that is removed when dropped.
+/// A scratch file (or directory) that is removed when dropped.
 struct TempFile(PathBuf);
 
 impl TempFile {
@@ -40,7 +40,7 @@ impl TempFile {
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        let _ = std::fs::remove_file(&self.0).or_else(|_| std::fs::remove_dir_all(&self.0));
     }
 }
 
@@ -307,4 +307,40 @@ fn step_and_state_limits_beyond_their_maxima_are_bad_input() {
     // The maxima themselves are accepted.
     exits(&["run", "02-lost-update", "--max-steps", "1000000"], 0);
     exits(&["check", "02-lost-update", "--max-states", "10000000", "--time-limit-ms", "3600000"], 1);
+}
+
+/// A copy of lesson 02 in a scratch directory, with `edit` applied to
+/// (file name, text) of each of its files; removed when dropped.
+fn lesson_copy(name: &str, edit: impl Fn(&str, String) -> String) -> TempFile {
+    let dir = std::env::temp_dir().join(format!("irqlab-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for f in ["README.md", "scenario.rs", "solution.rs", "lesson.toml"] {
+        let text = std::fs::read_to_string(repo().join("lessons/02-lost-update").join(f)).expect("lesson file");
+        std::fs::write(dir.join(f), edit(f, text)).expect("write lesson file");
+    }
+    TempFile(dir)
+}
+
+#[test]
+fn nesting_without_brackets_is_refused_in_check_run_explain_and_properties() {
+    let nots = "!".repeat(5000);
+    let deep = format!("pub static mut SEEN: u32 = 0;\npub fn foreground() {{\n    let _x = {nots}true;\n}}\n");
+    let file = TempFile::new("deep.rs", &deep);
+    for command in ["check", "run"] {
+        refused(&[command, "02-lost-update", "--file", file.path()], "error: expression nested too deeply (limit 128)");
+        refused(&[command, "02-lost-update", "--file", file.path()], &format!("--> {}:3:134", file.path()));
+    }
+    let code = lesson_copy("deep-code", |f, text| {
+        if f == "scenario.rs" {
+            text.replace("pub fn foreground() {", &format!("pub fn foreground() {{ !{nots}true;"))
+        } else {
+            text
+        }
+    });
+    refused(&["explain", code.path()], "scenario.rs:9:146: expression nested too deeply (limit 128)");
+    let property = lesson_copy("deep-property", |f, text| {
+        if f == "lesson.toml" { text.replace("holds = \"3 + ", &format!("holds = \"{nots}true || 3 + ")) } else { text }
+    });
+    refused(&["explain", property.path()], "lesson.toml:27:138: expression nested too deeply (limit 128)");
+    refused(&["check", property.path()], "lesson.toml:27:138: expression nested too deeply (limit 128)");
 }
