@@ -278,8 +278,8 @@ fn check_all(args: &Args) -> Result<Verdict, InputError> {
             let name = format!("lessons/{}/{file}", lesson.id);
             let compiled = lesson.compile(code, &name);
             let Some(program) = compiled.program else {
-                let rendered: String =
-                    compiled.diagnostics.iter().map(|d| d.render(lesson.source_of(d, code))).collect();
+                let rendered =
+                    irqlab_lang::render_all(&compiled.diagnostics, |d| lesson.source_of(d, code), true).concat();
                 failures.push(format!("{name} does not compile for irqlab:\n{rendered}"));
                 continue;
             };

@@ -83,10 +83,8 @@ pub fn compile(found: &Found, code: &str, name: &str) -> Result<(Program, Compil
     match &compiled.program {
         Some(p) => Ok((p.clone(), compiled)),
         None => {
-            let mut message = String::new();
-            for d in &compiled.diagnostics {
-                message.push_str(&d.render(found.lesson.source_of(d, code)));
-            }
+            let mut message =
+                irqlab_lang::render_all(&compiled.diagnostics, |d| found.lesson.source_of(d, code), true).concat();
             let errors = compiled.errors().count();
             message.push_str(&format!(
                 "error: {name} does not compile for irqlab ({errors} error{})",

@@ -64,13 +64,13 @@ impl LessonError {
         LessonError { file: file.to_string(), line, column, message, rendered: None }
     }
 
-    fn from_diagnostic(d: &Diagnostic, source: &str) -> LessonError {
+    fn from_diagnostic(d: &Diagnostic, rendered: String) -> LessonError {
         LessonError {
             file: d.span.file.clone(),
             line: d.span.line,
             column: d.span.col_start,
             message: d.message.clone(),
-            rendered: Some(d.render(source)),
+            rendered: Some(rendered),
         }
     }
 }
@@ -132,15 +132,17 @@ impl Lesson {
             ));
         }
         let (manifest, setup, hints) = manifest::read(&toml_text)?;
+        let mut seen = std::collections::HashSet::new();
         for (file, code) in [("scenario.rs", &scenario), ("solution.rs", &solution)] {
             let compiled = irqlab_lang::compile(&setup, code, file);
-            for d in compiled.errors() {
-                let source = if d.span.file == manifest::FILE { toml_text.as_str() } else { code.as_str() };
-                let e = LessonError::from_diagnostic(d, source);
+            let found: Vec<Diagnostic> = compiled.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+            let source =
+                |d: &Diagnostic| if d.span.file == manifest::FILE { toml_text.as_str() } else { code.as_str() };
+            let rendered = irqlab_lang::render_all(&found, source, true);
+            for (d, rendered) in found.iter().zip(rendered) {
                 // A problem in lesson.toml shows up when compiling either file: report it once.
-                let seen = errors.iter().any(|x| x.file == e.file && x.line == e.line && x.column == e.column);
-                if !seen {
-                    errors.push(e);
+                if seen.insert((d.span.file.clone(), d.span.line, d.span.col_start)) {
+                    errors.push(LessonError::from_diagnostic(d, rendered));
                 }
             }
         }

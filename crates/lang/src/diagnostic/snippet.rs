@@ -53,9 +53,9 @@ pub fn last_line(marks: &[Mark], block: Option<&Block>) -> u32 {
     marks.iter().map(|m| m.line).chain(block.map(|b| b.last)).max().unwrap_or(1)
 }
 
-pub fn render(lines: &[String], marks: &[Mark], block: Option<&Block>, width: usize) -> String {
+/// The snippet: `text` gives a line (1-based) as shown, tabs expanded.
+pub fn render<'t>(text: &impl Fn(u32) -> &'t str, marks: &[Mark], block: Option<&Block>, width: usize) -> String {
     let pad = " ".repeat(width);
-    let text = |line: u32| lines.get((line as usize).wrapping_sub(1)).map_or("", String::as_str);
     let mut rows: Vec<(u32, Row)> = Vec::new();
     for m in marks {
         // Underlines inside a block are not drawn: rustc's interleaving of the
@@ -70,7 +70,7 @@ pub fn render(lines: &[String], marks: &[Mark], block: Option<&Block>, width: us
     }
     if let Some(b) = block {
         rows.push((b.first, Row::BlockStart));
-        rows.extend(shown_inside(b, &text).into_iter().map(|l| (l, Row::BlockInside)));
+        rows.extend(shown_inside(b, text).into_iter().map(|l| (l, Row::BlockInside)));
         rows.push((b.last, Row::BlockEnd));
     }
     rows.sort_by_key(|(l, _)| *l);
