@@ -344,3 +344,33 @@ fn nesting_without_brackets_is_refused_in_check_run_explain_and_properties() {
     refused(&["explain", property.path()], "lesson.toml:27:138: expression nested too deeply (limit 128)");
     refused(&["check", property.path()], "lesson.toml:27:138: expression nested too deeply (limit 128)");
 }
+
+#[test]
+fn a_lesson_file_that_is_not_utf8_is_reported_at_its_first_bad_byte() {
+    let lesson = lesson_copy("not-utf8", |_, text| text);
+    std::fs::write(lesson.0.join("lesson.toml"), b"title = \"x\"\nsum\xffmary = 1\n").expect("write");
+    let not_utf8 = "lesson.toml:2:4: the file is not UTF-8 text: byte 15 is 0xff, which is not UTF-8 here";
+    refused(&["explain", lesson.path()], not_utf8);
+    // A binary file, and a --file that is not UTF-8.
+    std::fs::write(lesson.0.join("lesson.toml"), [0u8, 159, 146, 150, 1, 2]).expect("write");
+    refused(&["check", lesson.path()], "lesson.toml:1:2: the file is not UTF-8 text: byte 1 is 0x9f");
+    let code = TempFile::new("latin1.rs", "");
+    std::fs::write(&code.0, b"pub fn f() {}\n// caf\xe9\n").expect("write");
+    refused(&["run", "02-lost-update", "--file", code.path()], "latin1.rs:2:7: the file is not UTF-8 text: byte 20");
+}
+
+#[test]
+fn control_bytes_and_megabyte_lines_do_not_reach_the_terminal_raw() {
+    let megabyte = "a".repeat(1 << 20);
+    let code = format!(
+        "pub static mut COUNT: u32 = 0;\npub fn foreground() {{\n    let _x = missing; // \u{7}\u{1b}[2J\n    let _y = \"{megabyte}\"; let _z = missing;\n}}\npub fn on_timer() {{}}\n"
+    );
+    let file = TempFile::new("hostile.rs", &code);
+    let o = irqlab(&["check", "02-lost-update", "--file", file.path()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", &err[..err.len().min(2000)]);
+    assert!(err.len() < 4000, "{}", &err[..4000]);
+    assert!(!err.contains(['\u{7}', '\u{1b}']), "{err}");
+    assert!(err.contains("3 |     let _x = missing; // ␇␛[2J\n"), "{err}");
+    assert!(err.lines().any(|l| l.starts_with("4 | ...aaa") && l.ends_with("aaa\"; let _z = missing;")), "{err}");
+}

@@ -206,25 +206,53 @@ pub fn load_dir(path: &Path) -> Result<Lesson, Vec<LessonError>> {
     if !path.is_dir() {
         return Err(vec![LessonError::new(&dir, 1, 1, format!("`{dir}` is not a directory"))]);
     }
-    let read = |name: &str| std::fs::read_to_string(path.join(name)).ok();
+    let mut errors = Vec::new();
+    let mut read = |name: &str| match read_text(&path.join(name), name) {
+        Ok(text) => text,
+        Err(e) => {
+            errors.push(e);
+            Some(String::new())
+        }
+    };
+    let files = [read("lesson.toml"), read("README.md"), read("scenario.rs"), read("solution.rs")];
+    let [toml, readme, scenario, solution] = files;
     let id = path
         .canonicalize()
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| dir.clone());
-    Lesson::from_files(
-        &id,
-        read("lesson.toml").as_deref(),
-        read("README.md").as_deref(),
-        read("scenario.rs").as_deref(),
-        read("solution.rs").as_deref(),
-    )
-    .map_err(|errs| {
+    let loaded = if errors.is_empty() {
+        Lesson::from_files(&id, toml.as_deref(), readme.as_deref(), scenario.as_deref(), solution.as_deref())
+    } else {
+        Err(errors)
+    };
+    loaded.map_err(|errs| {
         errs.into_iter()
             .map(|mut e| {
                 e.file = path.join(&e.file).display().to_string();
                 e
             })
             .collect()
+    })
+}
+
+/// The text of the file at `path`, `None` when there is none; `name` is the
+/// file's name in messages. A file that is not UTF-8 is an error at the
+/// first byte that is not (rustc reads only UTF-8 source, and so does TOML).
+pub fn read_text(path: &Path, name: &str) -> Result<Option<String>, LessonError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(LessonError::new(name, 1, 1, format!("cannot read {name}: {e}"))),
+    };
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        // Everything before `at` is UTF-8.
+        let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+        let message = format!("the file is not UTF-8 text: byte {at} is 0x{:02x}, which is not UTF-8 here", bytes[at]);
+        LessonError::new(name, line as u32, column as u32, message)
     })
 }

@@ -249,8 +249,23 @@ impl Diagnostic {
     }
 }
 
+/// A line as rustc shows it: a tab as four spaces, a control character as
+/// its Unicode picture (U+0007 as `␇`), so that no byte of the source
+/// reaches the terminal as a control sequence. Each other char stays one
+/// column.
 fn expand_tabs(line: &str) -> String {
-    line.replace('\t', "    ")
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            '\0'..='\x1f' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+            '\x7f' => out.push('\u{2421}'),
+            // Text direction controls, as rustc shows them.
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Each diagnostic as `Diagnostic::render` (or, without `with_advice`,
