@@ -374,3 +374,16 @@ fn control_bytes_and_megabyte_lines_do_not_reach_the_terminal_raw() {
     assert!(err.contains("3 |     let _x = missing; // ␇␛[2J\n"), "{err}");
     assert!(err.lines().any(|l| l.starts_with("4 | ...aaa") && l.ends_with("aaa\"; let _z = missing;")), "{err}");
 }
+
+#[test]
+fn a_long_run_prints_at_most_20000_step_records_as_json_and_counts_the_rest() {
+    let code = "pub static mut SEEN: u32 = 0;\npub fn superloop_pass() {\n    let mut i: u32 = 0;\n    while i < 4000000000 {\n        i += 1;\n    }\n}\n";
+    let file = TempFile::new("long-loop.rs", code);
+    let o = irqlab(&["run", "01-superloop", "--file", file.path(), "--max-steps", "25000", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["steps"], 25000);
+    assert_eq!(v["trace"].as_array().map(Vec::len), Some(20000));
+    assert_eq!(v["trace"][19999]["index"], 19999);
+    assert_eq!(v["trace_omitted"], 5000);
+}
