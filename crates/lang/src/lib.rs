@@ -207,7 +207,56 @@ mod tests {
         ("let ", "&", "", "x = 1;"),
         ("let _x: ", "&", "", "u32 = 1;"),
         ("let _x: ", "Option<", ">", "u32"),
+        ("let _x: ", "fn() -> ", "", "u32 = f;"),
+        ("let _x: ", "<", " as A>::B", "u32"),
+        ("let _x = ", "move || ", "", "1;"),
+        ("let _x = ", "&mut ", "", "1;"),
+        ("loop { ", "break ", "", "1; }"),
+        ("let _x = ", "..=", "", "1;"),
+        ("let ", "x @ ", "", "1 = 1;"),
+        ("let _x = a", ".0", "", ";"),
+        ("let _x = ", "-", "", "1;"),
+        ("let _x = ", "Some(", ")", "1"),
+        ("let _x = ", "if let Some(x) = ", "", "1 {} else {};"),
+        ("let _x = ", "async move ", "", "{};"),
     ];
+
+    /// Mixtures of the shapes, thousands deep, brackets closed or not: each
+    /// is refused or compiled on a sixteenth of the stack, never overflows.
+    #[test]
+    fn mixtures_of_shapes_never_overflow_a_sixteenth_of_the_stack() {
+        let mut seed = 0x9e37_79b9_u64;
+        let mut next = move |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..64 {
+            let picks: Vec<_> = (0..1 + next(4)).map(|_| SHAPES[next(SHAPES.len())]).collect();
+            let (mut opens, mut closes) = (String::new(), String::new());
+            for i in 0..2000 {
+                let (_, open, close, _) = picks[i % picks.len()];
+                opens.push_str(open);
+                closes.insert_str(0, close);
+            }
+            let (before, _, _, after) = picks[0];
+            let code = format!("pub fn f() {{\n    {before}{opens}{after}{closes};\n}}\n");
+            let compiled = compile_on_a_sixteenth_of_the_stack(code);
+            assert!(!compiled.diagnostics.is_empty());
+        }
+    }
+
+    /// `compile_text` of `code` (a library) on a sixteenth of `STACK`.
+    fn compile_on_a_sixteenth_of_the_stack(code: String) -> Compiled {
+        std::thread::Builder::new()
+            .stack_size(STACK / 16)
+            .spawn(move || {
+                let setup = Setup::library("thumbv7em-none-eabihf").expect("a target");
+                compile_text(&setup, &code, "lesson.rs")
+            })
+            .expect("a thread")
+            .join()
+            .expect("no panic")
+    }
 
     /// A function whose body nests `shape` `n` times.
     fn nested((before, open, close, after): (&str, &str, &str, &str), n: usize) -> String {
@@ -225,15 +274,7 @@ mod tests {
             let n = deepest.expect("one level is accepted");
             assert!(nesting::too_deep(&nested(shape, n + 1)).is_some(), "{shape:?}");
             let code = nested(shape, n);
-            let compiled = std::thread::Builder::new()
-                .stack_size(STACK / 16)
-                .spawn(move || {
-                    let setup = Setup::library("thumbv7em-none-eabihf").expect("a target");
-                    compile_text(&setup, &code, "lesson.rs")
-                })
-                .expect("a thread")
-                .join()
-                .expect("no panic");
+            let compiled = compile_on_a_sixteenth_of_the_stack(code);
             assert!(compiled.diagnostics.iter().all(|d| !d.message.contains("nested too deeply")), "{shape:?}");
         }
     }
