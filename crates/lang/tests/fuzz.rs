@@ -359,3 +359,14 @@ fn a_property_nested_too_deeply_is_refused_in_lesson_toml() {
     assert_eq!(d.message, "expression nested too deeply (limit 128)");
     assert_eq!((d.span.file.as_str(), d.span.line), ("lesson.toml", 9));
 }
+
+#[test]
+fn brackets_in_thousands_of_character_literals_are_not_delimiters() {
+    // Each quote made the bracket walk count chars from the start of the
+    // file again (50,000 literals: 34 s).
+    let code = format!("pub fn main_loop() {{\n{}}}\n", "    let _c = '(';\n".repeat(5000));
+    let compiled = compile(&support::setup("thumbv7em-none-eabihf", 1, &code), &code, "lesson.rs");
+    assert_eq!(compiled.diagnostics.len(), 5000);
+    assert!(compiled.diagnostics.iter().all(|d| d.message == "irqlab does not model this kind of literal yet"));
+    assert_eq!(spans_inside(&compiled, &code, "lesson.rs"), Ok(()));
+}
