@@ -42,7 +42,7 @@ pub fn main(args: &Args) -> Result<Verdict, InputError> {
     let (code, name) = lesson::code(&found, args.file.as_deref())?;
     let (program, compiled) = lesson::compile(&found, &code, &name)?;
     for warning in compiled.diagnostics.iter().filter(|d| !d.is_error()) {
-        eprint!("{}", warning.render(found.lesson.source_of(warning, &code)));
+        eprint!("{}", irqlab_lang::terminal_safe(&warning.render(found.lesson.source_of(warning, &code))));
     }
     let schedule =
         Schedule::parse(&args.schedule, &program).map_err(|e| InputError(format!("error: bad --schedule: {e}")))?;

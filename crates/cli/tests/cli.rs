@@ -387,3 +387,21 @@ fn a_long_run_prints_at_most_20000_step_records_as_json_and_counts_the_rest() {
     assert_eq!(v["trace"][19999]["index"], 19999);
     assert_eq!(v["trace_omitted"], 5000);
 }
+
+#[test]
+fn explain_and_the_timeline_show_control_bytes_of_the_code_as_pictures() {
+    let lesson = lesson_copy("control-bytes", |f, text| {
+        if f == "scenario.rs" {
+            text.replace("// load, add, store", "// \u{1b}[2J\u{7} load, add, store")
+        } else {
+            text
+        }
+    });
+    let o = irqlab(&["explain", lesson.path()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!out.contains(['\u{1b}', '\u{7}']), "{out}");
+    assert!(out.contains("COUNT += 1 } // ␛[2J␇ load, add, store"), "{out}");
+    let o = irqlab(&["run", lesson.path(), "--schedule", "TIMER0@1"]);
+    assert!(!stdout(&o).contains(['\u{1b}', '\u{7}']), "{}", stdout(&o));
+}

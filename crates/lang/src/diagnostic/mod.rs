@@ -250,22 +250,40 @@ impl Diagnostic {
 }
 
 /// A line as rustc shows it: a tab as four spaces, a control character as
-/// its Unicode picture (U+0007 as `␇`), so that no byte of the source
-/// reaches the terminal as a control sequence. Each other char stays one
-/// column.
+/// its picture (see `picture_of`). Each other char stays one column.
 fn expand_tabs(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     for c in line.chars() {
         match c {
             '\t' => out.push_str("    "),
-            '\0'..='\x1f' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
-            '\x7f' => out.push('\u{2421}'),
-            // Text direction controls, as rustc shows them.
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => out.push('\u{fffd}'),
-            c => out.push(c),
+            c => out.push(picture_of(c).unwrap_or(c)),
         }
     }
     out
+}
+
+/// What rustc shows for a control character, so that no byte of a source
+/// reaches the terminal as a control sequence: U+0000 to U+001F and U+007F
+/// as their Unicode pictures (U+0007 as `␇`), text direction controls as
+/// `�`; C1 controls (U+0080 to U+009F, which rustc prints raw) as `�` too.
+fn picture_of(c: char) -> Option<char> {
+    match c {
+        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32),
+        '\x7f' => Some('\u{2421}'),
+        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
+        _ => None,
+    }
+}
+
+/// `text` (code, or a message quoting it) safe to print on a terminal:
+/// lines and tabs kept, every other control character shown as
+/// `picture_of` shows it.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| if c == '\n' || c == '\t' { None } else { picture_of(c) };
+    if !text.contains(|c| shown(c).is_some()) {
+        return text.into();
+    }
+    text.chars().map(|c| shown(c).unwrap_or(c)).collect::<String>().into()
 }
 
 /// Each diagnostic as `Diagnostic::render` (or, without `with_advice`,
