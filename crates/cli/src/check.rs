@@ -278,8 +278,7 @@ fn check_all(args: &Args) -> Result<Verdict, InputError> {
             let name = format!("lessons/{}/{file}", lesson.id);
             let compiled = lesson.compile(code, &name);
             let Some(program) = compiled.program else {
-                let rendered =
-                    irqlab_lang::render_all(&compiled.diagnostics, |d| lesson.source_of(d, code), true).concat();
+                let rendered = irqlab_lang::rendered_or_counted(&compiled.diagnostics, |d| lesson.source_of(d, code));
                 failures.push(format!("{name} does not compile for irqlab:\n{rendered}"));
                 continue;
             };

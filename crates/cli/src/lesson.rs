@@ -86,7 +86,7 @@ pub fn compile(found: &Found, code: &str, name: &str) -> Result<(Program, Compil
         Some(p) => Ok((p.clone(), compiled)),
         None => {
             let mut message =
-                irqlab_lang::render_all(&compiled.diagnostics, |d| found.lesson.source_of(d, code), true).concat();
+                irqlab_lang::rendered_or_counted(&compiled.diagnostics, |d| found.lesson.source_of(d, code));
             let errors = compiled.errors().count();
             message.push_str(&format!(
                 "error: {name} does not compile for irqlab ({errors} error{})",

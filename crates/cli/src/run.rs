@@ -41,9 +41,9 @@ pub fn main(args: &Args) -> Result<Verdict, InputError> {
     let found = lesson::find(&args.lesson)?;
     let (code, name) = lesson::code(&found, args.file.as_deref())?;
     let (program, compiled) = lesson::compile(&found, &code, &name)?;
-    for warning in compiled.diagnostics.iter().filter(|d| !d.is_error()) {
-        eprint!("{}", irqlab_lang::terminal_safe(&warning.render(found.lesson.source_of(warning, &code))));
-    }
+    let warnings: Vec<_> = compiled.diagnostics.iter().filter(|d| !d.is_error()).cloned().collect();
+    let warnings = irqlab_lang::rendered_or_counted(&warnings, |d| found.lesson.source_of(d, &code));
+    eprint!("{}", irqlab_lang::terminal_safe(&warnings));
     let schedule =
         Schedule::parse(&args.schedule, &program).map_err(|e| InputError(format!("error: bad --schedule: {e}")))?;
     let mut bounds = Bounds::default();

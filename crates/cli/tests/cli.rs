@@ -405,3 +405,16 @@ fn explain_and_the_timeline_show_control_bytes_of_the_code_as_pictures() {
     let o = irqlab(&["run", lesson.path(), "--schedule", "TIMER0@1"]);
     assert!(!stdout(&o).contains(['\u{1b}', '\u{7}']), "{}", stdout(&o));
 }
+
+#[test]
+fn a_report_shows_the_first_500_diagnostics_and_counts_them_all() {
+    // 600 errors on one line: each snippet costs the whole line.
+    let code = format!("pub fn foreground() {{ {} }}\npub fn on_timer() {{}}\n", "x;".repeat(599));
+    let file = TempFile::new("many-errors.rs", &code);
+    let o = irqlab(&["run", "02-lost-update", "--file", file.path()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err.matches("error[E0425]: cannot find value `x` in this scope").count(), 500, "{err}");
+    assert!(err.contains("note: 100 more diagnostics not shown (irqlab shows the first 500)\n"), "{err}");
+    assert!(err.ends_with("does not compile for irqlab (600 errors)\n"), "{err}");
+}

@@ -44,7 +44,10 @@ mod types;
 use irqlab_sim::Program;
 use serde::Serialize;
 
-pub use diagnostic::{Diagnostic, Level, SpanLabel, Suggestion, render_all, render_report, terminal_safe};
+pub use diagnostic::{
+    Diagnostic, Level, MAX_RENDERED, SpanLabel, Suggestion, render_all, render_report, rendered_or_counted,
+    terminal_safe,
+};
 pub use setup::{CallSetup, ContextSetup, ContextSetupKind, Named, PropertySetup, Setup, SourceSetup};
 
 /// The result of compiling lesson code: the program, if there were no

@@ -64,13 +64,13 @@ impl LessonError {
         LessonError { file: file.to_string(), line, column, message, rendered: None }
     }
 
-    fn from_diagnostic(d: &Diagnostic, rendered: String) -> LessonError {
+    fn from_diagnostic(d: &Diagnostic, rendered: Option<String>) -> LessonError {
         LessonError {
             file: d.span.file.clone(),
             line: d.span.line,
             column: d.span.col_start,
             message: d.message.clone(),
-            rendered: Some(rendered),
+            rendered,
         }
     }
 }
@@ -138,8 +138,10 @@ impl Lesson {
             let found: Vec<Diagnostic> = compiled.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
             let source =
                 |d: &Diagnostic| if d.span.file == manifest::FILE { toml_text.as_str() } else { code.as_str() };
-            let rendered = irqlab_lang::render_all(&found, source, true);
-            for (d, rendered) in found.iter().zip(rendered) {
+            // The first MAX_RENDERED in full, the rest as one line each.
+            let shown = found.len().min(irqlab_lang::MAX_RENDERED);
+            let rendered = irqlab_lang::render_all(&found[..shown], source, true).into_iter().map(Some);
+            for (d, rendered) in found.iter().zip(rendered.chain(std::iter::repeat(None))) {
                 // A problem in lesson.toml shows up when compiling either file: report it once.
                 if seen.insert((d.span.file.clone(), d.span.line, d.span.col_start)) {
                     errors.push(LessonError::from_diagnostic(d, rendered));

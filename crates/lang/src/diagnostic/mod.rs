@@ -286,6 +286,23 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     text.chars().map(|c| shown(c).unwrap_or(c)).collect::<String>().into()
 }
 
+/// The most diagnostics a report shows in full: each snippet costs the
+/// length of its lines, and a file of one long line can hold hundreds of
+/// thousands of errors. The rest are counted (`rendered_or_counted`).
+pub const MAX_RENDERED: usize = 500;
+
+/// The first `MAX_RENDERED` of `diagnostics` rendered with `render_all`,
+/// then a line counting the ones left out.
+pub fn rendered_or_counted<'s>(diagnostics: &[Diagnostic], source_of: impl Fn(&Diagnostic) -> &'s str) -> String {
+    let shown = diagnostics.len().min(MAX_RENDERED);
+    let mut out = render_all(&diagnostics[..shown], source_of, true).concat();
+    if shown < diagnostics.len() {
+        let more = diagnostics.len() - shown;
+        out.push_str(&format!("note: {more} more diagnostics not shown (irqlab shows the first {MAX_RENDERED})\n\n"));
+    }
+    out
+}
+
 /// Each diagnostic as `Diagnostic::render` (or, without `with_advice`,
 /// `render_rustc`) renders it, `source_of` giving the text it points into.
 /// Each text is split into lines once for all, so that the time grows with
