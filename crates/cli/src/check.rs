@@ -32,13 +32,25 @@ pub struct Args {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
-    /// Stop after this many distinct states (the verdicts are then unknown).
-    #[arg(long, value_name = "N", default_value_t = ExploreConfig::default().max_states)]
+    /// Stop after this many distinct states (the verdicts are then unknown);
+    /// at most 10000000.
+    #[arg(long, value_name = "N", default_value_t = ExploreConfig::default().max_states,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_STATES))]
     max_states: u64,
-    /// Stop after this many milliseconds (the verdicts are then unknown).
-    #[arg(long, value_name = "MS", default_value_t = 60_000)]
+    /// Stop after this many milliseconds (the verdicts are then unknown); at
+    /// most 3600000 (an hour).
+    #[arg(long, value_name = "MS", default_value_t = 60_000,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_TIME_LIMIT_MS))]
     time_limit_ms: u64,
 }
+
+/// The most distinct states `--max-states` may ask for: the explorer keeps
+/// each one's hash (about 40 bytes with its table slot), so memory stays
+/// below half a gigabyte.
+pub const MAX_STATES: u64 = 10_000_000;
+
+/// The longest `--time-limit-ms`: an hour.
+pub const MAX_TIME_LIMIT_MS: u64 = 3_600_000;
 
 /// The JSON shape of one check.
 #[derive(Serialize)]
@@ -266,8 +278,7 @@ fn check_all(args: &Args) -> Result<Verdict, InputError> {
             let name = format!("lessons/{}/{file}", lesson.id);
             let compiled = lesson.compile(code, &name);
             let Some(program) = compiled.program else {
-                let rendered: String =
-                    compiled.diagnostics.iter().map(|d| d.render(lesson.source_of(d, code))).collect();
+                let rendered = irqlab_lang::rendered_or_counted(&compiled.diagnostics, |d| lesson.source_of(d, code));
                 failures.push(format!("{name} does not compile for irqlab:\n{rendered}"));
                 continue;
             };

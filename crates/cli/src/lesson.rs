@@ -48,18 +48,20 @@ pub fn code(found: &Found, file: Option<&str>) -> Result<(String, String), Input
         return Ok((found.lesson.scenario.clone(), name));
     };
     let path = Path::new(file);
+    let read = |path: &Path| {
+        let name = path.display().to_string();
+        match irqlab_lessons::read_text(path, &name) {
+            Ok(text) => Ok((text.unwrap_or_default(), name)),
+            Err(e) => Err(InputError(format!("error: {e}"))),
+        }
+    };
     if path.is_file() {
-        return std::fs::read_to_string(path)
-            .map(|text| (text, file.to_string()))
-            .map_err(|e| InputError(format!("error: cannot read `{file}`: {e}")));
+        return read(path);
     }
     if let Some(dir) = &found.dir
         && dir.join(path).is_file()
     {
-        let full = dir.join(path);
-        return std::fs::read_to_string(&full)
-            .map(|text| (text, full.display().to_string()))
-            .map_err(|e| InputError(format!("error: cannot read `{}`: {e}", full.display())));
+        return read(&dir.join(path));
     }
     match file {
         "scenario.rs" => Ok((found.lesson.scenario.clone(), display_name(found, file))),
@@ -83,10 +85,8 @@ pub fn compile(found: &Found, code: &str, name: &str) -> Result<(Program, Compil
     match &compiled.program {
         Some(p) => Ok((p.clone(), compiled)),
         None => {
-            let mut message = String::new();
-            for d in &compiled.diagnostics {
-                message.push_str(&d.render(found.lesson.source_of(d, code)));
-            }
+            let mut message =
+                irqlab_lang::rendered_or_counted(&compiled.diagnostics, |d| found.lesson.source_of(d, code));
             let errors = compiled.errors().count();
             message.push_str(&format!(
                 "error: {name} does not compile for irqlab ({errors} error{})",

@@ -15,6 +15,7 @@ mod timeline;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use irqlab_lang::terminal_safe;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -66,7 +67,7 @@ pub enum Verdict {
 pub fn emit(text: &str) {
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    let _ = stdout.write_all(terminal_safe(text).as_bytes()).and_then(|()| stdout.flush());
 }
 
 fn main() -> ExitCode {
@@ -81,7 +82,7 @@ fn main() -> ExitCode {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,
         Ok(Verdict::Failed) => ExitCode::from(1),
         Err(InputError(message)) => {
-            eprintln!("{}", message.trim_end());
+            eprintln!("{}", terminal_safe(message.trim_end()));
             ExitCode::from(2)
         }
     }

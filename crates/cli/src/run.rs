@@ -22,25 +22,32 @@ pub struct Args {
     /// Print the run as JSON (trace, final state, outcomes) instead of text.
     #[arg(long)]
     json: bool,
-    /// Stop after this many steps.
-    #[arg(long, value_name = "N")]
+    /// Stop after this many steps (at most 1000000: the run keeps a record of
+    /// every step for the timeline, a few hundred bytes each).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_STEPS))]
     max_steps: Option<u64>,
 }
+
+/// The most step records `--json` prints (the first ones; `trace_omitted`
+/// counts the rest), some megabytes of JSON: the JSON of a million records
+/// took 3.3 GB to build.
+pub const MAX_JSON_TRACE: usize = 20_000;
+
+/// The most steps `--max-steps` may ask for, so that the trace a run keeps
+/// stays within a few hundred megabytes.
+pub const MAX_STEPS: u64 = 1_000_000;
 
 pub fn main(args: &Args) -> Result<Verdict, InputError> {
     let found = lesson::find(&args.lesson)?;
     let (code, name) = lesson::code(&found, args.file.as_deref())?;
     let (program, compiled) = lesson::compile(&found, &code, &name)?;
-    for warning in compiled.diagnostics.iter().filter(|d| !d.is_error()) {
-        eprint!("{}", warning.render(found.lesson.source_of(warning, &code)));
-    }
+    let warnings: Vec<_> = compiled.diagnostics.iter().filter(|d| !d.is_error()).cloned().collect();
+    let warnings = irqlab_lang::rendered_or_counted(&warnings, |d| found.lesson.source_of(d, &code));
+    eprint!("{}", irqlab_lang::terminal_safe(&warnings));
     let schedule =
         Schedule::parse(&args.schedule, &program).map_err(|e| InputError(format!("error: bad --schedule: {e}")))?;
     let mut bounds = Bounds::default();
     if let Some(n) = args.max_steps {
-        if n == 0 {
-            return Err(InputError("error: --max-steps must be at least 1".into()));
-        }
         bounds.max_steps = n;
     }
     let mut session = Session::new(program.clone(), schedule.clone(), bounds)
@@ -60,6 +67,8 @@ pub fn main(args: &Args) -> Result<Verdict, InputError> {
             .map(|o| serde_json::json!({ "label": o.label(), "severity": o.severity(), "explanation": o.explain(&program), "outcome": o }))
             .collect();
         let state: Vec<_> = state.iter().map(|(n, v)| serde_json::json!({ "name": n, "value": v })).collect();
+        let trace = session.trace();
+        let kept = trace.len().min(MAX_JSON_TRACE);
         let report = serde_json::json!({
             "lesson": found.lesson.id,
             "file": name,
@@ -71,7 +80,8 @@ pub fn main(args: &Args) -> Result<Verdict, InputError> {
             "final_state": state,
             "outcomes": outcomes,
             "contexts": program.contexts.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
-            "trace": session.trace(),
+            "trace": &trace[..kept],
+            "trace_omitted": trace.len() - kept,
         });
         out = serde_json::to_string_pretty(&report).map_err(|e| InputError(e.to_string()))? + "\n";
     } else {

@@ -25,7 +25,11 @@ pub fn render(program: &Program, trace: &[StepRecord], code: &str) -> String {
             out.push_str(&row(program, rec, &lines));
             out.push('\n');
         } else if i == SHOWN_EACH_END {
-            out.push_str(&format!("{:>6}  ⋮ {hidden} more steps (--json prints every step)\n", ""));
+            out.push_str(&format!(
+                "{:>6}  ⋮ {hidden} more steps (--json prints the first {})\n",
+                "",
+                crate::run::MAX_JSON_TRACE
+            ));
         }
     }
     out

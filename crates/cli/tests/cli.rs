@@ -24,7 +24,7 @@ fn row(out: &str, needle: &str) -> usize {
     out.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("no row with `{needle}` in:\n{out}"))
 }
 
-/// A scratch file that is removed when dropped.
+/// A scratch file (or directory) that is removed when dropped.
 struct TempFile(PathBuf);
 
 impl TempFile {
@@ -40,7 +40,7 @@ impl TempFile {
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        let _ = std::fs::remove_file(&self.0).or_else(|_| std::fs::remove_dir_all(&self.0));
     }
 }
 
@@ -265,4 +265,167 @@ fn a_reorder_that_does_not_apply_is_an_error() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("`reorder@0:7` does not apply"), "{err}");
+}
+
+// Hostile input: each must end in a located message on stderr and exit
+// status 2, never a panic, an abort, a hang or a blow-up.
+
+/// Runs `args`, expects bad input (status 2, no panic) with `needle` in stderr.
+fn refused(args: &[&str], needle: &str) {
+    let o = irqlab(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+    assert!(err.contains(needle), "{args:?}: {err}");
+}
+
+/// Runs `args` and expects exit status `code`.
+fn exits(args: &[&str], code: i32) {
+    let o = irqlab(args);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+}
+
+#[test]
+fn a_schedule_number_beyond_the_limit_is_bad_input() {
+    let run = |schedule: &str, needle: &str| refused(&["run", "02-lost-update", "--schedule", schedule], needle);
+    run(
+        "TIMER0@18446744073709551615",
+        "schedule item 1 `TIMER0@18446744073709551615`: step 18446744073709551615 is too large; \
+         at most 1000000000000 is allowed",
+    );
+    run("TIMER0@1,TIMER0@c18446744073709551615", "schedule item 2 `TIMER0@c18446744073709551615`: cycle 1844");
+    run("reorder@99999999999999999999999", "step 99999999999999999999999 is too large");
+    // The limit itself is accepted.
+    exits(&["run", "02-lost-update", "--schedule", "TIMER0@1000000000000"], 0);
+}
+
+#[test]
+fn step_and_state_limits_beyond_their_maxima_are_bad_input() {
+    let max = "18446744073709551615";
+    refused(
+        &["run", "02-lost-update", "--max-steps", max],
+        "--max-steps <N>': 18446744073709551615 is not in 1..=1000000",
+    );
+    refused(&["run", "02-lost-update", "--max-steps", "0"], "0 is not in 1..=1000000");
+    refused(
+        &["check", "02-lost-update", "--max-states", max],
+        "--max-states <N>': 18446744073709551615 is not in 1..=10000000",
+    );
+    refused(
+        &["check", "02-lost-update", "--time-limit-ms", max],
+        "--time-limit-ms <MS>': 18446744073709551615 is not in 1..=3600000",
+    );
+    // The maxima themselves are accepted.
+    exits(&["run", "02-lost-update", "--max-steps", "1000000"], 0);
+    exits(&["check", "02-lost-update", "--max-states", "10000000", "--time-limit-ms", "3600000"], 1);
+}
+
+/// A copy of lesson 02 in a scratch directory, with `edit` applied to
+/// (file name, text) of each of its files; removed when dropped.
+fn lesson_copy(name: &str, edit: impl Fn(&str, String) -> String) -> TempFile {
+    let dir = std::env::temp_dir().join(format!("irqlab-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for f in ["README.md", "scenario.rs", "solution.rs", "lesson.toml"] {
+        let text = std::fs::read_to_string(repo().join("lessons/02-lost-update").join(f)).expect("lesson file");
+        std::fs::write(dir.join(f), edit(f, text)).expect("write lesson file");
+    }
+    TempFile(dir)
+}
+
+#[test]
+fn nesting_without_brackets_is_refused_in_check_run_explain_and_properties() {
+    let nots = "!".repeat(5000);
+    let deep = format!("pub static mut SEEN: u32 = 0;\npub fn foreground() {{\n    let _x = {nots}true;\n}}\n");
+    let file = TempFile::new("deep.rs", &deep);
+    for command in ["check", "run"] {
+        refused(&[command, "02-lost-update", "--file", file.path()], "error: expression nested too deeply (limit 128)");
+        refused(&[command, "02-lost-update", "--file", file.path()], &format!("--> {}:3:134", file.path()));
+    }
+    let code = lesson_copy("deep-code", |f, text| {
+        if f == "scenario.rs" {
+            text.replace("pub fn foreground() {", &format!("pub fn foreground() {{ !{nots}true;"))
+        } else {
+            text
+        }
+    });
+    refused(&["explain", code.path()], "scenario.rs:9:146: expression nested too deeply (limit 128)");
+    let property = lesson_copy("deep-property", |f, text| {
+        if f == "lesson.toml" { text.replace("holds = \"3 + ", &format!("holds = \"{nots}true || 3 + ")) } else { text }
+    });
+    refused(&["explain", property.path()], "lesson.toml:27:138: expression nested too deeply (limit 128)");
+    refused(&["check", property.path()], "lesson.toml:27:138: expression nested too deeply (limit 128)");
+}
+
+#[test]
+fn a_lesson_file_that_is_not_utf8_is_reported_at_its_first_bad_byte() {
+    let lesson = lesson_copy("not-utf8", |_, text| text);
+    std::fs::write(lesson.0.join("lesson.toml"), b"title = \"x\"\nsum\xffmary = 1\n").expect("write");
+    let not_utf8 = "lesson.toml:2:4: the file is not UTF-8 text: byte 15 is 0xff, which is not UTF-8 here";
+    refused(&["explain", lesson.path()], not_utf8);
+    // A binary file, and a --file that is not UTF-8.
+    std::fs::write(lesson.0.join("lesson.toml"), [0u8, 159, 146, 150, 1, 2]).expect("write");
+    refused(&["check", lesson.path()], "lesson.toml:1:2: the file is not UTF-8 text: byte 1 is 0x9f");
+    let code = TempFile::new("latin1.rs", "");
+    std::fs::write(&code.0, b"pub fn f() {}\n// caf\xe9\n").expect("write");
+    refused(&["run", "02-lost-update", "--file", code.path()], "latin1.rs:2:7: the file is not UTF-8 text: byte 20");
+}
+
+#[test]
+fn control_bytes_and_megabyte_lines_do_not_reach_the_terminal_raw() {
+    let megabyte = "a".repeat(1 << 20);
+    let code = format!(
+        "pub static mut COUNT: u32 = 0;\npub fn foreground() {{\n    let _x = missing; // \u{7}\u{1b}[2J\n    let _y = \"{megabyte}\"; let _z = missing;\n}}\npub fn on_timer() {{}}\n"
+    );
+    let file = TempFile::new("hostile.rs", &code);
+    let o = irqlab(&["check", "02-lost-update", "--file", file.path()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", &err[..err.len().min(2000)]);
+    assert!(err.len() < 4000, "{}", &err[..4000]);
+    assert!(!err.contains(['\u{7}', '\u{1b}']), "{err}");
+    assert!(err.contains("3 |     let _x = missing; // ␇␛[2J\n"), "{err}");
+    assert!(err.lines().any(|l| l.starts_with("4 | ...aaa") && l.ends_with("aaa\"; let _z = missing;")), "{err}");
+}
+
+#[test]
+fn a_long_run_prints_at_most_20000_step_records_as_json_and_counts_the_rest() {
+    let code = "pub static mut SEEN: u32 = 0;\npub fn superloop_pass() {\n    let mut i: u32 = 0;\n    while i < 4000000000 {\n        i += 1;\n    }\n}\n";
+    let file = TempFile::new("long-loop.rs", code);
+    let o = irqlab(&["run", "01-superloop", "--file", file.path(), "--max-steps", "25000", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["steps"], 25000);
+    assert_eq!(v["trace"].as_array().map(Vec::len), Some(20000));
+    assert_eq!(v["trace"][19999]["index"], 19999);
+    assert_eq!(v["trace_omitted"], 5000);
+}
+
+#[test]
+fn explain_and_the_timeline_show_control_bytes_of_the_code_as_pictures() {
+    let lesson = lesson_copy("control-bytes", |f, text| {
+        if f == "scenario.rs" {
+            text.replace("// load, add, store", "// \u{1b}[2J\u{7} load, add, store")
+        } else {
+            text
+        }
+    });
+    let o = irqlab(&["explain", lesson.path()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!out.contains(['\u{1b}', '\u{7}']), "{out}");
+    assert!(out.contains("COUNT += 1 } // ␛[2J␇ load, add, store"), "{out}");
+    let o = irqlab(&["run", lesson.path(), "--schedule", "TIMER0@1"]);
+    assert!(!stdout(&o).contains(['\u{1b}', '\u{7}']), "{}", stdout(&o));
+}
+
+#[test]
+fn a_report_shows_the_first_500_diagnostics_and_counts_them_all() {
+    // 600 errors on one line: each snippet costs the whole line.
+    let code = format!("pub fn foreground() {{ {} }}\npub fn on_timer() {{}}\n", "x;".repeat(599));
+    let file = TempFile::new("many-errors.rs", &code);
+    let o = irqlab(&["run", "02-lost-update", "--file", file.path()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err.matches("error[E0425]: cannot find value `x` in this scope").count(), 500, "{err}");
+    assert!(err.contains("note: 100 more diagnostics not shown (irqlab shows the first 500)\n"), "{err}");
+    assert!(err.ends_with("does not compile for irqlab (600 errors)\n"), "{err}");
 }

@@ -24,29 +24,35 @@ pub fn properties(cx: &mut Crate, functions: &mut Vec<Function>) -> Vec<Property
         let saved = std::mem::replace(&mut cx.map, map);
         let imports = cx.imports.for_properties();
         let saved_imports = std::mem::replace(&mut cx.imports, imports);
-        match syn::parse_str::<syn::Expr>(&p.holds) {
-            Ok(expr) => {
-                let name = format!("property: {}", p.name);
-                let span = cx.map.start();
-                let f = FnBuilder::new(cx, LTy::Scalar(irqlab_sim::Ty::Bool), false).lower_property(&name, &expr, span);
-                if let Some(at) = first_change(&f.body, functions, &mut Vec::new()) {
-                    cx.error(
-                        Diagnostic::error(format!("property `{}` changes the machine", p.name), at)
-                            .label("this changes state")
-                            .note("a property is checked while the program runs: it may only read statics"),
-                    );
+        if let Some(at) = crate::nesting::too_deep(&p.holds) {
+            let span = cx.span(at);
+            cx.error(crate::errors::nested_too_deeply(span));
+        } else {
+            match syn::parse_str::<syn::Expr>(&p.holds) {
+                Ok(expr) => {
+                    let name = format!("property: {}", p.name);
+                    let span = cx.map.start();
+                    let f =
+                        FnBuilder::new(cx, LTy::Scalar(irqlab_sim::Ty::Bool), false).lower_property(&name, &expr, span);
+                    if let Some(at) = first_change(&f.body, functions, &mut Vec::new()) {
+                        cx.error(
+                            Diagnostic::error(format!("property `{}` changes the machine", p.name), at)
+                                .label("this changes state")
+                                .note("a property is checked while the program runs: it may only read statics"),
+                        );
+                    }
+                    out.push(PropertyDecl {
+                        name: p.name.clone(),
+                        func: FuncId(functions.len() as u32),
+                        when: p.when,
+                        source: p.holds.clone(),
+                    });
+                    functions.push(f);
                 }
-                out.push(PropertyDecl {
-                    name: p.name.clone(),
-                    func: FuncId(functions.len() as u32),
-                    when: p.when,
-                    source: p.holds.clone(),
-                });
-                functions.push(f);
-            }
-            Err(e) => {
-                let span = cx.span(e.span());
-                cx.error(Diagnostic::error(format!("property `{}`: {e}", p.name), span));
+                Err(e) => {
+                    let span = cx.span(e.span());
+                    cx.error(Diagnostic::error(format!("property `{}`: {e}", p.name), span));
+                }
             }
         }
         cx.map = saved;

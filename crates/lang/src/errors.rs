@@ -170,6 +170,17 @@ pub fn unsupported(what: &str, span: Span) -> Diagnostic {
     Diagnostic::error(format!("irqlab does not model {what} yet"), span).label("not modelled by irqlab")
 }
 
+/// Code nested deeper than `nesting::MAX_DEPTH`, at the first token too deep.
+pub fn nested_too_deeply(span: Span) -> Diagnostic {
+    let limit = crate::nesting::MAX_DEPTH;
+    Diagnostic::error(format!("expression nested too deeply (limit {limit})"), span)
+        .label(format!("more than {limit} levels deep here"))
+        .advise(
+            "each operator, cast, `.` call, `else if`, `return`, `&` or `!` nests one level, as each bracket does: \
+             split the expression with `let`",
+        )
+}
+
 pub fn unsupported_with(what: &str, span: Span, advice: &str) -> Diagnostic {
     unsupported(what, span).advise(advice)
 }

@@ -70,6 +70,8 @@ pub struct Crate<'a> {
     pub struct_index: HashMap<String, usize>,
     pub consts: HashMap<String, ConstDef>,
     pub statics: Vec<StaticInfo>,
+    /// The first static of each name, by name (a file may have thousands).
+    static_index: HashMap<String, usize>,
     pub static_decls: Vec<StaticDecl>,
     pub locations: Vec<LocationDecl>,
     pub fns: Vec<FnInfo>,
@@ -91,6 +93,7 @@ impl<'a> Crate<'a> {
             struct_index: HashMap::new(),
             consts: HashMap::new(),
             statics: Vec::new(),
+            static_index: HashMap::new(),
             static_decls: Vec::new(),
             locations: Vec::new(),
             fns: Vec::new(),
@@ -114,7 +117,7 @@ impl<'a> Crate<'a> {
     }
 
     pub fn static_named(&self, name: &str) -> Option<usize> {
-        self.statics.iter().position(|s| s.name == name)
+        self.static_index.get(name).copied()
     }
 
     /// Collects every item of the file, in source order per kind.
@@ -240,6 +243,7 @@ impl<'a> Crate<'a> {
             len: leaves.len() as u32,
             span: ident_span,
         });
+        self.static_index.entry(name.clone()).or_insert(self.statics.len());
         self.statics.push(StaticInfo { name, ty, mutable, first, decl_span: decl });
     }
 

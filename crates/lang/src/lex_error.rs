@@ -65,24 +65,13 @@ pub fn walk_delimiters(
     mut visit: impl FnMut(char, LineColumn, &[(char, LineColumn)]) -> bool,
 ) -> Vec<(char, LineColumn)> {
     let mut open: Vec<(char, LineColumn)> = Vec::new();
-    let mut chars = code.chars().peekable();
-    let (mut line, mut column) = (1usize, 0usize);
-    let mut next = |line: &mut usize, column: &mut usize| {
-        let c = chars.next()?;
-        if c == '\n' {
-            *line += 1;
-            *column = 0;
-        } else {
-            *column += 1;
-        }
-        Some((c, chars.peek().copied()))
-    };
+    let mut at = Cursor { chars: code.chars().peekable(), line: 1, column: 0 };
     loop {
-        let here = LineColumn { line, column };
-        if until.is_some_and(|u| (line, column) >= (u.line, u.column)) {
+        let here = LineColumn { line: at.line, column: at.column };
+        if until.is_some_and(|u| (at.line, at.column) >= (u.line, u.column)) {
             return open;
         }
-        let Some((c, peek)) = next(&mut line, &mut column) else { return open };
+        let Some((c, peek)) = at.next() else { return open };
         match (c, peek) {
             ('(' | '[' | '{' | ')' | ']' | '}', _) => {
                 if !visit(c, here, &open) {
@@ -95,16 +84,16 @@ pub fn walk_delimiters(
                 }
             }
             ('/', Some('/')) => {
-                while let Some((c, _)) = next(&mut line, &mut column) {
+                while let Some((c, _)) = at.next() {
                     if c == '\n' {
                         break;
                     }
                 }
             }
             ('/', Some('*')) => {
-                next(&mut line, &mut column);
+                at.next();
                 let (mut depth, mut last) = (1usize, '\0');
-                while let Some((c, _)) = next(&mut line, &mut column) {
+                while let Some((c, _)) = at.next() {
                     match (last, c) {
                         ('/', '*') => (depth, last) = (depth + 1, '\0'),
                         ('*', '/') => {
@@ -119,10 +108,10 @@ pub fn walk_delimiters(
                 }
             }
             ('"', _) => {
-                while let Some((c, _)) = next(&mut line, &mut column) {
+                while let Some((c, _)) = at.next() {
                     match c {
                         '\\' => {
-                            next(&mut line, &mut column);
+                            at.next();
                         }
                         '"' => break,
                         _ => {}
@@ -131,26 +120,42 @@ pub fn walk_delimiters(
             }
             // A character literal ('x', '\n'); a lifetime ('a) has no closing quote.
             ('\'', Some('\\')) => {
-                next(&mut line, &mut column);
-                while let Some((c, _)) = next(&mut line, &mut column) {
+                at.next();
+                while let Some((c, _)) = at.next() {
                     if c == '\'' {
                         break;
                     }
                 }
             }
-            ('\'', Some(_)) => {
-                let mut ahead = code.chars().skip(char_index(code, line, column));
-                if ahead.nth(1) == Some('\'') {
-                    next(&mut line, &mut column);
-                    next(&mut line, &mut column);
-                }
+            // 'x': the char after the next is the closing quote (looked at
+            // without moving).
+            ('\'', Some(_)) if at.chars.clone().nth(1) == Some('\'') => {
+                at.next();
+                at.next();
             }
             _ => {}
         }
     }
 }
 
-/// The index in `code`'s chars of (`line`, `column`).
-fn char_index(code: &str, line: usize, column: usize) -> usize {
-    code.split_inclusive('\n').take(line - 1).map(|l| l.chars().count()).sum::<usize>() + column
+/// A place in the text being walked: the chars still to come, and the
+/// line (1-based) and column (0-based, in chars) of the next one.
+struct Cursor<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    line: usize,
+    column: usize,
+}
+
+impl Cursor<'_> {
+    /// The next char, and the one after it.
+    fn next(&mut self) -> Option<(char, Option<char>)> {
+        let c = self.chars.next()?;
+        if c == '\n' {
+            self.line += 1;
+            self.column = 0;
+        } else {
+            self.column += 1;
+        }
+        Some((c, self.chars.peek().copied()))
+    }
 }

@@ -8,7 +8,8 @@
 //! what it could build plus every diagnostic, each with a span inside the
 //! text it points at.
 //!
-//! Map: `setup` (what lesson.toml says, as input), `paths` (`use` items and
+//! Map: `setup` (what lesson.toml says, as input), `nesting` (the bound on
+//! nesting of any shape, checked on tokens before syn parses), `paths` (`use` items and
 //! canonical paths), `items` (statics laid out as locations, structs,
 //! consts, function signatures), `consts` (initializers), `types` (the
 //! subset's types and their cell layout), `lower/` (function bodies to
@@ -33,6 +34,7 @@ mod items;
 mod known;
 mod lex_error;
 mod lower;
+mod nesting;
 mod paths;
 mod setup;
 mod similar_name;
@@ -42,7 +44,10 @@ mod types;
 use irqlab_sim::Program;
 use serde::Serialize;
 
-pub use diagnostic::{Diagnostic, Level, SpanLabel, Suggestion, render_report};
+pub use diagnostic::{
+    Diagnostic, Level, MAX_RENDERED, SpanLabel, Suggestion, render_all, render_report, rendered_or_counted,
+    terminal_safe,
+};
 pub use setup::{CallSetup, ContextSetup, ContextSetupKind, Named, PropertySetup, Setup, SourceSetup};
 
 /// The result of compiling lesson code: the program, if there were no
@@ -59,18 +64,56 @@ impl Compiled {
     }
 }
 
-/// Brackets nested deeper than this are refused before parsing, so that no
-/// input can exhaust the stack of the parser or of the lowering.
+/// Brackets nested deeper than this are refused before parsing (nesting of
+/// every other shape is bounded by `nesting::MAX_DEPTH`), so that no input
+/// can exhaust the stack of the parser, the lowering or a syn tree's drop.
 const MAX_NESTING: usize = 128;
 
 /// Compiles `code` (the text of `file_name`) for the lesson `setup`.
 pub fn compile(setup: &Setup, code: &str, file_name: &str) -> Compiled {
-    let compiled = compile_text(setup, code, file_name);
-    // proc-macro2 keeps every parsed text in a per-thread source map so its
-    // spans can name lines; an editor compiles on every change, so free it.
-    // No span outlives `compile_text`: all were turned into `sim::Span`s.
-    proc_macro2::extra::invalidate_current_thread_spans();
-    compiled
+    let compile = || {
+        let compiled = compile_text(setup, code, file_name);
+        // proc-macro2 keeps every parsed text in a per-thread source map so its
+        // spans can name lines; an editor compiles on every change, so free it.
+        // No span outlives `compile_text`: all were turned into `sim::Span`s.
+        proc_macro2::extra::invalidate_current_thread_spans();
+        compiled
+    };
+    on_a_known_stack(compile)
+}
+
+/// The stack `compile` runs on where threads exist: syn's parser, the
+/// lowering and the drop of a syn tree recurse once per level of nesting
+/// (at most `nesting::MAX_DEPTH`, a few kilobytes a level in a debug build),
+/// so the caller's stack (2 MiB in a test thread) is not enough to rely on.
+/// Untouched pages of it cost no memory.
+#[cfg(not(target_family = "wasm"))]
+const STACK: usize = 64 << 20;
+
+/// Runs `f` on a thread with a `STACK`-sized stack (inline when no thread
+/// can be started).
+#[cfg(not(target_family = "wasm"))]
+fn on_a_known_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let f = std::sync::Mutex::new(Some(f));
+    let run = || f.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take().map(|f| f());
+    let spawned = std::thread::scope(|s| {
+        let worker = std::thread::Builder::new().name("irqlab-lang".into()).stack_size(STACK).spawn_scoped(s, run);
+        match worker {
+            Ok(worker) => worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => None,
+        }
+    });
+    match spawned {
+        Some(result) => result,
+        None => run().expect("the closure runs once"),
+    }
+}
+
+/// The web build has no threads: the nesting limit keeps the recursion
+/// within the stack the wasm module is linked with.
+#[cfg(target_family = "wasm")]
+fn on_a_known_stack<T>(f: impl FnOnce() -> T) -> T {
+    f()
 }
 
 fn compile_text(setup: &Setup, code: &str, file_name: &str) -> Compiled {
@@ -82,6 +125,9 @@ fn compile_text(setup: &Setup, code: &str, file_name: &str) -> Compiled {
             "irqlab accepts at most 128 levels of nested brackets",
         );
         return Compiled { program: None, diagnostics: vec![d] };
+    }
+    if let Some(at) = nesting::too_deep(code) {
+        return Compiled { program: None, diagnostics: vec![errors::nested_too_deeply(map.of(at))] };
     }
     let file = match syn::parse_file(code) {
         Ok(f) => f,
@@ -135,4 +181,104 @@ fn too_deep(code: &str, map: &source_map::SourceMap) -> Option<irqlab_sim::Span>
         true
     });
     deepest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Nesting of every shape, as (before, opening, closing, after).
+    const SHAPES: &[(&str, &str, &str, &str)] = &[
+        ("let _x = ", "!", "", "true;"),
+        ("let _x = ", "- ", "", "1;"),
+        ("let _x = 1", " as u32", "", ";"),
+        ("let _x = 1", "+1", "", ";"),
+        ("let _x = 1u32", ".wrapping_add(1)", "", ";"),
+        ("let _x = if true { 1 }", " else if true { 1 }", "", " else { 2 };"),
+        ("", "return ", "", ";"),
+        ("let _x = ", "*&", "", "1;"),
+        ("let _x = ", "&&", "", "1;"),
+        ("let _x = ", "|a, b| ", "", "1;"),
+        ("let mut a = 0; ", "a = ", "", "1;"),
+        ("let _x = ", "(", ")", "1"),
+        ("let _x = ", "{", "}", "1"),
+        ("let _x = ", "[", "]", "1"),
+        ("let _x = ", "if true {", "}", "1"),
+        ("let _x = ", "unsafe {", "}", "1"),
+        ("let _x = ", "loop { break ", "}", "1"),
+        ("let _x = ", "match 1 { _ => ", "}", "1"),
+        ("let ", "&", "", "x = 1;"),
+        ("let _x: ", "&", "", "u32 = 1;"),
+        ("let _x: ", "Option<", ">", "u32"),
+        ("let _x: ", "fn() -> ", "", "u32 = f;"),
+        ("let _x: ", "<", " as A>::B", "u32"),
+        ("let _x = ", "move || ", "", "1;"),
+        ("let _x = ", "&mut ", "", "1;"),
+        ("loop { ", "break ", "", "1; }"),
+        ("let _x = ", "..=", "", "1;"),
+        ("let ", "x @ ", "", "1 = 1;"),
+        ("let _x = a", ".0", "", ";"),
+        ("let _x = ", "-", "", "1;"),
+        ("let _x = ", "Some(", ")", "1"),
+        ("let _x = ", "if let Some(x) = ", "", "1 {} else {};"),
+        ("let _x = ", "async move ", "", "{};"),
+    ];
+
+    /// Mixtures of the shapes, thousands deep, brackets closed or not: each
+    /// is refused or compiled on a sixteenth of the stack, never overflows.
+    #[test]
+    fn mixtures_of_shapes_never_overflow_a_sixteenth_of_the_stack() {
+        let mut seed = 0x9e37_79b9_u64;
+        let mut next = move |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..64 {
+            let picks: Vec<_> = (0..1 + next(4)).map(|_| SHAPES[next(SHAPES.len())]).collect();
+            let (mut opens, mut closes) = (String::new(), String::new());
+            for i in 0..2000 {
+                let (_, open, close, _) = picks[i % picks.len()];
+                opens.push_str(open);
+                closes.insert_str(0, close);
+            }
+            let (before, _, _, after) = picks[0];
+            let code = format!("pub fn f() {{\n    {before}{opens}{after}{closes};\n}}\n");
+            let compiled = compile_on_a_sixteenth_of_the_stack(code);
+            assert!(!compiled.diagnostics.is_empty());
+        }
+    }
+
+    /// `compile_text` of `code` (a library) on a sixteenth of `STACK`.
+    fn compile_on_a_sixteenth_of_the_stack(code: String) -> Compiled {
+        std::thread::Builder::new()
+            .stack_size(STACK / 16)
+            .spawn(move || {
+                let setup = Setup::library("thumbv7em-none-eabihf").expect("a target");
+                compile_text(&setup, &code, "lesson.rs")
+            })
+            .expect("a thread")
+            .join()
+            .expect("no panic")
+    }
+
+    /// A function whose body nests `shape` `n` times.
+    fn nested((before, open, close, after): (&str, &str, &str, &str), n: usize) -> String {
+        let (after, end) = if close.is_empty() { (after, "") } else { (after, ";") };
+        format!("pub fn f() {{\n    {before}{}{after}{}{end}\n}}\n", open.repeat(n), close.repeat(n))
+    }
+
+    /// The limit leaves room: each shape nested as deep as it is accepted
+    /// compiles (to whatever diagnostics) in a debug build on a sixteenth of
+    /// the stack `compile` gives itself.
+    #[test]
+    fn every_shape_at_the_nesting_limit_fits_in_a_sixteenth_of_the_stack() {
+        for &shape in SHAPES {
+            let deepest = (1..).take_while(|&n| nesting::too_deep(&nested(shape, n)).is_none()).last();
+            let n = deepest.expect("one level is accepted");
+            assert!(nesting::too_deep(&nested(shape, n + 1)).is_some(), "{shape:?}");
+            let code = nested(shape, n);
+            let compiled = compile_on_a_sixteenth_of_the_stack(code);
+            assert!(compiled.diagnostics.iter().all(|d| !d.message.contains("nested too deeply")), "{shape:?}");
+        }
+    }
 }

@@ -11,13 +11,24 @@
 //!    another order.
 
 pub fn best_match<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let upper = name.to_uppercase();
-    if let Some(same) = candidates.iter().find(|c| c.to_uppercase() == upper) {
+    // A file may have thousands of names and thousands of misspellings: each
+    // test below first rules candidates out by length, without allocating.
+    let same_but_case = |c: &str| match name.is_ascii() && c.is_ascii() {
+        true => c.eq_ignore_ascii_case(name),
+        false => c.chars().flat_map(char::to_uppercase).eq(name.chars().flat_map(char::to_uppercase)),
+    };
+    if let Some(same) = candidates.iter().find(|c| same_but_case(c)) {
         return Some(same);
     }
-    let mut limit = name.chars().count().max(3) / 3;
+    let length = name.chars().count();
+    let mut limit = length.max(3) / 3;
     let mut best = None;
     for candidate in candidates {
+        // The distance is at least the difference in length (a char is 1 to
+        // 4 bytes, so bytes give a quick lower bound first).
+        if candidate.len().abs_diff(name.len()) > 4 * limit || candidate.chars().count().abs_diff(length) > limit {
+            continue;
+        }
         let distance = strsim::osa_distance(name, candidate);
         if distance == 0 {
             return Some(candidate);
@@ -29,8 +40,9 @@ pub fn best_match<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
         }
     }
     best.or_else(|| {
+        // The same words in another order have the same length.
         let words = sorted_words(name);
-        candidates.iter().rev().find(|c| sorted_words(c) == words).copied()
+        candidates.iter().rev().find(|c| c.len() == name.len() && sorted_words(c) == words).copied()
     })
 }
 

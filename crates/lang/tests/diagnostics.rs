@@ -449,3 +449,95 @@ fn unterminated_strings_comments_and_unknown_characters_are_named() {
     "#]],
     );
 }
+
+#[test]
+fn thousands_of_errors_are_each_reported_and_rendered_as_one_by_one() {
+    // 3,000 unknown names among 3,000 names in scope, then a misspelling (a
+    // file of 10,000 errors took 41-55 s: every error allocated every name
+    // in scope twice and every rendering split the whole file).
+    let mut code = String::from("pub static mut COUNT: u32 = 0;\npub fn f() {\n");
+    for i in 0..3000 {
+        code.push_str(&format!("    let v{i} = not_declared_{};\n", i % 7));
+    }
+    code.push_str("    let value = 1;\n    let _x = valeu;\n}\n");
+    let setup = Setup::library("thumbv7em-none-eabihf").expect("target");
+    let compiled = compile(&setup, &code, "lesson.rs");
+    assert_eq!(compiled.errors().count(), 3001);
+    assert_eq!(compiled.diagnostics[2999].message, "cannot find value `not_declared_3` in this scope");
+    assert_eq!(compiled.diagnostics[2999].help, None);
+    assert_eq!(compiled.diagnostics[3000].help.as_deref(), Some("a value with a similar name exists: `value`"));
+    let all = irqlab_lang::render_all(&compiled.diagnostics, |_| &code, true);
+    let one_by_one: Vec<String> = compiled.diagnostics.iter().map(|d| d.render(&code)).collect();
+    assert!(all == one_by_one, "render_all differs from render");
+    assert!(all[2999].contains("3002 |     let v2999 = not_declared_3;\n"), "{}", all[2999]);
+    let report = irqlab_lang::render_report(&compiled.diagnostics, |_| &code);
+    let end = "error: aborting due to 3001 previous errors\n\nFor more information about this error, try `rustc --explain E0425`.\n";
+    assert!(report.ends_with(end), "{}", &report[report.len() - 300..]);
+}
+
+/// rustc's report for `code` (as `lesson.rs`), without irqlab's advice.
+fn report(code: &str) -> String {
+    let setup = Setup::library("thumbv7em-none-eabihf").expect("target");
+    let compiled = compile(&setup, code, "lesson.rs");
+    irqlab_lang::render_report(&compiled.diagnostics, |_| code)
+}
+
+#[test]
+fn a_long_line_is_cut_around_its_span_as_rustc_cuts_it() {
+    // rustc 1.95's own text, not on a terminal (140 columns).
+    let ones = |n: usize| vec!["1"; n].join(", ");
+    let twos = vec!["2"; 300].join(", ");
+    expect![[r#"
+        error[E0425]: cannot find value `missing_value` in this scope
+         --> lesson.rs:2:915
+          |
+        2 | ... 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, missing_value, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, ...
+          |                                                  ^^^^^^^^^^^^^ not found in this scope
+
+        error: aborting due to 1 previous error
+
+        For more information about this error, try `rustc --explain E0425`.
+    "#]]
+    .assert_eq(&report(&format!("pub fn f() {{\n    let _x = [{}, missing_value, {twos}];\n}}\n", ones(300))));
+    expect![[r#"
+        error[E0425]: cannot find value `missing_value` in this scope
+         --> lesson.rs:2:15
+          |
+        2 |     let _x = [missing_value, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,...
+          |               ^^^^^^^^^^^^^ not found in this scope
+
+        error: aborting due to 1 previous error
+
+        For more information about this error, try `rustc --explain E0425`.
+    "#]]
+    .assert_eq(&report(&format!("pub fn f() {{\n    let _x = [missing_value, {}];\n}}\n", ones(400))));
+}
+
+#[test]
+fn a_megabyte_line_is_shown_within_the_window_even_under_a_wider_span() {
+    let code = format!("pub fn f() {{\n    let _x = \"{}\"; let _y = missing_value;\n}}\n", "a".repeat(1 << 20));
+    let text = report(&code);
+    // The code of each line shown fits rustc's 140 columns (a label may run past).
+    assert!(text.len() < 2000, "{}", &text[..2000]);
+    assert!(text.lines().filter(|l| l.starts_with("2 |")).all(|l| l.chars().count() <= 140), "{text}");
+    assert!(text.contains("2 | ...aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"; let _y = missing_value;\n"), "{text}");
+}
+
+#[test]
+fn control_characters_in_the_source_are_shown_as_their_pictures() {
+    // rustc 1.95's own text: no byte of the comment reaches the terminal raw.
+    expect![[r#"
+        error[E0425]: cannot find value `missing_value` in this scope
+         --> lesson.rs:2:14
+          |
+        2 |     let _x = missing_value; // bell ␇ esc ␛[31m red ␡ nul ␀
+          |              ^^^^^^^^^^^^^ not found in this scope
+
+        error: aborting due to 1 previous error
+
+        For more information about this error, try `rustc --explain E0425`.
+    "#]]
+    .assert_eq(&report(
+        "pub fn f() {\n    let _x = missing_value; // bell \u{7} esc \u{1b}[31m red \u{7f} nul \u{0}\n}\n",
+    ));
+}

@@ -312,3 +312,61 @@ fn brackets_in_comments_do_not_count_as_nesting() {
         compiled.diagnostics
     );
 }
+
+#[test]
+fn nesting_without_brackets_is_refused_at_its_place_not_overflowed() {
+    // Each shape 5000 deep aborted the process on a stack overflow (in syn's
+    // parser, the lowering or the drop of the tree).
+    // Each line is `before$nest$after`.
+    let shapes = "let _x = $!$true;
+        let _x = $- $1;
+        let _x = 1$ as u32$;
+        let _x = 1$+1$;
+        let _x = 1u32$.wrapping_add(1)$;
+        let _x = if true { 1 }$ else if true { 1 }$ else { 2 };
+        $return $;
+        let _x = $*&$1;
+        let _x = $&&$1;
+        let _x = $|a, b| $1;
+        let _x: $&$u32 = 1;
+        let $&$x = 1;";
+    for shape in shapes.lines() {
+        let [before, nest, after] = shape.trim().splitn(3, '$').collect::<Vec<_>>()[..] else { panic!("{shape}") };
+        let code = format!("pub fn main_loop() {{\n    {before}{}{after}\n}}\n", nest.repeat(5000));
+        let compiled = compile(&support::setup("thumbv7em-none-eabihf", 1, &code), &code, "lesson.rs");
+        assert!(compiled.program.is_none(), "{nest:?}");
+        let [d] = compiled.diagnostics.as_slice() else { panic!("{nest:?}: {:?}", compiled.diagnostics) };
+        assert_eq!(d.message, "expression nested too deeply (limit 128)", "{nest:?}");
+        assert_eq!(d.span.line, 2, "{nest:?}");
+        assert!(d.span.col_start > 100, "{nest:?}: the level past the limit, {:?}", d.span);
+        assert_eq!(spans_inside(&compiled, &code, "lesson.rs"), Ok(()));
+    }
+}
+
+#[test]
+fn a_property_nested_too_deeply_is_refused_in_lesson_toml() {
+    let code = "pub static mut COUNT: u32 = 0;\npub fn main_loop() {}\n";
+    let mut setup = support::setup("thumbv7em-none-eabihf", 1, code);
+    setup.properties.push(irqlab_lang::PropertySetup {
+        name: "deep".into(),
+        when: irqlab_sim::PropertyWhen::Always,
+        holds: format!("{}true", "!".repeat(5000)),
+        span: Span::new("lesson.toml", 9, 10, 5015),
+    });
+    let compiled = compile(&setup, code, "lesson.rs");
+    assert!(compiled.program.is_none());
+    let d = compiled.errors().next().expect("an error");
+    assert_eq!(d.message, "expression nested too deeply (limit 128)");
+    assert_eq!((d.span.file.as_str(), d.span.line), ("lesson.toml", 9));
+}
+
+#[test]
+fn brackets_in_thousands_of_character_literals_are_not_delimiters() {
+    // Each quote made the bracket walk count chars from the start of the
+    // file again (50,000 literals: 34 s).
+    let code = format!("pub fn main_loop() {{\n{}}}\n", "    let _c = '(';\n".repeat(5000));
+    let compiled = compile(&support::setup("thumbv7em-none-eabihf", 1, &code), &code, "lesson.rs");
+    assert_eq!(compiled.diagnostics.len(), 5000);
+    assert!(compiled.diagnostics.iter().all(|d| d.message == "irqlab does not model this kind of literal yet"));
+    assert_eq!(spans_inside(&compiled, &code, "lesson.rs"), Ok(()));
+}

@@ -64,13 +64,13 @@ impl LessonError {
         LessonError { file: file.to_string(), line, column, message, rendered: None }
     }
 
-    fn from_diagnostic(d: &Diagnostic, source: &str) -> LessonError {
+    fn from_diagnostic(d: &Diagnostic, rendered: Option<String>) -> LessonError {
         LessonError {
             file: d.span.file.clone(),
             line: d.span.line,
             column: d.span.col_start,
             message: d.message.clone(),
-            rendered: Some(d.render(source)),
+            rendered,
         }
     }
 }
@@ -132,15 +132,19 @@ impl Lesson {
             ));
         }
         let (manifest, setup, hints) = manifest::read(&toml_text)?;
+        let mut seen = std::collections::HashSet::new();
         for (file, code) in [("scenario.rs", &scenario), ("solution.rs", &solution)] {
             let compiled = irqlab_lang::compile(&setup, code, file);
-            for d in compiled.errors() {
-                let source = if d.span.file == manifest::FILE { toml_text.as_str() } else { code.as_str() };
-                let e = LessonError::from_diagnostic(d, source);
+            let found: Vec<Diagnostic> = compiled.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+            let source =
+                |d: &Diagnostic| if d.span.file == manifest::FILE { toml_text.as_str() } else { code.as_str() };
+            // The first MAX_RENDERED in full, the rest as one line each.
+            let shown = found.len().min(irqlab_lang::MAX_RENDERED);
+            let rendered = irqlab_lang::render_all(&found[..shown], source, true).into_iter().map(Some);
+            for (d, rendered) in found.iter().zip(rendered.chain(std::iter::repeat(None))) {
                 // A problem in lesson.toml shows up when compiling either file: report it once.
-                let seen = errors.iter().any(|x| x.file == e.file && x.line == e.line && x.column == e.column);
-                if !seen {
-                    errors.push(e);
+                if seen.insert((d.span.file.clone(), d.span.line, d.span.col_start)) {
+                    errors.push(LessonError::from_diagnostic(d, rendered));
                 }
             }
         }
@@ -204,25 +208,53 @@ pub fn load_dir(path: &Path) -> Result<Lesson, Vec<LessonError>> {
     if !path.is_dir() {
         return Err(vec![LessonError::new(&dir, 1, 1, format!("`{dir}` is not a directory"))]);
     }
-    let read = |name: &str| std::fs::read_to_string(path.join(name)).ok();
+    let mut errors = Vec::new();
+    let mut read = |name: &str| match read_text(&path.join(name), name) {
+        Ok(text) => text,
+        Err(e) => {
+            errors.push(e);
+            Some(String::new())
+        }
+    };
+    let files = [read("lesson.toml"), read("README.md"), read("scenario.rs"), read("solution.rs")];
+    let [toml, readme, scenario, solution] = files;
     let id = path
         .canonicalize()
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| dir.clone());
-    Lesson::from_files(
-        &id,
-        read("lesson.toml").as_deref(),
-        read("README.md").as_deref(),
-        read("scenario.rs").as_deref(),
-        read("solution.rs").as_deref(),
-    )
-    .map_err(|errs| {
+    let loaded = if errors.is_empty() {
+        Lesson::from_files(&id, toml.as_deref(), readme.as_deref(), scenario.as_deref(), solution.as_deref())
+    } else {
+        Err(errors)
+    };
+    loaded.map_err(|errs| {
         errs.into_iter()
             .map(|mut e| {
                 e.file = path.join(&e.file).display().to_string();
                 e
             })
             .collect()
+    })
+}
+
+/// The text of the file at `path`, `None` when there is none; `name` is the
+/// file's name in messages. A file that is not UTF-8 is an error at the
+/// first byte that is not (rustc reads only UTF-8 source, and so does TOML).
+pub fn read_text(path: &Path, name: &str) -> Result<Option<String>, LessonError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(LessonError::new(name, 1, 1, format!("cannot read {name}: {e}"))),
+    };
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        // Everything before `at` is UTF-8.
+        let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+        let message = format!("the file is not UTF-8 text: byte {at} is 0x{:02x}, which is not UTF-8 here", bytes[at]);
+        LessonError::new(name, line as u32, column as u32, message)
     })
 }

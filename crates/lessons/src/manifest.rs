@@ -182,19 +182,28 @@ pub struct Firmware {
 /// Line and column (1-based, in chars) of byte offsets in a text.
 pub struct Lines<'t> {
     text: &'t str,
+    /// The byte offset where each line starts: a lesson.toml with thousands
+    /// of entries has thousands of places to name.
+    starts: Vec<usize>,
 }
 
 impl<'t> Lines<'t> {
     pub fn new(text: &'t str) -> Self {
-        Lines { text }
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Lines { text, starts }
+    }
+
+    /// The line (1-based) holding byte `offset`, and where that line starts.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
+        let index = self.starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        (index + 1, self.starts[index])
     }
 
     pub fn position(&self, offset: usize) -> (u32, u32) {
         let offset = floor_char_boundary(self.text, offset);
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() as u32 + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-        (line, col)
+        let (line, start) = self.line_of(offset);
+        let col = self.text[start..offset].chars().count() as u32 + 1;
+        (line as u32, col)
     }
 
     pub fn span(&self, range: Range<usize>) -> Span {
@@ -204,7 +213,8 @@ impl<'t> Lines<'t> {
             end_col
         } else {
             // Cut to the first line.
-            let line_text = self.text.lines().nth(line as usize - 1).unwrap_or("");
+            let start = self.starts[line as usize - 1];
+            let line_text = self.text[start..].lines().next().unwrap_or("");
             line_text.chars().count() as u32 + 1
         };
         Span::new(FILE, line, col, end.max(col + 1))

@@ -166,3 +166,18 @@ fn a_property_diagnostic_underlines_the_expression_inside_the_toml_string() {
     "#]]
     .assert_eq(&rendered);
 }
+
+#[test]
+fn thousands_of_duplicate_contexts_are_each_reported_at_their_line() {
+    // 2,000 copies of the handler's context (19-31 s when every place was
+    // found by counting lines from the start of the file).
+    let handler = "[[context]]\nname = \"TIMER0\"\ninterrupt = \"TIMER0\"\npriority = 1\nruns = \"on_timer\"\n\n";
+    assert!(TOML.contains(handler));
+    let shown = problems(&TOML.replacen(handler, &handler.repeat(2000), 1), SCENARIO);
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.len(), 2 * 1999, "{}", &shown[..2000]);
+    // Copy n (1-based) is 6 lines below copy n - 1; the second is the first reported.
+    assert_eq!(lines[0], "lesson.toml:20:8: two contexts are named `TIMER0`");
+    assert_eq!(lines[1], "lesson.toml:21:13: `TIMER0` already has a handler: context `TIMER0`");
+    assert_eq!(lines[3997], "lesson.toml:12009:13: `TIMER0` already has a handler: context `TIMER0`");
+}

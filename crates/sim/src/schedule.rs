@@ -78,11 +78,17 @@ pub enum ScheduleError {
     NoSuchCore { index: usize, item: String, cores: u8 },
     #[error("the schedule has {count} items; at most {max} are allowed")]
     TooLong { count: usize, max: usize },
+    #[error("schedule item {index} `{item}`: {what} {number} is too large; at most {max} is allowed")]
+    TooLarge { index: usize, item: String, what: String, number: String, max: u64 },
 }
 
 impl Schedule {
     /// A bound on schedule length, so a pasted link cannot ask for unbounded work.
     pub const MAX_ITEMS: usize = 4096;
+
+    /// A bound on the step or cycle an item names (far beyond any run's
+    /// bounds), so that no arithmetic on it can overflow.
+    pub const MAX_AT: u64 = 1_000_000_000_000;
 
     pub fn new(mut items: Vec<ScheduleItem>) -> Schedule {
         items.sort_by_key(ScheduleItem::sort_key);
@@ -125,7 +131,23 @@ impl Schedule {
             let syntax = || ScheduleError::Syntax { index: index + 1, item: part.to_string() };
             let (name, at) = part.split_once('@').ok_or_else(syntax)?;
             let (name, at) = (name.trim(), at.trim());
-            let number = |s: &str| s.parse::<u64>().map_err(|_| syntax());
+            let number_of = |what: &str, s: &str| {
+                // A number of any length is a number: too large, not bad syntax.
+                if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(syntax());
+                }
+                match s.parse::<u64>() {
+                    Ok(n) if n <= Self::MAX_AT => Ok(n),
+                    _ => Err(ScheduleError::TooLarge {
+                        index: index + 1,
+                        item: part.to_string(),
+                        what: what.to_string(),
+                        number: s.to_string(),
+                        max: Self::MAX_AT,
+                    }),
+                }
+            };
+            let number = |s: &str| number_of("step", s);
             if name == "reorder" {
                 let (step, pick) = match at.split_once(':') {
                     Some((step, pick)) => (step, pick.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(syntax)?),
@@ -149,7 +171,7 @@ impl Schedule {
                     known: program.sources.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
                 })?;
                 let at = match at.strip_prefix('c') {
-                    Some(cycle) => ArrivalPoint::Cycle(number(cycle)?),
+                    Some(cycle) => ArrivalPoint::Cycle(number_of("cycle", cycle)?),
                     None => ArrivalPoint::Step(number(at)?),
                 };
                 items.push(ScheduleItem::Arrival(Arrival { source, at }));

@@ -138,21 +138,44 @@ impl Diagnostic {
     /// The diagnostic as rustc prints it, followed by irqlab's advice as
     /// `= help:` lines. `source` is the text of the file the span is in.
     pub fn render(&self, source: &str) -> String {
-        self.render_with(source, true)
+        self.render_with(&self.lines_of(source), true)
     }
 
     /// Exactly what rustc prints for this diagnostic (without irqlab's advice).
     pub fn render_rustc(&self, source: &str) -> String {
-        self.render_with(source, false)
+        self.render_with(&self.lines_of(source), false)
     }
 
-    fn render_with<'a>(&'a self, source: &str, with_advice: bool) -> String {
-        let raw: Vec<&str> = source.lines().collect();
-        let lines: Vec<String> = raw.iter().map(|l| expand_tabs(l)).collect();
+    /// The lines of `source` this diagnostic shows, from `lines_shown().0`.
+    fn lines_of<'s>(&self, source: &'s str) -> Vec<&'s str> {
+        let (first, last) = self.lines_shown();
+        source.lines().skip(first as usize - 1).take((last - first) as usize + 1).collect()
+    }
+
+    /// The first and last line of `source` this diagnostic shows.
+    fn lines_shown(&self) -> (u32, u32) {
+        let mut lines = vec![self.span.line];
+        lines.extend(self.ends_at.map(|(line, _)| line));
+        lines.extend(self.secondary.iter().filter(|s| s.span.file == self.span.file).map(|s| s.span.line));
+        if let Some(s) = &self.suggestion {
+            lines.push(s.span.line);
+            lines.extend(s.ends_at.map(|(line, _)| line));
+        }
+        let first = lines.iter().copied().min().unwrap_or(1).max(1);
+        (first, lines.iter().copied().max().unwrap_or(1).max(first))
+    }
+
+    /// Renders with `shown`, the lines from `lines_shown().0` on. Only the
+    /// lines shown are prepared as rustc shows them: a report of thousands
+    /// of diagnostics must not prepare the whole file for each.
+    fn render_with<'a>(&'a self, shown: &[&str], with_advice: bool) -> String {
+        let (first, _) = self.lines_shown();
+        let raw = |line: u32| shown.get((line as usize).wrapping_sub(first as usize)).copied().unwrap_or("");
+        let lines: Vec<String> = shown.iter().map(|l| expand_tabs(l)).collect();
+        let text = |line: u32| lines.get((line as usize).wrapping_sub(first as usize)).map_or("", String::as_str);
         // Columns count chars; rustc shows a tab as four spaces.
         let column = |line: u32, col: u32| -> u32 {
-            let text = raw.get((line as usize).wrapping_sub(1)).copied().unwrap_or("");
-            let before = text.chars().take(col.saturating_sub(1) as usize);
+            let before = raw(line).chars().take(col.saturating_sub(1) as usize);
             1 + before.map(|c| if c == '\t' { 4 } else { 1 }).sum::<u32>()
         };
         let mut out = String::new();
@@ -161,7 +184,7 @@ impl Diagnostic {
             None => out.push_str(&format!("{}: {}\n", self.level.word(), self.message)),
         }
         let display = |line: u32, col: u32| {
-            let len = lines.get((line as usize).wrapping_sub(1)).map_or(0, |l| l.chars().count()) as u32;
+            let len = text(line).chars().count() as u32;
             column(line, col.max(1)).min(len + 1)
         };
         let mark = |span: &Span, label: Option<&'a String>, primary: bool| {
@@ -198,7 +221,7 @@ impl Diagnostic {
         let pad = " ".repeat(width);
         out.push_str(&format!("{pad}--> {}:{}:{}\n", self.span.file, self.span.line, self.span.col_start));
         out.push_str(&format!("{pad} |\n"));
-        out.push_str(&snippet::render(&lines, &marks, block.as_ref(), width));
+        out.push_str(&snippet::render(&text, &marks, block.as_ref(), width));
         let advice: &[String] = if with_advice { &self.advice } else { &[] };
         let children = !self.notes.is_empty() || self.help.is_some() || !advice.is_empty();
         if children || self.suggestion.is_some() {
@@ -211,13 +234,12 @@ impl Diagnostic {
             out.push_str(&format!("{pad} = help: {help}\n"));
         }
         if let Some(s) = &self.suggestion {
-            let original = lines.get((s.span.line as usize).wrapping_sub(1)).map_or("", String::as_str);
+            let original = text(s.span.line);
             let at = |col: u32| (column(s.span.line, col.max(1)) as usize - 1).min(original.chars().count());
             // The rest of the last line a replacement across lines reaches.
             let rest = s.ends_at.filter(|(line, _)| *line > s.span.line).map(|(line, col)| {
-                let text = lines.get((line as usize).wrapping_sub(1)).map_or("", String::as_str);
-                let from = (column(line, col.max(1)) as usize - 1).min(text.chars().count());
-                text.chars().skip(from).collect::<String>()
+                let from = (column(line, col.max(1)) as usize - 1).min(text(line).chars().count());
+                text(line).chars().skip(from).collect::<String>()
             });
             let (start, end) = (at(s.span.col_start), at(s.span.col_end));
             out.push_str(&suggestion::render(s, original, start, end, rest.as_deref(), width));
@@ -227,18 +249,95 @@ impl Diagnostic {
     }
 }
 
+/// A line as rustc shows it: a tab as four spaces, a control character as
+/// its picture (see `picture_of`). Each other char stays one column.
 fn expand_tabs(line: &str) -> String {
-    line.replace('\t', "    ")
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            c => out.push(picture_of(c).unwrap_or(c)),
+        }
+    }
+    out
+}
+
+/// What rustc shows for a control character, so that no byte of a source
+/// reaches the terminal as a control sequence: U+0000 to U+001F and U+007F
+/// as their Unicode pictures (U+0007 as `␇`), text direction controls as
+/// `�`; C1 controls (U+0080 to U+009F, which rustc prints raw) as `�` too.
+fn picture_of(c: char) -> Option<char> {
+    match c {
+        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32),
+        '\x7f' => Some('\u{2421}'),
+        '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
+        _ => None,
+    }
+}
+
+/// `text` (code, or a message quoting it) safe to print on a terminal:
+/// lines and tabs kept, every other control character shown as
+/// `picture_of` shows it.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| if c == '\n' || c == '\t' { None } else { picture_of(c) };
+    if !text.contains(|c| shown(c).is_some()) {
+        return text.into();
+    }
+    text.chars().map(|c| shown(c).unwrap_or(c)).collect::<String>().into()
+}
+
+/// The most diagnostics a report shows in full: each snippet costs the
+/// length of its lines, and a file of one long line can hold hundreds of
+/// thousands of errors. The rest are counted (`rendered_or_counted`).
+pub const MAX_RENDERED: usize = 500;
+
+/// The first `MAX_RENDERED` of `diagnostics` rendered with `render_all`,
+/// then a line counting the ones left out.
+pub fn rendered_or_counted<'s>(diagnostics: &[Diagnostic], source_of: impl Fn(&Diagnostic) -> &'s str) -> String {
+    let shown = diagnostics.len().min(MAX_RENDERED);
+    let mut out = render_all(&diagnostics[..shown], source_of, true).concat();
+    if shown < diagnostics.len() {
+        let more = diagnostics.len() - shown;
+        out.push_str(&format!("note: {more} more diagnostics not shown (irqlab shows the first {MAX_RENDERED})\n\n"));
+    }
+    out
+}
+
+/// Each diagnostic as `Diagnostic::render` (or, without `with_advice`,
+/// `render_rustc`) renders it, `source_of` giving the text it points into.
+/// Each text is split into lines once for all, so that the time grows with
+/// the number of diagnostics and the length of the text, not their product.
+pub fn render_all<'s>(
+    diagnostics: &[Diagnostic],
+    source_of: impl Fn(&Diagnostic) -> &'s str,
+    with_advice: bool,
+) -> Vec<String> {
+    // The texts seen, by address: each borrowed for the whole call.
+    let mut split: Vec<(&'s str, Vec<&'s str>)> = Vec::new();
+    diagnostics
+        .iter()
+        .map(|d| {
+            let source = source_of(d);
+            let i = match split.iter().position(|(s, _)| std::ptr::eq(*s, source)) {
+                Some(i) => i,
+                None => {
+                    split.push((source, source.lines().collect()));
+                    split.len() - 1
+                }
+            };
+            let lines = &split[i].1;
+            let (first, last) = d.lines_shown();
+            let from = (first as usize - 1).min(lines.len());
+            d.render_with(&lines[from..(last as usize).clamp(from, lines.len())], with_advice)
+        })
+        .collect()
 }
 
 /// What rustc prints for a whole compilation: every diagnostic, then the
 /// summary lines (`aborting due to ...`, `For more information ...`).
 /// `source_of` gives the text of a file named in a span.
 pub fn render_report<'a>(diagnostics: &[Diagnostic], source_of: impl Fn(&str) -> &'a str) -> String {
-    let mut out = String::new();
-    for d in diagnostics {
-        out.push_str(&d.render_rustc(source_of(&d.span.file)));
-    }
+    let mut out = render_all(diagnostics, |d| source_of(&d.span.file), false).concat();
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     if errors > 0 {

@@ -53,9 +53,9 @@ pub fn last_line(marks: &[Mark], block: Option<&Block>) -> u32 {
     marks.iter().map(|m| m.line).chain(block.map(|b| b.last)).max().unwrap_or(1)
 }
 
-pub fn render(lines: &[String], marks: &[Mark], block: Option<&Block>, width: usize) -> String {
+/// The snippet: `text` gives a line (1-based) as shown, tabs expanded.
+pub fn render<'t>(text: &impl Fn(u32) -> &'t str, marks: &[Mark], block: Option<&Block>, width: usize) -> String {
     let pad = " ".repeat(width);
-    let text = |line: u32| lines.get((line as usize).wrapping_sub(1)).map_or("", String::as_str);
     let mut rows: Vec<(u32, Row)> = Vec::new();
     for m in marks {
         // Underlines inside a block are not drawn: rustc's interleaving of the
@@ -70,7 +70,7 @@ pub fn render(lines: &[String], marks: &[Mark], block: Option<&Block>, width: us
     }
     if let Some(b) = block {
         rows.push((b.first, Row::BlockStart));
-        rows.extend(shown_inside(b, &text).into_iter().map(|l| (l, Row::BlockInside)));
+        rows.extend(shown_inside(b, text).into_iter().map(|l| (l, Row::BlockInside)));
         rows.push((b.last, Row::BlockEnd));
     }
     rows.sort_by_key(|(l, _)| *l);
@@ -81,11 +81,13 @@ pub fn render(lines: &[String], marks: &[Mark], block: Option<&Block>, width: us
         Some(_) => "  ",
         None => "",
     };
+    // rustc's code column: the line number, ` | `, and the gutter of a block.
+    let cut = Margin::new(&rows, marks, block, text, width + 3 + if block.is_some() { 2 } else { 0 });
     let source = |line: u32| {
         let shown = if text(line).is_empty() {
             gutter(line).trim_end().to_string()
         } else {
-            format!("{}{}", gutter(line), text(line))
+            format!("{}{}", gutter(line), cut.shown(text(line)))
         };
         if shown.is_empty() { format!("{line:>width$} |\n") } else { format!("{line:>width$} | {shown}\n") }
     };
@@ -107,9 +109,11 @@ pub fn render(lines: &[String], marks: &[Mark], block: Option<&Block>, width: us
             Row::Marks(ms) => {
                 for m in ms {
                     let mark = if m.primary { "^" } else { "-" };
-                    let width_of = (m.end.max(m.start + 1) - m.start) as usize;
-                    let mut l =
-                        format!("{pad} | {margin}{}{}", " ".repeat(m.start as usize - 1), mark.repeat(width_of));
+                    let before = cut.column(m.start) - 1;
+                    // Within the code shown (a span may be wider).
+                    let width_of =
+                        ((m.end.max(m.start + 1) - m.start) as usize).min(cut.width.saturating_sub(before)).max(1);
+                    let mut l = format!("{pad} | {margin}{}{}", " ".repeat(before), mark.repeat(width_of));
                     if let Some(label) = m.label {
                         l.push(' ');
                         l.push_str(label);
@@ -120,11 +124,11 @@ pub fn render(lines: &[String], marks: &[Mark], block: Option<&Block>, width: us
             }
             Row::BlockStart if !slash => {
                 let b = block.expect("a block row comes from a block");
-                out.push_str(&format!("{pad} |  {}^\n", "_".repeat(b.start as usize)));
+                out.push_str(&format!("{pad} |  {}^\n", "_".repeat(cut.column(b.start))));
             }
             Row::BlockEnd => {
                 let b = block.expect("a block row comes from a block");
-                let mut l = format!("{pad} | |{}^", "_".repeat(b.end.saturating_sub(1).max(1) as usize));
+                let mut l = format!("{pad} | |{}^", "_".repeat((cut.column(b.end) - 1).max(1)));
                 if let Some(label) = b.label {
                     l.push(' ');
                     l.push_str(label);
@@ -137,6 +141,103 @@ pub fn render(lines: &[String], marks: &[Mark], block: Option<&Block>, width: us
         previous = Some(*line);
     }
     out
+}
+
+/// rustc's `Margin`: the columns of the code shown when a line is longer
+/// than the 140 columns rustc assumes when not writing to a terminal. Only
+/// the part around the spans and labels is shown, `...` standing for what
+/// is cut; leading whitespace beyond 20 columns is cut as well. Where rustc
+/// gives up (a span wider than the window) it shows the whole span, however
+/// long; irqlab shows the window from the span's start. Columns here are
+/// 0-based.
+struct Margin {
+    /// The first column shown.
+    left: usize,
+    /// One past the last column shown, when cut.
+    right: usize,
+    span_right: usize,
+    label_right: usize,
+    /// The columns the code may take.
+    width: usize,
+}
+
+/// The width rustc gives a snippet when not writing to a terminal.
+const TERMINAL_WIDTH: usize = 140;
+
+impl Margin {
+    fn new<'t>(
+        rows: &[(u32, Row)],
+        marks: &[Mark],
+        block: Option<&Block>,
+        text: &impl Fn(u32) -> &'t str,
+        code_offset: usize,
+    ) -> Margin {
+        let width = TERMINAL_WIDTH.saturating_sub(code_offset);
+        let lines = rows.iter().map(|(l, _)| text(*l));
+        let whitespace = lines
+            .clone()
+            .filter(|t| t.chars().any(|c| !c.is_whitespace()))
+            .map(|t| t.chars().take_while(|c| c.is_whitespace()).count())
+            .min()
+            .unwrap_or(0);
+        let max_line_len = lines.map(|t| t.chars().count()).max().unwrap_or(0);
+        // Each annotation: its columns (0-based) and its label.
+        let mut spans: Vec<(usize, usize, Option<&str>)> =
+            marks.iter().map(|m| (m.start as usize - 1, m.end as usize - 1, m.label)).collect();
+        if let Some(b) = block {
+            spans.push((b.start as usize - 1, b.start as usize - 1, None));
+            spans.push((b.end.saturating_sub(1) as usize, b.end.saturating_sub(1) as usize, b.label));
+        }
+        let span_left = spans.iter().map(|(s, e, _)| *s.min(e)).min().unwrap_or(0).saturating_sub(6);
+        let span_right = spans.iter().map(|(s, e, _)| *s.max(e)).max().unwrap_or(0) + 6;
+        let label_right = spans.iter().map(|(_, e, l)| e + l.map_or(0, |l| l.len() + 1)).max().unwrap_or(0) + 6;
+        let whitespace = whitespace.saturating_sub(6);
+        let mut left = if whitespace > 20 { whitespace - 16 } else { 0 };
+        let mut right = max_line_len.max(left);
+        if right - left > width {
+            // Fit the whitespace-trimmed code, else the spans and labels,
+            // else the spans, else show the spans alone.
+            left = if label_right.saturating_sub(whitespace) <= width {
+                whitespace
+            } else if label_right.saturating_sub(span_left) <= width {
+                span_left.saturating_sub((width - (label_right - span_left)) / 2)
+            } else if span_right.saturating_sub(span_left) <= width {
+                span_left.saturating_sub((width - (span_right - span_left)) / 5 * 2)
+            } else {
+                span_left
+            };
+            right = left + width;
+        }
+        Margin { left, right, span_right, label_right, width }
+    }
+
+    /// Where 1-based column `column` of a line is drawn (1-based).
+    fn column(&self, column: u32) -> usize {
+        (column as usize).saturating_sub(self.left).max(1)
+    }
+
+    /// The part of `line` shown, `...` where it is cut.
+    fn shown(&self, line: &str) -> String {
+        let len = line.chars().count();
+        let left = self.left.min(len);
+        let right = if len.saturating_sub(self.left) <= self.width { len } else { len.min(self.right) };
+        let mut code: Vec<char> = line.chars().skip(left).take(right.saturating_sub(left)).collect();
+        let taken = code.len();
+        let put = |code: &mut Vec<char>, at: usize| {
+            code.resize(code.len().max(at + 3), ' ');
+            code[at..at + 3].fill('.');
+        };
+        if self.left > 0 {
+            put(&mut code, 0);
+        }
+        // rustc leaves the padding it gave the spans out of the comparison.
+        let shown_right =
+            if self.right == self.span_right || self.right == self.label_right { self.right - 6 } else { self.right };
+        if shown_right < len && self.left + self.width < len {
+            put(&mut code, taken.saturating_sub(3));
+        }
+        code.into_iter().collect()
+    }
 }
 
 /// The block's lines shown between its first and its last.

@@ -88,13 +88,13 @@ impl FnBuilder<'_, '_> {
             }
             Resolved::Unknown => {
                 let name = path.segments[0].ident.to_string();
-                let mut candidates: Vec<String> = self.cx.statics.iter().map(|s| s.name.clone()).collect();
-                candidates.extend(self.cx.consts.keys().cloned());
+                let mut candidates: Vec<&str> = self.cx.statics.iter().map(|s| s.name.as_str()).collect();
+                candidates.extend(self.cx.consts.keys().map(String::as_str));
                 for scope in &self.scopes {
-                    candidates.extend(scope.bindings.iter().map(|(n, _)| n.clone()));
+                    candidates.extend(scope.bindings.iter().map(|(n, _)| n.as_str()));
                 }
-                let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
-                Err(self.err(errors::not_found("value", &name, span.clone(), refs)))
+                let d = errors::not_found("value", &name, span.clone(), candidates);
+                Err(self.err(d))
             }
         }
     }
