@@ -1,0 +1,186 @@
+//! Exceptions and the NVIC: arrivals and pending bits, level lines,
+//! selection and execution priority, exception return and tail-chaining,
+//! WFI wake-up, and the register snapshot a view shows (ARMv7-M B1.5, B3.4).
+
+use crate::nvic::{self, Candidate};
+use crate::outcome::{LostReason, Outcome};
+use crate::program::{ContextId, ContextKind, EventCount, Program, SourceId, Trigger};
+use crate::trace::{CoreRegisters, Event, Registers, StepKind};
+
+use super::{Entering, Machine, Rec};
+
+impl Machine {
+    /// The registers a view shows (`StepRecord::registers`).
+    pub fn registers(&self, program: &Program) -> Registers {
+        let bits = program.target.priority_bits();
+        let cores = (0..self.cores.len() as u8)
+            .map(|core| {
+                let c = &self.cores[core as usize];
+                CoreRegisters {
+                    primask: c.primask,
+                    basepri: c.basepri,
+                    basepri_level: nvic::basepri_level(c.basepri, bits),
+                    execution_priority: self.execution_priority(program, core),
+                    stack: c.stack.iter().map(|a| a.context).collect(),
+                }
+            })
+            .collect();
+        Registers { cores, exceptions: self.exceptions.clone() }
+    }
+
+    /// The machine's execution priority on `core` (ARMv7-M B1.5.4).
+    pub fn execution_priority(&self, program: &Program, core: u8) -> i16 {
+        let c = &self.cores[core as usize];
+        nvic::execution_priority(
+            c.stack[1..].iter().map(|a| self.exceptions[a.context.0 as usize].priority),
+            c.primask,
+            nvic::basepri_level(c.basepri, program.target.priority_bits()),
+        )
+    }
+
+    /// A source's counter (`Op::EventCount`).
+    pub fn event_count(&self, source: SourceId, count: EventCount) -> u64 {
+        let e = &self.events[source.0 as usize];
+        match count {
+            EventCount::Arrivals => u64::from(self.arrivals[source.0 as usize]),
+            EventCount::Handled => u64::from(e.handled),
+            EventCount::Lost => u64::from(e.lost),
+            // A u32 in the property, like the other counters.
+            EventCount::MaxLatency => e.max_latency.min(u64::from(u32::MAX)),
+        }
+    }
+
+    /// An event of `source` pended its handler now (latency starts).
+    pub(super) fn note_pended(&mut self, program: &Program, source: usize) {
+        if self.track_events {
+            let core = program.sources[source].handler.map_or(0, |h| program.context(h).core);
+            let now = self.cores.get(core as usize).map_or(0, |c| c.cycles);
+            self.events[source].pending_since.get_or_insert(now);
+        }
+    }
+
+    /// The exception the NVIC would take now on `core`, if any preempts.
+    pub(super) fn next_exception(&self, program: &Program, core: u8) -> Option<ContextId> {
+        if !self.exceptions.iter().any(|e| e.pending) {
+            return None;
+        }
+        let exec = self.execution_priority(program, core);
+        self.best_pending(program, core).filter(|c| nvic::preempts(c.priority, exec)).map(|c| ContextId(c.index as u16))
+    }
+
+    pub(super) fn best_pending(&self, program: &Program, core: u8) -> Option<Candidate> {
+        nvic::select(program.contexts.iter().enumerate().filter_map(|(i, ctx)| {
+            let ContextKind::Handler { exception, .. } = ctx.kind else {
+                return None;
+            };
+            let e = self.exceptions[i];
+            (ctx.core == core && e.enabled && e.pending && !e.active).then_some(Candidate {
+                index: i,
+                priority: e.priority,
+                exception,
+            })
+        }))
+    }
+
+    /// An external event (ARMv7-M B3.4: the NVIC latches an interrupt as
+    /// pending; a pending bit is one bit, so a second event merges).
+    pub(super) fn arrive(&mut self, program: &Program, s: SourceId, rec: &mut Rec) {
+        let src = &program.sources[s.0 as usize];
+        self.arrivals[s.0 as usize] += 1;
+        match (src.trigger, src.handler) {
+            (Trigger::Edge, Some(handler)) => {
+                let h = handler.0 as usize;
+                let merged = self.exceptions[h].pending;
+                rec.event(|| Event::Arrival { source: s, merged });
+                if merged {
+                    rec.outcome(Outcome::EventLost { source: s, step: self.step, reason: LostReason::Merged });
+                    if self.track_events {
+                        self.events[s.0 as usize].lost += 1;
+                    }
+                } else {
+                    self.exceptions[h].pending = true;
+                    self.note_pended(program, s.0 as usize);
+                    rec.event(|| Event::Pended { context: handler });
+                }
+            }
+            (Trigger::Level, _) | (Trigger::Edge, None) => {
+                let merged = self.flags[s.0 as usize];
+                rec.event(|| Event::Arrival { source: s, merged });
+                if merged {
+                    let active = src.handler.is_some_and(|h| self.exceptions[h.0 as usize].active);
+                    let reason = if active { LostReason::ClearedLate } else { LostReason::Merged };
+                    rec.outcome(Outcome::EventLost { source: s, step: self.step, reason });
+                    if self.track_events {
+                        self.events[s.0 as usize].lost += 1;
+                    }
+                } else {
+                    self.flags[s.0 as usize] = true;
+                    self.note_pended(program, s.0 as usize);
+                    rec.event(|| Event::Flag { source: s, set: true });
+                }
+            }
+        }
+    }
+
+    /// A level-sensitive interrupt stays pending while its peripheral holds
+    /// the line high, and is pended again on exception return if still
+    /// asserted (ARMv7-M B3.4.1, "level-sensitive interrupts").
+    pub(super) fn update_level_lines(&mut self, program: &Program, rec: &mut Rec) {
+        if !self.flags.iter().any(|f| *f) {
+            return;
+        }
+        for (i, src) in program.sources.iter().enumerate() {
+            if let (Trigger::Level, Some(h)) = (src.trigger, src.handler)
+                && self.flags[i]
+            {
+                let e = &mut self.exceptions[h.0 as usize];
+                if !e.pending && !e.active {
+                    e.pending = true;
+                    rec.event(|| Event::Pended { context: h });
+                }
+            }
+        }
+    }
+
+    /// Exception return (ARMv7-M B1.5.8), or a tail-chain.
+    pub(super) fn exception_return(&mut self, program: &Program, core: u8, rec: &mut Rec) {
+        let ci = core as usize;
+        let costs = program.target.exception_costs();
+        let c = &mut self.cores[ci];
+        let ctx = c.stack[c.stack.len() - 1].context;
+        rec.with(|r| r.context = ctx);
+        c.stack.pop();
+        self.exceptions[ctx.0 as usize].active = false;
+        // Exception return is a release point of the handler.
+        let clock = self.clocks[ctx.0 as usize];
+        self.cores[ci].released.join(&clock);
+        self.clocks[ctx.0 as usize].0[ctx.0 as usize] += 1;
+        self.update_level_lines(program, rec);
+        // Tail-chaining (ARMv7-M B1.5.12 / Cortex-M3 TRM 5.5.2): when a
+        // pending exception would preempt the context being returned to,
+        // it is entered without unstacking.
+        let chained = self.next_exception(program, core);
+        let c = &mut self.cores[ci];
+        let to = c.stack.last().map(|a| a.context);
+        if let Some(next) = chained {
+            c.entering = Some(Entering { candidate: next });
+            c.cycles += u64::from(costs.tail_chain);
+            rec.event(|| Event::TailChain { from: ctx, to: next });
+        } else {
+            c.cycles += u64::from(costs.exit);
+        }
+        rec.event(|| Event::Exited { context: ctx, to: if chained.is_some() { chained } else { to } });
+        rec.with(|r| r.kind = StepKind::Return { tail_chain: chained.is_some() });
+        c.steps_since_thread_ran += 1;
+    }
+
+    pub(super) fn would_wake(&self, program: &Program, core: u8) -> bool {
+        let c = &self.cores[core as usize];
+        let exec = nvic::execution_priority(
+            c.stack[1..].iter().map(|a| self.exceptions[a.context.0 as usize].priority),
+            false,
+            nvic::basepri_level(c.basepri, program.target.priority_bits()),
+        );
+        self.best_pending(program, core).is_some_and(|b| nvic::preempts(b.priority, exec))
+    }
+}

@@ -1,0 +1,179 @@
+//! What the explorer and `Session` ask of a state: which cores can step,
+//! whether it is idle, which reorderings are offered, and the moves that
+//! take no step (an arrival now, skipping ahead while idle).
+
+use crate::outcome::Outcome;
+use crate::program::{Op, Place, Program, SourceId};
+use crate::reorder::{self, EarlyAccess};
+
+use super::{Machine, Rec};
+
+impl Machine {
+    /// How many accesses the compiler may run now on the core that would
+    /// step next, instead of its next instruction in program order
+    /// (`reorder::early_accesses`): a `Choice::reorder` of 1..=n picks one.
+    pub fn reorder_options(&self, program: &Program, core: Option<u8>) -> usize {
+        let core = core.unwrap_or_else(|| self.default_core(program));
+        self.early_accesses(program, core).len()
+    }
+
+    /// Whether some reordering may be taken now.
+    pub fn can_reorder(&self, program: &Program, core: Option<u8>) -> bool {
+        self.reorder_options(program, core) > 0
+    }
+
+    /// Whether no core can make progress without a new event: every thread
+    /// is done, asleep in WFI or spinning, and no handler can be taken.
+    pub fn is_idle(&self, program: &Program) -> bool {
+        (0..self.cores.len() as u8).all(|core| {
+            let c = &self.cores[core as usize];
+            // A core asleep in WFI with PRIMASK set still wakes on an
+            // interrupt that PRIMASK alone masks (ARMv7-M B1.5.19): it is not
+            // idle while one is pending.
+            let waiting = c.stack.len() == 1 && (c.thread_done || (c.asleep && !self.would_wake(program, core)));
+            (waiting || c.spinning) && c.entering.is_none() && self.next_exception(program, core).is_none()
+        })
+    }
+
+    /// Moves the step counter forward while the machine is idle, so that
+    /// the next step is `step` (a schedule's next arrival).
+    pub fn skip_to(&mut self, step: u64) {
+        self.step = self.step.max(step);
+    }
+
+    /// Lets idle cores' clocks run forward to `cycle`.
+    pub fn advance_to_cycle(&mut self, cycle: u64) {
+        for c in &mut self.cores {
+            c.cycles = c.cycles.max(cycle);
+        }
+    }
+
+    /// An external event arrives now, between steps (the explorer's way of
+    /// placing an arrival; a `Session` passes arrivals in `Choice`).
+    pub fn arrive_now(&mut self, program: &Program, source: SourceId) -> Vec<Outcome> {
+        let mut rec = Rec::new(false, self.step);
+        self.arrive(program, source, &mut rec);
+        self.update_level_lines(program, &mut rec);
+        rec.outcomes
+    }
+
+    /// The core that steps next when no core is chosen.
+    pub fn next_core(&self, program: &Program) -> u8 {
+        self.default_core(program)
+    }
+
+    /// The cores that have something to do now.
+    pub fn runnable_cores(&self, program: &Program) -> Vec<u8> {
+        (0..self.cores.len() as u8).filter(|c| self.core_can_step(program, *c)).collect()
+    }
+
+    /// Whether the next step of `core` would only spin on a hardware
+    /// spinlock that a context of another core holds (RP2040 datasheet
+    /// 2.3.1.3: a read of SPINLOCKn returns 0 while it is claimed, and
+    /// claims nothing). Such a step changes nothing but time, so the
+    /// explorer lets the other cores run instead of trying it.
+    pub fn blocked_on_lock(&self, program: &Program, core: u8) -> bool {
+        let c = &self.cores[core as usize];
+        if c.entering.is_some() || self.next_exception(program, core).is_some() {
+            return false;
+        }
+        let Some(act) = c.stack.last() else { return false };
+        if c.stack.len() == 1 && (c.asleep || c.thread_done) {
+            return false;
+        }
+        let Some(frame) = act.frames.last() else { return false };
+        if frame.half.is_some() {
+            return false;
+        }
+        let Some(instr) = program.function(frame.func).body.get(frame.pc as usize) else { return false };
+        let Op::SpinlockAcquire { lock, .. } = &instr.op else { return false };
+        self.locks.iter().any(|(l, holder)| l == lock && program.context(*holder).core != core)
+    }
+
+    /// Whether the next step of `core` is an instruction that touches no
+    /// shared state a handler could touch (locals, nops, busy work, jumps,
+    /// or a memory access to a location `shared` marks false). An arrival
+    /// just before such a step and one just after it lead to the same
+    /// state, so the explorer tries only one of them.
+    pub fn next_step_is_local(&self, program: &Program, core: u8, shared: &[bool]) -> bool {
+        let c = &self.cores[core as usize];
+        if c.entering.is_some() || c.asleep || c.thread_done || self.next_exception(program, core).is_some() {
+            return false;
+        }
+        let Some(act) = c.stack.last() else { return false };
+        let Some(frame) = act.frames.last() else { return false };
+        if frame.half.is_some() || !frame.speculated.is_empty() {
+            return false;
+        }
+        let Some(instr) = program.function(frame.func).body.get(frame.pc as usize) else { return false };
+        let touches_shared = |place: &Place| -> bool {
+            match place.index {
+                None => shared[place.base.0 as usize],
+                Some(ix) => (0..ix.len).any(|i| shared[(place.base.0 + i * ix.stride) as usize]),
+            }
+        };
+        match &instr.op {
+            Op::Move { .. }
+            | Op::Unary { .. }
+            | Op::Nop { .. }
+            | Op::Busy { .. }
+            | Op::Jump { .. }
+            | Op::Branch { .. }
+            | Op::Call { .. } => true,
+            // A division can panic; keep it visible.
+            Op::Binary { op, .. } => !matches!(op, crate::value::BinOp::Div | crate::value::BinOp::Rem),
+            Op::Load { place, .. } | Op::Store { place, .. } => {
+                !touches_shared(place) && !program.location(place.base).ty.is_wide() && place.index.is_none()
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a thread of some core has not finished yet.
+    pub fn threads_done(&self) -> bool {
+        self.cores.iter().all(|c| c.thread_done)
+    }
+
+    pub(super) fn default_core(&self, program: &Program) -> u8 {
+        let mut best: Option<(u64, u8)> = None;
+        for core in 0..self.cores.len() as u8 {
+            if self.core_can_step(program, core) {
+                let key = (self.cores[core as usize].cycles, core);
+                if best.is_none_or(|b| key < b) {
+                    best = Some(key);
+                }
+            }
+        }
+        best.map_or(0, |(_, c)| c)
+    }
+
+    pub(super) fn core_can_step(&self, program: &Program, core: u8) -> bool {
+        let c = &self.cores[core as usize];
+        c.entering.is_some()
+            || c.stack.len() > 1
+            || (!c.thread_done && (!c.asleep || self.would_wake(program, core)))
+            || self.next_exception(program, core).is_some()
+    }
+
+    /// The accesses the compiler may run now on `core` instead of its next
+    /// instruction (`reorder::early_accesses`), in the order a schedule's
+    /// `reorder@STEP:K` counts them.
+    pub fn early_accesses(&self, program: &Program, core: u8) -> Vec<EarlyAccess> {
+        let c = &self.cores[core as usize];
+        if c.entering.is_some() || self.next_exception(program, core).is_some() || c.asleep {
+            return Vec::new();
+        }
+        if c.stack.len() == 1 && c.thread_done {
+            return Vec::new();
+        }
+        if c.stack.len() > 1 && c.stack.last().is_some_and(|a| a.frames.is_empty()) {
+            return Vec::new();
+        }
+        let Some(frame) = c.stack.last().and_then(|a| a.frames.last()) else { return Vec::new() };
+        if frame.half.is_some() {
+            return Vec::new();
+        }
+        let spec: Vec<u32> = frame.speculated.iter().map(|s| s.pc).collect();
+        reorder::early_accesses(program, program.function(frame.func), frame.pc, &frame.locals, &frame.ahead, &spec)
+    }
+}
