@@ -83,6 +83,48 @@ fn irqlab_flag_data() -> Program {
     b.build()
 }
 
+/// A proof: main does `n` `fetch_add(1)`s and each of `handlers` handlers
+/// (priorities 1, 2, ...) does `n`, each handler arriving at most once; the
+/// count is `n` plus `n` per handler run, on every schedule.
+fn irqlab_counters(n: u32, handlers: u16) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let count = b.scalar("COUNT", Ty::U32, LocationKind::Atomic, 0);
+    let adds = |f: &mut irqlab_sim::build::FnBuilder| {
+        for _ in 0..n {
+            f.atomic_add(count, 1, Ordering::Relaxed);
+        }
+        f.ret();
+    };
+    let main = b.function("main_adds", 0, adds);
+    b.thread("main", 0, &[(main, 1)]);
+    let mut sources = Vec::new();
+    for i in 0..handlers {
+        let body = b.function(&format!("on_irq{i}"), 0, adds);
+        let name = format!("IRQ{i}");
+        let h = b.handler(&name, i, 1 + i as u8, body);
+        sources.push(b.source(&name, Some(h), Trigger::Edge, 1));
+    }
+    b.property("every add counts", PropertyWhen::End, |f| {
+        let (c, expect, runs, ok) = (f.local(), f.local(), f.local(), f.local());
+        f.op(Op::AtomicLoad { dst: c, place: Place::at(count), ordering: Ordering::Relaxed });
+        f.op(Op::Move { dst: expect, src: Operand::Const(u64::from(n)) });
+        for s in &sources {
+            f.op(Op::EventCount { dst: runs, source: *s, count: EventCount::Handled });
+            f.op(Op::Binary {
+                op: BinOp::Mul,
+                ty: Ty::U32,
+                dst: runs,
+                lhs: Operand::Local(runs),
+                rhs: Operand::Const(u64::from(n)),
+            });
+            f.add(Ty::U32, expect, Operand::Local(expect), Operand::Local(runs));
+        }
+        f.op(Op::Binary { op: BinOp::Eq, ty: Ty::U32, dst: ok, lhs: Operand::Local(c), rhs: Operand::Local(expect) });
+        f.op(Op::Return { value: Some(Operand::Local(ok)) });
+    });
+    b.build()
+}
+
 fn irqlab_verdict(p: &Program) -> bool {
     Explorer::new(p.clone(), ExploreConfig::default()).expect("valid").run().violated()
 }
@@ -127,13 +169,36 @@ fn loom_flag_data() {
     });
 }
 
+/// The same proof in loom: `threads` threads of `n` `fetch_add(1)`s each,
+/// the count is their sum.
+fn loom_counters(n: u32, threads: u32) {
+    use loom::sync::Arc;
+    use loom::sync::atomic::{AtomicU32, Ordering::Relaxed};
+    loom::model(move || {
+        let count = Arc::new(AtomicU32::new(0));
+        let spawned: Vec<_> = (1..threads)
+            .map(|_| {
+                let c = count.clone();
+                loom::thread::spawn(move || {
+                    for _ in 0..n {
+                        c.fetch_add(1, Relaxed);
+                    }
+                })
+            })
+            .collect();
+        for _ in 0..n {
+            count.fetch_add(1, Relaxed);
+        }
+        for t in spawned {
+            t.join().expect("thread");
+        }
+        assert_eq!(count.load(Relaxed), n * threads);
+    });
+}
+
 /// Whether the loom model finds a failure (it panics).
 fn loom_verdict(model: fn()) -> bool {
-    let hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let failed = panic::catch_unwind(model).is_err();
-    panic::set_hook(hook);
-    failed
+    loom_verdict_with(model)
 }
 
 fn bench(c: &mut Criterion<cpu::ThreadCpu>) {
@@ -155,12 +220,43 @@ fn bench(c: &mut Criterion<cpu::ThreadCpu>) {
         g.bench_function(format!("irqlab/{name}"), |b| b.iter(|| irqlab_verdict(program)));
         g.bench_function(format!("loom/{name}"), |b| b.iter(|| loom_verdict(*model)));
     }
+    // Proofs (nothing fails): the whole space must be searched by both.
+    let proofs: [(u32, u16); 5] = [(4, 1), (6, 1), (8, 1), (2, 2), (3, 2)];
+    for (n, handlers) in proofs {
+        let name = format!("fetch_add_{}", vec![n.to_string(); usize::from(handlers) + 1].join("+"));
+        let program = irqlab_counters(n, handlers);
+        let t = Instant::now();
+        let report = Explorer::new(program.clone(), ExploreConfig::default()).expect("valid").run();
+        let irq_time = t.elapsed();
+        assert!(report.complete && !report.violated(), "{name}: irqlab proves it");
+        let threads = u32::from(handlers) + 1;
+        let t = Instant::now();
+        let loom = loom_verdict_with(|| loom_counters(n, threads));
+        let loom_time = t.elapsed();
+        assert!(!loom, "{name}: loom proves it");
+        println!(
+            "VERDICT {name}: irqlab proved in {:.3} ms; loom proved in {:.3} ms",
+            irq_time.as_secs_f64() * 1e3,
+            loom_time.as_secs_f64() * 1e3
+        );
+        g.bench_function(format!("irqlab/{name}"), |b| b.iter(|| irqlab_verdict(&program)));
+        g.bench_function(format!("loom/{name}"), |b| b.iter(|| loom_verdict_with(|| loom_counters(n, threads))));
+    }
     g.finish();
+}
+
+/// Like `loom_verdict`, for a model that captures its sizes.
+fn loom_verdict_with(model: impl Fn() + panic::UnwindSafe) -> bool {
+    let hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let failed = panic::catch_unwind(model).is_err();
+    panic::set_hook(hook);
+    failed
 }
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().with_measurement(cpu::ThreadCpu);
+    config = Criterion::default().with_measurement(cpu::ThreadCpu).sample_size(10);
     targets = bench
 }
 criterion_main!(benches);
