@@ -384,7 +384,12 @@ impl Explorer {
         }
         let all_local = self.reduce && runnable.iter().all(|&c| m.next_step_is_local(p, c, &self.shared));
         if !all_local {
-            moves.extend(arrivals());
+            // An arrival whose handler must wait anyway, before a step that
+            // does not touch what decides when it runs, is tried after it.
+            moves.extend(arrivals().filter(|mv| match mv {
+                Move::Arrive(s) => !(self.reduce && m.arrival_can_wait(p, *s)),
+                _ => true,
+            }));
         }
         if p.cores == 1 {
             moves.push(Move::Step { core: None, reorder: 0 });

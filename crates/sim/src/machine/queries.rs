@@ -129,6 +129,47 @@ impl Machine {
         }
     }
 
+    /// Whether an event of `source` arriving now reaches the same state as
+    /// one arriving just after the next step, whichever step is taken: its
+    /// handler could not preempt now even if pended, and no step offered
+    /// touches what decides that (masks, priorities, the NVIC, event flags)
+    /// or sleeps. The explorer then tries the arrival after the step only
+    /// (SEMANTICS.md, "The explorer's reductions"). One core only.
+    pub fn arrival_can_wait(&self, program: &Program, source: SourceId) -> bool {
+        if self.cores.len() != 1 {
+            return false;
+        }
+        let Some(handler) = program.sources[source.0 as usize].handler else { return false };
+        let c = &self.cores[0];
+        if c.entering.is_some() || c.asleep || self.next_exception(program, 0).is_some() {
+            return false;
+        }
+        let Some(frame) = c.stack.last().and_then(|a| a.frames.last()) else { return false };
+        let e = self.exceptions[handler.0 as usize];
+        if e.enabled && !e.active && crate::nvic::preempts(e.priority, self.execution_priority(program, 0)) {
+            return false;
+        }
+        let body = &program.function(frame.func).body;
+        let early = self.early_accesses(program, 0);
+        std::iter::once(frame.pc).chain(early.iter().map(|x| x.pc)).all(|pc| {
+            body.get(pc as usize).is_some_and(|i| {
+                !matches!(
+                    i.op,
+                    Op::DisableInterrupts
+                        | Op::EnableInterrupts
+                        | Op::RestorePrimask { .. }
+                        | Op::WriteBasepri { .. }
+                        | Op::Nvic { .. }
+                        | Op::NvicSetPriority { .. }
+                        | Op::ClearEvent { .. }
+                        | Op::ReadEvent { .. }
+                        | Op::EventCount { .. }
+                        | Op::Wfi
+                )
+            })
+        })
+    }
+
     /// Whether a thread of some core has not finished yet.
     pub fn threads_done(&self) -> bool {
         self.cores.iter().all(|c| c.thread_done)
