@@ -10,7 +10,7 @@ const SOLUTION: &str = include_str!("../../../lessons/02-lost-update/solution.rs
 
 /// Loads lesson 02 with lesson.toml and scenario.rs changed.
 fn problems(toml: &str, scenario: &str) -> String {
-    match Lesson::from_files("02-lost-update", Some(toml), Some(README), Some(scenario), Some(SOLUTION)) {
+    match Lesson::from_files("02-lost-update", Some(toml), Some(README), Some(scenario), Some(SOLUTION), &[]) {
         Ok(_) => "loads".to_string(),
         Err(errors) => errors.iter().map(|e| format!("{e}\n")).collect(),
     }
@@ -143,7 +143,7 @@ fn code_errors_point_into_the_code_file() {
 
 #[test]
 fn missing_files_are_named() {
-    let errors = Lesson::from_files("x", Some(TOML), None, Some(SCENARIO), None).expect_err("files are missing");
+    let errors = Lesson::from_files("x", Some(TOML), None, Some(SCENARIO), None, &[]).expect_err("files are missing");
     let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_eq!(shown, ["README.md:1:1: the lesson has no README.md", "solution.rs:1:1: the lesson has no solution.rs"]);
 }
@@ -151,8 +151,8 @@ fn missing_files_are_named() {
 #[test]
 fn a_property_diagnostic_underlines_the_expression_inside_the_toml_string() {
     let toml = TOML.replacen("unsafe { COUNT }\"", "COUNTS\"", 1);
-    let errors =
-        Lesson::from_files("02", Some(&toml), Some(README), Some(SCENARIO), Some(SOLUTION)).expect_err("bad property");
+    let errors = Lesson::from_files("02", Some(&toml), Some(README), Some(SCENARIO), Some(SOLUTION), &[])
+        .expect_err("bad property");
     let rendered = errors[0].rendered.clone().expect("a code diagnostic is rendered");
     expect![[r#"
         error[E0425]: cannot find value `COUNTS` in this scope

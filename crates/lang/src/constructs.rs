@@ -1,0 +1,266 @@
+//! The constructs a lesson's challenge rules talk about (`[[forbid]]` and
+//! `[[require]]` in lesson.toml): critical sections, BASEPRI writes,
+//! `static mut`, `NVIC::mask`, a given atomic method or `Ordering`. Found
+//! with a syn visitor over the code, each path resolved through the file's
+//! `use` items, so `use critical_section::with as cs_with; cs_with(..)` is a
+//! critical section and a comment that mentions one is not.
+
+use irqlab_sim::Span;
+use serde::Serialize;
+use syn::visit::Visit;
+
+use crate::paths::Imports;
+use crate::source_map::SourceMap;
+
+/// A construct a rule can forbid or require, as lesson.toml spells it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum Construct {
+    /// `critical-section`: any of the three below (everything that masks
+    /// every interrupt).
+    AnyCriticalSection,
+    /// `critical_section::with`
+    CriticalSectionWith,
+    /// `interrupt::free` (`cortex_m::interrupt::free`)
+    InterruptFree,
+    /// `interrupt::disable` (`cortex_m::interrupt::disable`)
+    InterruptDisable,
+    /// `basepri::write`: `register::basepri::write` or `basepri_max::write`
+    BasepriWrite,
+    /// `static mut`: an item declared `static mut`
+    StaticMut,
+    /// `NVIC::mask`
+    NvicMask,
+    /// `.NAME()`: a method call of that name, such as `.swap()`
+    Method(String),
+    /// `Ordering::NAME`, such as `Ordering::Relaxed`
+    Ordering(String),
+}
+
+/// The spellings `Construct::parse` accepts, for messages.
+pub const CONSTRUCT_SPELLINGS: &str = "\"critical-section\", \"critical_section::with\", \"interrupt::free\", \
+     \"interrupt::disable\", \"basepri::write\", \"static mut\", \"NVIC::mask\", \".METHOD()\" (e.g. \".swap()\"), \
+     \"Ordering::NAME\" (e.g. \"Ordering::Relaxed\")";
+
+const ORDERINGS: &[&str] = &["Relaxed", "Acquire", "Release", "AcqRel", "SeqCst"];
+
+impl Construct {
+    /// Reads a construct as lesson.toml spells it.
+    pub fn parse(text: &str) -> Option<Construct> {
+        let t = text.trim();
+        Some(match t {
+            "critical-section" => Construct::AnyCriticalSection,
+            "critical_section::with" => Construct::CriticalSectionWith,
+            "interrupt::free" => Construct::InterruptFree,
+            "interrupt::disable" => Construct::InterruptDisable,
+            "basepri::write" => Construct::BasepriWrite,
+            "static mut" => Construct::StaticMut,
+            "NVIC::mask" => Construct::NvicMask,
+            _ => {
+                if let Some(name) = t.strip_prefix("Ordering::") {
+                    return ORDERINGS.contains(&name).then(|| Construct::Ordering(name.to_string()));
+                }
+                let name = t.strip_prefix('.')?.strip_suffix("()")?;
+                let ident = !name.is_empty()
+                    && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
+                    && !name.starts_with(|c: char| c.is_ascii_digit());
+                return ident.then(|| Construct::Method(name.to_string()));
+            }
+        })
+    }
+
+    /// Whether `found` (a construct seen in code) is an instance of `self`.
+    pub fn matches(&self, found: &Construct) -> bool {
+        match self {
+            Construct::AnyCriticalSection => {
+                matches!(found, Construct::CriticalSectionWith | Construct::InterruptFree | Construct::InterruptDisable)
+            }
+            other => other == found,
+        }
+    }
+}
+
+impl std::fmt::Display for Construct {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Construct::AnyCriticalSection => f.write_str("a critical section"),
+            Construct::CriticalSectionWith => f.write_str("`critical_section::with`"),
+            Construct::InterruptFree => f.write_str("`interrupt::free`"),
+            Construct::InterruptDisable => f.write_str("`interrupt::disable`"),
+            Construct::BasepriWrite => f.write_str("a BASEPRI write"),
+            Construct::StaticMut => f.write_str("`static mut`"),
+            Construct::NvicMask => f.write_str("`NVIC::mask`"),
+            Construct::Method(m) => write!(f, "`.{m}()`"),
+            Construct::Ordering(o) => write!(f, "`Ordering::{o}`"),
+        }
+    }
+}
+
+/// One construct found in the code: what, where, and in which function.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Found {
+    pub construct: Construct,
+    pub span: Span,
+    /// The innermost named function around it (`None` at the top level).
+    pub function: Option<String>,
+}
+
+/// Every construct of `Construct` in `code` (the text of `file_name`), in
+/// the order they appear. Code that does not parse has none (compiling it
+/// reports why).
+pub fn find(code: &str, file_name: &str) -> Vec<Found> {
+    crate::on_a_known_stack(|| {
+        let found = find_in(code, file_name);
+        proc_macro2::extra::invalidate_current_thread_spans();
+        found
+    })
+}
+
+fn find_in(code: &str, file_name: &str) -> Vec<Found> {
+    let map = SourceMap::new(file_name, code);
+    if crate::too_deep(code, &map).is_some() || crate::nesting::too_deep(code).is_some() {
+        return Vec::new();
+    }
+    let Ok(file) = syn::parse_file(code) else { return Vec::new() };
+    let mut imports = Imports::default();
+    let mut uses = UseCollector { imports: &mut imports };
+    uses.visit_file(&file);
+    let mut finder = Finder { imports, map, function: None, found: Vec::new() };
+    finder.visit_file(&file);
+    finder.found
+}
+
+/// Every `use` item, wherever it is.
+struct UseCollector<'a> {
+    imports: &'a mut Imports,
+}
+
+impl<'ast> Visit<'ast> for UseCollector<'_> {
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        self.imports.add(&u.tree, &[], &mut Vec::new());
+    }
+}
+
+struct Finder {
+    imports: Imports,
+    map: SourceMap,
+    function: Option<String>,
+    found: Vec<Found>,
+}
+
+impl Finder {
+    fn push(&mut self, construct: Construct, span: proc_macro2::Span) {
+        self.found.push(Found { construct, span: self.map.of(span), function: self.function.clone() });
+    }
+
+    fn in_function(&mut self, name: String, visit: impl FnOnce(&mut Self)) {
+        let outer = self.function.replace(name);
+        visit(self);
+        self.function = outer;
+    }
+}
+
+/// The construct a called path names, by its canonical path.
+fn called(canonical: &str) -> Option<Construct> {
+    let (module, name) = canonical.rsplit_once("::")?;
+    Some(match (module, name) {
+        ("critical_section", "with") => Construct::CriticalSectionWith,
+        ("cortex_m::interrupt", "free") => Construct::InterruptFree,
+        ("cortex_m::interrupt", "disable") => Construct::InterruptDisable,
+        ("cortex_m::register::basepri" | "cortex_m::register::basepri_max", "write") => Construct::BasepriWrite,
+        (m, "mask") if m == "NVIC" || m.ends_with("::NVIC") => Construct::NvicMask,
+        _ => return None,
+    })
+}
+
+impl<'ast> Visit<'ast> for Finder {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.in_function(f.sig.ident.to_string(), |s| syn::visit::visit_item_fn(s, f));
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.in_function(f.sig.ident.to_string(), |s| syn::visit::visit_impl_item_fn(s, f));
+    }
+
+    fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
+        if let syn::StaticMutability::Mut(m) = &s.mutability {
+            let span = m.span.join(s.ident.span()).unwrap_or(s.ident.span());
+            self.push(Construct::StaticMut, span);
+        }
+        syn::visit::visit_item_static(self, s);
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(p) = &*c.func
+            && let Some(construct) = called(&self.imports.canonical(&p.path))
+        {
+            let first = p.path.segments.first().map(|s| s.ident.span());
+            let last = p.path.segments.last().map(|s| s.ident.span());
+            let span = match (first, last) {
+                (Some(a), Some(b)) => a.join(b).unwrap_or(a),
+                _ => proc_macro2::Span::call_site(),
+            };
+            self.push(construct, span);
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        self.push(Construct::Method(m.method.to_string()), m.method.span());
+        syn::visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_path(&mut self, p: &'ast syn::Path) {
+        let canonical = self.imports.canonical(p);
+        if let Some((module, name)) = canonical.rsplit_once("::")
+            && (module == "Ordering" || module.ends_with("::Ordering"))
+            && ORDERINGS.contains(&name)
+        {
+            let span = p.segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span());
+            self.push(Construct::Ordering(name.to_string()), span);
+        }
+        syn::visit::visit_path(self, p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(code: &str) -> Vec<(String, u32, Option<String>)> {
+        find(code, "t.rs").into_iter().map(|f| (f.construct.to_string(), f.span.line, f.function)).collect()
+    }
+
+    #[test]
+    fn paths_are_resolved_through_use_items() {
+        let code = "use critical_section::with as cs_with;\nuse cortex_m::register::basepri;\n\
+                    use core::sync::atomic::{AtomicU32, Ordering};\nstatic mut X: u32 = 0;\n\
+                    // critical_section::with(|_| ()) in a comment is not one\n\
+                    pub fn f() {\n    cs_with(|_| ());\n    unsafe { basepri::write(0x40) };\n\
+                    A.swap(0, Ordering::AcqRel);\n    cortex_m::interrupt::free(|_| ());\n}\n";
+        assert_eq!(
+            kinds(code),
+            vec![
+                ("`static mut`".to_string(), 4, None),
+                ("`critical_section::with`".to_string(), 7, Some("f".to_string())),
+                ("a BASEPRI write".to_string(), 8, Some("f".to_string())),
+                ("`.swap()`".to_string(), 9, Some("f".to_string())),
+                ("`Ordering::AcqRel`".to_string(), 9, Some("f".to_string())),
+                ("`interrupt::free`".to_string(), 10, Some("f".to_string())),
+            ]
+        );
+    }
+
+    #[test]
+    fn spellings_parse_and_the_group_matches_each_critical_section() {
+        for s in ["critical-section", "basepri::write", "static mut", "NVIC::mask", ".fetch_add()", "Ordering::Release"]
+        {
+            assert!(Construct::parse(s).is_some(), "{s}");
+        }
+        for s in ["critical", ".()", "Ordering::Strong", ".1x()"] {
+            assert!(Construct::parse(s).is_none(), "{s}");
+        }
+        let any = Construct::AnyCriticalSection;
+        assert!(any.matches(&Construct::InterruptFree) && any.matches(&Construct::CriticalSectionWith));
+        assert!(!any.matches(&Construct::BasepriWrite));
+    }
+}
