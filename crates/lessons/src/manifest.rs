@@ -111,6 +111,8 @@ struct RawProperty {
     name: Spanned<String>,
     at: Spanned<String>,
     holds: Spanned<String>,
+    #[serde(default)]
+    sim_only: bool,
 }
 
 #[derive(Deserialize)]
@@ -224,6 +226,10 @@ pub struct PropertyEntry {
     pub name: String,
     pub at: PropertyWhen,
     pub holds: String,
+    /// Checked by the simulator only: the firmware's wiring skips it (it
+    /// reads `arrivals`, `handled`, `lost` or `max_latency`, which exist only
+    /// in the simulator).
+    pub sim_only: bool,
 }
 
 /// What the learner is asked to do.
@@ -507,6 +513,7 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
             name: rp.name.get_ref().clone(),
             at: when,
             holds: rp.holds.get_ref().clone(),
+            sim_only: rp.sim_only,
         });
     }
 
