@@ -26,8 +26,10 @@ pub enum Construct {
     InterruptDisable,
     /// `basepri::write`: `register::basepri::write` or `basepri_max::write`
     BasepriWrite,
-    /// `static mut`: an item declared `static mut`
-    StaticMut,
+    /// `static mut` (any) or `static mut NAME`: an item declared `static mut`
+    StaticMut(Option<String>),
+    /// `unsafe`: an `unsafe { }` block
+    Unsafe,
     /// `NVIC::mask`
     NvicMask,
     /// `.NAME()`: a method call of that name, such as `.swap()`
@@ -38,7 +40,7 @@ pub enum Construct {
 
 /// The spellings `Construct::parse` accepts, for messages.
 pub const CONSTRUCT_SPELLINGS: &str = "\"critical-section\", \"critical_section::with\", \"interrupt::free\", \
-     \"interrupt::disable\", \"basepri::write\", \"static mut\", \"NVIC::mask\", \".METHOD()\" (e.g. \".swap()\"), \
+     \"interrupt::disable\", \"basepri::write\", \"static mut\", \"static mut NAME\", \"unsafe\", \"NVIC::mask\", \".METHOD()\" (e.g. \".swap()\"), \
      \"Ordering::NAME\" (e.g. \"Ordering::Relaxed\")";
 
 const ORDERINGS: &[&str] = &["Relaxed", "Acquire", "Release", "AcqRel", "SeqCst"];
@@ -53,17 +55,18 @@ impl Construct {
             "interrupt::free" => Construct::InterruptFree,
             "interrupt::disable" => Construct::InterruptDisable,
             "basepri::write" => Construct::BasepriWrite,
-            "static mut" => Construct::StaticMut,
+            "static mut" => Construct::StaticMut(None),
+            "unsafe" => Construct::Unsafe,
             "NVIC::mask" => Construct::NvicMask,
             _ => {
+                if let Some(name) = t.strip_prefix("static mut ") {
+                    return is_ident(name.trim()).then(|| Construct::StaticMut(Some(name.trim().to_string())));
+                }
                 if let Some(name) = t.strip_prefix("Ordering::") {
                     return ORDERINGS.contains(&name).then(|| Construct::Ordering(name.to_string()));
                 }
                 let name = t.strip_prefix('.')?.strip_suffix("()")?;
-                let ident = !name.is_empty()
-                    && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
-                    && !name.starts_with(|c: char| c.is_ascii_digit());
-                return ident.then(|| Construct::Method(name.to_string()));
+                return is_ident(name).then(|| Construct::Method(name.to_string()));
             }
         })
     }
@@ -74,9 +77,16 @@ impl Construct {
             Construct::AnyCriticalSection => {
                 matches!(found, Construct::CriticalSectionWith | Construct::InterruptFree | Construct::InterruptDisable)
             }
+            Construct::StaticMut(None) => matches!(found, Construct::StaticMut(_)),
             other => other == found,
         }
     }
+}
+
+fn is_ident(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
+        && !name.starts_with(|c: char| c.is_ascii_digit())
 }
 
 impl std::fmt::Display for Construct {
@@ -87,7 +97,9 @@ impl std::fmt::Display for Construct {
             Construct::InterruptFree => f.write_str("`interrupt::free`"),
             Construct::InterruptDisable => f.write_str("`interrupt::disable`"),
             Construct::BasepriWrite => f.write_str("a BASEPRI write"),
-            Construct::StaticMut => f.write_str("`static mut`"),
+            Construct::StaticMut(None) => f.write_str("`static mut`"),
+            Construct::StaticMut(Some(name)) => write!(f, "`static mut {name}`"),
+            Construct::Unsafe => f.write_str("an `unsafe` block"),
             Construct::NvicMask => f.write_str("`NVIC::mask`"),
             Construct::Method(m) => write!(f, "`.{m}()`"),
             Construct::Ordering(o) => write!(f, "`Ordering::{o}`"),
@@ -184,7 +196,7 @@ impl<'ast> Visit<'ast> for Finder {
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
         if let syn::StaticMutability::Mut(m) = &s.mutability {
             let span = m.span.join(s.ident.span()).unwrap_or(s.ident.span());
-            self.push(Construct::StaticMut, span);
+            self.push(Construct::StaticMut(Some(s.ident.to_string())), span);
         }
         syn::visit::visit_item_static(self, s);
     }
@@ -202,6 +214,11 @@ impl<'ast> Visit<'ast> for Finder {
             self.push(construct, span);
         }
         syn::visit::visit_expr_call(self, c);
+    }
+
+    fn visit_expr_unsafe(&mut self, u: &'ast syn::ExprUnsafe) {
+        self.push(Construct::Unsafe, u.unsafe_token.span);
+        syn::visit::visit_expr_unsafe(self, u);
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
@@ -240,8 +257,9 @@ mod tests {
         assert_eq!(
             kinds(code),
             vec![
-                ("`static mut`".to_string(), 4, None),
+                ("`static mut X`".to_string(), 4, None),
                 ("`critical_section::with`".to_string(), 7, Some("f".to_string())),
+                ("an `unsafe` block".to_string(), 8, Some("f".to_string())),
                 ("a BASEPRI write".to_string(), 8, Some("f".to_string())),
                 ("`.swap()`".to_string(), 9, Some("f".to_string())),
                 ("`Ordering::AcqRel`".to_string(), 9, Some("f".to_string())),
@@ -252,8 +270,15 @@ mod tests {
 
     #[test]
     fn spellings_parse_and_the_group_matches_each_critical_section() {
-        for s in ["critical-section", "basepri::write", "static mut", "NVIC::mask", ".fetch_add()", "Ordering::Release"]
-        {
+        for s in [
+            "critical-section",
+            "static mut",
+            "static mut X",
+            "unsafe",
+            "NVIC::mask",
+            ".fetch_add()",
+            "Ordering::Release",
+        ] {
             assert!(Construct::parse(s).is_some(), "{s}");
         }
         for s in ["critical", ".()", "Ordering::Strong", ".1x()"] {
@@ -262,5 +287,8 @@ mod tests {
         let any = Construct::AnyCriticalSection;
         assert!(any.matches(&Construct::InterruptFree) && any.matches(&Construct::CriticalSectionWith));
         assert!(!any.matches(&Construct::BasepriWrite));
+        let x = Construct::StaticMut(Some("X".into()));
+        assert!(Construct::StaticMut(None).matches(&x) && x.matches(&x));
+        assert!(!Construct::StaticMut(Some("Y".into())).matches(&x));
     }
 }

@@ -560,7 +560,7 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
             rules.push(RuleEntry {
                 kind,
                 name: r.name.get_ref().clone(),
-                construct: construct.unwrap_or(Construct::StaticMut),
+                construct: construct.unwrap_or(Construct::Unsafe),
                 within: r.within.as_ref().map(|w| w.get_ref().clone()),
                 message: r.message.get_ref().clone(),
             });
