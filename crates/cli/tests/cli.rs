@@ -329,6 +329,11 @@ fn lesson_copy(name: &str, edit: impl Fn(&str, String) -> String) -> TempFile {
         let text = std::fs::read_to_string(repo().join("lessons/02-lost-update").join(f)).expect("lesson file");
         std::fs::write(dir.join(f), edit(f, text)).expect("write lesson file");
     }
+    // The wrong fixes lesson.toml names.
+    std::fs::create_dir_all(dir.join("wrong")).expect("temp dir");
+    for entry in std::fs::read_dir(repo().join("lessons/02-lost-update/wrong")).expect("wrong/").flatten() {
+        std::fs::copy(entry.path(), dir.join("wrong").join(entry.file_name())).expect("copy a wrong fix");
+    }
     TempFile(dir)
 }
 

@@ -17,7 +17,7 @@ pub const FILE: &str = "lesson.toml";
 pub const TARGETS: &[&str] =
     &["thumbv6m-none-eabi", "thumbv7m-none-eabi", "thumbv7em-none-eabi", "thumbv7em-none-eabihf"];
 
-/// Curriculum topics are `T1` to `T30` (CURRICULUM.md).
+/// Curriculum topics are `T1` to `T30` (lessons/CURRICULUM.md).
 pub const TOPICS: u32 = 30;
 
 /// The properties the explorer checks in every lesson (`because` may name them).
@@ -349,7 +349,7 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
         if !ok {
             error(
                 id.span(),
-                format!("`{}` is not a curriculum topic: use T1 to T{TOPICS} (CURRICULUM.md)", id.get_ref()),
+                format!("`{}` is not a curriculum topic: use T1 to T{TOPICS} (lessons/CURRICULUM.md)", id.get_ref()),
             );
         }
     }

@@ -7,10 +7,12 @@ const TOML: &str = include_str!("../../../lessons/02-lost-update/lesson.toml");
 const README: &str = include_str!("../../../lessons/02-lost-update/README.md");
 const SCENARIO: &str = include_str!("../../../lessons/02-lost-update/scenario.rs");
 const SOLUTION: &str = include_str!("../../../lessons/02-lost-update/solution.rs");
+const WRONG: &[(&str, &str)] =
+    &[("wrong/loop-in-main.rs", include_str!("../../../lessons/02-lost-update/wrong/loop-in-main.rs"))];
 
 /// Loads lesson 02 with lesson.toml and scenario.rs changed.
 fn problems(toml: &str, scenario: &str) -> String {
-    match Lesson::from_files("02-lost-update", Some(toml), Some(README), Some(scenario), Some(SOLUTION), &[]) {
+    match Lesson::from_files("02-lost-update", Some(toml), Some(README), Some(scenario), Some(SOLUTION), WRONG) {
         Ok(_) => "loads".to_string(),
         Err(errors) => errors.iter().map(|e| format!("{e}\n")).collect(),
     }
@@ -48,7 +50,7 @@ fn values_out_of_their_range() {
     check(
         ("covers = [\"T4\", \"T5\"]", "covers = [\"T4\", \"T55\"]"),
         expect![[r#"
-        lesson.toml:3:17: `T55` is not a curriculum topic: use T1 to T30 (CURRICULUM.md)
+        lesson.toml:3:17: `T55` is not a curriculum topic: use T1 to T30 (lessons/CURRICULUM.md)
     "#]],
     );
     check(
@@ -151,7 +153,7 @@ fn missing_files_are_named() {
 #[test]
 fn a_property_diagnostic_underlines_the_expression_inside_the_toml_string() {
     let toml = TOML.replacen("unsafe { COUNT }\"", "COUNTS\"", 1);
-    let errors = Lesson::from_files("02", Some(&toml), Some(README), Some(SCENARIO), Some(SOLUTION), &[])
+    let errors = Lesson::from_files("02", Some(&toml), Some(README), Some(SCENARIO), Some(SOLUTION), WRONG)
         .expect_err("bad property");
     let rendered = errors[0].rendered.clone().expect("a code diagnostic is rendered");
     expect![[r#"
