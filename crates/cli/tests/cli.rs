@@ -180,6 +180,24 @@ fn explain_prints_the_narrative_and_numbered_code() {
     assert!(out.contains("10 |     unsafe { COUNT += 1 } // load, add, store"), "{out}");
     assert!(out.contains("--- solution.rs"), "{out}");
     assert!(out.contains("# The lost update"), "{out}");
+    assert!(out.contains("## Why the fix works"), "{out}");
+}
+
+#[test]
+fn explain_keeps_the_solution_and_the_hints_back_until_asked() {
+    let o = irqlab(&["explain", "02-lost-update"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("# The lost update"), "{out}");
+    assert!(!out.contains("## Why the fix works") && !out.contains("--- solution.rs"), "{out}");
+    assert!(!out.contains("Hint 1:"), "{out}");
+    assert!(out.contains("irqlab explain 02-lost-update --hint 1"), "{out}");
+    let o = irqlab(&["explain", "02-lost-update", "--hint", "1"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("Hint 1 of "), "{}", stdout(&o));
+    let o = irqlab(&["explain", "02-lost-update", "--hint", "99"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("hint(s), not 99"), "{}", stderr(&o));
 }
 
 #[test]

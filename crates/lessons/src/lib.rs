@@ -102,6 +102,19 @@ impl Lesson {
         if d.span.file == manifest::FILE { &self.toml } else { code }
     }
 
+    /// The narrative before the solution: README.md up to its
+    /// `## Why the fix works` section (all of it when it has none). Show
+    /// the rest only once the learner's code is proven, or on request.
+    pub fn story(&self) -> &str {
+        self.readme.split_once(WHY_THE_FIX_WORKS).map_or(self.readme.as_str(), |(story, _)| story)
+    }
+
+    /// README.md's `## Why the fix works` section and what follows it: the
+    /// spoiler.
+    pub fn why_the_fix_works(&self) -> Option<&str> {
+        self.readme.find(WHY_THE_FIX_WORKS).map(|at| &self.readme[at..])
+    }
+
     /// The id without its number: `lost-update` for `02-lost-update`.
     pub fn slug(&self) -> &str {
         slug(&self.id)
@@ -181,6 +194,9 @@ impl Lesson {
         })
     }
 }
+
+/// The heading that starts a README's spoiler.
+pub const WHY_THE_FIX_WORKS: &str = "\n## Why the fix works";
 
 /// `lost-update` for `02-lost-update`.
 pub fn slug(id: &str) -> &str {
