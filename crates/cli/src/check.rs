@@ -1,9 +1,12 @@
 //! `irqlab check LESSON`: try every arrival point (and every allowed compiler
 //! reordering) with the explorer; print each property's verdict, the shortest
 //! counterexample as a schedule `irqlab run --schedule` replays, and the
-//! histogram of final outcomes. `irqlab check --all` checks every lesson:
-//! its scenario must fail as its challenge promises, its solution must hold
-//! on every schedule.
+//! histogram of final outcomes, and the lesson's challenge rules
+//! (`[[forbid]]`, `[[require]]`) with the place and message of each broken
+//! one. `irqlab check --all` checks every lesson: its scenario must fail as
+//! its challenge promises, its solution must hold on every schedule and keep
+//! every rule, and each wrong fix (`wrong/*.rs`) must fail as its `[[wrong]]`
+//! entry says: a wrong fix that is proven is a problem.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -22,7 +25,8 @@ pub struct Args {
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     lesson: Option<String>,
     /// Check every lesson: each scenario must fail as its challenge says, each
-    /// solution must hold on every schedule.
+    /// solution must hold on every schedule and keep the rules, each wrong fix
+    /// must fail as its [[wrong]] entry says.
     #[arg(long)]
     all: bool,
     /// The code to check instead of the lesson's scenario.rs (a path, or

@@ -194,6 +194,9 @@ pub struct WrongEntry {
     pub expect: WrongExpect,
     /// The name of the property or rule it must break.
     pub because: String,
+    /// Where the entry's `file` is in lesson.toml (line, column).
+    #[serde(skip)]
+    pub at: (u32, u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -617,7 +620,8 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
                 WrongExpect::Violated
             }
         };
-        wrong.push(WrongEntry { file: file.clone(), expect, because: because.clone() });
+        let at = lines.position(w.file.span().start);
+        wrong.push(WrongEntry { file: file.clone(), expect, because: because.clone(), at });
     }
 
     if !errors.is_empty() {

@@ -54,8 +54,8 @@ pub(crate) fn wrong_fixes(m: &Manifest, files: &[(&str, &str)], errors: &mut Vec
             }),
             None => errors.push(LessonError::new(
                 manifest::FILE,
-                1,
-                1,
+                w.at.0,
+                w.at.1,
                 format!("[[wrong]] names `{}`, which the lesson does not have", w.file),
             )),
         }

@@ -7,8 +7,10 @@ const TOML: &str = include_str!("../../../lessons/02-lost-update/lesson.toml");
 const README: &str = include_str!("../../../lessons/02-lost-update/README.md");
 const SCENARIO: &str = include_str!("../../../lessons/02-lost-update/scenario.rs");
 const SOLUTION: &str = include_str!("../../../lessons/02-lost-update/solution.rs");
-const WRONG: &[(&str, &str)] =
-    &[("wrong/loop-in-main.rs", include_str!("../../../lessons/02-lost-update/wrong/loop-in-main.rs"))];
+const WRONG: &[(&str, &str)] = &[
+    ("wrong/load-then-store.rs", include_str!("../../../lessons/02-lost-update/wrong/load-then-store.rs")),
+    ("wrong/loop-in-main.rs", include_str!("../../../lessons/02-lost-update/wrong/loop-in-main.rs")),
+];
 
 /// Loads lesson 02 with lesson.toml and scenario.rs changed.
 fn problems(toml: &str, scenario: &str) -> String {
@@ -182,4 +184,29 @@ fn thousands_of_duplicate_contexts_are_each_reported_at_their_line() {
     assert_eq!(lines[0], "lesson.toml:20:8: two contexts are named `TIMER0`");
     assert_eq!(lines[1], "lesson.toml:21:13: `TIMER0` already has a handler: context `TIMER0`");
     assert_eq!(lines[3997], "lesson.toml:12009:13: `TIMER0` already has a handler: context `TIMER0`");
+}
+
+#[test]
+fn rules_and_wrong_fixes_are_checked_at_their_place() {
+    let errors = Lesson::from_files("02", Some(TOML), Some(README), Some(SCENARIO), Some(SOLUTION), &WRONG[..1])
+        .expect_err("a wrong fix is missing");
+    assert_eq!(
+        errors[0].to_string(),
+        "lesson.toml:40:8: [[wrong]] names `wrong/loop-in-main.rs`, which the lesson does not have"
+    );
+    check(
+        (
+            "[firmware]",
+            "[[forbid]]\nname = \"r\"\nconstruct = \"critical\"\nmessage = \"\"\n\n\
+             [[wrong]]\nfile = \"wrong/missing.rs\"\nexpect = \"violated\"\nbecause = \"no such property\"\n\n\
+             [[wrong]]\nfile = \"../solution.rs\"\nexpect = \"rule\"\nbecause = \"no such rule\"\n\n[firmware]",
+        ),
+        expect![[r#"
+            lesson.toml:51:13: unknown construct `critical`: use one of "critical-section", "critical_section::with", "interrupt::free", "interrupt::disable", "basepri::write", "static mut", "static mut NAME", "unsafe", "NVIC::mask", ".METHOD()" (e.g. ".swap()"), "Ordering::NAME" (e.g. "Ordering::Relaxed")
+            lesson.toml:52:11: `message` is empty: say why the rule is there
+            lesson.toml:57:11: `because = "no such property"` names no property: use a [[property]] name or one of "no undefined behavior", "no panic", "no deadlock or starvation"
+            lesson.toml:60:8: `file = "../solution.rs"`: a wrong fix is a file `wrong/NAME.rs`
+            lesson.toml:62:11: `because = "no such rule"` names no [[forbid]] or [[require]] rule
+        "#]],
+    );
 }
