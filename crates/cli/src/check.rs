@@ -204,7 +204,7 @@ fn rules_text(lesson: &Lesson, broken: &[RuleFailure]) -> String {
             RuleKind::Forbid => "forbid",
             RuleKind::Require => "require",
         };
-        let within = rule.within.as_ref().map(|f| format!(" in `{f}`")).unwrap_or_default();
+        let within = rule_place(rule);
         let mine: Vec<&RuleFailure> = broken.iter().filter(|b| b.rule == rule.name).collect();
         let mark = if mine.is_empty() { "ok  " } else { "FAIL" };
         let _ = writeln!(out, "  {mark} {}: {kind} {}{within}", rule.name, rule.construct);
@@ -218,6 +218,16 @@ fn rules_text(lesson: &Lesson, broken: &[RuleFailure]) -> String {
         }
     }
     out
+}
+
+/// Where a rule looks (`in`, `first`), as words after its construct.
+pub fn rule_place(rule: &irqlab_lessons::RuleEntry) -> String {
+    match (&rule.within, rule.first) {
+        (Some(f), true) => format!(" as the first statement of `{f}`"),
+        (Some(f), false) => format!(" in `{f}`"),
+        (None, true) => " as the first statement of a function".to_string(),
+        (None, false) => String::new(),
+    }
 }
 
 fn replay_target(lesson: &Lesson, file: &str) -> String {

@@ -107,7 +107,7 @@ pub fn explain(l: &Lesson, with_solution: bool) -> String {
                 irqlab_lessons::RuleKind::Forbid => "forbidden:",
                 irqlab_lessons::RuleKind::Require => "required:",
             };
-            let within = r.within.as_ref().map(|f| format!(" in `{f}`")).unwrap_or_default();
+            let within = crate::check::rule_place(r);
             out.push_str(&format!("  {}: {kind} {}{within}\n", r.name, r.construct));
         }
     }

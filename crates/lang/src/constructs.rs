@@ -32,6 +32,8 @@ pub enum Construct {
     Unsafe,
     /// `NVIC::mask`
     NvicMask,
+    /// `board::clear_event`: a peripheral event acknowledged
+    ClearEvent,
     /// `.NAME()`: a method call of that name, such as `.swap()`
     Method(String),
     /// `Ordering::NAME`, such as `Ordering::Relaxed`
@@ -40,7 +42,7 @@ pub enum Construct {
 
 /// The spellings `Construct::parse` accepts, for messages.
 pub const CONSTRUCT_SPELLINGS: &str = "\"critical-section\", \"critical_section::with\", \"interrupt::free\", \
-     \"interrupt::disable\", \"basepri::write\", \"static mut\", \"static mut NAME\", \"unsafe\", \"NVIC::mask\", \".METHOD()\" (e.g. \".swap()\"), \
+     \"interrupt::disable\", \"basepri::write\", \"static mut\", \"static mut NAME\", \"unsafe\", \"NVIC::mask\", \"board::clear_event\", \".METHOD()\" (e.g. \".swap()\"), \
      \"Ordering::NAME\" (e.g. \"Ordering::Relaxed\")";
 
 const ORDERINGS: &[&str] = &["Relaxed", "Acquire", "Release", "AcqRel", "SeqCst"];
@@ -58,6 +60,7 @@ impl Construct {
             "static mut" => Construct::StaticMut(None),
             "unsafe" => Construct::Unsafe,
             "NVIC::mask" => Construct::NvicMask,
+            "board::clear_event" => Construct::ClearEvent,
             _ => {
                 if let Some(name) = t.strip_prefix("static mut ") {
                     return is_ident(name.trim()).then(|| Construct::StaticMut(Some(name.trim().to_string())));
@@ -101,6 +104,7 @@ impl std::fmt::Display for Construct {
             Construct::StaticMut(Some(name)) => write!(f, "`static mut {name}`"),
             Construct::Unsafe => f.write_str("an `unsafe` block"),
             Construct::NvicMask => f.write_str("`NVIC::mask`"),
+            Construct::ClearEvent => f.write_str("`board::clear_event`"),
             Construct::Method(m) => write!(f, "`.{m}()`"),
             Construct::Ordering(o) => write!(f, "`Ordering::{o}`"),
         }
@@ -114,6 +118,8 @@ pub struct Found {
     pub span: Span,
     /// The innermost named function around it (`None` at the top level).
     pub function: Option<String>,
+    /// Whether it is in the first statement of that function's body.
+    pub in_first_statement: bool,
 }
 
 /// Every construct of `Construct` in `code` (the text of `file_name`), in
@@ -136,7 +142,7 @@ fn find_in(code: &str, file_name: &str) -> Vec<Found> {
     let mut imports = Imports::default();
     let mut uses = UseCollector { imports: &mut imports };
     uses.visit_file(&file);
-    let mut finder = Finder { imports, map, function: None, found: Vec::new() };
+    let mut finder = Finder { imports, map, function: None, first_statement: None, found: Vec::new() };
     finder.visit_file(&file);
     finder.found
 }
@@ -156,18 +162,31 @@ struct Finder {
     imports: Imports,
     map: SourceMap,
     function: Option<String>,
+    /// Where the first statement of the current function's body starts and
+    /// ends (line, column).
+    first_statement: Option<((usize, usize), (usize, usize))>,
     found: Vec<Found>,
 }
 
 impl Finder {
     fn push(&mut self, construct: Construct, span: proc_macro2::Span) {
-        self.found.push(Found { construct, span: self.map.of(span), function: self.function.clone() });
+        let at = (span.start().line, span.start().column);
+        let in_first_statement = self.first_statement.is_some_and(|(start, end)| start <= at && at < end);
+        let found = Found { construct, span: self.map.of(span), function: self.function.clone(), in_first_statement };
+        self.found.push(found);
     }
 
-    fn in_function(&mut self, name: String, visit: impl FnOnce(&mut Self)) {
-        let outer = self.function.replace(name);
+    fn in_function(&mut self, name: String, body: &syn::Block, visit: impl FnOnce(&mut Self)) {
+        let first = body.stmts.first().map(|s| {
+            let span =
+                quote::ToTokens::to_token_stream(s).into_iter().fold(None, |acc: Option<proc_macro2::Span>, t| {
+                    Some(acc.map_or(t.span(), |a| a.join(t.span()).unwrap_or(a)))
+                });
+            span.map_or(((0, 0), (0, 0)), |sp| ((sp.start().line, sp.start().column), (sp.end().line, sp.end().column)))
+        });
+        let outer = (self.function.replace(name), std::mem::replace(&mut self.first_statement, first));
         visit(self);
-        self.function = outer;
+        (self.function, self.first_statement) = outer;
     }
 }
 
@@ -180,17 +199,18 @@ fn called(canonical: &str) -> Option<Construct> {
         ("cortex_m::interrupt", "disable") => Construct::InterruptDisable,
         ("cortex_m::register::basepri" | "cortex_m::register::basepri_max", "write") => Construct::BasepriWrite,
         (m, "mask") if m == "NVIC" || m.ends_with("::NVIC") => Construct::NvicMask,
+        ("board", "clear_event") => Construct::ClearEvent,
         _ => return None,
     })
 }
 
 impl<'ast> Visit<'ast> for Finder {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        self.in_function(f.sig.ident.to_string(), |s| syn::visit::visit_item_fn(s, f));
+        self.in_function(f.sig.ident.to_string(), &f.block, |s| syn::visit::visit_item_fn(s, f));
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        self.in_function(f.sig.ident.to_string(), |s| syn::visit::visit_impl_item_fn(s, f));
+        self.in_function(f.sig.ident.to_string(), &f.block, |s| syn::visit::visit_impl_item_fn(s, f));
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
@@ -266,6 +286,18 @@ mod tests {
                 ("`interrupt::free`".to_string(), 10, Some("f".to_string())),
             ]
         );
+    }
+
+    #[test]
+    fn a_construct_knows_whether_it_is_in_the_first_statement() {
+        let code = "use crate::board::{self, Interrupt};\npub fn a() {\n    board::clear_event(Interrupt::RTC0);\n    \
+                    board::busy(1);\n}\npub fn b() {\n    board::busy(1);\n    board::clear_event(Interrupt::RTC0);\n}\n";
+        let firsts: Vec<(Option<String>, bool)> = find(code, "t.rs")
+            .into_iter()
+            .filter(|f| f.construct == Construct::ClearEvent)
+            .map(|f| (f.function, f.in_first_statement))
+            .collect();
+        assert_eq!(firsts, vec![(Some("a".to_string()), true), (Some("b".to_string()), false)]);
     }
 
     #[test]

@@ -57,6 +57,8 @@ struct RawRule {
     construct: Spanned<String>,
     #[serde(default, rename = "in")]
     within: Option<Spanned<String>>,
+    #[serde(default)]
+    first: bool,
     message: Spanned<String>,
 }
 
@@ -172,6 +174,8 @@ pub struct RuleEntry {
     pub construct: Construct,
     /// Only inside this function (`in = "..."`).
     pub within: Option<String>,
+    /// Only in the first statement of the function (`first = true`).
+    pub first: bool,
     /// What the learner reads when the rule is broken.
     pub message: String,
 }
@@ -565,6 +569,7 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
                 name: r.name.get_ref().clone(),
                 construct: construct.unwrap_or(Construct::Unsafe),
                 within: r.within.as_ref().map(|w| w.get_ref().clone()),
+                first: r.first,
                 message: r.message.get_ref().clone(),
             });
         }

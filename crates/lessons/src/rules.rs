@@ -86,6 +86,7 @@ impl Lesson {
             let hits = found.iter().filter(|f| {
                 rule.construct.matches(&f.construct)
                     && rule.within.as_ref().is_none_or(|w| f.function.as_deref() == Some(w.as_str()))
+                    && (!rule.first || f.in_first_statement)
             });
             let failure =
                 |span| RuleFailure { rule: rule.name.clone(), kind: rule.kind, message: rule.message.clone(), span };
