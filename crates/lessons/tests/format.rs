@@ -8,6 +8,7 @@ const README: &str = include_str!("../../../lessons/02-lost-update/README.md");
 const SCENARIO: &str = include_str!("../../../lessons/02-lost-update/scenario.rs");
 const SOLUTION: &str = include_str!("../../../lessons/02-lost-update/solution.rs");
 const WRONG: &[(&str, &str)] = &[
+    ("wrong/empty-handler.rs", include_str!("../../../lessons/02-lost-update/wrong/empty-handler.rs")),
     ("wrong/load-then-store.rs", include_str!("../../../lessons/02-lost-update/wrong/load-then-store.rs")),
     ("wrong/loop-in-main.rs", include_str!("../../../lessons/02-lost-update/wrong/loop-in-main.rs")),
 ];
@@ -188,12 +189,12 @@ fn thousands_of_duplicate_contexts_are_each_reported_at_their_line() {
 
 #[test]
 fn rules_and_wrong_fixes_are_checked_at_their_place() {
-    let errors = Lesson::from_files("02", Some(TOML), Some(README), Some(SCENARIO), Some(SOLUTION), &WRONG[..1])
+    let errors = Lesson::from_files("02", Some(TOML), Some(README), Some(SCENARIO), Some(SOLUTION), &WRONG[..2])
         .expect_err("a wrong fix is missing");
-    assert_eq!(
-        errors[0].to_string(),
-        "lesson.toml:40:8: [[wrong]] names `wrong/loop-in-main.rs`, which the lesson does not have"
-    );
+    let line = TOML.lines().position(|l| l == "file = \"wrong/loop-in-main.rs\"").expect("the entry") + 1;
+    let expected =
+        format!("lesson.toml:{line}:8: [[wrong]] names `wrong/loop-in-main.rs`, which the lesson does not have");
+    assert_eq!(errors[0].to_string(), expected);
     check(
         (
             "[firmware]",
@@ -202,11 +203,11 @@ fn rules_and_wrong_fixes_are_checked_at_their_place() {
              [[wrong]]\nfile = \"../solution.rs\"\nexpect = \"rule\"\nbecause = \"no such rule\"\n\n[firmware]",
         ),
         expect![[r#"
-            lesson.toml:51:13: unknown construct `critical`: use one of "critical-section", "critical_section::with", "interrupt::free", "interrupt::disable", "basepri::write", "static mut", "static mut NAME", "unsafe", "NVIC::mask", "board::clear_event", ".METHOD()" (e.g. ".swap()"), "Ordering::NAME" (e.g. "Ordering::Relaxed")
-            lesson.toml:52:11: `message` is empty: say why the rule is there
-            lesson.toml:57:11: `because = "no such property"` names no property: use a [[property]] name or one of "no undefined behavior", "no panic", "no deadlock or starvation"
-            lesson.toml:60:8: `file = "../solution.rs"`: a wrong fix is a file `wrong/NAME.rs`
-            lesson.toml:62:11: `because = "no such rule"` names no [[forbid]] or [[require]] rule
+            lesson.toml:63:13: unknown construct `critical`: use one of "critical-section", "critical_section::with", "interrupt::free", "interrupt::disable", "basepri::write", "static mut", "static mut NAME", "unsafe", "NVIC::mask", "board::clear_event", ".METHOD()" (e.g. ".swap()"), "Ordering::NAME" (e.g. "Ordering::Relaxed")
+            lesson.toml:64:11: `message` is empty: say why the rule is there
+            lesson.toml:69:11: `because = "no such property"` names no property: use a [[property]] name or one of "no undefined behavior", "no panic", "no deadlock or starvation"
+            lesson.toml:72:8: `file = "../solution.rs"`: a wrong fix is a file `wrong/NAME.rs`
+            lesson.toml:74:11: `because = "no such rule"` names no [[forbid]] or [[require]] rule
         "#]],
     );
 }
