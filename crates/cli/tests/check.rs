@@ -106,6 +106,10 @@ fn a_broken_rule_fails_the_check_with_its_message_and_place() {
     assert_eq!(code, 1);
     assert_eq!(report["rules_broken"][0]["rule"], "interrupts stay on");
     assert_eq!(report["rules_broken"][0]["kind"], "forbid");
+    // A built-in lesson's wrong fix by its name in the lesson.
+    let (code, stdout, _) = irqlab(&["check", "torn-u64", "--file", "wrong/critical-section.rs"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("at lessons/17-torn-u64/wrong/critical-section.rs:"), "{stdout}");
     let (code, stdout, _) = irqlab(&["check", "17-torn-u64", "--file", "solution.rs"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("ok   interrupts stay on"), "{stdout}");
