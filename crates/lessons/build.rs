@@ -26,7 +26,26 @@ fn main() {
             println!("cargo:rerun-if-changed={}", path.display());
             let _ = write!(out, ", {field}: {}", include(&path));
         }
-        out.push_str(" },\n");
+        let wrong_dir = dir.join("wrong");
+        println!("cargo:rerun-if-changed={}", wrong_dir.display());
+        let mut wrong: Vec<PathBuf> = std::fs::read_dir(&wrong_dir)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        wrong.sort();
+        out.push_str(", wrong: &[");
+        for path in &wrong {
+            println!("cargo:rerun-if-changed={}", path.display());
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+            let _ =
+                write!(out, "({:?}, include_str!({:?})), ", format!("wrong/{name}"), canonical.display().to_string());
+        }
+        out.push_str("] },\n");
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");

@@ -7,7 +7,7 @@ pub static mut COUNT: u32 = 0;
 pub static TICKS: AtomicU32 = AtomicU32::new(0);
 
 pub fn foreground() {
-    unsafe { COUNT += 1 } // load, add, store: an interrupt can land in between
+    unsafe { COUNT += 1 } // load, add, store
 }
 
 pub fn on_timer() {

@@ -20,6 +20,6 @@ pub fn on_edge() {
 
 pub fn collect() {
     let n = EDGES.load(Ordering::Relaxed);
-    EDGES.store(0, Ordering::Relaxed); // an edge counted in between is wiped out
+    EDGES.store(0, Ordering::Relaxed); // start counting again
     unsafe { TOTAL += n };
 }

@@ -1,7 +1,8 @@
 //! The fix: `average` keeps its sum in a local. A local lives in the stack
-//! frame of the call, and each context has its own stack: when a handler
-//! calls `average` in the middle of main's call, the two sums are two
-//! different places, and main finds its own untouched when it resumes.
+//! frame of the call, and a handler's frames go on the stack above the
+//! frames of the call it interrupted: when a handler calls `average` in the
+//! middle of main's call, the two sums are two different places, and main
+//! finds its own untouched when it resumes.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 

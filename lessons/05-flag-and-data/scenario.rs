@@ -1,7 +1,6 @@
-//! A flag that announces data. Main stores a new sample in SAMPLE_MV, then
-//! raises SAMPLE_READY; the TIMER0 report handler takes the flag and sends
-//! the sample. Every access is `Relaxed`, so the compiler may store the flag
-//! before the sample, and the handler can see the flag with the old sample.
+//! A flag that announces data. The TIMER0 handler takes a sample, stores it
+//! in SAMPLE_MV, then raises SAMPLE_READY; main polls the flag and sends the
+//! sample. Every access is `Relaxed`.
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
@@ -9,22 +8,24 @@ use crate::board::{self, Interrupt};
 
 /// The latest sample, in millivolts (0: none yet).
 pub static SAMPLE_MV: AtomicU32 = AtomicU32::new(0);
-/// True while SAMPLE_MV holds a sample the handler has not sent.
+/// True while SAMPLE_MV holds a sample main has not sent.
 pub static SAMPLE_READY: AtomicBool = AtomicBool::new(false);
-/// Samples the handler sent, and their sum (only the handler writes them).
+/// Samples main sent, and their sum (only main writes them).
 pub static mut SENT: u32 = 0;
 pub static mut SENT_MV: u32 = 0;
 
-/// Thread mode: measure (the ADC always reads 1800 mV here), then publish.
-pub fn publish_sample() {
+/// TIMER0, the sampling tick: measure (the ADC always reads 1800 mV here),
+/// then publish.
+pub fn on_sample_tick() {
+    board::clear_event(Interrupt::TIMER0);
     board::busy(8);
     SAMPLE_MV.store(1800, Ordering::Relaxed);
     SAMPLE_READY.store(true, Ordering::Relaxed);
 }
 
-/// TIMER0, the periodic report: send the sample if a new one is ready.
-pub fn on_report_tick() {
-    board::clear_event(Interrupt::TIMER0);
+/// Thread mode, one pass of main's loop: send the sample if a new one is
+/// ready.
+pub fn poll() {
     if SAMPLE_READY.swap(false, Ordering::Relaxed) {
         let mv = SAMPLE_MV.load(Ordering::Relaxed);
         unsafe {

@@ -52,7 +52,7 @@ pub fn on_receive() {
         if let Some(uart) = UART.borrow_ref_mut(cs).as_mut() {
             let byte = uart.rx;
             RECEIVED.fetch_add(1, Ordering::Relaxed);
-            send(byte); // borrows UART again while this borrow is alive
+            send(byte); // echo it
             ECHOED.fetch_add(1, Ordering::Relaxed);
         }
     });

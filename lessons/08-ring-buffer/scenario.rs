@@ -25,8 +25,8 @@ pub fn queue_byte() {
     if head - tail == SIZE {
         return; // full: main would try again later
     }
-    HEAD.store(head + 1, Ordering::Release); // publishes the slot...
-    unsafe { SLOTS[head % SIZE] = head as u8 + 1 }; // ...before it is written
+    HEAD.store(head + 1, Ordering::Release); // publish the slot
+    unsafe { SLOTS[head % SIZE] = head as u8 + 1 }; // the byte
 }
 
 /// UARTE0_UART0: the UART is ready for the next byte. No formatting here:

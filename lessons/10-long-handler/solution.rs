@@ -35,7 +35,7 @@ pub fn on_uart() {
 /// Thread mode: handle the presses the handler captured.
 pub fn idle() {
     if PRESSES.swap(0, Ordering::Relaxed) > 0 {
-        board::busy(400); // debounce: wait for the contacts to settle
+        board::busy(400); // read the keypad and decode the key
         log_line(); // "button pressed"
         board::busy(200); // format the press count
         log_line(); // "presses: 1"

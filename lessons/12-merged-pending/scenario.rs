@@ -21,7 +21,7 @@ pub fn post_request() {
         POSTED.fetch_add(1, Ordering::Relaxed);
         BACKLOG.fetch_add(1, Ordering::Relaxed);
         NVIC::pend(Interrupt::SWI0_EGU0); // ring the doorbell: the worker runs after this section
-        board::busy(10); // write the request's log entry, interrupts still off
+        board::busy(10); // fill in the request, interrupts still off
     });
 }
 

@@ -36,7 +36,7 @@ pub fn record_sample() {
 /// SAADC (priority 1): a conversion is done; record it.
 pub fn on_conversion() {
     CONVERSIONS.fetch_add(1, Ordering::Relaxed);
-    lock(); // never returns if main holds the lock
+    lock();
     unsafe {
         SUM_MV += 250;
         SAMPLES += 1;

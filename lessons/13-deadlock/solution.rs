@@ -16,7 +16,7 @@ pub static mut SAMPLES: u32 = 0;
 pub static CONVERSIONS: AtomicU32 = AtomicU32::new(0);
 
 /// Thread mode: record a sample of main's own, with interrupts off for the
-/// two stores (a few cycles: T25).
+/// two stores (a few cycles).
 pub fn record_sample() {
     critical_section::with(|_| unsafe {
         SUM_MV += 100;

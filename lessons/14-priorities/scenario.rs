@@ -30,7 +30,7 @@ pub fn hand_off_frame() {
 /// SWI0_EGU0 (priority 3): filter the frame, then hand it to the logger.
 pub fn filter() {
     FILTERED.fetch_add(1, Ordering::Relaxed);
-    unsafe { ACTIVITY += 1 }; // load, add, store: the UART handler can land in between
+    unsafe { ACTIVITY += 1 };
     // Same priority as this handler: the logger waits until we return, then
     // is entered by tail-chaining.
     NVIC::pend(Interrupt::SWI1_EGU1);

@@ -29,11 +29,11 @@ pub static BYTES: AtomicU32 = AtomicU32::new(0);
 /// Thread mode: take the running sum and start a new one.
 pub fn drain() {
     let old = basepri::read();
-    basepri_max::write(board::basepri(CEILING)); // masks priorities 3 and below: not the ADC at 2
+    basepri_max::write(board::basepri(CEILING)); // mask up to the ceiling
     unsafe {
         DRAINED_MV += SUM_MV;
         DRAINED += SAMPLES;
-        board::busy(20); // compute and log the average, still masked
+        board::busy(20); // compute the average, still masked
         SUM_MV = 0;
         SAMPLES = 0;
     }

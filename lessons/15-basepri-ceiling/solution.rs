@@ -36,7 +36,7 @@ pub fn drain() {
     unsafe {
         DRAINED_MV += SUM_MV;
         DRAINED += SAMPLES;
-        board::busy(20); // compute and log the average, still masked
+        board::busy(20); // compute the average, still masked
         SUM_MV = 0;
         SAMPLES = 0;
     }

@@ -13,7 +13,7 @@ pub static TICKS: AtomicU32 = AtomicU32::new(0);
 /// `DONE.fetch_add(1, ..)` is error[E0599] on thumbv6m: count by hand.
 fn count_one() {
     let n = DONE.load(Ordering::Relaxed);
-    DONE.store(n + 1, Ordering::Relaxed); // a tick between the load and here is lost
+    DONE.store(n + 1, Ordering::Relaxed);
 }
 
 /// Thread mode: finish a work item.

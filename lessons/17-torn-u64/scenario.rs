@@ -24,6 +24,6 @@ pub fn on_tick() {
 /// Thread mode: read the time as two halves.
 pub fn read_time() {
     let hi = TICKS_HI.load(Ordering::Relaxed);
-    let lo = TICKS_LO.load(Ordering::Relaxed); // a carry since the line above tears the pair
+    let lo = TICKS_LO.load(Ordering::Relaxed);
     unsafe { SEEN = (hi as u64) << 32 | lo as u64 };
 }

@@ -14,7 +14,7 @@ pub static mut TICKS: u32 = 0;
 
 /// Thread mode, on both cores: count one packet.
 pub fn count_packet() {
-    cortex_m::interrupt::free(|_| unsafe { PACKETS += 1 }); // interrupts off on this core only
+    cortex_m::interrupt::free(|_| unsafe { PACKETS += 1 }); // interrupts off
 }
 
 /// TIMER0 on core 0 (priority 1): a tick. It shares nothing with the cores'

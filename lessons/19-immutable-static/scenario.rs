@@ -27,6 +27,6 @@ pub fn on_command() {
 /// Thread mode: take every waiting command and execute it.
 pub fn take_commands() {
     let n = unsafe { WAITING };
-    unsafe { WAITING = 0 }; // a command counted since the line above is wiped out
+    unsafe { WAITING = 0 };
     unsafe { EXECUTED += n };
 }

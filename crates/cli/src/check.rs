@@ -1,15 +1,18 @@
 //! `irqlab check LESSON`: try every arrival point (and every allowed compiler
 //! reordering) with the explorer; print each property's verdict, the shortest
 //! counterexample as a schedule `irqlab run --schedule` replays, and the
-//! histogram of final outcomes. `irqlab check --all` checks every lesson:
-//! its scenario must fail as its challenge promises, its solution must hold
-//! on every schedule.
+//! histogram of final outcomes, and the lesson's challenge rules
+//! (`[[forbid]]`, `[[require]]`) with the place and message of each broken
+//! one. `irqlab check --all` checks every lesson: its scenario must fail as
+//! its challenge promises, its solution must hold on every schedule and keep
+//! every rule, and each wrong fix (`wrong/*.rs`) must fail as its `[[wrong]]`
+//! entry says: a wrong fix that is proven is a problem.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use irqlab_lessons::{Expect, Lesson};
+use irqlab_lessons::{Expect, Lesson, RuleFailure, RuleKind, judge_wrong};
 use irqlab_sim::explore::{ExploreConfig, Explorer, Report, Verdict as PropertyVerdict};
 use irqlab_sim::{Bound, Program};
 use serde::Serialize;
@@ -22,7 +25,8 @@ pub struct Args {
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     lesson: Option<String>,
     /// Check every lesson: each scenario must fail as its challenge says, each
-    /// solution must hold on every schedule.
+    /// solution must hold on every schedule and keep the rules, each wrong fix
+    /// must fail as its [[wrong]] entry says.
     #[arg(long)]
     all: bool,
     /// The code to check instead of the lesson's scenario.rs (a path, or
@@ -65,6 +69,8 @@ struct Json<'a> {
     pruning_ratio: f64,
     elapsed_ms: f64,
     properties: Vec<JsonProperty>,
+    /// The challenge rules broken (`[[forbid]]`, `[[require]]`).
+    rules_broken: &'a [RuleFailure],
     outcomes: Vec<JsonOutcome>,
 }
 
@@ -99,12 +105,15 @@ pub fn main(args: &Args) -> Result<Verdict, InputError> {
     let (code, name) = lesson::code(&found, args.file.as_deref())?;
     let (program, _) = lesson::compile(&found, &code, &name)?;
     let (report, elapsed_ms) = explore(&program, args)?;
+    let broken = found.lesson.check_rules(&code, &name);
     if args.json {
-        emit(&format!("{}\n", json(&found.lesson, &name, &program, &report, elapsed_ms)));
+        emit(&format!("{}\n", json(&found.lesson, &name, &program, &report, &broken, elapsed_ms)));
     } else {
-        emit(&text(&found.lesson, &name, &program, &report, elapsed_ms));
+        let mut out = text(&found.lesson, &name, &program, &report, elapsed_ms);
+        out.push_str(&rules_text(&found.lesson, &broken));
+        emit(&out);
     }
-    Ok(if report.violated() { Verdict::Failed } else { Verdict::Clean })
+    Ok(if report.violated() || !broken.is_empty() { Verdict::Failed } else { Verdict::Clean })
 }
 
 /// Runs the explorer in slices, stopping at the time limit.
@@ -183,11 +192,56 @@ fn text(lesson: &Lesson, file: &str, program: &Program, r: &Report, elapsed_ms: 
     out
 }
 
+/// The challenge rules: each with ok or FAIL, and where it is broken.
+fn rules_text(lesson: &Lesson, broken: &[RuleFailure]) -> String {
+    let mut out = String::new();
+    if lesson.manifest.rules.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "\nrules:");
+    for rule in &lesson.manifest.rules {
+        let kind = match rule.kind {
+            RuleKind::Forbid => "forbid",
+            RuleKind::Require => "require",
+        };
+        let within = rule_place(rule);
+        let mine: Vec<&RuleFailure> = broken.iter().filter(|b| b.rule == rule.name).collect();
+        let mark = if mine.is_empty() { "ok  " } else { "FAIL" };
+        let _ = writeln!(out, "  {mark} {}: {kind} {}{within}", rule.name, rule.construct);
+        if let Some(first) = mine.first() {
+            let _ = writeln!(out, "       {}", first.message);
+        }
+        for b in &mine {
+            if let Some(s) = &b.span {
+                let _ = writeln!(out, "       at {}:{}:{}", s.file, s.line, s.col_start);
+            }
+        }
+    }
+    out
+}
+
+/// Where a rule looks (`in`, `first`), as words after its construct.
+pub fn rule_place(rule: &irqlab_lessons::RuleEntry) -> String {
+    match (&rule.within, rule.first) {
+        (Some(f), true) => format!(" as the first statement of `{f}`"),
+        (Some(f), false) => format!(" in `{f}`"),
+        (None, true) => " as the first statement of a function".to_string(),
+        (None, false) => String::new(),
+    }
+}
+
 fn replay_target(lesson: &Lesson, file: &str) -> String {
     if file.ends_with("/scenario.rs") { lesson.id.clone() } else { format!("{} --file {file}", lesson.id) }
 }
 
-fn json(lesson: &Lesson, file: &str, program: &Program, r: &Report, elapsed_ms: f64) -> String {
+fn json(
+    lesson: &Lesson,
+    file: &str,
+    program: &Program,
+    r: &Report,
+    rules_broken: &[RuleFailure],
+    elapsed_ms: f64,
+) -> String {
     let value = Json {
         lesson: &lesson.id,
         file,
@@ -212,6 +266,7 @@ fn json(lesson: &Lesson, file: &str, program: &Program, r: &Report, elapsed_ms: 
                 }),
             })
             .collect(),
+        rules_broken,
         outcomes: r
             .outcomes
             .iter()
@@ -271,10 +326,12 @@ fn check_all(args: &Args) -> Result<Verdict, InputError> {
     let mut rows = Vec::new();
     let mut out = String::new();
     for lesson in &lessons {
-        for (file, code, expect) in [
-            ("scenario.rs", &lesson.scenario, lesson.challenge.scenario_expect),
-            ("solution.rs", &lesson.solution, Expect::Holds),
-        ] {
+        let lesson_files = [
+            ("scenario.rs", &lesson.scenario, Some(lesson.challenge.scenario_expect)),
+            ("solution.rs", &lesson.solution, Some(Expect::Holds)),
+        ];
+        let wrong_files = lesson.wrong.iter().map(|w| (w.file.as_str(), &w.code, None));
+        for (index, (file, code, expect)) in lesson_files.into_iter().chain(wrong_files).enumerate() {
             let name = format!("lessons/{}/{file}", lesson.id);
             let compiled = lesson.compile(code, &name);
             let Some(program) = compiled.program else {
@@ -283,24 +340,46 @@ fn check_all(args: &Args) -> Result<Verdict, InputError> {
                 continue;
             };
             let (report, ms) = explore(&program, args)?;
+            let broken = lesson.check_rules(code, &name);
             let violated: Vec<&str> = report
                 .properties
                 .iter()
                 .filter(|p| p.verdict == PropertyVerdict::Violated)
                 .map(|p| p.name.as_str())
                 .collect();
-            let ok = match expect {
-                Expect::Violated => !violated.is_empty(),
-                Expect::Holds => report.complete && violated.is_empty(),
-            };
-            let found = if violated.is_empty() {
-                if report.complete { "every property holds".to_string() } else { "unknown (bound hit)".to_string() }
-            } else {
-                format!("violated: {}", violated.join(", "))
-            };
-            let expected = match expect {
-                Expect::Violated => "a failure",
-                Expect::Holds => "holds",
+            let (ok, expected, found) = match expect {
+                Some(expect) => {
+                    let ok = match expect {
+                        Expect::Violated => !violated.is_empty(),
+                        Expect::Holds => report.complete && violated.is_empty() && broken.is_empty(),
+                    };
+                    let mut found = if violated.is_empty() {
+                        if report.complete {
+                            "every property holds".to_string()
+                        } else {
+                            "unknown (bound hit)".to_string()
+                        }
+                    } else {
+                        format!("violated: {}", violated.join(", "))
+                    };
+                    for b in &broken {
+                        let _ = write!(found, "; {b}");
+                    }
+                    let expected = match expect {
+                        Expect::Violated => "a failure".to_string(),
+                        Expect::Holds => "holds".to_string(),
+                    };
+                    (ok, expected, found)
+                }
+                None => {
+                    // A wrong fix (index 2.. of the files).
+                    let w = &lesson.wrong[index - 2];
+                    let expected = format!("wrong fix failing on \"{}\"", w.because);
+                    match judge_wrong(w, &violated, &broken) {
+                        Ok(found) => (true, expected, found),
+                        Err(problem) => (false, expected, problem),
+                    }
+                }
             };
             let _ = writeln!(
                 out,
@@ -315,6 +394,7 @@ fn check_all(args: &Args) -> Result<Verdict, InputError> {
                 "lesson": lesson.id, "file": name, "ok": ok, "expected": expected, "found": found,
                 "complete": report.complete, "states": report.states, "schedules": report.schedules,
                 "naive_schedules": report.naive_schedules, "elapsed_ms": ms,
+                "rules_broken": broken,
             }));
         }
     }

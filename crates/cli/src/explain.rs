@@ -1,5 +1,6 @@
-//! `irqlab explain LESSON`: the narrative, what runs where, the challenge,
-//! and the code with line numbers.
+//! `irqlab explain LESSON`: the story, what runs where, the challenge and
+//! the scenario with line numbers. No spoilers unless asked: `--hint N`
+//! prints one hint, `--solution` adds why the fix works and solution.rs.
 
 use irqlab_lessons::{Expect, Lesson};
 
@@ -9,14 +10,30 @@ use crate::{InputError, Verdict, emit, lesson};
 pub struct Args {
     /// A built-in lesson (`02-lost-update` or `lost-update`) or a lesson directory.
     lesson: String,
-    /// Also print solution.rs.
-    #[arg(long)]
+    /// Also print why the fix works and solution.rs (the spoiler).
+    #[arg(long, conflicts_with = "hint")]
     solution: bool,
+    /// Print only hint N (1 is the first).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    hint: Option<u32>,
 }
 
 pub fn main(args: &Args) -> Result<Verdict, InputError> {
     let found = lesson::find(&args.lesson)?;
-    emit(&explain(&found.lesson, args.solution));
+    let l = &found.lesson;
+    if let Some(n) = args.hint {
+        let Some(hint) = l.hints.get(n as usize - 1) else {
+            return Err(InputError(format!("error: {} has {} hint(s), not {n}", l.id, l.hints.len())));
+        };
+        let next = if (n as usize) < l.hints.len() {
+            format!("\n(next: irqlab explain {} --hint {})\n", l.id, n + 1)
+        } else {
+            format!("\n(that was the last hint; the solution: irqlab explain {} --solution)\n", l.id)
+        };
+        emit(&format!("Hint {n} of {}: {hint}\n{next}", l.hints.len()));
+        return Ok(Verdict::Clean);
+    }
+    emit(&explain(l, args.solution));
     Ok(Verdict::Clean)
 }
 
@@ -80,13 +97,27 @@ pub fn explain(l: &Lesson, with_solution: bool) -> String {
     if let Some(f) = &l.challenge.fix_it {
         out.push_str(&format!("  Fix it: {f}\n"));
     }
-    for (i, h) in l.hints.iter().enumerate() {
-        out.push_str(&format!("  Hint {}: {h}\n", i + 1));
+    if !l.hints.is_empty() {
+        out.push_str(&format!("  {} hint(s), one at a time: irqlab explain {} --hint 1\n", l.hints.len(), l.id));
     }
-    out.push_str(&format!("\n{}\n", l.readme.trim_end()));
+    if !m.rules.is_empty() {
+        out.push_str("\nRules for the fix:\n");
+        for r in &m.rules {
+            let kind = match r.kind {
+                irqlab_lessons::RuleKind::Forbid => "forbidden:",
+                irqlab_lessons::RuleKind::Require => "required:",
+            };
+            let within = crate::check::rule_place(r);
+            out.push_str(&format!("  {}: {kind} {}{within}\n", r.name, r.construct));
+        }
+    }
+    let readme = if with_solution { l.readme.as_str() } else { l.story() };
+    out.push_str(&format!("\n{}\n", readme.trim_end()));
     out.push_str(&numbered("scenario.rs", &l.scenario));
     if with_solution {
         out.push_str(&numbered("solution.rs", &l.solution));
+    } else {
+        out.push_str(&format!("\n(why the fix works, and solution.rs: irqlab explain {} --solution)\n", l.id));
     }
     out
 }

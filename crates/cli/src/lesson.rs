@@ -40,8 +40,8 @@ pub fn find(arg: &str) -> Result<Found, InputError> {
     Err(InputError(format!("error: no lesson `{arg}`: give a lesson directory or one of: {}", ids.join(", "))))
 }
 
-/// The code to run: `--file` (a path, or `scenario.rs`/`solution.rs` of the
-/// lesson), else the lesson's scenario. Returns (text, name for messages).
+/// The code to run: `--file` (a path, or `scenario.rs`/`solution.rs`/
+/// `wrong/NAME.rs` of the lesson), else the lesson's scenario. Returns (text, name for messages).
 pub fn code(found: &Found, file: Option<&str>) -> Result<(String, String), InputError> {
     let Some(file) = file else {
         let name = display_name(found, "scenario.rs");
@@ -66,9 +66,12 @@ pub fn code(found: &Found, file: Option<&str>) -> Result<(String, String), Input
     match file {
         "scenario.rs" => Ok((found.lesson.scenario.clone(), display_name(found, file))),
         "solution.rs" => Ok((found.lesson.solution.clone(), display_name(found, file))),
-        _ => Err(InputError(format!(
-            "error: no file `{file}` (give a path, or scenario.rs / solution.rs of the lesson)"
-        ))),
+        _ => match found.lesson.wrong.iter().find(|w| w.file == file) {
+            Some(w) => Ok((w.code.clone(), display_name(found, file))),
+            None => Err(InputError(format!(
+                "error: no file `{file}` (give a path, or scenario.rs / solution.rs / wrong/NAME.rs of the lesson)"
+            ))),
+        },
     }
 }
 

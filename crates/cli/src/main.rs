@@ -2,7 +2,7 @@
 //!
 //! Exit status: 0 when the run is clean, 1 when the code did something wrong
 //! (a property is false, a panic, a data race, a deadlock, a hang or
-//! starvation), 2 on bad input (unknown lesson, unreadable file, code that
+//! starvation; for `check`, a challenge rule broken), 2 on bad input (unknown lesson, unreadable file, code that
 //! does not compile, a malformed schedule), with the error on stderr.
 
 mod check;
@@ -23,8 +23,8 @@ use irqlab_lang::terminal_safe;
     version,
     about = "Interrupts and concurrency in embedded Rust, step by step",
     after_help = "Exit status: 0 when the run is clean; 1 when the code did something wrong (a property is false, \
-                  a panic, a data race, a deadlock, a hang or starvation; a lost event or a step bound alone is \
-                  not); 2 on bad input (unknown lesson, unreadable file, code that does not compile, a bad schedule)."
+                  a panic, a data race, a deadlock, a hang or starvation, a challenge rule broken; a lost event \
+                  or a step bound alone is not); 2 on bad input (unknown lesson, unreadable file, code that does not compile, a bad schedule)."
 )]
 struct Cli {
     #[command(subcommand)]

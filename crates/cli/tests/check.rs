@@ -75,6 +75,12 @@ fn check_all_passes_for_the_lessons_in_the_repository() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("ok   lessons/02-lost-update/scenario.rs: expected a failure"), "{stdout}");
     assert!(stdout.contains("0 problem(s)"), "{stdout}");
+    // Every wrong fix too, each failing as its [[wrong]] entry says.
+    assert!(
+        stdout.contains("ok   lessons/15-basepri-ceiling/wrong/ceiling-1.rs: expected wrong fix failing on"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("breaks rule `interrupts stay on`"), "{stdout}");
 }
 
 #[test]
@@ -85,4 +91,26 @@ fn bad_input_exits_with_2_and_says_what() {
     let (code, _, stderr) = irqlab(&["check", "lost-update", "--file", "missing.rs"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("missing.rs"), "{stderr}");
+}
+
+#[test]
+fn a_broken_rule_fails_the_check_with_its_message_and_place() {
+    let wrong = "lessons/17-torn-u64/wrong/critical-section.rs";
+    let (code, stdout, _) = irqlab(&["check", "17-torn-u64", "--file", wrong]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("ok   main reads a time the counter held: holds"), "{stdout}");
+    assert!(stdout.contains("FAIL interrupts stay on: forbid a critical section"), "{stdout}");
+    assert!(stdout.contains("this lesson keeps interrupts on"), "{stdout}");
+    assert!(stdout.contains(&format!("at {wrong}:")), "{stdout}");
+    let (code, report) = json(&["check", "--json", "17-torn-u64", "--file", wrong]);
+    assert_eq!(code, 1);
+    assert_eq!(report["rules_broken"][0]["rule"], "interrupts stay on");
+    assert_eq!(report["rules_broken"][0]["kind"], "forbid");
+    // A built-in lesson's wrong fix by its name in the lesson.
+    let (code, stdout, _) = irqlab(&["check", "torn-u64", "--file", "wrong/critical-section.rs"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("at lessons/17-torn-u64/wrong/critical-section.rs:"), "{stdout}");
+    let (code, stdout, _) = irqlab(&["check", "17-torn-u64", "--file", "solution.rs"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("ok   interrupts stay on"), "{stdout}");
 }

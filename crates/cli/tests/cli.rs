@@ -180,6 +180,24 @@ fn explain_prints_the_narrative_and_numbered_code() {
     assert!(out.contains("10 |     unsafe { COUNT += 1 } // load, add, store"), "{out}");
     assert!(out.contains("--- solution.rs"), "{out}");
     assert!(out.contains("# The lost update"), "{out}");
+    assert!(out.contains("## Why the fix works"), "{out}");
+}
+
+#[test]
+fn explain_keeps_the_solution_and_the_hints_back_until_asked() {
+    let o = irqlab(&["explain", "02-lost-update"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("# The lost update"), "{out}");
+    assert!(!out.contains("## Why the fix works") && !out.contains("--- solution.rs"), "{out}");
+    assert!(!out.contains("Hint 1:"), "{out}");
+    assert!(out.contains("irqlab explain 02-lost-update --hint 1"), "{out}");
+    let o = irqlab(&["explain", "02-lost-update", "--hint", "1"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("Hint 1 of "), "{}", stdout(&o));
+    let o = irqlab(&["explain", "02-lost-update", "--hint", "99"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("hint(s), not 99"), "{}", stderr(&o));
 }
 
 #[test]
@@ -329,6 +347,11 @@ fn lesson_copy(name: &str, edit: impl Fn(&str, String) -> String) -> TempFile {
         let text = std::fs::read_to_string(repo().join("lessons/02-lost-update").join(f)).expect("lesson file");
         std::fs::write(dir.join(f), edit(f, text)).expect("write lesson file");
     }
+    // The wrong fixes lesson.toml names.
+    std::fs::create_dir_all(dir.join("wrong")).expect("temp dir");
+    for entry in std::fs::read_dir(repo().join("lessons/02-lost-update/wrong")).expect("wrong/").flatten() {
+        std::fs::copy(entry.path(), dir.join("wrong").join(entry.file_name())).expect("copy a wrong fix");
+    }
     TempFile(dir)
 }
 
@@ -419,8 +442,9 @@ fn explain_and_the_timeline_show_control_bytes_of_the_code_as_pictures() {
 
 #[test]
 fn a_report_shows_the_first_500_diagnostics_and_counts_them_all() {
-    // 600 errors on one line: each snippet costs the whole line.
-    let code = format!("pub fn foreground() {{ {} }}\npub fn on_timer() {{}}\n", "x;".repeat(599));
+    // 600 errors, 598 on one line (each snippet costs the whole line) and
+    // two properties of lesson.toml that name statics this code lacks.
+    let code = format!("pub fn foreground() {{ {} }}\npub fn on_timer() {{}}\n", "x;".repeat(598));
     let file = TempFile::new("many-errors.rs", &code);
     let o = irqlab(&["run", "02-lost-update", "--file", file.path()]);
     let err = stderr(&o);

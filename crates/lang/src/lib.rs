@@ -27,6 +27,7 @@
 
 mod assemble;
 pub mod board;
+pub mod constructs;
 mod consts;
 mod diagnostic;
 mod errors;

@@ -6,13 +6,18 @@
 //! the web app gets them with no file system.
 
 mod manifest;
+mod rules;
 
 use std::path::Path;
 
 use irqlab_lang::{Compiled, Diagnostic, Setup};
 use serde::Serialize;
 
-pub use manifest::{CallEntry, Challenge, ContextEntry, Expect, Firmware, Manifest, PropertyEntry, SourceEntry};
+pub use manifest::{
+    BUILTIN_PROPERTIES, CallEntry, Challenge, ContextEntry, Expect, Firmware, Manifest, PropertyEntry, RuleEntry,
+    RuleKind, SourceEntry, WrongEntry, WrongExpect,
+};
+pub use rules::{RuleFailure, WrongFix, judge_wrong};
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
@@ -24,6 +29,8 @@ pub struct EmbeddedLesson {
     pub readme: Option<&'static str>,
     pub scenario: Option<&'static str>,
     pub solution: Option<&'static str>,
+    /// `wrong/*.rs`: (path relative to the lesson, text).
+    pub wrong: &'static [(&'static str, &'static str)],
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -39,6 +46,8 @@ pub struct Lesson {
     pub scenario: String,
     pub solution: String,
     pub hints: Vec<String>,
+    /// The wrong fixes of `wrong/`, each with how it must fail.
+    pub wrong: Vec<WrongFix>,
     pub challenge: Challenge,
     pub firmware: Firmware,
     pub manifest: Manifest,
@@ -93,6 +102,19 @@ impl Lesson {
         if d.span.file == manifest::FILE { &self.toml } else { code }
     }
 
+    /// The narrative before the solution: README.md up to its
+    /// `## Why the fix works` section (all of it when it has none). Show
+    /// the rest only once the learner's code is proven, or on request.
+    pub fn story(&self) -> &str {
+        self.readme.split_once(WHY_THE_FIX_WORKS).map_or(self.readme.as_str(), |(story, _)| story)
+    }
+
+    /// README.md's `## Why the fix works` section and what follows it: the
+    /// spoiler.
+    pub fn why_the_fix_works(&self) -> Option<&str> {
+        self.readme.find(WHY_THE_FIX_WORKS).map(|at| &self.readme[at..])
+    }
+
     /// The id without its number: `lost-update` for `02-lost-update`.
     pub fn slug(&self) -> &str {
         slug(&self.id)
@@ -105,6 +127,7 @@ impl Lesson {
         readme: Option<&str>,
         scenario: Option<&str>,
         solution: Option<&str>,
+        wrong: &[(&str, &str)],
     ) -> Result<Lesson, Vec<LessonError>> {
         let mut errors = Vec::new();
         let mut require = |name: &str, text: Option<&str>| -> String {
@@ -132,8 +155,10 @@ impl Lesson {
             ));
         }
         let (manifest, setup, hints) = manifest::read(&toml_text)?;
+        let wrong_fixes = rules::wrong_fixes(&manifest, wrong, &mut errors);
         let mut seen = std::collections::HashSet::new();
-        for (file, code) in [("scenario.rs", &scenario), ("solution.rs", &solution)] {
+        let code_files = [("scenario.rs", &scenario), ("solution.rs", &solution)].into_iter();
+        for (file, code) in code_files.chain(wrong_fixes.iter().map(|w| (w.file.as_str(), &w.code))) {
             let compiled = irqlab_lang::compile(&setup, code, file);
             let found: Vec<Diagnostic> = compiled.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
             let source =
@@ -160,6 +185,7 @@ impl Lesson {
             scenario,
             solution,
             hints,
+            wrong: wrong_fixes,
             challenge: manifest.challenge.clone(),
             firmware: manifest.firmware.clone(),
             manifest,
@@ -168,6 +194,9 @@ impl Lesson {
         })
     }
 }
+
+/// The heading that starts a README's spoiler.
+pub const WHY_THE_FIX_WORKS: &str = "\n## Why the fix works";
 
 /// `lost-update` for `02-lost-update`.
 pub fn slug(id: &str) -> &str {
@@ -188,7 +217,8 @@ pub fn builtin_results() -> Vec<Result<Lesson, (String, Vec<LessonError>)>> {
     let mut out: Vec<_> = EMBEDDED
         .iter()
         .map(|e| {
-            Lesson::from_files(e.id, e.toml, e.readme, e.scenario, e.solution).map_err(|errs| (e.id.to_string(), errs))
+            Lesson::from_files(e.id, e.toml, e.readme, e.scenario, e.solution, e.wrong)
+                .map_err(|errs| (e.id.to_string(), errs))
         })
         .collect();
     out.sort_by(|a, b| id_of(a).cmp(id_of(b)));
@@ -218,13 +248,26 @@ pub fn load_dir(path: &Path) -> Result<Lesson, Vec<LessonError>> {
     };
     let files = [read("lesson.toml"), read("README.md"), read("scenario.rs"), read("solution.rs")];
     let [toml, readme, scenario, solution] = files;
+    let mut wrong_paths: Vec<_> = std::fs::read_dir(path.join("wrong"))
+        .map(|rd| {
+            rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "rs")).collect()
+        })
+        .unwrap_or_default();
+    wrong_paths.sort();
+    let mut wrong = Vec::new();
+    for p in &wrong_paths {
+        let name = format!("wrong/{}", p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+        let text = read(&name).unwrap_or_default();
+        wrong.push((name, text));
+    }
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     let id = path
         .canonicalize()
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| dir.clone());
     let loaded = if errors.is_empty() {
-        Lesson::from_files(&id, toml.as_deref(), readme.as_deref(), scenario.as_deref(), solution.as_deref())
+        Lesson::from_files(&id, toml.as_deref(), readme.as_deref(), scenario.as_deref(), solution.as_deref(), &wrong)
     } else {
         Err(errors)
     };

@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use irqlab_lang::constructs::{CONSTRUCT_SPELLINGS, Construct};
 use irqlab_lang::{CallSetup, ContextSetup, ContextSetupKind, Named, PropertySetup, Setup, SourceSetup};
 use irqlab_sim::{PropertyWhen, Span, Target, Trigger};
 use serde::{Deserialize, Serialize};
@@ -16,8 +17,11 @@ pub const FILE: &str = "lesson.toml";
 pub const TARGETS: &[&str] =
     &["thumbv6m-none-eabi", "thumbv7m-none-eabi", "thumbv7em-none-eabi", "thumbv7em-none-eabihf"];
 
-/// Curriculum topics are `T1` to `T30` (CURRICULUM.md).
+/// Curriculum topics are `T1` to `T30` (lessons/CURRICULUM.md).
 pub const TOPICS: u32 = 30;
+
+/// The properties the explorer checks in every lesson (`because` may name them).
+pub const BUILTIN_PROPERTIES: [&str; 3] = ["no undefined behavior", "no panic", "no deadlock or starvation"];
 
 // ---- as written ----------------------------------------------------------
 
@@ -38,6 +42,32 @@ struct RawManifest {
     properties: Vec<Spanned<RawProperty>>,
     challenge: Spanned<RawChallenge>,
     firmware: Spanned<RawFirmware>,
+    #[serde(default)]
+    forbid: Vec<Spanned<RawRule>>,
+    #[serde(default)]
+    require: Vec<Spanned<RawRule>>,
+    #[serde(default)]
+    wrong: Vec<Spanned<RawWrong>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    name: Spanned<String>,
+    construct: Spanned<String>,
+    #[serde(default, rename = "in")]
+    within: Option<Spanned<String>>,
+    #[serde(default)]
+    first: bool,
+    message: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWrong {
+    file: Spanned<String>,
+    expect: Spanned<String>,
+    because: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -83,6 +113,8 @@ struct RawProperty {
     name: Spanned<String>,
     at: Spanned<String>,
     holds: Spanned<String>,
+    #[serde(default)]
+    sim_only: bool,
 }
 
 #[derive(Deserialize)]
@@ -119,6 +151,56 @@ pub struct Manifest {
     pub properties: Vec<PropertyEntry>,
     pub challenge: Challenge,
     pub firmware: Firmware,
+    /// `[[forbid]]` then `[[require]]`: constraints on the fix.
+    pub rules: Vec<RuleEntry>,
+    /// `[[wrong]]`: plausible wrong fixes and how each must fail.
+    pub wrong: Vec<WrongEntry>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    /// The construct must not appear.
+    Forbid,
+    /// The construct must appear.
+    Require,
+}
+
+/// A `[[forbid]]` or `[[require]]` rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleEntry {
+    pub kind: RuleKind,
+    pub name: String,
+    pub construct: Construct,
+    /// Only inside this function (`in = "..."`).
+    pub within: Option<String>,
+    /// Only in the first statement of the function (`first = true`).
+    pub first: bool,
+    /// What the learner reads when the rule is broken.
+    pub message: String,
+}
+
+/// How a wrong fix must fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WrongExpect {
+    /// The property named by `because` is violated on some schedule.
+    Violated,
+    /// The rule named by `because` is broken.
+    Rule,
+}
+
+/// A `[[wrong]]` entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WrongEntry {
+    /// Relative to the lesson directory: `wrong/NAME.rs`.
+    pub file: String,
+    pub expect: WrongExpect,
+    /// The name of the property or rule it must break.
+    pub because: String,
+    /// Where the entry's `file` is in lesson.toml (line, column).
+    #[serde(skip)]
+    pub at: (u32, u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -151,6 +233,10 @@ pub struct PropertyEntry {
     pub name: String,
     pub at: PropertyWhen,
     pub holds: String,
+    /// Checked by the simulator only: the firmware's wiring skips it (it
+    /// reads `arrivals`, `handled`, `lost` or `max_latency`, which exist only
+    /// in the simulator).
+    pub sim_only: bool,
 }
 
 /// What the learner is asked to do.
@@ -270,7 +356,7 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
         if !ok {
             error(
                 id.span(),
-                format!("`{}` is not a curriculum topic: use T1 to T{TOPICS} (CURRICULUM.md)", id.get_ref()),
+                format!("`{}` is not a curriculum topic: use T1 to T{TOPICS} (lessons/CURRICULUM.md)", id.get_ref()),
             );
         }
     }
@@ -434,6 +520,7 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
             name: rp.name.get_ref().clone(),
             at: when,
             holds: rp.holds.get_ref().clone(),
+            sim_only: rp.sim_only,
         });
     }
 
@@ -463,6 +550,85 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
         error(rfw.boards.span(), "`boards` is empty: list the boards the firmware bin runs on".into());
     }
 
+    let mut rules = Vec::new();
+    for (kind, list) in [(RuleKind::Forbid, &raw.forbid), (RuleKind::Require, &raw.require)] {
+        for r in list {
+            let r = r.get_ref();
+            let construct = Construct::parse(r.construct.get_ref());
+            if construct.is_none() {
+                error(
+                    r.construct.span(),
+                    format!("unknown construct `{}`: use one of {CONSTRUCT_SPELLINGS}", r.construct.get_ref()),
+                );
+            }
+            if r.message.get_ref().trim().is_empty() {
+                error(r.message.span(), "`message` is empty: say why the rule is there".into());
+            }
+            rules.push(RuleEntry {
+                kind,
+                name: r.name.get_ref().clone(),
+                construct: construct.unwrap_or(Construct::Unsafe),
+                within: r.within.as_ref().map(|w| w.get_ref().clone()),
+                first: r.first,
+                message: r.message.get_ref().clone(),
+            });
+        }
+    }
+    let mut names = std::collections::HashSet::new();
+    for (r, raw_name) in rules.iter().zip(raw.forbid.iter().chain(&raw.require)) {
+        if !names.insert(r.name.clone()) {
+            error(raw_name.get_ref().name.span(), format!("two rules are named `{}`", r.name));
+        }
+    }
+    let mut wrong = Vec::new();
+    for w in &raw.wrong {
+        let w = w.get_ref();
+        let file = w.file.get_ref();
+        let plain = file.strip_prefix("wrong/").is_some_and(|rest| {
+            rest.ends_with(".rs") && !rest.contains('/') && !rest.contains('\\') && !rest.starts_with('.')
+        });
+        if !plain {
+            error(w.file.span(), format!("`file = \"{file}\"`: a wrong fix is a file `wrong/NAME.rs`"));
+        }
+        let because = w.because.get_ref();
+        let expect = match w.expect.get_ref().as_str() {
+            "violated" => {
+                let known = raw.properties.iter().any(|p| p.get_ref().name.get_ref() == because)
+                    || BUILTIN_PROPERTIES.contains(&because.as_str());
+                if !known {
+                    error(
+                        w.because.span(),
+                        format!(
+                            "`because = \"{because}\"` names no property: use a [[property]] name or one of {}",
+                            BUILTIN_PROPERTIES.map(|p| format!("\"{p}\"")).join(", ")
+                        ),
+                    );
+                }
+                WrongExpect::Violated
+            }
+            "rule" => {
+                if !rules.iter().any(|r| &r.name == because) {
+                    error(
+                        w.because.span(),
+                        format!("`because = \"{because}\"` names no [[forbid]] or [[require]] rule"),
+                    );
+                }
+                WrongExpect::Rule
+            }
+            other => {
+                error(
+                    w.expect.span(),
+                    format!(
+                        "`expect = \"{other}\"`: use \"violated\" (a property fails) or \"rule\" (a rule is broken)"
+                    ),
+                );
+                WrongExpect::Violated
+            }
+        };
+        let at = lines.position(w.file.span().start);
+        wrong.push(WrongEntry { file: file.clone(), expect, because: because.clone(), at });
+    }
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -480,6 +646,8 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
             bin: rfw.bin.get_ref().clone(),
             boards: rfw.boards.get_ref().iter().map(|b| b.get_ref().clone()).collect(),
         },
+        rules,
+        wrong,
     };
     let setup = Setup { target_triple: manifest.target.clone(), target, cores, contexts, sources, properties };
     Ok((manifest, setup, rch.hints.clone()))

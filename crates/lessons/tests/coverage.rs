@@ -1,4 +1,4 @@
-//! Every topic of the curriculum (docs/CURRICULUM.md, T1..T30) is taught by
+//! Every topic of the curriculum (lessons/CURRICULUM.md, T1..T30) is taught by
 //! at least one built-in lesson.
 
 #[test]

@@ -7,10 +7,15 @@ const TOML: &str = include_str!("../../../lessons/02-lost-update/lesson.toml");
 const README: &str = include_str!("../../../lessons/02-lost-update/README.md");
 const SCENARIO: &str = include_str!("../../../lessons/02-lost-update/scenario.rs");
 const SOLUTION: &str = include_str!("../../../lessons/02-lost-update/solution.rs");
+const WRONG: &[(&str, &str)] = &[
+    ("wrong/empty-handler.rs", include_str!("../../../lessons/02-lost-update/wrong/empty-handler.rs")),
+    ("wrong/load-then-store.rs", include_str!("../../../lessons/02-lost-update/wrong/load-then-store.rs")),
+    ("wrong/loop-in-main.rs", include_str!("../../../lessons/02-lost-update/wrong/loop-in-main.rs")),
+];
 
 /// Loads lesson 02 with lesson.toml and scenario.rs changed.
 fn problems(toml: &str, scenario: &str) -> String {
-    match Lesson::from_files("02-lost-update", Some(toml), Some(README), Some(scenario), Some(SOLUTION)) {
+    match Lesson::from_files("02-lost-update", Some(toml), Some(README), Some(scenario), Some(SOLUTION), WRONG) {
         Ok(_) => "loads".to_string(),
         Err(errors) => errors.iter().map(|e| format!("{e}\n")).collect(),
     }
@@ -48,7 +53,7 @@ fn values_out_of_their_range() {
     check(
         ("covers = [\"T4\", \"T5\"]", "covers = [\"T4\", \"T55\"]"),
         expect![[r#"
-        lesson.toml:3:17: `T55` is not a curriculum topic: use T1 to T30 (CURRICULUM.md)
+        lesson.toml:3:17: `T55` is not a curriculum topic: use T1 to T30 (lessons/CURRICULUM.md)
     "#]],
     );
     check(
@@ -143,7 +148,7 @@ fn code_errors_point_into_the_code_file() {
 
 #[test]
 fn missing_files_are_named() {
-    let errors = Lesson::from_files("x", Some(TOML), None, Some(SCENARIO), None).expect_err("files are missing");
+    let errors = Lesson::from_files("x", Some(TOML), None, Some(SCENARIO), None, &[]).expect_err("files are missing");
     let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_eq!(shown, ["README.md:1:1: the lesson has no README.md", "solution.rs:1:1: the lesson has no solution.rs"]);
 }
@@ -151,8 +156,8 @@ fn missing_files_are_named() {
 #[test]
 fn a_property_diagnostic_underlines_the_expression_inside_the_toml_string() {
     let toml = TOML.replacen("unsafe { COUNT }\"", "COUNTS\"", 1);
-    let errors =
-        Lesson::from_files("02", Some(&toml), Some(README), Some(SCENARIO), Some(SOLUTION)).expect_err("bad property");
+    let errors = Lesson::from_files("02", Some(&toml), Some(README), Some(SCENARIO), Some(SOLUTION), WRONG)
+        .expect_err("bad property");
     let rendered = errors[0].rendered.clone().expect("a code diagnostic is rendered");
     expect![[r#"
         error[E0425]: cannot find value `COUNTS` in this scope
@@ -180,4 +185,29 @@ fn thousands_of_duplicate_contexts_are_each_reported_at_their_line() {
     assert_eq!(lines[0], "lesson.toml:20:8: two contexts are named `TIMER0`");
     assert_eq!(lines[1], "lesson.toml:21:13: `TIMER0` already has a handler: context `TIMER0`");
     assert_eq!(lines[3997], "lesson.toml:12009:13: `TIMER0` already has a handler: context `TIMER0`");
+}
+
+#[test]
+fn rules_and_wrong_fixes_are_checked_at_their_place() {
+    let errors = Lesson::from_files("02", Some(TOML), Some(README), Some(SCENARIO), Some(SOLUTION), &WRONG[..2])
+        .expect_err("a wrong fix is missing");
+    let line = TOML.lines().position(|l| l == "file = \"wrong/loop-in-main.rs\"").expect("the entry") + 1;
+    let expected =
+        format!("lesson.toml:{line}:8: [[wrong]] names `wrong/loop-in-main.rs`, which the lesson does not have");
+    assert_eq!(errors[0].to_string(), expected);
+    check(
+        (
+            "[firmware]",
+            "[[forbid]]\nname = \"r\"\nconstruct = \"critical\"\nmessage = \"\"\n\n\
+             [[wrong]]\nfile = \"wrong/missing.rs\"\nexpect = \"violated\"\nbecause = \"no such property\"\n\n\
+             [[wrong]]\nfile = \"../solution.rs\"\nexpect = \"rule\"\nbecause = \"no such rule\"\n\n[firmware]",
+        ),
+        expect![[r#"
+            lesson.toml:63:13: unknown construct `critical`: use one of "critical-section", "critical_section::with", "interrupt::free", "interrupt::disable", "basepri::write", "static mut", "static mut NAME", "unsafe", "NVIC::mask", "board::clear_event", ".METHOD()" (e.g. ".swap()"), "Ordering::NAME" (e.g. "Ordering::Relaxed")
+            lesson.toml:64:11: `message` is empty: say why the rule is there
+            lesson.toml:69:11: `because = "no such property"` names no property: use a [[property]] name or one of "no undefined behavior", "no panic", "no deadlock or starvation"
+            lesson.toml:72:8: `file = "../solution.rs"`: a wrong fix is a file `wrong/NAME.rs`
+            lesson.toml:74:11: `because = "no such rule"` names no [[forbid]] or [[require]] rule
+        "#]],
+    );
 }

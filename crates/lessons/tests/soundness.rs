@@ -46,7 +46,7 @@ fn explore(code: &str, holds: &str) -> Report {
 fn explore_arrivals(code: &str, holds: &str, arrivals: u32) -> Report {
     let head = TOML_HEAD.replace("max_arrivals = 1", &format!("max_arrivals = {arrivals}"));
     let toml = format!("{head}\n[[property]]\nname = \"p\"\nat = \"end\"\nholds = '{holds}'\n");
-    let lesson = Lesson::from_files("00-t", Some(&toml), Some("r"), Some(code), Some(code))
+    let lesson = Lesson::from_files("00-t", Some(&toml), Some("r"), Some(code), Some(code), &[])
         .unwrap_or_else(|e| panic!("the test lesson compiles: {e:?}"));
     let compiled = lesson.compile(code, "scenario.rs");
     let program =

@@ -1,0 +1,25 @@
+//! A wrong fix: no read-modify-write on thumbv6m, so a load and a store.
+//! Each is atomic; the pair is not.
+
+use portable_atomic::{AtomicU32, Ordering};
+
+/// Work items finished, by main or by the timer handler.
+pub static DONE: AtomicU32 = AtomicU32::new(0);
+/// Timer ticks, to check the books (only the handler writes it).
+pub static TICKS: AtomicU32 = AtomicU32::new(0);
+
+/// One indivisible read-modify-write, even without LDREX/STREX.
+fn count_one() {
+    DONE.store(DONE.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+}
+
+/// Thread mode: finish a work item.
+pub fn do_work() {
+    count_one();
+}
+
+/// TIMER0 (priority 1): the tick finishes a work item too.
+pub fn on_timer() {
+    TICKS.fetch_add(1, Ordering::Relaxed);
+    count_one();
+}

@@ -1,0 +1,33 @@
+//! A wrong fix: high, low, high, all `Relaxed`. Nothing keeps the compiler
+//! from loading the low half before the first high half.
+
+use core::sync::atomic::{AtomicU32, Ordering};
+
+/// The tick count, low and high 32 bits. One tick before the low half wraps.
+pub static TICKS_LO: AtomicU32 = AtomicU32::new(0xFFFF_FFFF);
+pub static TICKS_HI: AtomicU32 = AtomicU32::new(0);
+/// The time main read (only main writes it).
+pub static mut SEEN: u64 = 0;
+
+/// RTC0 (priority 1): one tick. Main cannot preempt a handler, so main sees
+/// the two halves both before or both after this update, never half of it.
+pub fn on_tick() {
+    let lo = TICKS_LO.load(Ordering::Relaxed).wrapping_add(1);
+    if lo == 0 {
+        TICKS_HI.store(TICKS_HI.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    }
+    TICKS_LO.store(lo, Ordering::Relaxed);
+}
+
+/// Thread mode: read the time as high, low, high, until the high half holds
+/// still.
+pub fn read_time() {
+    let now = loop {
+        let hi = TICKS_HI.load(Ordering::Relaxed);
+        let lo = TICKS_LO.load(Ordering::Relaxed);
+        if TICKS_HI.load(Ordering::Relaxed) == hi {
+            break (hi as u64) << 32 | lo as u64;
+        }
+    };
+    unsafe { SEEN = now };
+}
