@@ -154,6 +154,11 @@ fn wiring(slug: &str, lesson: &Table) -> Result<Option<(String, String)>, String
 
     let mut properties = String::new();
     for property in tables(lesson, "property") {
+        // `arrivals("X")`, `handled("X")`, `lost("X")` and `max_latency("X")`
+        // exist only in the simulator: such a property says `sim_only`.
+        if property.get("sim_only").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
         let holds = text(property, "holds")?;
         let name = text(property, "name")?;
         let always = property.get("at").and_then(Value::as_str) == Some("always");

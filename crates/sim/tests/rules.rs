@@ -1,4 +1,4 @@
-//! One test per Cortex-M rule of DESIGN.md "The machine", each named after
+//! One test per Cortex-M rule of docs/SEMANTICS.md "The core", each named after
 //! the rule and quoting the architecture text it checks.
 
 mod support;
@@ -425,7 +425,7 @@ fn plain_increment_is_three_preemptible_steps() {
 }
 
 // A critical section that only sets PRIMASK masks this core's interrupts,
-// not the other core (DESIGN.md; RP2040 datasheet 2.3.1: each core has its
+// not the other core (docs/SEMANTICS.md; RP2040 datasheet 2.3.1: each core has its
 // own NVIC and PRIMASK).
 #[test]
 fn two_cores_interrupt_masking_does_not_exclude_the_other_core() {

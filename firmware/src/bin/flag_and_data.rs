@@ -1,5 +1,5 @@
-//! Lesson 05, the flag and the data: main publishes a sample and raises a
-//! flag; the TIMER0 handler takes the flag and sends the sample.
+//! Lesson 05, the flag and the data: the TIMER0 handler publishes a sample
+//! and raises a flag; main takes the flag and sends the sample.
 //! Wired from lessons/05-flag-and-data/lesson.toml by build.rs.
 #![no_std]
 #![no_main]

@@ -138,7 +138,7 @@ fn check_run(built: &Built, run: qemu::Run, expected_mode: &str) -> Result<Repor
 
 /// A panic halts the core: nothing unwinds on these targets. For a scenario
 /// that promises to break, a panic in its own code (a `RefCell` borrowed
-/// twice, `unwrap` on a `None`: CURRICULUM.md T9, T11) is that break; a
+/// twice, `unwrap` on a `None`: lessons/CURRICULUM.md T9, T11) is that break; a
 /// panic anywhere else, or in a solution, is a failure.
 fn expected_panic(report: &Report) -> Option<&str> {
     let [problem] = report.problems.as_slice() else { return None };
