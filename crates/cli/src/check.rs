@@ -36,6 +36,10 @@ pub struct Args {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Check only the properties the firmware checks on the board (leave out
+    /// the `sim_only` ones): what a QEMU run of the lesson's bin is compared with.
+    #[arg(long, conflicts_with = "all")]
+    board_properties: bool,
     /// Stop after this many distinct states (the verdicts are then unknown);
     /// at most 10000000.
     #[arg(long, value_name = "N", default_value_t = ExploreConfig::default().max_states,
@@ -103,7 +107,10 @@ pub fn main(args: &Args) -> Result<Verdict, InputError> {
     }
     let found = lesson::find(args.lesson.as_deref().unwrap_or_default())?;
     let (code, name) = lesson::code(&found, args.file.as_deref())?;
-    let (program, _) = lesson::compile(&found, &code, &name)?;
+    let (mut program, _) = lesson::compile(&found, &code, &name)?;
+    if args.board_properties {
+        lesson::keep_board_properties(&found, &mut program);
+    }
     let (report, elapsed_ms) = explore(&program, args)?;
     let broken = found.lesson.check_rules(&code, &name);
     if args.json {

@@ -83,6 +83,14 @@ fn display_name(found: &Found, file: &str) -> String {
 }
 
 /// Compiles the code, or reports every diagnostic as bad input.
+/// Leaves out the properties lesson.toml marks `sim_only` (the firmware's
+/// wiring skips them: they read event counters only the simulator keeps).
+pub fn keep_board_properties(found: &Found, program: &mut Program) {
+    let sim_only: Vec<&str> =
+        found.lesson.manifest.properties.iter().filter(|p| p.sim_only).map(|p| p.name.as_str()).collect();
+    program.properties.retain(|p| !sim_only.contains(&p.name.as_str()));
+}
+
 pub fn compile(found: &Found, code: &str, name: &str) -> Result<(Program, Compiled), InputError> {
     let compiled = found.lesson.compile(code, name);
     match &compiled.program {

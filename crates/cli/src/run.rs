@@ -22,6 +22,10 @@ pub struct Args {
     /// Print the run as JSON (trace, final state, outcomes) instead of text.
     #[arg(long)]
     json: bool,
+    /// Check only the properties the firmware checks on the board (leave out
+    /// the `sim_only` ones).
+    #[arg(long)]
+    board_properties: bool,
     /// Stop after this many steps (at most 1000000: the run keeps a record of
     /// every step for the timeline, a few hundred bytes each).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_STEPS))]
@@ -40,7 +44,10 @@ pub const MAX_STEPS: u64 = 1_000_000;
 pub fn main(args: &Args) -> Result<Verdict, InputError> {
     let found = lesson::find(&args.lesson)?;
     let (code, name) = lesson::code(&found, args.file.as_deref())?;
-    let (program, compiled) = lesson::compile(&found, &code, &name)?;
+    let (mut program, compiled) = lesson::compile(&found, &code, &name)?;
+    if args.board_properties {
+        lesson::keep_board_properties(&found, &mut program);
+    }
     let warnings: Vec<_> = compiled.diagnostics.iter().filter(|d| !d.is_error()).cloned().collect();
     let warnings = irqlab_lang::rendered_or_counted(&warnings, |d| found.lesson.source_of(d, &code));
     eprint!("{}", irqlab_lang::terminal_safe(&warnings));

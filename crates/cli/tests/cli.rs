@@ -453,3 +453,15 @@ fn a_report_shows_the_first_500_diagnostics_and_counts_them_all() {
     assert!(err.contains("note: 100 more diagnostics not shown (irqlab shows the first 500)\n"), "{err}");
     assert!(err.ends_with("does not compile for irqlab (600 errors)\n"), "{err}");
 }
+
+/// `--board-properties` leaves out what the firmware cannot check (the
+/// `sim_only` properties), so the QEMU comparison predicts what the board sees.
+#[test]
+fn board_properties_leave_out_the_simulator_only_ones() {
+    let sim_only = "the timer handler stores its average";
+    let all = irqlab(&["check", "handler-preempts-main", "--file", "solution.rs", "--json"]);
+    assert!(stdout(&all).contains(sim_only), "{}", stdout(&all));
+    let board = irqlab(&["check", "handler-preempts-main", "--file", "solution.rs", "--json", "--board-properties"]);
+    assert_eq!(board.status.code(), Some(0), "{}", stderr(&board));
+    assert!(!stdout(&board).contains(sim_only), "{}", stdout(&board));
+}

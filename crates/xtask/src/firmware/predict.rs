@@ -122,7 +122,8 @@ fn predict(cli: &PathBuf, report: &Report, file: &str, names: &[String]) -> Resu
     };
     let mut prediction = Prediction::default();
 
-    let checked = irqlab(cli, &["check", &lesson, "--file", &file, "--json"])?;
+    // The board checks only the properties it can compile: so does the prediction.
+    let checked = irqlab(cli, &["check", &lesson, "--file", &file, "--json", "--board-properties"])?;
     if checked.get("complete") == Some(&Json::Bool(true)) {
         let mut explored = Reachable::new();
         for outcome in checked.get("outcomes").map(Json::items).unwrap_or_default() {
@@ -135,7 +136,8 @@ fn predict(cli: &PathBuf, report: &Report, file: &str, names: &[String]) -> Resu
     prediction.schedules = checked.get("schedules").and_then(Json::text).and_then(|s| s.parse().ok()).unwrap_or(0);
 
     let run = |schedule: &str| -> Result<(Seen, u64), String> {
-        let json = irqlab(cli, &["run", &lesson, "--file", &file, "--schedule", schedule, "--json"])?;
+        let json =
+            irqlab(cli, &["run", &lesson, "--file", &file, "--schedule", schedule, "--json", "--board-properties"])?;
         let state = json.get("final_state").map(Json::items).unwrap_or_default();
         let value = |name: &str| {
             state.iter().find(|s| s.get("name").and_then(Json::text).as_deref() == Some(name))?.get("value")?.text()
