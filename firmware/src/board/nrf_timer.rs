@@ -47,6 +47,10 @@ pub fn event(timer: usize) -> bool {
     read(timer + EVENTS_COMPARE0) != 0
 }
 
+/// Clears the event, then reads it back: the write can still be in flight on
+/// the peripheral bus when the NVIC is unpended, which would pend TIMER0 again
+/// (Nordic's pattern for clearing an event before leaving an ISR).
 pub fn clear_event(timer: usize) {
     write(timer, EVENTS_COMPARE0, 0);
+    let _ = read(timer + EVENTS_COMPARE0);
 }
