@@ -30,6 +30,9 @@ pub fn run(lesson: &'static Lesson) -> bool {
     TIMER0_IN_HARDWARE.store(hardware, Ordering::SeqCst);
     super::header(lesson, "free");
     arrival::init();
+    if lesson.core1.is_some() {
+        arrival::watch_two_cores();
+    }
     unmask_handlers(lesson);
     let software = software | arrival::systick_of(lesson);
     cortex_m::interrupt::free(|_| arrival::periodic(board::GENERATOR_PERIOD, software));
