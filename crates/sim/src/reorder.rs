@@ -361,23 +361,24 @@ pub fn early_accesses(
                 }
                 let Some(p) = pending_of(program, func, at, locals) else { break };
                 let is_load = matches!(instr.op, Op::Load { .. } | Op::AtomicLoad { .. });
-                let index_written = index_local(&instr.op).is_some_and(|l| {
-                    all.iter().chain(block.iter().collect::<Vec<_>>().iter()).any(|q| q.writes.contains(&l))
-                });
-                if is_load && !index_written && !speculated.contains(&at) {
-                    let before: Vec<&Pending> = all.iter().copied().chain(block.iter()).collect();
-                    let access = p.access.expect("a load has an access");
-                    if !before.is_empty() && may_pass_all(&before, &access) && out.len() < 64 {
-                        out.push(EarlyAccess {
-                            pc: at,
-                            over_branch: Some((branch_pc, target)),
-                            over: before.first().map_or(branch_pc, |b| b.pc),
-                            moves: access.location,
-                            overtaken: before.iter().filter_map(|s| s.access.map(|a| a.location)).collect(),
-                            over_fence: before.iter().any(|s| s.fence.is_some()),
-                            unblocks: true,
-                        });
-                    }
+                let before: Vec<&Pending> = all.iter().copied().chain(block.iter()).collect();
+                let index_written =
+                    index_local(&instr.op).is_some_and(|l| before.iter().any(|q| q.writes.contains(&l)));
+                let fresh = is_load && !index_written && !speculated.contains(&at);
+                if fresh
+                    && let Some(access) = p.access
+                    && !before.is_empty()
+                    && may_pass_all(&before, &access)
+                {
+                    out.push(EarlyAccess {
+                        pc: at,
+                        over_branch: Some((branch_pc, target)),
+                        over: before[0].pc,
+                        moves: access.location,
+                        overtaken: before.iter().filter_map(|s| s.access.map(|a| a.location)).collect(),
+                        over_fence: before.iter().any(|s| s.fence.is_some()),
+                        unblocks: true,
+                    });
                 }
                 block.push(p);
                 at += 1;

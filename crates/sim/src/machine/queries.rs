@@ -17,11 +17,6 @@ impl Machine {
         self.early_accesses(program, core).len()
     }
 
-    /// Whether some reordering may be taken now.
-    pub fn can_reorder(&self, program: &Program, core: Option<u8>) -> bool {
-        self.reorder_options(program, core) > 0
-    }
-
     /// Whether no core can make progress without a new event: every thread
     /// is done, asleep in WFI or spinning, and no handler can be taken.
     pub fn is_idle(&self, program: &Program) -> bool {
