@@ -98,6 +98,10 @@ struct JsonOutcome {
     #[serde(rename = "final")]
     finals: serde_json::Map<String, serde_json::Value>,
     detected: Vec<String>,
+    /// The worst severity of what was detected (`Outcome::severity`).
+    severity: irqlab_sim::outcome::Severity,
+    /// Whether a board run would show these runs as failed.
+    board_failure: bool,
     count: u64,
 }
 
@@ -280,6 +284,8 @@ fn json(
             .map(|o| JsonOutcome {
                 finals: o.finals.iter().map(|(k, v)| (k.clone(), json_value(v))).collect(),
                 detected: o.labels.clone(),
+                severity: o.severity,
+                board_failure: o.board_failure,
                 count: o.count,
             })
             .collect(),

@@ -71,7 +71,7 @@ pub fn main(args: &Args) -> Result<Verdict, InputError> {
         let outcomes: Vec<_> = summary
             .outcomes
             .iter()
-            .map(|o| serde_json::json!({ "label": o.label(), "severity": o.severity(), "explanation": o.explain(&program), "outcome": o }))
+            .map(|o| serde_json::json!({ "label": o.label(), "severity": o.severity(), "board_failure": o.board_sees(), "explanation": o.explain(&program), "outcome": o }))
             .collect();
         let state: Vec<_> = state.iter().map(|(n, v)| serde_json::json!({ "name": n, "value": v })).collect();
         let trace = session.trace();

@@ -41,6 +41,15 @@ fn check_finds_the_lost_update_and_run_replays_its_counterexample() {
     let finals: Vec<&serde_json::Value> =
         report["outcomes"].as_array().expect("outcomes").iter().map(|o| &o["final"]["COUNT"]).collect();
     assert!(finals.contains(&&serde_json::json!(3)) && finals.contains(&&serde_json::json!(4)), "{finals:?}");
+    // Each outcome carries the one verdict: a lost count or a data race on
+    // the way failed; a board sees only the lost count (a false property),
+    // not the undefined behaviour the chip survived.
+    for o in report["outcomes"].as_array().expect("outcomes") {
+        let lost = o["final"]["COUNT"].as_u64() != o["final"]["TICKS"].as_u64().map(|t| 3 + t);
+        let raced = o["detected"].as_array().expect("detected").contains(&serde_json::json!("data-race"));
+        assert_eq!(o["severity"], if lost || raced { "failure" } else { "note" }, "{o}");
+        assert_eq!(o["board_failure"], lost, "{o}");
+    }
 
     let (code, stdout, _) = irqlab(&["run", "lessons/02-lost-update", "--schedule", &schedule]);
     assert_eq!(code, 1, "{stdout}");

@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::machine::{Bounds, Choice, Machine, StateKey, Status};
-use crate::outcome::{Bound, Outcome};
+use crate::outcome::{Bound, Outcome, Severity};
 use crate::program::{Program, ProgramError, SourceId};
 use crate::schedule::{Arrival, ArrivalPoint, Schedule, ScheduleItem};
 use crate::session::Session;
@@ -85,6 +85,11 @@ pub struct OutcomeCount {
     pub finals: Vec<(String, String)>,
     /// Labels of what was detected on the way (`data-race`, `panic`...).
     pub labels: Vec<String>,
+    /// The worst of their severities (`Outcome::severity`): whether these
+    /// runs failed.
+    pub severity: Severity,
+    /// Whether a board run would show them as failed (`Outcome::board_sees`).
+    pub board_failure: bool,
     pub count: u64,
 }
 
@@ -220,6 +225,9 @@ pub struct Explorer {
     naive: f64,
     properties: Vec<PropertyReport>,
     histogram: FxHashMap<(Vec<u64>, u16), u64>,
+    /// Per bit of `LABELS`: the severity of the outcomes with that label and
+    /// whether a board sees them (the same for every outcome of one label).
+    label_verdicts: [(Severity, bool); LABELS.len()],
     /// Properties that could not be evaluated on some run.
     unknown: Vec<bool>,
     /// Per location, the contexts that access it (bits of context indices).
@@ -287,6 +295,7 @@ impl Explorer {
             naive,
             properties,
             histogram: FxHashMap::default(),
+            label_verdicts: [(Severity::Note, false); LABELS.len()],
             unknown: vec![false; properties_len],
             accessors: program.accessors(),
             interleavers: interleavers(&program),
@@ -475,7 +484,11 @@ impl Explorer {
             }
             let mut labels = node.labels;
             for o in &outcomes {
-                labels |= label_bit(o);
+                let bit = label_bit(o);
+                labels |= bit;
+                if bit != 0 {
+                    self.label_verdicts[bit.trailing_zeros() as usize] = (o.severity(), o.board_sees());
+                }
                 self.note_outcome(o, steps, trail);
             }
             if child.status() != Status::Running {
@@ -518,6 +531,14 @@ impl Explorer {
                 self.queue.push_back(next);
             }
         }
+    }
+
+    /// The worst severity of a label set, and whether a board sees it fail.
+    fn label_verdicts_of(&self, labels: u16) -> (Severity, bool) {
+        (0..LABELS.len())
+            .filter(|i| labels & (1 << i) != 0)
+            .map(|i| self.label_verdicts[i])
+            .fold((Severity::Note, false), |(worst, board), (severity, sees)| (worst.max(severity), board || sees))
     }
 
     fn link(&mut self, parent: u32, item: Option<ScheduleItem>) -> u32 {
@@ -612,6 +633,8 @@ impl Explorer {
                     .map(|(l, v)| (l.name.clone(), l.ty.display(*v)))
                     .collect(),
                 labels: label_names(*labels).into_iter().map(str::to_string).collect(),
+                severity: self.label_verdicts_of(*labels).0,
+                board_failure: self.label_verdicts_of(*labels).1,
                 count: *count,
             })
             .collect();

@@ -124,6 +124,18 @@ impl Outcome {
         }
     }
 
+    /// Whether a run on the board shows it as a failure, so that the QEMU
+    /// comparison judges the board by the same verdict (`severity`) narrowed
+    /// to what the firmware can observe: a false property it checks, and a
+    /// main its watchdog finds stuck (deadlock, starvation). Undefined
+    /// behaviour the chip happened to survive (a data race, a double borrow
+    /// that the firmware's RefCell turns into a panic it reports apart) and
+    /// notes are not seen as a broken run.
+    pub fn board_sees(&self) -> bool {
+        self.severity() == Severity::Failure
+            && matches!(self, Outcome::PropertyViolated { .. } | Outcome::Deadlock { .. } | Outcome::Starvation { .. })
+    }
+
     /// A short stable name, for histograms and JSON.
     pub fn label(&self) -> &'static str {
         match self {

@@ -26,10 +26,6 @@ use crate::setup::{self, root};
 type Seen = (Vec<(String, String)>, bool);
 type Reachable = BTreeSet<Seen>;
 
-/// What the simulator says besides a false property that the board also
-/// sees as broken. (Undefined behaviour it cannot see.)
-const BROKEN: &[&str] = &["property-violated", "deadlock", "starvation"];
-
 #[derive(Debug, Default)]
 struct Prediction {
     /// With exactly one event of each source, all before the same step.
@@ -95,10 +91,6 @@ fn irqlab(cli: &PathBuf, args: &[&str]) -> Result<Json, String> {
     json::parse(&String::from_utf8_lossy(&output.stdout))
 }
 
-fn broken(labels: &[Json]) -> bool {
-    labels.iter().filter_map(Json::text).any(|label| BROKEN.contains(&label.as_str()))
-}
-
 /// Where main starves, the simulator stops the run, while the firmware's
 /// watchdog masks the lesson's interrupts and lets main finish: their final
 /// states differ by design, so a starved run is compared only as starved.
@@ -106,12 +98,18 @@ fn starved() -> Seen {
     (vec![("starved".to_string(), "y".to_string())], true)
 }
 
-/// The state and verdict of one simulated run, from its outcome labels.
-fn seen(state: Vec<(String, String)>, labels: &[Json]) -> Seen {
+/// The state and verdict of one simulated run, from its outcome labels and
+/// whether the simulator says a board sees it fail (`board_failure`, from
+/// `Outcome::board_sees`: the one verdict, narrowed to what a board observes).
+fn seen(state: Vec<(String, String)>, labels: &[Json], board_failure: bool) -> Seen {
     if labels.iter().filter_map(Json::text).any(|label| label == "starvation") {
         return starved();
     }
-    (state, broken(labels))
+    (state, board_failure)
+}
+
+fn board_failure(outcome: &Json) -> bool {
+    outcome.get("board_failure") == Some(&Json::Bool(true))
 }
 
 fn predict(cli: &PathBuf, report: &Report, file: &str, names: &[String]) -> Result<Prediction, String> {
@@ -129,7 +127,7 @@ fn predict(cli: &PathBuf, report: &Report, file: &str, names: &[String]) -> Resu
         for outcome in checked.get("outcomes").map(Json::items).unwrap_or_default() {
             let state = keep(&|name| outcome.get("final")?.get(name)?.text());
             let labels = outcome.get("detected").map(Json::items).unwrap_or_default();
-            explored.insert(seen(state, labels));
+            explored.insert(seen(state, labels, board_failure(outcome)));
         }
         prediction.explored = Some(explored);
     }
@@ -142,15 +140,11 @@ fn predict(cli: &PathBuf, report: &Report, file: &str, names: &[String]) -> Resu
         let value = |name: &str| {
             state.iter().find(|s| s.get("name").and_then(Json::text).as_deref() == Some(name))?.get("value")?.text()
         };
-        let labels: Vec<Json> = json
-            .get("outcomes")
-            .map(Json::items)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|o| o.get("label").cloned())
-            .collect();
+        let outcomes = json.get("outcomes").map(Json::items).unwrap_or_default();
+        let labels: Vec<Json> = outcomes.iter().filter_map(|o| o.get("label").cloned()).collect();
+        let broken = outcomes.iter().any(board_failure);
         let steps = json.get("steps").and_then(Json::text).and_then(|s| s.parse().ok()).unwrap_or(0);
-        Ok((seen(keep(&value), &labels), steps))
+        Ok((seen(keep(&value), &labels, broken), steps))
     };
     if report.cores != 2 {
         let (_, steps) = run("")?;
