@@ -157,8 +157,13 @@ fn compile_text(setup: &Setup, code: &str, file_name: &str) -> Compiled {
     errors::lints_after_errors(&mut diagnostics);
     errors::lint_notes_once(&mut diagnostics);
     let program = match program {
-        Some(p) if !diagnostics.iter().any(Diagnostic::is_error) => match p.validate() {
-            Ok(()) => Some(p),
+        Some(mut p) if !diagnostics.iter().any(Diagnostic::is_error) => match p.validate() {
+            Ok(()) => {
+                // As LLVM may: the reordering window then sees across calls
+                // (crates/sim/src/program/inline.rs). Recursive calls stay.
+                p.inline_calls();
+                Some(p)
+            }
             Err(e) => {
                 let fallback = cx.map.start();
                 diagnostics.push(assemble::program_error(&e, &setup.properties, fallback));

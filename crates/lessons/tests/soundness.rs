@@ -316,3 +316,63 @@ pub fn handler() {}
     );
     assert_eq!(verdict(&explore(&free, budget), "p"), Verdict::Holds);
 }
+
+/// SEMANTICS.md §2 "Calls": LLVM may inline a helper, and then reorder its
+/// accesses with the caller's. A `publish()` helper that stores READY
+/// (Relaxed) after the caller stored DATA does not keep them in order; the
+/// reader's helper does not keep its loads in order either.
+#[test]
+fn reorderings_cross_calls_the_compiler_may_inline() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, AtomicBool, Ordering};
+pub static DATA: AtomicU32 = AtomicU32::new(0);
+pub static READY: AtomicBool = AtomicBool::new(false);
+pub static SEEN: AtomicU32 = AtomicU32::new(99);
+fn publish(flag: bool) {
+    READY.store(flag, ORDERING);
+}
+fn ready() -> bool {
+    READY.load(Ordering::Acquire)
+}
+pub fn main_fn() {
+    DATA.store(1, Ordering::Relaxed);
+    publish(true);
+}
+pub fn handler() {
+    if ready() {
+        SEEN.store(DATA.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+}
+"#;
+    let holds = "SEEN.load(Ordering::Relaxed) != 0";
+    let relaxed = explore(&code.replace("ORDERING", "Ordering::Relaxed"), holds);
+    assert_eq!(verdict(&relaxed, "p"), Verdict::Violated, "READY may be stored first, helper or not");
+    assert!(counterexample(&relaxed).contains("Reorder"), "{}", counterexample(&relaxed));
+    let release = explore(&code.replace("ORDERING", "Ordering::Release"), holds);
+    assert_eq!(verdict(&release, "p"), Verdict::Holds);
+}
+
+/// A recursive call cannot be inlined: it stays a call (and a barrier), and
+/// still computes what it computes.
+#[test]
+fn a_recursive_call_stays_a_call_and_computes_the_same() {
+    let code = r#"
+use core::sync::atomic::{AtomicU32, Ordering};
+pub static OUT: AtomicU32 = AtomicU32::new(0);
+fn sum(n: u32) -> u32 {
+    if n == 0 { 0 } else { n + sum(n - 1) }
+}
+fn twice(n: u32) -> u32 {
+    let a = sum(n);
+    a + a
+}
+pub fn main_fn() {
+    OUT.store(twice(4), Ordering::Relaxed);
+}
+pub fn handler() {}
+"#;
+    let report = explore(code, "OUT.load(Ordering::Relaxed) == 20");
+    assert_eq!(verdict(&report, "p"), Verdict::Holds);
+    let wrong = explore(code, "OUT.load(Ordering::Relaxed) == 21");
+    assert_eq!(verdict(&wrong, "p"), Verdict::Violated);
+}

@@ -122,8 +122,8 @@ fn classify_instr(program: &Program, op: &Op) -> Class {
         }
         // interrupt::disable/enable, PRIMASK and BASEPRI accesses are `asm!`
         // without `nomem` plus compiler_fence(SeqCst) in cortex-m: barriers.
-        // Calls and returns end the window (see SEMANTICS.md: the window does
-        // not follow inlining). Assertions and RefCell borrows can panic, and
+        // Calls and returns end the window: the front end has inlined every
+        // call it can (program/inline.rs); what is left is recursion. Assertions and RefCell borrows can panic, and
         // a panic is observable, so nothing moves over them.
         _ => Class::Barrier,
     }

@@ -11,9 +11,11 @@ use serde::{Deserialize, Serialize};
 use crate::value::Ty;
 pub use crate::value::{BinOp, UnOp};
 
+mod inline;
 mod ops;
 mod validate;
 
+pub use inline::{KeptCall, MAX_INLINED_BODY};
 pub use ops::*;
 pub use validate::ProgramError;
 
