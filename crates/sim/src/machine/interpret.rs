@@ -4,7 +4,9 @@
 
 use crate::nvic::{self};
 use crate::outcome::Outcome;
-use crate::program::{CheckKind, ContextId, FuncId, Location, NvicOp, Op, Operand, Program};
+use crate::program::{
+    CheckKind, ContextId, EventCount, FuncId, Local, Location, NvicOp, Op, Operand, Program, SourceId,
+};
 use crate::reorder::{EarlyAccess, Speculated};
 use crate::trace::{Event, StepKind, Write};
 use crate::value::{self, Ty};
@@ -197,25 +199,35 @@ impl Machine {
             }};
         }
         let mut goto = next_pc;
-        match op {
-            Op::Move { dst, src } => {
-                let v = get(self, src);
-                set!(dst, v);
+        let computed = {
+            let this = &*self;
+            let locals = this.cores[ci].stack.last().and_then(|a| a.frames.last()).map_or(&[][..], |f| &f.locals[..]);
+            compute(op, locals, |source, count| this.event_count(source, count))
+        };
+        match computed {
+            Computed::Set(dst, v) => set!(dst, v),
+            Computed::Next => {}
+            Computed::Fail(msg) => {
+                self.panic(ctx, span_of(), msg.to_string(), None, rec);
+                return Flow::Halt;
             }
-            Op::Unary { op, ty, dst, src } => {
-                let v = value::unary(*op, *ty, get(self, src));
-                set!(dst, v);
-            }
-            Op::Binary { op, ty, dst, lhs, rhs } => {
-                let (a, b) = (get(self, lhs), get(self, rhs));
-                match value::binary(*op, *ty, a, b) {
-                    Ok(v) => set!(dst, v),
-                    Err(msg) => {
-                        self.panic(ctx, span_of(), msg.to_string(), None, rec);
-                        return Flow::Halt;
-                    }
+            Computed::Goto(target) => {
+                goto = target;
+                // A loop's back edge: spin and deadlock detection.
+                if target <= pc && self.backedge(program, core, ctx, pc, rec) {
+                    return Flow::Halt;
                 }
             }
+            Computed::Effect => {}
+        }
+        match op {
+            Op::Move { .. }
+            | Op::Unary { .. }
+            | Op::Binary { .. }
+            | Op::EventCount { .. }
+            | Op::Jump { .. }
+            | Op::Branch { .. }
+            | Op::Nop { .. } => {}
             Op::Load { dst, place, .. } => {
                 let loc = place!(place);
                 let ty = program.location(loc).ty;
@@ -459,18 +471,6 @@ impl Machine {
                     rec.event(|| Event::Spinlock { lock: *lock, held_by: None });
                 }
             }
-            Op::Jump { target } => {
-                goto = *target;
-                if *target <= pc && self.backedge(program, core, ctx, pc, rec) {
-                    return Flow::Halt;
-                }
-            }
-            Op::Branch { cond, then_target, else_target } => {
-                goto = if get(self, cond) != 0 { *then_target } else { *else_target };
-                if goto <= pc && self.backedge(program, core, ctx, pc, rec) {
-                    return Flow::Halt;
-                }
-            }
             Op::Call { func: callee, args, ret } => {
                 cost = 3;
                 let depth = self.cores[ci].stack.last().map_or(0, |a| a.frames.len());
@@ -542,12 +542,7 @@ impl Machine {
                     self.cores[ci].asleep = true;
                 }
             }
-            Op::EventCount { dst, source, count } => {
-                let v = self.event_count(*source, *count);
-                set!(dst, v);
-            }
             Op::Busy { cycles } => cost = u64::from(*cycles),
-            Op::Nop { .. } => {}
         }
         self.set_pc(core, goto);
         self.cores[ci].cycles += cost;
@@ -585,5 +580,44 @@ impl Machine {
             c.primask = set;
             rec.event(|| Event::Primask { core, set });
         }
+    }
+}
+
+/// What an instruction does when all it does is compute on the frame's
+/// locals or choose the next instruction: the one definition of those
+/// instructions, shared by the machine (`exec_op`) and property evaluation
+/// (`Machine::evaluate`), so a property computes exactly as code does.
+pub(super) enum Computed {
+    /// Write a local; go on with the next instruction.
+    Set(Local, u64),
+    /// Go to this instruction.
+    Goto(u32),
+    /// Nothing happens; go on.
+    Next,
+    /// It panics (an arithmetic error), with this message.
+    Fail(&'static str),
+    /// It touches the machine: memory, masks, the NVIC, frames.
+    Effect,
+}
+
+pub(super) fn compute(op: &Op, locals: &[u64], events: impl Fn(SourceId, EventCount) -> u64) -> Computed {
+    let get = |o: &Operand| match o {
+        Operand::Const(v) => *v,
+        Operand::Local(l) => locals[l.0 as usize],
+    };
+    match op {
+        Op::Move { dst, src } => Computed::Set(*dst, get(src)),
+        Op::Unary { op, ty, dst, src } => Computed::Set(*dst, value::unary(*op, *ty, get(src))),
+        Op::Binary { op, ty, dst, lhs, rhs } => match value::binary(*op, *ty, get(lhs), get(rhs)) {
+            Ok(v) => Computed::Set(*dst, v),
+            Err(message) => Computed::Fail(message),
+        },
+        Op::EventCount { dst, source, count } => Computed::Set(*dst, events(*source, *count)),
+        Op::Jump { target } => Computed::Goto(*target),
+        Op::Branch { cond, then_target, else_target } => {
+            Computed::Goto(if get(cond) != 0 { *then_target } else { *else_target })
+        }
+        Op::Nop { .. } => Computed::Next,
+        _ => Computed::Effect,
     }
 }

@@ -9,8 +9,8 @@ use rustc_hash::FxHasher;
 use crate::outcome::Outcome;
 use crate::program::{ContextId, FuncId, Local, Op, Operand, Program, PropertyWhen, Span};
 use crate::trace::StepKind;
-use crate::value::{self};
 
+use super::interpret::{Computed, compute};
 use super::{Activation, Machine, Rec, Status, index_message, resolve};
 
 impl Machine {
@@ -101,23 +101,26 @@ impl Machine {
                 Operand::Local(l) => locals[l.0 as usize],
             };
             *pc += 1;
-            match &instr.op {
-                Op::Move { dst, src } => locals[dst.0 as usize] = get(src, locals),
-                Op::Unary { op, ty, dst, src } => locals[dst.0 as usize] = value::unary(*op, *ty, get(src, locals)),
-                Op::Binary { op, ty, dst, lhs, rhs } => {
-                    locals[dst.0 as usize] =
-                        value::binary(*op, *ty, get(lhs, locals), get(rhs, locals)).map_err(str::to_string)?
+            // The machine's own definition of computing and branching.
+            match compute(&instr.op, locals, |source, count| self.event_count(source, count)) {
+                Computed::Set(dst, v) => {
+                    locals[dst.0 as usize] = v;
+                    continue;
                 }
+                Computed::Goto(target) => {
+                    *pc = target;
+                    continue;
+                }
+                Computed::Next => continue,
+                Computed::Fail(message) => return Err(message.to_string()),
+                Computed::Effect => {}
+            }
+            match &instr.op {
+                // A property reads memory as it is at this point of the run.
                 Op::Load { dst, place, .. } | Op::AtomicLoad { dst, place, .. } => {
                     let loc = resolve(place, locals).map_err(|(i, n)| index_message(i, n))?;
                     locals[dst.0 as usize] = self.memory[loc.0 as usize];
                 }
-                Op::Jump { target } => *pc = *target,
-                Op::Branch { cond, then_target, else_target } => {
-                    *pc = if get(cond, locals) != 0 { *then_target } else { *else_target }
-                }
-                Op::EventCount { dst, source, count } => locals[dst.0 as usize] = self.event_count(*source, *count),
-                Op::Nop { .. } => {}
                 Op::Call { func, args, ret } => {
                     let callee = program.function(*func);
                     let mut new_locals = vec![0u64; callee.locals as usize];
