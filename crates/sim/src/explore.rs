@@ -25,7 +25,7 @@ use std::collections::VecDeque;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::machine::{Bounds, Choice, Machine, StateKey, Status};
+use crate::machine::{Bounds, Choice, KeyHints, Machine, StateKey, Status};
 use crate::outcome::{Bound, Outcome, Severity};
 use crate::program::{Program, ProgramError, SourceId};
 use crate::schedule::{Arrival, ArrivalPoint, Schedule, ScheduleItem};
@@ -215,6 +215,8 @@ pub struct Explorer {
     best_steps: Vec<u64>,
     /// The key of the state being looked up, reused.
     scratch: Vec<u32>,
+    /// What the state key may leave out (`KeyHints`, SEMANTICS.md §5).
+    hints: KeyHints,
     queue: VecDeque<Node>,
     trails: Vec<Trail>,
     schedules: u64,
@@ -285,6 +287,7 @@ impl Explorer {
             visited: FxHashMap::default(),
             best_steps: vec![0],
             scratch: Vec::new(),
+            hints: KeyHints::new(&program, &config.bounds),
             queue: VecDeque::new(),
             trails: vec![Trail { parent: 0, item: None }],
             schedules: 0,
@@ -305,8 +308,8 @@ impl Explorer {
             program,
             config,
         };
-        let key = machine.state_key();
-        explorer.visited.insert(key, 0);
+        machine.encode_state(&mut explorer.scratch, &explorer.hints);
+        explorer.visited.insert(StateKey::from(explorer.scratch.as_slice()), 0);
         explorer.queue.push_back(Node { machine, state: 0, steps: 0, trail: 0, labels: 0 });
         Ok(explorer)
     }
@@ -500,7 +503,10 @@ impl Explorer {
                 *self.histogram.entry((child.memory().to_vec(), labels)).or_insert(0) += 1;
                 continue;
             }
-            child.encode_state(&mut self.scratch);
+            for &loc in child.reported_races() {
+                self.hints.settle(loc);
+            }
+            child.encode_state(&mut self.scratch, &self.hints);
             let state = match self.visited.get(self.scratch.as_slice()) {
                 Some(&i) if self.best_steps[i as usize] <= steps => {
                     self.merged += 1;

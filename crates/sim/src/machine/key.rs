@@ -6,10 +6,124 @@
 //! field added to `Machine`, `Core`, `Activation` or `Frame` does not compile
 //! until it is placed here: in the key, or named as a meter.
 
-use crate::program::MAX_CONTEXTS;
+use crate::program::{ContextKind, Location, MAX_CONTEXTS, NvicOp, Op, Program, Trigger};
 use crate::race::{AccessRef, VectorClock};
 
-use super::{Activation, Core, Frame, Machine};
+use super::{Activation, Bounds, Core, Frame, Machine};
+
+/// What the explorer knows that lets a state key leave out what can no
+/// longer change any verdict (docs/SEMANTICS.md §5, "What the key leaves
+/// out"). `KeyHints::default()` leaves out nothing: the key is exact.
+#[derive(Clone, Debug, Default)]
+pub struct KeyHints {
+    starvation_steps: u64,
+    /// Per core: the most steps one activation of each handler can take
+    /// (indexed by context), when the core's handler work is bounded:
+    /// every handler on it is loop-free, pends nothing, and every source
+    /// that pends one is edge-triggered. None otherwise.
+    activation_steps: Vec<Option<Vec<u64>>>,
+    /// Per source: its handler (a context index) and `max_arrivals`.
+    sources: Vec<(Option<usize>, u32)>,
+    /// Per location: a race on it has been reported somewhere in the
+    /// search, so its access history can change no verdict.
+    settled: Vec<bool>,
+    /// Locations that can race and are not settled: at 0 the vector clocks
+    /// can change no verdict either.
+    unsettled: usize,
+}
+
+impl KeyHints {
+    pub fn new(program: &Program, bounds: &Bounds) -> KeyHints {
+        let cores = usize::from(program.cores.max(1));
+        let mut activation_steps: Vec<Option<Vec<u64>>> = vec![Some(vec![0; program.contexts.len()]); cores];
+        for (i, ctx) in program.contexts.iter().enumerate() {
+            let ContextKind::Handler { func, .. } = ctx.kind else { continue };
+            let Some(Some(steps)) = activation_steps.get_mut(usize::from(ctx.core)) else { continue };
+            let body = &program.function(func).body;
+            let bounded = body.iter().enumerate().all(|(pc, instr)| match &instr.op {
+                Op::Jump { target } => *target as usize > pc,
+                Op::Branch { then_target, else_target, .. } => *then_target as usize > pc && *else_target as usize > pc,
+                // A call left after inlining is recursion; a spinlock and
+                // WFI can wait; a software pend starts more handler work.
+                Op::Call { .. } | Op::SpinlockAcquire { .. } | Op::Wfi | Op::Nvic { op: NvicOp::Pend, .. } => false,
+                _ => true,
+            });
+            if bounded {
+                // Each instruction at most twice (a 64-bit access is two
+                // steps; a speculated load is read, then used), plus
+                // stacking, return and a tail-chain.
+                steps[i] = 2 * body.len() as u64 + 3;
+            } else {
+                activation_steps[usize::from(ctx.core)] = None;
+            }
+        }
+        for s in &program.sources {
+            if let Some(h) = s.handler
+                && s.trigger != Trigger::Edge
+                && let Some(core) = activation_steps.get_mut(usize::from(program.context(h).core))
+            {
+                // A level source pends again while its flag stays set.
+                *core = None;
+            }
+        }
+        let racy = Machine::racy_locations(program);
+        KeyHints {
+            starvation_steps: bounds.starvation_steps,
+            activation_steps,
+            sources: program.sources.iter().map(|s| (s.handler.map(|h| h.0 as usize), s.max_arrivals)).collect(),
+            unsettled: racy.iter().filter(|r| **r).count(),
+            settled: vec![false; racy.len()],
+        }
+    }
+
+    /// A race on `loc` was reported: its history leaves the key.
+    pub fn settle(&mut self, loc: Location) {
+        if let Some(s) = self.settled.get_mut(loc.0 as usize)
+            && !*s
+        {
+            *s = true;
+            self.unsettled = self.unsettled.saturating_sub(1);
+        }
+    }
+
+    fn clocks_matter(&self) -> bool {
+        self.settled.is_empty() || self.unsettled > 0
+    }
+
+    fn history_matters(&self, loc: usize) -> bool {
+        !self.settled.get(loc).copied().unwrap_or(false)
+    }
+
+    /// Whether core `ci`'s count of steps since its thread ran can still
+    /// reach the starvation bound: false when the handler work that can
+    /// still run before the thread runs again is too short.
+    fn starvation_possible(&self, m: &Machine, ci: usize) -> bool {
+        let Some(Some(steps)) = self.activation_steps.get(ci) else { return true };
+        let core = &m.cores[ci];
+        let mut left = core.steps_since_thread_ran;
+        for act in &core.stack[1..] {
+            // Its frame may be gone already: the exception return (and a
+            // tail-chain) still take steps.
+            let body =
+                act.frames.last().map_or(3, |f| steps[act.context.0 as usize].saturating_sub(2 * u64::from(f.pc)));
+            left += body;
+        }
+        if let Some(entering) = &core.entering {
+            left += steps[entering.candidate.0 as usize];
+        }
+        for (i, x) in m.exceptions.iter().enumerate() {
+            if x.pending {
+                left += steps.get(i).copied().unwrap_or(0);
+            }
+        }
+        for ((handler, max), arrived) in self.sources.iter().zip(&m.arrivals) {
+            if let Some(h) = handler {
+                left += u64::from(max.saturating_sub(*arrived)) * steps.get(*h).copied().unwrap_or(0);
+            }
+        }
+        left >= self.starvation_steps
+    }
+}
 
 /// The whole state, encoded: two states are one iff their keys are equal.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -56,13 +170,13 @@ impl Machine {
     /// The state's identity for the explorer's visited set (see the module).
     pub fn state_key(&self) -> StateKey {
         let mut words = Vec::new();
-        self.encode_state(&mut words);
+        self.encode_state(&mut words, &KeyHints::default());
         StateKey(words.into_boxed_slice())
     }
 
     /// Writes the state key's words into `words` (cleared first), so the
     /// explorer can look a state up without allocating.
-    pub fn encode_state(&self, words: &mut Vec<u32>) {
+    pub fn encode_state(&self, words: &mut Vec<u32>, hints: &KeyHints) {
         words.clear();
         let Machine {
             cores,
@@ -88,15 +202,18 @@ impl Machine {
             bounds: _,
             contended: _,
         } = self;
-        let epochs = EpochRanks::of(self);
+        let clocks_matter = hints.clocks_matter();
+        let epochs = if clocks_matter { EpochRanks::of(self) } else { EpochRanks::None };
         let mut e = Encoder(words);
         let clock = |vc: &VectorClock, e: &mut Encoder| {
-            for c in 0..clocks.len() {
-                e.u(epochs.rank(c, vc.0[c]));
+            if clocks_matter {
+                for c in 0..clocks.len() {
+                    e.u(epochs.rank(c, vc.0[c]));
+                }
             }
         };
         e.len(cores.len());
-        for core in cores {
+        for (ci, core) in cores.iter().enumerate() {
             let Core {
                 stack,
                 primask,
@@ -162,8 +279,15 @@ impl Machine {
             e.u(*iterations);
             e.flag(*thread_done);
             // How long the thread has waited: a handler that loops forever
-            // makes new states until the starvation window ends it.
-            e.wide(*steps_since_thread_ran);
+            // makes new states until the starvation window ends it. Left
+            // out when the handler work still to come cannot reach the
+            // window (the count then decides nothing).
+            if hints.starvation_possible(self, ci) {
+                e.flag(true);
+                e.wide(*steps_since_thread_ran);
+            } else {
+                e.flag(false);
+            }
             clock(released, &mut e);
         }
         memory.iter().for_each(|v| e.wide(*v));
@@ -193,7 +317,10 @@ impl Machine {
             e.u(u32::from(a.context.0));
             e.u(epochs.rank(a.context.0 as usize, a.epoch));
         };
-        for hist in histories {
+        for (loc, hist) in histories.iter().enumerate() {
+            if !clocks_matter || !hints.history_matters(loc) {
+                continue;
+            }
             match &hist.last_write {
                 Some(w) => access(w, &mut e),
                 None => e.u(u32::MAX),
@@ -243,8 +370,16 @@ impl Machine {
 /// Values of a context usually lie within 64 of each other: then a bit set
 /// above the minimum gives ranks by popcount; otherwise a sorted list does.
 enum EpochRanks {
-    Bits { min: [u32; MAX_CONTEXTS], bits: [u64; MAX_CONTEXTS] },
-    Sorted { values: Vec<(u16, u32)>, starts: Vec<usize> },
+    /// Not computed: the clocks are not in the key.
+    None,
+    Bits {
+        min: [u32; MAX_CONTEXTS],
+        bits: [u64; MAX_CONTEXTS],
+    },
+    Sorted {
+        values: Vec<(u16, u32)>,
+        starts: Vec<usize>,
+    },
 }
 
 impl EpochRanks {
@@ -278,6 +413,7 @@ impl EpochRanks {
                 let d = v.saturating_sub(min[c]).min(63);
                 (bits[c] & ((1u64 << d) - 1)).count_ones()
             }
+            EpochRanks::None => 0,
             EpochRanks::Sorted { values, starts } => {
                 (values.partition_point(|e| *e < (c as u16, v)) - starts[c]) as u32
             }

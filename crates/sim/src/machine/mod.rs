@@ -27,7 +27,7 @@ mod progress;
 mod queries;
 mod sync;
 
-pub use key::StateKey;
+pub use key::{KeyHints, StateKey};
 
 /// Limits of one run. Each one, when hit, ends the run with `Outcome::BoundHit`
 /// or, for the starvation window, `Outcome::Starvation`.
@@ -311,6 +311,22 @@ impl Machine {
 
     pub fn memory(&self) -> &[u64] {
         &self.memory
+    }
+
+    /// The locations this run has reported a data race on.
+    pub fn reported_races(&self) -> &[Location] {
+        &self.reported_races
+    }
+
+    /// Per location: whether it can race (plain, and two or more contexts
+    /// touch it), as `sync::race_access` checks.
+    pub(crate) fn racy_locations(program: &Program) -> Vec<bool> {
+        program
+            .accessors()
+            .iter()
+            .zip(&program.locations)
+            .map(|(u, l)| u.count_ones() >= 2 && l.kind != crate::program::LocationKind::Atomic)
+            .collect()
     }
 
     pub fn exception(&self, context: ContextId) -> ExceptionState {
