@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod compile_fail;
 mod json;
+mod mutation;
 mod predict;
 mod qemu;
 mod report;
@@ -28,17 +29,26 @@ pub fn setup() -> Result<(), String> {
 }
 
 /// Builds every bin for every board and variant, runs each QEMU variant and
-/// checks its report; compile-error snippets are rejected with their code.
-pub fn test(_: &[String]) -> Result<(), String> {
+/// checks its report; compile-error snippets are rejected with their code;
+/// the mutation test shows the checks that a hollow run fails can fail.
+/// `--bin NAME` and `--board FEATURE` (each repeatable) narrow it down.
+pub fn test(args: &[String]) -> Result<(), String> {
+    let only = build::Only::parse(args)?;
     println!("\n== firmware");
+    if !only.everything() {
+        println!("only bins {:?} on boards {:?} (empty: all)", only.bins, only.boards);
+    }
     setup()?;
     setup::run_in(&firmware_dir(), &["cargo", "fmt", "--check"]).map_err(|e| format!("firmware rustfmt: {e}"))?;
-    build::clippy(&firmware_dir())?;
+    build::clippy(&firmware_dir(), &only)?;
     let mut results = compile_fail::check_all(&firmware_dir())?;
-    let builds = build::all(&firmware_dir())?;
+    let builds = build::all(&firmware_dir(), &only)?;
     let mut prediction = predict::Predictor::new();
     for built in builds.iter().filter(|b| b.board.qemu.is_some()) {
         results.extend(check::bin(built, &mut prediction));
+    }
+    if only.wants(mutation::BIN, mutation::BOARD) {
+        results.extend(mutation::check_all(&firmware_dir(), &mut prediction)?);
     }
     let failed: Vec<&check::Verdict> = results.iter().filter(|r| !r.passed).collect();
     println!("\nfirmware results:");
@@ -53,7 +63,7 @@ pub fn test(_: &[String]) -> Result<(), String> {
 /// and written to firmware/BENCHMARKS-firmware.md (BENCHMARKS.md includes it).
 pub fn sizes(_: &[String]) -> Result<(), String> {
     setup()?;
-    let builds = build::all(&firmware_dir())?;
+    let builds = build::all(&firmware_dir(), &build::Only::default())?;
     let table = sizes::table(&builds)?;
     println!("{table}");
     let text = format!(
