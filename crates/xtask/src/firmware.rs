@@ -10,6 +10,7 @@ mod compile_fail;
 mod json;
 mod mutation;
 mod predict;
+mod promises;
 mod qemu;
 mod report;
 mod sizes;
@@ -43,6 +44,9 @@ pub fn test(args: &[String]) -> Result<(), String> {
     build::clippy(&firmware_dir(), &only)?;
     let mut results = compile_fail::check_all(&firmware_dir())?;
     let builds = build::all(&firmware_dir(), &only)?;
+    if only.everything() {
+        results.extend(promises::check(&builds, &root().join("lessons"))?);
+    }
     let mut prediction = predict::Predictor::new();
     for built in builds.iter().filter(|b| b.board.qemu.is_some()) {
         results.extend(check::bin(built, &mut prediction));

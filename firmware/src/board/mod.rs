@@ -165,6 +165,14 @@ pub fn raise(interrupt: Interrupt) {
 pub fn settle() {
     for interrupt in Interrupt::ALL {
         clear_event(interrupt);
+        // Read the event flag back before unpending: the write that cleared it
+        // can still be buffered on the way to the peripheral (on the
+        // peripheral side of a bus bridge, where a DSB does not reach: ARM
+        // AN321, "ARM Cortex-M Programming Guide to Memory Barrier
+        // Instructions", on clearing a peripheral's interrupt request). A read
+        // of the same peripheral completes only after the write; an event
+        // still set then would pend the interrupt again after the unpend.
+        let _ = target::hardware_event(interrupt);
         NVIC::unpend(interrupt);
     }
 }
