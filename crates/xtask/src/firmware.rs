@@ -45,6 +45,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
     let mut results = compile_fail::check_all(&firmware_dir())?;
     let builds = build::all(&firmware_dir(), &only)?;
     if only.everything() {
+        results.push(sizes::readme_lists(&builds, &firmware_dir().join("README.md")));
         results.extend(promises::check(&builds, &root().join("lessons"))?);
     }
     let mut prediction = predict::Predictor::new();
@@ -64,7 +65,8 @@ pub fn test(args: &[String]) -> Result<(), String> {
 }
 
 /// Flash and RAM of every bin on every board, as a Markdown table, printed
-/// and written to firmware/BENCHMARKS-firmware.md (BENCHMARKS.md includes it).
+/// and written to firmware/BENCHMARKS-firmware.md (BENCHMARKS.md includes it),
+/// and the free-run scenario builds' table in firmware/README.md.
 pub fn sizes(_: &[String]) -> Result<(), String> {
     setup()?;
     let builds = build::all(&firmware_dir(), &build::Only::default())?;
@@ -77,5 +79,6 @@ pub fn sizes(_: &[String]) -> Result<(), String> {
          `core::fmt`.\n"
     );
     let path = firmware_dir().join("BENCHMARKS-firmware.md");
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    sizes::write_readme(&builds, &firmware_dir().join("README.md"))
 }
