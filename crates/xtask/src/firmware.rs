@@ -9,6 +9,7 @@ mod check;
 mod compile_fail;
 mod json;
 mod mutation;
+mod nvic;
 mod predict;
 mod promises;
 mod qemu;
@@ -55,13 +56,35 @@ pub fn test(args: &[String]) -> Result<(), String> {
     if only.wants(mutation::BIN, mutation::BOARD) {
         results.extend(mutation::check_all(&firmware_dir(), &mut prediction)?);
     }
+    if only.everything() {
+        results.extend(nvic::fuzz(&firmware_dir(), nvic::IN_TEST, nvic::SEED)?);
+    }
+    summarize(&results)
+}
+
+/// Prints every verdict, and fails when one did.
+fn summarize(results: &[check::Verdict]) -> Result<(), String> {
     let failed: Vec<&check::Verdict> = results.iter().filter(|r| !r.passed).collect();
     println!("\nfirmware results:");
-    for verdict in &results {
+    for verdict in results {
         println!("  {} {}: {}", if verdict.passed { "ok  " } else { "FAIL" }, verdict.name, verdict.detail);
     }
     println!("firmware: {} passed, {} failed", results.len() - failed.len(), failed.len());
     if failed.is_empty() { Ok(()) } else { Err(format!("{} firmware checks failed", failed.len())) }
+}
+
+/// `cargo xtask fuzz-nvic N [SEED]`: N differential NVIC scenarios (seed 1
+/// unless given), the board against the simulator.
+pub fn fuzz_nvic(args: &[String]) -> Result<(), String> {
+    let number = |text: &str| text.parse::<u64>().map_err(|_| format!("expected a number, found `{text}`"));
+    let (n, seed) = match args {
+        [n] => (number(n)?, nvic::SEED),
+        [n, seed] => (number(n)?, number(seed)?),
+        _ => return Err("usage: cargo xtask fuzz-nvic N [SEED]".into()),
+    };
+    let n = u32::try_from(n).ok().filter(|n| *n <= 65_535).ok_or("at most 65,535 scenarios")?;
+    setup()?;
+    summarize(&nvic::fuzz(&firmware_dir(), n, seed)?)
 }
 
 /// Flash and RAM of every bin on every board, as a Markdown table, printed

@@ -8,6 +8,8 @@
 mod core1;
 mod lesson;
 pub mod mutant;
+#[cfg(feature = "nvic-fuzz")]
+pub mod nvic;
 mod snapshot;
 mod tally;
 
@@ -118,6 +120,10 @@ pub fn systick_event() {
 
 /// What every lesson interrupt's vector calls.
 pub fn dispatch(interrupt: Interrupt) {
+    #[cfg(feature = "nvic-fuzz")]
+    if nvic::dispatch(interrupt) {
+        return;
+    }
     // SAFETY: the pointer is null or the `&'static Lesson` stored by `run`.
     let Some(lesson) = (unsafe { LESSON.load(Ordering::Acquire).as_ref() }) else {
         return;

@@ -7,13 +7,16 @@
 //!   lm3s6965 its CTL stays 0), so no TIMER0 event arrives;
 //! - `ONE_OUTCOME`: the tally keeps one distinct outcome and counts every
 //!   other run as untallied;
-//! - `NO_HANDLER`: events arrive, the lesson's handlers are never called.
+//! - `NO_HANDLER`: events arrive, the lesson's handlers are never called;
+//! - `SWAPPED_PRIORITIES`: the NVIC scenarios (`nvic`) give their first two
+//!   interrupts each other's priority.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
 pub const TIMER_OFF: u32 = 1;
 pub const ONE_OUTCOME: u32 = 2;
 pub const NO_HANDLER: u32 = 3;
+pub const SWAPPED_PRIORITIES: u32 = 4;
 
 static MUTANT: AtomicU32 = AtomicU32::new(0);
 
