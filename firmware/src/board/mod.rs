@@ -166,12 +166,12 @@ pub fn settle() {
     for interrupt in Interrupt::ALL {
         clear_event(interrupt);
         // Read the event flag back before unpending: the write that cleared it
-        // can still be buffered on the way to the peripheral (on the
-        // peripheral side of a bus bridge, where a DSB does not reach: ARM
-        // AN321, "ARM Cortex-M Programming Guide to Memory Barrier
-        // Instructions", on clearing a peripheral's interrupt request). A read
-        // of the same peripheral completes only after the write; an event
-        // still set then would pend the interrupt again after the unpend.
+        // can still be buffered on its way to the peripheral, behind a bus
+        // bridge a DSB does not wait for (ARM AN321, "ARM Cortex-M Programming
+        // Guide to Memory Barrier Instructions"; Nordic's product specs ask
+        // for the same read-back after clearing an EVENTS register). A read of
+        // the same peripheral completes only after the write; an event still
+        // set then would pend the interrupt again after the unpend.
         let _ = target::hardware_event(interrupt);
         NVIC::unpend(interrupt);
     }

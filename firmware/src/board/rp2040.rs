@@ -48,9 +48,9 @@ const XOSC_HZ: u32 = 12_000_000;
 static PERIOD: AtomicU32 = AtomicU32::new(0);
 static HELD: AtomicBool = AtomicBool::new(false);
 
-/// SIO's 32 hardware spinlocks, SPINLOCK0 to SPINLOCK31 (RP2040 datasheet,
-/// 2.3.1.7 "Hardware Spinlocks", and the SIO register list of 2.3.1.11):
-/// reading one claims it, writing any value releases it.
+/// SIO's 32 hardware spinlocks, SPINLOCK0 to SPINLOCK31 at SIO offsets 0x100
+/// to 0x17c (RP2040 datasheet, section 2.3.1 "SIO", "Hardware Spinlocks" and
+/// its register list): reading one claims it, writing any value releases it.
 const SIO_SPINLOCK0: usize = 0xd000_0100;
 
 pub fn init() {

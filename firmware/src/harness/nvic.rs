@@ -12,9 +12,9 @@
 //! - `0x3b`: BASEPRI masking priority b and every less urgent one, then ISB;
 //! - `0x40`: BASEPRI 0, then ISB.
 //!
-//! The ISBs make a lowered mask take effect before the next op: ARMv7-M
-//! ARM B5.2.3 (MSR) and B2.5 (context synchronization) guarantee a pended
-//! interrupt that the new mask lets through is taken only after one.
+//! The ISBs make a lowered mask take effect before the next op: the ARMv7-M
+//! ARM (B5.2.3, MSR; and CPS) guarantees that a pending interrupt the lowered
+//! mask lets through is taken only after a context synchronization event.
 
 use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
