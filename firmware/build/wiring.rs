@@ -35,11 +35,12 @@ pub fn generate(lessons: &Path, out: &Path) -> Result<(), String> {
         }
     }
     // Every bin must belong to a lesson: say which, rather than let
-    // `include!` fail on a missing file.
+    // `include!` fail on a missing file. The one exception is no lesson: the
+    // interpreter of `cargo xtask fuzz-nvic` (src/harness/nvic.rs).
     let bins = fs::read_dir("src/bin").map_err(|e| format!("src/bin: {e}"))?;
     for bin in bins.filter_map(|e| e.ok().map(|e| e.path())) {
         let name = bin.file_stem().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        if !wired.contains(&name) {
+        if !wired.contains(&name) && name != "nvic_fuzz" {
             return Err(format!("src/bin/{name}.rs: no lessons/*/lesson.toml has `[firmware] bin = \"{name}\"`"));
         }
     }

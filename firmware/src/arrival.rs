@@ -188,10 +188,12 @@ fn SysTick() {
     let raises = RAISES.load(Ordering::SeqCst);
     for interrupt in Interrupt::ALL {
         if raises & (1 << interrupt as u32) != 0 && (mode == ONE_SHOT || spend(interrupt)) {
+            crate::harness::arrived();
             board::raise(interrupt);
         }
     }
     if raises & SYSTICK != 0 && (mode == ONE_SHOT || take(&SYSTICK_BUDGET)) {
+        crate::harness::arrived();
         // The lesson's SysTick handler runs here, in this exception: before
         // the interrupts just raised, which tail-chain after it.
         crate::harness::systick_event();

@@ -8,7 +8,10 @@ mod build;
 mod check;
 mod compile_fail;
 mod json;
+mod mutation;
+mod nvic;
 mod predict;
+mod promises;
 mod qemu;
 mod report;
 mod sizes;
@@ -28,32 +31,68 @@ pub fn setup() -> Result<(), String> {
 }
 
 /// Builds every bin for every board and variant, runs each QEMU variant and
-/// checks its report; compile-error snippets are rejected with their code.
-pub fn test(_: &[String]) -> Result<(), String> {
+/// checks its report; compile-error snippets are rejected with their code;
+/// the mutation test shows the checks that a hollow run fails can fail.
+/// `--bin NAME` and `--board FEATURE` (each repeatable) narrow it down.
+pub fn test(args: &[String]) -> Result<(), String> {
+    let only = build::Only::parse(args)?;
     println!("\n== firmware");
+    if !only.everything() {
+        println!("only bins {:?} on boards {:?} (empty: all)", only.bins, only.boards);
+    }
     setup()?;
     setup::run_in(&firmware_dir(), &["cargo", "fmt", "--check"]).map_err(|e| format!("firmware rustfmt: {e}"))?;
-    build::clippy(&firmware_dir())?;
+    build::clippy(&firmware_dir(), &only)?;
     let mut results = compile_fail::check_all(&firmware_dir())?;
-    let builds = build::all(&firmware_dir())?;
+    let builds = build::all(&firmware_dir(), &only)?;
+    if only.everything() {
+        results.push(sizes::readme_lists(&builds, &firmware_dir().join("README.md")));
+        results.extend(promises::check(&builds, &root().join("lessons"))?);
+    }
     let mut prediction = predict::Predictor::new();
     for built in builds.iter().filter(|b| b.board.qemu.is_some()) {
         results.extend(check::bin(built, &mut prediction));
     }
+    if only.wants(mutation::BIN, mutation::BOARD) {
+        results.extend(mutation::check_all(&firmware_dir(), &mut prediction)?);
+    }
+    if only.everything() {
+        results.extend(nvic::fuzz(&firmware_dir(), nvic::IN_TEST, nvic::SEED)?);
+    }
+    summarize(&results)
+}
+
+/// Prints every verdict, and fails when one did.
+fn summarize(results: &[check::Verdict]) -> Result<(), String> {
     let failed: Vec<&check::Verdict> = results.iter().filter(|r| !r.passed).collect();
     println!("\nfirmware results:");
-    for verdict in &results {
+    for verdict in results {
         println!("  {} {}: {}", if verdict.passed { "ok  " } else { "FAIL" }, verdict.name, verdict.detail);
     }
     println!("firmware: {} passed, {} failed", results.len() - failed.len(), failed.len());
     if failed.is_empty() { Ok(()) } else { Err(format!("{} firmware checks failed", failed.len())) }
 }
 
+/// `cargo xtask fuzz-nvic N [SEED]`: N differential NVIC scenarios (seed 1
+/// unless given), the board against the simulator.
+pub fn fuzz_nvic(args: &[String]) -> Result<(), String> {
+    let number = |text: &str| text.parse::<u64>().map_err(|_| format!("expected a number, found `{text}`"));
+    let (n, seed) = match args {
+        [n] => (number(n)?, nvic::SEED),
+        [n, seed] => (number(n)?, number(seed)?),
+        _ => return Err("usage: cargo xtask fuzz-nvic N [SEED]".into()),
+    };
+    let n = u32::try_from(n).ok().filter(|n| *n <= 65_535).ok_or("at most 65,535 scenarios")?;
+    setup()?;
+    summarize(&nvic::fuzz(&firmware_dir(), n, seed)?)
+}
+
 /// Flash and RAM of every bin on every board, as a Markdown table, printed
-/// and written to firmware/BENCHMARKS-firmware.md (BENCHMARKS.md includes it).
+/// and written to firmware/BENCHMARKS-firmware.md (BENCHMARKS.md includes it),
+/// and the free-run scenario builds' table in firmware/README.md.
 pub fn sizes(_: &[String]) -> Result<(), String> {
     setup()?;
-    let builds = build::all(&firmware_dir())?;
+    let builds = build::all(&firmware_dir(), &build::Only::default())?;
     let table = sizes::table(&builds)?;
     println!("{table}");
     let text = format!(
@@ -63,5 +102,6 @@ pub fn sizes(_: &[String]) -> Result<(), String> {
          `core::fmt`.\n"
     );
     let path = firmware_dir().join("BENCHMARKS-firmware.md");
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    sizes::write_readme(&builds, &firmware_dir().join("README.md"))
 }

@@ -19,6 +19,12 @@ const COMMANDS: &[(&str, &str, Run)] = &[
     ("test", "set up everything, then run every test of the project", test),
     ("firmware", "build every firmware bin and check it in QEMU against the simulator", firmware::test),
     ("bench", "run the benchmarks and write BENCHMARKS.md", bench),
+    (
+        "fuzz-nvic",
+        "N [SEED]: N seeded interrupt scenarios, the firmware in QEMU against the simulator",
+        firmware::fuzz_nvic,
+    ),
+    ("firmware-sizes", "build every firmware bin and write its size tables (firmware/README.md)", firmware::sizes),
     ("fuzz-explorer", "N: check the explorer against plain enumeration on N generated programs", fuzz_explorer),
     ("setup", "install what the other commands need, and nothing else", setup_all),
 ];

@@ -112,6 +112,9 @@ static TIMER_RUNNING: AtomicBool = AtomicBool::new(false);
 /// Starts the board's periodic hardware timer behind TIMER0.
 pub fn start_timer(period: u32) {
     TIMER_RUNNING.store(true, Ordering::SeqCst);
+    if crate::harness::mutant::is(crate::harness::mutant::TIMER_OFF) {
+        return;
+    }
     target::start_timer(period);
 }
 
@@ -162,6 +165,14 @@ pub fn raise(interrupt: Interrupt) {
 pub fn settle() {
     for interrupt in Interrupt::ALL {
         clear_event(interrupt);
+        // Read the event flag back before unpending: the write that cleared it
+        // can still be buffered on its way to the peripheral, behind a bus
+        // bridge a DSB does not wait for (ARM AN321, "ARM Cortex-M Programming
+        // Guide to Memory Barrier Instructions"; Nordic's product specs ask
+        // for the same read-back after clearing an EVENTS register). A read of
+        // the same peripheral completes only after the write; an event still
+        // set then would pend the interrupt again after the unpend.
+        let _ = target::hardware_event(interrupt);
         NVIC::unpend(interrupt);
     }
 }

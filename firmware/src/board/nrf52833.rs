@@ -34,7 +34,22 @@ const OUTSET: usize = 0x508;
 const OUTCLR: usize = 0x50c;
 const DIRSET: usize = 0x518;
 
+/// APPROTECT.DISABLE (nRF52833 Product Specification v1.7, "APPROTECT —
+/// Access port protection", register DISABLE at 0x4000_0558): on the
+/// revisions with the improved access port protection (Nordic's errata and
+/// informational notice for nRF52833 Rev 2 and later; the Nordic blog post
+/// "Working with the nRF52 Series' improved APPROTECT"), the debug access
+/// port is locked at every reset unless the firmware writes SwDisable (0x5A)
+/// here, even when UICR.APPROTECT is HwDisabled. Without it a board flashed
+/// once cannot be read or flashed again by probe-rs. embassy-nrf and Tock
+/// write it at boot for the same reason.
+const APPROTECT_DISABLE: usize = 0x4000_0000 + 0x558;
+const APPROTECT_SW_DISABLE: u32 = 0x5A;
+
 pub fn init() {
+    // Keep the debug port open (see APPROTECT_DISABLE): the report is read
+    // over it, and the next lesson is flashed through it.
+    write(APPROTECT_DISABLE, APPROTECT_SW_DISABLE);
     // GPIOTE channel 0: event mode on P0.14 (button A), high-to-low.
     write(GPIOTE_CONFIG0, 1 | BUTTON_A << 8 | 2 << 16);
     write(GPIOTE_EVENTS_IN0, 0);

@@ -48,7 +48,20 @@ const XOSC_HZ: u32 = 12_000_000;
 static PERIOD: AtomicU32 = AtomicU32::new(0);
 static HELD: AtomicBool = AtomicBool::new(false);
 
+/// SIO's 32 hardware spinlocks, SPINLOCK0 to SPINLOCK31 at SIO offsets 0x100
+/// to 0x17c (RP2040 datasheet, section 2.3.1 "SIO", "Hardware Spinlocks" and
+/// its register list): reading one claims it, writing any value releases it.
+const SIO_SPINLOCK0: usize = 0xd000_0100;
+
 pub fn init() {
+    // The spinlocks are reset only with the whole chip: a debugger's reset of
+    // the cores (probe-rs run) leaves locked the ones the last program held,
+    // and rp2040-hal's critical section spins on spinlock 31 forever. Release
+    // all 32 at start, as rp2040-hal's `#[entry]` does (`spinlock_reset`);
+    // this bin starts through cortex-m-rt's entry, which does not.
+    for n in 0..32 {
+        write(SIO_SPINLOCK0 + 4 * n, 1);
+    }
     // SAFETY: the board layer is the only owner of the device peripherals.
     let mut pac = unsafe { pac::Peripherals::steal() };
     let mut watchdog = Watchdog::new(pac.WATCHDOG);

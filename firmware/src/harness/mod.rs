@@ -7,6 +7,9 @@
 
 mod core1;
 mod lesson;
+pub mod mutant;
+#[cfg(feature = "nvic-fuzz")]
+pub mod nvic;
 mod snapshot;
 mod tally;
 
@@ -57,8 +60,14 @@ static TALLY: Mutex<RefCell<Tally>> = Mutex::new(RefCell::new(Tally::new()));
 static RUN: AtomicU32 = AtomicU32::new(0);
 static COUNTED: AtomicBool = AtomicBool::new(false);
 
-/// Handler runs per interrupt in the current run.
-static RUNS: [AtomicU32; 8] = [const { AtomicU32::new(0) }; 8];
+/// Runs of the lesson's handlers in the current run: one per interrupt, then
+/// the lesson's SysTick handler (`SYSTICK_RUNS`).
+static RUNS: [AtomicU32; 9] = [const { AtomicU32::new(0) }; 9];
+const SYSTICK_RUNS: usize = 8;
+/// Events that arrived in the current run (raised by the arrival generator,
+/// or TIMER0 events of the hardware timer within their budget): what the
+/// report's `arrivals=` adds up. Not handler runs: a polled source has none.
+static EVENTS: AtomicU32 = AtomicU32::new(0);
 /// Per interrupt: its level-triggered event was still set when its handler
 /// returned, so the next run of the handler is the same event, not a new one.
 static STILL_ASSERTED: [AtomicBool; 8] = [const { AtomicBool::new(false) }; 8];
@@ -66,6 +75,7 @@ static STILL_ASSERTED: [AtomicBool; 8] = [const { AtomicBool::new(false) }; 8];
 /// Runs `lesson` in the mode the build selects, reports, and exits.
 pub fn run(lesson: &'static Lesson) -> ! {
     board::init();
+    mutant::select();
     if let Err(problem) = lesson.validate() {
         crate::say!("irqlab error {problem}");
         board::exit(false);
@@ -103,12 +113,17 @@ pub fn run(lesson: &'static Lesson) -> ! {
 pub fn systick_event() {
     // SAFETY: the pointer is null or the `&'static Lesson` stored by `run`.
     if let Some(tick) = unsafe { LESSON.load(Ordering::Acquire).as_ref() }.and_then(|l| l.systick.as_ref()) {
+        count(&RUNS[SYSTICK_RUNS]);
         (core::hint::black_box(tick.runs))();
     }
 }
 
 /// What every lesson interrupt's vector calls.
 pub fn dispatch(interrupt: Interrupt) {
+    #[cfg(feature = "nvic-fuzz")]
+    if nvic::dispatch(interrupt) {
+        return;
+    }
     // SAFETY: the pointer is null or the `&'static Lesson` stored by `run`.
     let Some(lesson) = (unsafe { LESSON.load(Ordering::Acquire).as_ref() }) else {
         return;
@@ -133,9 +148,13 @@ pub fn dispatch(interrupt: Interrupt) {
         board::stop_timer();
         return;
     }
-    let runs = &RUNS[interrupt as usize];
-    runs.store(runs.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
-    if let Some(handler) = lesson.handler(interrupt) {
+    if interrupt == Interrupt::TIMER0 && TIMER0_IN_HARDWARE.load(Ordering::SeqCst) && !same_event {
+        arrived();
+    }
+    if let Some(handler) = lesson.handler(interrupt)
+        && !mutant::is(mutant::NO_HANDLER)
+    {
+        count(&RUNS[interrupt as usize]);
         // Called through an opaque pointer, as the vector table would.
         (core::hint::black_box(handler.runs))();
     }
@@ -146,9 +165,25 @@ pub fn dispatch(interrupt: Interrupt) {
     }
 }
 
-/// Handler runs of this run, over every interrupt.
+/// Adds one to a counter that only one context at a time writes (load and
+/// store: ARMv6-M has no read-modify-write atomics).
+fn count(counter: &AtomicU32) {
+    counter.store(counter.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+}
+
+/// An event arrived (from the arrival generator, or the hardware timer).
+pub fn arrived() {
+    count(&EVENTS);
+}
+
+/// Events that arrived in this run.
 pub fn arrivals() -> u32 {
-    RUNS.iter().map(|r| r.load(Ordering::Relaxed)).sum()
+    EVENTS.load(Ordering::Relaxed)
+}
+
+/// Runs of each lesson handler in this run: per interrupt, then SysTick.
+pub fn handler_runs() -> [u32; 9] {
+    core::array::from_fn(|k| RUNS[k].load(Ordering::Relaxed))
 }
 
 /// Starts a run's books: no handler runs, no broken property, full budgets.
@@ -156,6 +191,7 @@ fn reset_runs(lesson: &Lesson) {
     for r in &RUNS {
         r.store(0, Ordering::Relaxed);
     }
+    EVENTS.store(0, Ordering::Relaxed);
     for a in &STILL_ASSERTED {
         a.store(false, Ordering::SeqCst);
     }

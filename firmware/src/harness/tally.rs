@@ -38,12 +38,15 @@ pub struct Tally {
     pub untallied: u32,
     pub runs: u32,
     pub violations: u32,
+    /// Events that arrived, over every run.
     pub arrivals: u32,
+    /// Runs of each lesson handler over every run (`super::handler_runs`).
+    pub handled: [u32; 9],
 }
 
 impl Tally {
     pub const fn new() -> Tally {
-        Tally { outcomes: [None; CAPACITY], untallied: 0, runs: 0, violations: 0, arrivals: 0 }
+        Tally { outcomes: [None; CAPACITY], untallied: 0, runs: 0, violations: 0, arrivals: 0, handled: [0; 9] }
     }
 
     /// Records the state the lesson is in now as the end of run `index`
@@ -55,15 +58,20 @@ impl Tally {
         let outcome = Outcome { values, holds, runs: 1, first: index, phase, starved, deadlock };
         self.runs += 1;
         self.arrivals += super::arrivals();
+        for (total, runs) in self.handled.iter_mut().zip(super::handler_runs()) {
+            *total += runs;
+        }
         if !outcome.holds(lesson.properties.len()) {
             self.violations += 1;
         }
         let same = |o: &&mut Option<Outcome>| {
             o.is_some_and(|o| o.values == values && o.holds == holds && o.starved == starved && o.deadlock == deadlock)
         };
+        // The mutant keeps one outcome only (harness/mutant.rs).
+        let capacity = if super::mutant::is(super::mutant::ONE_OUTCOME) { 1 } else { CAPACITY };
         if let Some(Some(known)) = self.outcomes.iter_mut().find(same) {
             known.runs += 1;
-        } else if let Some(free) = self.outcomes.iter_mut().find(|o| o.is_none()) {
+        } else if let Some(free) = self.outcomes[..capacity].iter_mut().find(|o| o.is_none()) {
             *free = Some(outcome);
         } else {
             self.untallied += 1;
@@ -80,11 +88,20 @@ impl Tally {
         self.outcomes().filter(|o| !o.holds(lesson.properties.len())).map(|o| o.first).min()
     }
 
-    /// `irqlab outcome ...` lines, then the totals.
+    /// `irqlab outcome ...` lines, each handler's runs, then the totals.
     pub fn report(&self, lesson: &Lesson) {
         for outcome in self.outcomes() {
             describe(lesson, outcome).say();
         }
+        let mut handled = Line::new();
+        let _ = handled.write_str("irqlab handled");
+        for handler in lesson.handlers {
+            let _ = write!(handled, " {}={}", handler.interrupt.name(), self.handled[handler.interrupt as usize]);
+        }
+        if lesson.systick.is_some() {
+            let _ = write!(handled, " SysTick={}", self.handled[super::SYSTICK_RUNS]);
+        }
+        handled.say();
         crate::say!(
             "irqlab total runs={} violations={} arrivals={} outcomes={} untallied={}",
             self.runs,

@@ -5,21 +5,34 @@
 #[derive(Debug)]
 pub struct Board {
     pub feature: &'static str,
+    /// The board's name in firmware/README.md's tables.
+    pub name: &'static str,
     pub target: &'static str,
     /// `qemu-system-arm` arguments choosing the machine; None for a real board.
     pub qemu: Option<&'static [&'static str]>,
 }
 
 pub const BOARDS: &[Board] = &[
-    Board { feature: "microbit-v2", target: "thumbv7em-none-eabihf", qemu: None },
-    Board { feature: "pico", target: "thumbv6m-none-eabi", qemu: None },
+    Board { feature: "microbit-v2", name: "micro:bit v2", target: "thumbv7em-none-eabihf", qemu: None },
+    Board { feature: "pico", name: "Pico", target: "thumbv6m-none-eabi", qemu: None },
     Board {
         feature: "qemu-lm3s6965",
+        name: "lm3s6965evb",
         target: "thumbv7m-none-eabi",
         qemu: Some(&["-cpu", "cortex-m3", "-machine", "lm3s6965evb"]),
     },
-    Board { feature: "qemu-microbit", target: "thumbv6m-none-eabi", qemu: Some(&["-machine", "microbit"]) },
-    Board { feature: "qemu-an521", target: "thumbv7m-none-eabi", qemu: Some(&["-machine", "mps2-an521"]) },
+    Board {
+        feature: "qemu-microbit",
+        name: "microbit (nRF51)",
+        target: "thumbv6m-none-eabi",
+        qemu: Some(&["-machine", "microbit"]),
+    },
+    Board {
+        feature: "qemu-an521",
+        name: "mps2-an521",
+        target: "thumbv7m-none-eabi",
+        qemu: Some(&["-machine", "mps2-an521"]),
+    },
 ];
 
 /// Which lesson file a bin includes, and how its interrupts arrive.

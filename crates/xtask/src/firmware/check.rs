@@ -28,12 +28,16 @@ pub struct Verdict {
     pub detail: String,
 }
 
+impl Verdict {
+    /// Passed with its detail when Ok, failed with the reason when Err.
+    pub fn of(name: String, result: Result<String, String>) -> Verdict {
+        Verdict { name, passed: result.is_ok(), detail: result.unwrap_or_else(|e| e) }
+    }
+}
+
 pub fn bin(built: &Built, predictor: &mut Predictor) -> Vec<Verdict> {
     let name = format!("{} {} {} on {}", built.bin, built.variant.file(), built.variant.mode(), built.board.feature);
-    let verdict = |result: Result<String, String>| match result {
-        Ok(detail) => Verdict { name: name.clone(), passed: true, detail },
-        Err(detail) => Verdict { name: name.clone(), passed: false, detail },
-    };
+    let verdict = |result: Result<String, String>| Verdict::of(name.clone(), result);
     let report = match whole_run(built) {
         Ok(report) => report,
         Err(e) => return vec![verdict(Err(e))],
@@ -96,11 +100,12 @@ fn run(built: &Built, replay_at: Option<u64>) -> Result<Report, String> {
 }
 
 fn run_on_threads(built: &Built) -> Result<Report, String> {
-    check_run(built, qemu::run(built.board, &built.elf, &[], false)?, "free")
+    check_run(built, qemu::run(built.board, &built.elf, &built.arguments, false)?, "free")
 }
 
 fn run_with(built: &Built, arguments: &[String], expected_mode: &str) -> Result<Report, String> {
-    check_run(built, qemu::run(built.board, &built.elf, arguments, true)?, expected_mode)
+    let arguments = [&built.arguments[..], arguments].concat();
+    check_run(built, qemu::run(built.board, &built.elf, &arguments, true)?, expected_mode)
 }
 
 fn check_run(built: &Built, run: qemu::Run, expected_mode: &str) -> Result<Report, String> {
@@ -156,6 +161,7 @@ fn judge(report: &Report) -> Result<String, String> {
     if !report.totals || report.runs == 0 {
         return Err("no `irqlab total` line with runs".to_string());
     }
+    something_happened(report)?;
     let outcomes = report.outcomes.len();
     let broken = report.violations;
     let runs = report.runs;
@@ -179,6 +185,39 @@ fn judge(report: &Report) -> Result<String, String> {
         ("broken", true) => Err(format!("no arrival point of {runs} broke a property, but the lesson says one does")),
         (other, _) => Err(format!("the firmware expects `{other}`; expected `held` or `broken`")),
     }
+}
+
+/// A run in which nothing happened passes every property vacuously: "no
+/// event arrived" is always among the simulator's outcomes. So every run of
+/// a lesson with sources must see events arrive, every run's outcome must be
+/// in the firmware's table (an untallied run was never compared), and in the
+/// free run every handler of the lesson must have run in some round.
+fn something_happened(report: &Report) -> Result<(), String> {
+    let runs = report.runs;
+    if report.untallied > 0 {
+        return Err(format!(
+            "{} of {runs} runs ended in an outcome the firmware's table had no room for (untallied): their final \
+             states were never checked",
+            report.untallied
+        ));
+    }
+    let sources: Vec<&str> = report.sources.iter().filter(|(_, max)| *max > 0).map(|(name, _)| name.as_str()).collect();
+    if !sources.is_empty() && report.arrivals == 0 {
+        return Err(format!(
+            "no event arrived in {runs} runs, though the lesson has sources ({}): its properties held vacuously",
+            sources.join(", ")
+        ));
+    }
+    if report.mode == "free"
+        && let Some((handler, _)) = report.handled.iter().find(|(_, ran)| *ran == 0)
+    {
+        return Err(format!(
+            "the {handler} handler never ran in {runs} rounds ({} events arrived): no round reached a state where it \
+             ran",
+            report.arrivals
+        ));
+    }
+    Ok(())
 }
 
 fn first_broken(report: &Report) -> String {
@@ -208,6 +247,34 @@ fn replay(built: &Built, sweep: &Report) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const FREE: &str = "irqlab start bin=lost_update lesson=02-lost-update variant=solution expect=held mode=free\n\
+        irqlab sources TIMER0:1\nirqlab outcome COUNT=4 TICKS=1 holds=y runs=2000 first=0 arrival=none\n";
+
+    #[test]
+    fn a_free_run_where_everything_happened_passes() {
+        let report =
+            report::parse(&format!("{FREE}irqlab handled TIMER0=2000\nirqlab total runs=2000 arrivals=2000\n"));
+        assert!(judge(&report).expect("a run with events").contains("every property held in 2000 rounds"));
+    }
+
+    #[test]
+    fn a_free_run_where_no_event_arrived_fails() {
+        let report = report::parse(&format!("{FREE}irqlab handled TIMER0=0\nirqlab total runs=2000 arrivals=0\n"));
+        assert!(judge(&report).unwrap_err().contains("no event arrived in 2000 runs"));
+    }
+
+    #[test]
+    fn a_free_run_whose_handler_never_ran_fails() {
+        let report = report::parse(&format!("{FREE}irqlab handled TIMER0=0\nirqlab total runs=2000 arrivals=2000\n"));
+        assert!(judge(&report).unwrap_err().contains("the TIMER0 handler never ran"));
+    }
+
+    #[test]
+    fn a_run_with_untallied_outcomes_fails() {
+        let totals = "irqlab handled TIMER0=2000\nirqlab total runs=2000 arrivals=2000 untallied=5\n";
+        assert!(judge(&report::parse(&format!("{FREE}{totals}"))).unwrap_err().contains("5 of 2000 runs"));
+    }
 
     #[test]
     fn a_panic_in_the_scenario_is_the_break_only_of_a_scenario_that_promises_one() {

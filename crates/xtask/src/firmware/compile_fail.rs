@@ -71,11 +71,7 @@ pub fn check_all(firmware: &Path) -> Result<Vec<Verdict>, String> {
                 .map_err(|e| format!("could not start rustc: {e}"))?;
             let diagnostics = String::from_utf8_lossy(&output.stderr);
             let result = judge(&expectation.expected, output.status.success(), &diagnostics);
-            verdicts.push(Verdict {
-                name: format!("compile_fail/{name} on {}", expectation.target),
-                passed: result.is_ok(),
-                detail: result.unwrap_or_else(|e| e),
-            });
+            verdicts.push(Verdict::of(format!("compile_fail/{name} on {}", expectation.target), result));
         }
     }
     Ok(verdicts)

@@ -48,6 +48,10 @@ pub struct Report {
     pub outcomes: Vec<Outcome>,
     pub runs: u64,
     pub violations: u64,
+    /// Events that arrived over every run (`total ... arrivals=`).
+    pub arrivals: u64,
+    /// Runs of each lesson handler over every run (`irqlab handled`).
+    pub handled: Vec<(String, u64)>,
     pub untallied: u64,
     pub totals: bool,
     pub counterexample: Option<u64>,
@@ -66,6 +70,15 @@ fn number(words: &[&str], key: &str) -> u64 {
     field(words, key).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
+/// `NAME:3` or `NAME=3` words as (name, number) pairs.
+fn counts<T: std::str::FromStr + Default>(words: &[&str], separator: char) -> Vec<(String, T)> {
+    words
+        .iter()
+        .filter_map(|w| w.split_once(separator))
+        .map(|(name, n)| (name.to_string(), n.parse().unwrap_or_default()))
+        .collect()
+}
+
 pub fn parse(text: &str) -> Report {
     let mut report = Report::default();
     for line in text.lines() {
@@ -81,21 +94,17 @@ pub fn parse(text: &str) -> Report {
                 report.variant = field(&words, "variant").unwrap_or_default().to_string();
                 report.expect = field(&words, "expect").unwrap_or_default().to_string();
             }
-            "sources" => {
-                report.sources = words
-                    .iter()
-                    .filter_map(|w| w.split_once(':'))
-                    .map(|(name, max)| (name.to_string(), max.parse().unwrap_or(0)))
-                    .collect();
-            }
+            "sources" => report.sources = counts(&words, ':'),
             "boards" => report.boards = words.iter().map(|w| w.to_string()).collect(),
             "skip" => report.skip = Some(rest.to_string()),
+            "handled" => report.handled = counts(&words, '='),
             "property" => report.properties.push(rest.split_once(' ').map_or("", |(_, t)| t).to_string()),
             "outcome" => report.outcomes.push(outcome(&words)),
             "total" => {
                 report.totals = true;
                 report.runs = number(&words, "runs");
                 report.violations = number(&words, "violations");
+                report.arrivals = number(&words, "arrivals");
                 report.untallied = number(&words, "untallied");
             }
             "counterexample" => report.counterexample = field(&words, "at").and_then(|v| v.parse().ok()),
@@ -124,7 +133,14 @@ impl Report {
         }
         self.runs += next.runs;
         self.violations += next.violations;
+        self.arrivals += next.arrivals;
         self.untallied += next.untallied;
+        for (name, runs) in next.handled {
+            match self.handled.iter_mut().find(|(known, _)| *known == name) {
+                Some((_, total)) => *total += runs,
+                None => self.handled.push((name, runs)),
+            }
+        }
         self.problems.extend(next.problems);
         self.counterexample = self.outcomes.iter().filter(|o| o.broken()).map(|o| o.first).min();
         self.deadlock_at = next.deadlock_at;
@@ -162,6 +178,7 @@ irqlab property 0 3 + TICKS.load(Ordering::Relaxed) == unsafe { COUNT }
 irqlab sweep ticks=3 length=1
 irqlab outcome COUNT=4 TICKS=1 holds=y runs=307 first=0 arrival=after
 irqlab outcome COUNT=3 TICKS=1 holds=n runs=6 first=249 arrival=call3
+irqlab handled TIMER0=313
 irqlab total runs=313 violations=6 arrivals=313 outcomes=2 untallied=0
 irqlab counterexample at=249
 irqlab end
@@ -183,6 +200,7 @@ irqlab end
         assert!(report.outcomes[1].broken() && !report.outcomes[0].broken());
         assert_eq!((report.outcomes[1].first, report.outcomes[1].arrival.as_str()), (249, "call3"));
         assert_eq!((report.runs, report.violations, report.counterexample), (313, 6, Some(249)));
+        assert_eq!((report.arrivals, report.handled.clone()), (313, vec![("TIMER0".to_string(), 313)]));
         assert!(report.ended && report.totals && report.problems.is_empty());
     }
 
@@ -190,9 +208,10 @@ irqlab end
     fn a_sweep_that_goes_on_after_a_deadlock_adds_up() {
         let first = "irqlab outcome N=1 holds=y runs=5 first=0 arrival=after\n\
             irqlab outcome N=0 holds=n deadlock=y runs=1 first=5 arrival=call2\n\
-            irqlab total runs=6 violations=1\nirqlab deadlock at=5 phase=2\nirqlab end\n";
+            irqlab handled TIMER0=6\nirqlab total runs=6 violations=1 arrivals=6\n\
+            irqlab deadlock at=5 phase=2\nirqlab end\n";
         let next = "irqlab outcome N=1 holds=y runs=3 first=6 arrival=call1\n\
-            irqlab total runs=3 violations=0\nirqlab end\n";
+            irqlab handled TIMER0=2\nirqlab total runs=3 violations=0 arrivals=3\nirqlab end\n";
         let mut report = parse(first);
         assert_eq!(report.deadlock_at, Some(5));
         assert!(report.outcomes[1].deadlock && report.outcomes[1].broken());
@@ -200,6 +219,7 @@ irqlab end
         assert_eq!(report.outcomes.len(), 2);
         assert_eq!((report.outcomes[0].runs, report.runs, report.violations), (8, 9, 1));
         assert_eq!((report.counterexample, report.deadlock_at), (Some(5), None));
+        assert_eq!((report.arrivals, report.handled.clone()), (9, vec![("TIMER0".to_string(), 8)]));
     }
 
     #[test]
