@@ -2,6 +2,7 @@
 // against the release build. Each test saves a screenshot in e2e/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { deflateRawSync } from 'node:zlib';
 import { startServer, launch, newPage, open, screenshot, readout } from './browser.mjs';
 
 const LOST = '#v=1&lesson=02-lost-update';
@@ -188,6 +189,48 @@ test('opens a permalink and lands on the same step', async () => {
   assertClean(page);
   assertClean(other);
   assertClean(third);
+});
+
+/** A permalink's `code=`: raw deflate, base64url, as the page writes it. */
+const codeParam = (code) => deflateRawSync(Buffer.from(code)).toString('base64url');
+
+test('a permalink with edited code reopens at its step with its schedule', async () => {
+  // The moment with the lesson's own code, for comparison.
+  const plain = await newPage(browser);
+  await open(plain, server.url, `${LOST}&sched=TIMER0@1&step=5`);
+  await plain.waitForFunction(() => !/^Before step 0/.test(document.querySelector('[data-testid=readout]').innerText));
+  const words = await readout(plain);
+  const scenario = await plain.locator('textarea.source').inputValue();
+  // The same moment with edited code (a comment at the end: the same run).
+  const edited = `${scenario}// edited by the teacher\n`;
+  const fragment = `${LOST}&code=${codeParam(edited)}&sched=TIMER0@1&step=5`;
+  const page = await newPage(browser);
+  await open(page, server.url, fragment);
+  await page.waitForFunction(() => document.querySelector('input.schedule')?.value === 'TIMER0@1', null, { timeout: 30000 });
+  await page.waitForFunction((w) => document.querySelector('[data-testid=readout]').innerText === w, words);
+  assert.equal(await page.locator('textarea.source').inputValue(), edited);
+  // The page rewrites the address as the moment it shows: the same one.
+  await page.waitForTimeout(500);
+  assert.ok((await page.evaluate(() => location.hash)).endsWith('&sched=TIMER0@1&step=5'), await page.evaluate(() => location.hash));
+  assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'nothing to report');
+  assertClean(plain);
+  assertClean(page);
+});
+
+test('a damaged permalink keeps its lesson and says what it left out', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, `${LOST}&code=%%%&sched=TIMER0@2&step=-3&zoom=2`);
+  const notice = page.locator('[data-testid=notice]');
+  await notice.waitFor();
+  const words = await notice.innerText();
+  assert.match(words, /code in the link is damaged/);
+  assert.match(words, /`-3`/);
+  assert.match(words, /`zoom`/);
+  const title = (await page.locator('#lesson-title').innerText()).trim();
+  assert.match(title, /lost update/i, `lesson 02 is open, not another (${title})`);
+  assert.equal(await page.locator('input.schedule').inputValue(), 'TIMER0@2', 'the rest of the link is kept');
+  await screenshot(page, 'damaged-permalink');
+  assert.deepEqual(page.problems, []);
 });
 
 test('numbers steps as schedules do, across an idle skip', async () => {
