@@ -233,6 +233,32 @@ test('a damaged permalink keeps its lesson and says what it left out', async () 
   assert.deepEqual(page.problems, []);
 });
 
+test('while edited code compiles the status says so and the explorer waits', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, LOST);
+  await page.waitForSelector('.check-status');
+  assert.match(await page.locator('.check-status').innerText(), /compiles/);
+  // An edit, then the status as soon as the page has handled it (one task later).
+  const status = await page.evaluate(async () => {
+    const area = document.querySelector('textarea.source');
+    area.value = `// an edit\n${area.value}`;
+    area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 0));
+    return {
+      check: document.querySelector('.check-status').innerText,
+      explore: document.querySelector('[data-testid=explore]').disabled,
+      waits: document.querySelector('[data-testid=explorer-waits]')?.innerText ?? '',
+    };
+  });
+  assert.match(status.check, /checking/, 'no "compiles" for code not yet checked');
+  assert.equal(status.explore, true, 'the explorer cannot run the code before the edit');
+  assert.match(status.waits, /Waiting for the edited code to compile/);
+  // Once checked: compiles again, and the explorer can run.
+  await page.waitForFunction(() => /compiles/.test(document.querySelector('.check-status').innerText), null, { timeout: 30000 });
+  assert.equal(await page.locator('[data-testid=explore]').isDisabled(), false);
+  assertClean(page);
+});
+
 test('numbers steps as schedules do, across an idle skip', async () => {
   // main finishes long before step 200: the machine idles and skips ahead to the arrival.
   const page = await newPage(browser);

@@ -92,7 +92,10 @@ fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callb
 #[component]
 pub fn ExplorerPanel() -> Html {
     let app = use_app();
-    let program = app.open.as_ref().and_then(|o| if o.stale { None } else { o.program.clone() });
+    // Code that waits for its check, or has errors, has no program yet: the
+    // explorer waits rather than answer for the code before the edit.
+    let checking = app.open.as_ref().is_some_and(|o| o.checking());
+    let program = app.open.as_ref().and_then(|o| if o.stale || o.checking() { None } else { o.program.clone() });
     let handle = use_explorer(program.clone());
     let dispatcher = app.dispatcher();
     // A complete search with every property holding is a proof: record it.
@@ -140,9 +143,16 @@ pub fn ExplorerPanel() -> Html {
                 },
                 ExplorerStatus::Failed(e) => html! { <p class="error" role="alert">{ format!("The explorer cannot run this program: {e}") }</p> },
                 ExplorerStatus::Idle => html! {
-                    <button type="button" class="primary" onclick={start} disabled={program.is_none()} data-testid="explore">
-                        { "Try every arrival point" }
-                    </button>
+                    <>
+                        <button type="button" class="primary" onclick={start} disabled={program.is_none()} data-testid="explore">
+                            { "Try every arrival point" }
+                        </button>
+                        if checking {
+                            <p class="explorer-waits" role="status" data-testid="explorer-waits">
+                                { "Waiting for the edited code to compile…" }
+                            </p>
+                        }
+                    </>
                 },
             } }
         </div>
