@@ -5,7 +5,7 @@
 use irqlab_sim::{ArrivalPoint, ContextId, ContextKind, Event, Program, ScheduleItem, SourceId, StepKind, StepRecord};
 
 use crate::describe;
-use crate::run::Run;
+use crate::run::{RegisterView, Run};
 
 /// One horizontal lane: a context (thread mode of a core, or a handler).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -215,11 +215,11 @@ impl TimelineModel {
         let mut open = vec![None; lanes.len() * 8];
         let mut marks = Vec::new();
         for (position, record) in run.trace.iter().enumerate() {
-            let frame = run.frame(position);
+            let registers = run.registers(position);
             for (lane, l) in lanes.iter().enumerate() {
                 let kind = if l.context == record.context {
                     Some(bar_kind(record))
-                } else if frame.is_active(l.context) && l.core == record.core {
+                } else if registers.is_active(l.context) && l.core == record.core {
                     Some(BarKind::Preempted)
                 } else {
                     None
@@ -227,7 +227,7 @@ impl TimelineModel {
                 if let Some(kind) = kind {
                     extend(&mut bars, &mut open, lane, kind, position);
                 }
-                if frame.is_pending(l.context) && l.context != record.context {
+                if registers.is_pending(l.context) && l.context != record.context {
                     extend(&mut bars, &mut open, lane, BarKind::Pending, position);
                 }
             }
@@ -311,7 +311,7 @@ fn masks(run: &Run) -> Vec<MaskSpan> {
     let mut spans: Vec<MaskSpan> = Vec::new();
     for core in 0..run.program.cores {
         for position in 0..run.len() {
-            let Some(label) = run.frame(position).mask_label(core) else { continue };
+            let Some(label) = run.registers(position).mask_label(core) else { continue };
             match spans.last_mut() {
                 Some(last) if last.core == core && last.end == position && last.label == label => last.end += 1,
                 _ => spans.push(MaskSpan { core, start: position, end: position + 1, label }),

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::app::use_app;
 use crate::components::{
-    CodeEditor, Controls, ExplorerPanel, FirmwareTab, Narrative, StepReadout, Timeline, TimelineTable,
+    CodeEditor, Controls, CoreState, ExplorerPanel, FirmwareTab, Narrative, StepReadout, Timeline, TimelineTable,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -76,6 +76,7 @@ pub fn LessonPage() -> Html {
                         <button type="button" aria-pressed={(*view == View::Table).to_string()} onclick={pick_view(View::Table)}>{ "Table" }</button>
                     </div>
                     if *view == View::Timeline { <Timeline /> } else { <TimelineTable /> }
+                    <CoreState />
                     <div class="tabs" role="tablist" aria-label="Tools">
                         <button type="button" role="tab" id="tab-explorer" aria-controls="panel-explorer"
                             aria-selected={(*tab == Tab::Explorer).to_string()} onclick={pick_tab(Tab::Explorer)}>{ "Explorer" }</button>
