@@ -129,6 +129,12 @@ test('runs the explorer on the lost-update lesson and replays its counterexample
   await page.locator('[data-testid=replay]').first().click();
   await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
   assert.match(await readout(page), /^Before step 0: reset/, 'the replay starts at step 0');
+  // The replay is said, and the timeline it loaded is brought into view.
+  assert.match(await page.locator('[data-testid=replayed]').innerText(), /^Replaying the counterexample to “.+” \(\d+ steps\) in the timeline/);
+  await page.waitForFunction(() => {
+    const r = document.querySelector('.timeline-box').getBoundingClientRect();
+    return r.top >= 0 && r.top < innerHeight && r.bottom > 0;
+  }, null, { timeout: 5000 });
   await page.keyboard.press('End');
   await page.waitForSelector('.outcomes');
   const outcomes = await page.locator('.outcomes').innerText();
@@ -256,6 +262,73 @@ test('while edited code compiles the status says so and the explorer waits', asy
   // Once checked: compiles again, and the explorer can run.
   await page.waitForFunction(() => /compiles/.test(document.querySelector('.check-status').innerText), null, { timeout: 30000 });
   assert.equal(await page.locator('[data-testid=explore]').isDisabled(), false);
+  assertClean(page);
+});
+
+/** The timeline's drawn width and its panel's, and where the cursor is in the panel. */
+const geometry = (page) => page.evaluate(() => {
+  const panel = document.querySelector('.timeline-drawing').getBoundingClientRect();
+  const cursor = document.querySelector('svg.timeline .cursor line').getBoundingClientRect();
+  return {
+    svg: document.querySelector('svg.timeline').getBoundingClientRect().width,
+    panel: panel.width,
+    cursorInside: cursor.left >= panel.left && cursor.right <= panel.right,
+  };
+});
+
+test('the timeline fits its panel and keeps the cursor in view', async () => {
+  for (const fragment of [LOST, `${LOST}&sched=TIMER0@200`]) {
+    const page = await newPage(browser);
+    await open(page, server.url, fragment);
+    await page.waitForSelector('svg.timeline');
+    let g = await geometry(page);
+    assert.ok(g.svg <= g.panel, `${fragment}: ${g.svg} px drawn in a ${g.panel} px panel`);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('End');
+    await page.waitForSelector('.finished, .outcomes');
+    g = await geometry(page);
+    assert.ok(g.svg <= g.panel && g.cursorInside, `${fragment}: at the end the cursor is in view (${JSON.stringify(g)})`);
+    // Zoom in around the cursor: it stays in view, the steps get wider.
+    const before = await page.locator('svg.timeline').getAttribute('width');
+    await page.keyboard.press('+');
+    await page.waitForFunction((w) => document.querySelector('svg.timeline').getAttribute('width') !== w, before);
+    g = await geometry(page);
+    assert.ok(g.svg <= g.panel && g.cursorInside, `${fragment}: zoomed, the cursor is in view (${JSON.stringify(g)})`);
+    assertClean(page);
+  }
+});
+
+test('a click on a bar of a lane places an arrival there', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, `${LOST}&sched=TIMER0@2`);
+  const lane = await page.locator('rect.lane-hit[data-lane=TIMER0]').boundingBox();
+  // A bar drawn on TIMER0's lane (the handler running), away from marks.
+  const bar = await page.evaluate(({ top, bottom }) => {
+    for (const r of document.querySelectorAll('svg.timeline .bars rect')) {
+      const b = r.getBoundingClientRect();
+      const y = b.top + b.height / 2;
+      if (y > top && y < bottom && b.width >= 40) return { x: b.left + b.width - 10, y };
+    }
+    return null;
+  }, { top: lane.y, bottom: lane.y + lane.height });
+  assert.ok(bar, 'TIMER0 runs: a bar is drawn on its lane');
+  await page.mouse.click(bar.x, bar.y);
+  await page.waitForFunction(() => document.querySelector('input.schedule').value.split(',').length === 2, null, { timeout: 5000 });
+  assert.match(await page.locator('input.schedule').inputValue(), /^TIMER0@2,TIMER0@\d+$/);
+  assertClean(page);
+});
+
+test('a polled source has its own lane and takes an arrival by mouse', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, '#v=1&lesson=01-superloop');
+  const lane = page.locator('rect.lane-hit[data-lane=TIMER0]');
+  await lane.waitFor({ timeout: 5000 });
+  const box = await lane.boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => /^TIMER0@\d+$/.test(document.querySelector('input.schedule').value), null, { timeout: 5000 });
+  assert.equal(await page.locator('g.mark.arrival').count(), 1, 'its arrival is drawn');
+  assert.match(await page.locator('svg.timeline').innerHTML(), /TIMER0 \(event\)/);
+  await screenshot(page, 'polled-source-lane');
   assertClean(page);
 });
 

@@ -152,7 +152,8 @@ pub enum Action {
         source: SourceId,
         index: u64,
     },
-    /// Place (or remove) an arrival of the first event source at the cursor.
+    /// Place (or remove) an arrival of the first event source at the cursor
+    /// (handled or polled).
     ToggleArrivalHere,
     RemoveItem(ScheduleItem),
     ClearSchedule,
@@ -363,7 +364,9 @@ impl Reducible for State {
             Action::Help(show) => next.help = show,
             Action::Dismiss => next.notice = None,
             Action::Zoom(by) => {
-                let view = if by > 0 { next.view / 2 } else { next.view * 2 };
+                // From what is shown: a short run is shown whole, whatever the zoom.
+                let shown = next.open.as_ref().map_or(next.view, |o| next.view.min(o.steps() + 1));
+                let view = if by > 0 { shown / 2 } else { next.view * 2 };
                 next.view = view.clamp(MIN_VIEW, MAX_VIEW);
             }
             Action::Speed(s) => next.speed = s,
@@ -489,11 +492,12 @@ fn reduce_lesson(open: &mut Open, action: Action, playing: &mut bool) -> bool {
         Action::ToggleArrival { source, index } => toggle_arrival(open, source, index),
         Action::ToggleArrivalHere => {
             let Some(run) = &open.run else { return false };
-            let Some(source) = run.program.sources.iter().position(|s| s.handler.is_some()) else {
+            // The first event source, handled or polled.
+            if run.program.sources.is_empty() {
                 return false;
-            };
+            }
             let index = run.step_index_at(open.step);
-            toggle_arrival(open, SourceId(source as u16), index);
+            toggle_arrival(open, SourceId(0), index);
         }
         Action::RemoveItem(item) => {
             if !open.schedule.remove(&item) {

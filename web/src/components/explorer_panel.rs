@@ -3,6 +3,7 @@
 //! the outcome histogram, each property's verdict and "replay counterexample".
 
 use irqlab_sim::explore::{Report, Verdict};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::app::use_app;
@@ -89,6 +90,18 @@ fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callb
     }
 }
 
+/// Scrolls the timeline (or its table) into view and moves the focus there,
+/// so the replay is seen and the arrow keys step it.
+fn show_timeline() {
+    let document = gloo::utils::document();
+    if let Ok(Some(view)) = document.query_selector("#timeline, .table-wrap") {
+        view.scroll_into_view();
+        if let Ok(view) = view.dyn_into::<web_sys::HtmlElement>() {
+            let _ = view.focus();
+        }
+    }
+}
+
 #[component]
 pub fn ExplorerPanel() -> Html {
     let app = use_app();
@@ -111,14 +124,24 @@ pub fn ExplorerPanel() -> Html {
     }
     let start = handle.start.reform(|_: MouseEvent| ());
     let cancel = handle.cancel.reform(|_: MouseEvent| ());
+    // What was replayed last, said next to the report: the timeline it
+    // loaded is elsewhere on the page.
+    let replayed = use_state(|| None::<String>);
     let replay = {
         let status = handle.status.clone();
         let dispatcher = dispatcher.clone();
+        let replayed = replayed.clone();
         Callback::from(move |i: usize| {
             if let ExplorerStatus::Done { report, .. } = &status
-                && let Some(c) = report.properties.get(i).and_then(|p| p.counterexample.as_ref())
+                && let Some(p) = report.properties.get(i)
+                && let Some(c) = &p.counterexample
             {
                 dispatcher.dispatch(Action::Replay(c.schedule.clone()));
+                replayed.set(Some(format!(
+                    "Replaying the counterexample to “{}” ({} steps) in the timeline, from step 0: step with → or press Run.",
+                    p.name, c.steps
+                )));
+                show_timeline();
             }
         })
     };
@@ -138,6 +161,7 @@ pub fn ExplorerPanel() -> Html {
                 ExplorerStatus::Done { report, elapsed_ms, cancelled } => html! {
                     <>
                         <button type="button" onclick={start} disabled={program.is_none()}>{ "Try every arrival point again" }</button>
+                        <p class="replayed" role="status" data-testid="replayed">{ (*replayed).clone().unwrap_or_default() }</p>
                         { report_html(report, *elapsed_ms, *cancelled, &replay) }
                     </>
                 },
