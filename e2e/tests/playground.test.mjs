@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
+import { readFile } from 'node:fs/promises';
 import { startServer, launch, newPage, open, screenshot, readout } from './browser.mjs';
 
 const LOST = '#v=1&lesson=02-lost-update';
@@ -415,4 +416,51 @@ test('keeps the chosen theme with no flash on load', async () => {
   assert.equal(await page.evaluate(() => window.themeAtFirstPaint), 'dark');
   assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), 'rgb(17, 19, 24)');
   assertClean(page);
+});
+
+/** axe-core's violations of the page as it is now (every rule axe runs by default). */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    // Evaluated by the test driver, not a script tag: the page's CSP allows no inline script.
+    await page.evaluate(await readFile(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8'));
+  }
+  const result = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+test('axe-core finds no accessibility violations', async () => {
+  const states = [
+    ['the lesson list', '', async () => {}],
+    ['a lesson at a step', `${LOST}&sched=TIMER0@2&step=6`, async () => {}],
+    ['a polled source', '#v=1&lesson=01-superloop', async () => {}],
+    ['the table view', `${LOST}&sched=TIMER0@2&step=6`, async (page) => {
+      await page.locator('.view-switch button', { hasText: 'Table' }).click();
+      await page.waitForSelector('table.timeline-table');
+    }],
+    ['the explorer report and a replay', LOST, async (page) => {
+      await page.locator('[data-testid=explore]').click();
+      await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+      await page.locator('[data-testid=replay]').first().click();
+      await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
+    }],
+    ['a damaged link', `${LOST}&code=%%%&step=-3`, async (page) => page.locator('[data-testid=notice]').waitFor()],
+    ['the help dialog', LOST, async (page) => {
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('?');
+      await page.waitForSelector('[role=dialog]');
+    }],
+  ];
+  const found = {};
+  for (const [width, height, colorScheme] of [[1280, 800, 'light'], [360, 800, 'dark']]) {
+    for (const [name, fragment, act] of states) {
+      const page = await newPage(browser, { width, height, colorScheme });
+      await open(page, server.url, fragment);
+      await act(page);
+      const violations = await axeViolations(page);
+      if (violations.length > 0) found[`${name} at ${width} px, ${colorScheme}`] = violations;
+      assertClean(page);
+      await page.context().close();
+    }
+  }
+  assert.deepEqual(found, {});
 });

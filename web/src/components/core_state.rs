@@ -124,7 +124,8 @@ pub fn CoreState() -> Html {
         None => "Core state at reset".to_string(),
     };
     html! {
-        <section class="core-state" aria-labelledby="core-state-title" data-testid="core-state">
+        // Focusable: on a narrow screen it scrolls sideways.
+        <section class="core-state" aria-labelledby="core-state-title" data-testid="core-state" tabindex="0">
             <h2 id="core-state-title">{ title }</h2>
             <div class="core-state-tables">
                 for (core, registers) in now.cores.iter().enumerate() {

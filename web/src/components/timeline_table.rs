@@ -33,7 +33,8 @@ pub fn TimelineTable() -> Html {
         _ => "No steps".to_string(),
     };
     html! {
-        <div class="table-wrap">
+        // Focusable: on a narrow screen it scrolls sideways.
+        <div class="table-wrap" tabindex="0" role="region" aria-label="The run as a table">
             <table class="timeline-table">
                 <caption>{ caption }</caption>
                 <thead>
