@@ -333,6 +333,36 @@ test('a polled source has its own lane and takes an arrival by mouse', async () 
   assertClean(page);
 });
 
+test('the debugger layout shows code, timeline and core state on one 1280x800 screen', async () => {
+  const page = await newPage(browser, { width: 1280, height: 800 });
+  await open(page, server.url, `${LOST}&sched=TIMER0@2&step=6`);
+  await page.locator('[data-testid=debugger-layout]').click();
+  assert.equal(await page.locator('[data-testid=debugger-layout]').getAttribute('aria-pressed'), 'true');
+  const inView = async (when) => {
+    const boxes = await page.evaluate(() => Object.fromEntries(
+      [['code', '.code .editor'], ['current line', '.ctx-chip'], ['timeline', 'svg.timeline'], ['core state', '.core-state'], ['step button', '[data-testid=step]']]
+        .map(([name, selector]) => {
+          const r = document.querySelector(selector).getBoundingClientRect();
+          return [name, { top: Math.round(r.top), bottom: Math.round(r.bottom), left: Math.round(r.left), right: Math.round(r.right) }];
+        }),
+    ));
+    for (const [name, box] of Object.entries(boxes)) {
+      const whole = name === 'code' ? box.top + 200 : box.bottom;
+      assert.ok(box.top >= 0 && whole <= 800 && box.left >= 0 && box.right <= 1280, `${when}: ${name} in view: ${JSON.stringify(boxes)}`);
+    }
+  };
+  await inView('step 6');
+  // Stepping keeps working in this layout; the long words of the data race
+  // (step 7) push nothing out of view; the story is still on the page.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /\(7 of/.test(document.querySelector('[data-testid=readout]').innerText));
+  await inView('step 7, a data race explained');
+  assert.ok((await page.locator('.readme').innerText()).length > 50);
+  await screenshot(page, 'debugger-layout-1280');
+  assertClean(page);
+});
+
 test('numbers steps as schedules do, across an idle skip', async () => {
   // main finishes long before step 200: the machine idles and skips ahead to the arrival.
   const page = await newPage(browser);
@@ -442,6 +472,10 @@ test('axe-core finds no accessibility violations', async () => {
       await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
       await page.locator('[data-testid=replay]').first().click();
       await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
+    }],
+    ['the debugger layout', `${LOST}&sched=TIMER0@2&step=7`, async (page) => {
+      await page.locator('[data-testid=debugger-layout]').click();
+      await page.waitForSelector('.lesson.debugger');
     }],
     ['a damaged link', `${LOST}&code=%%%&step=-3`, async (page) => page.locator('[data-testid=notice]').waitFor()],
     ['the help dialog', LOST, async (page) => {
