@@ -83,6 +83,10 @@ pub fn serve(args: &[String]) -> Result<(), String> {
         return run_env(&web_dir(), &command, &[]);
     }
     let (address, port) = serve_options(args)?;
+    // Brotli is smaller than gzip but optional: without it (not root, say) gzip alone.
+    if let Err(e) = setup::apt(&[("brotli", "brotli")]) {
+        println!("note: no brotli ({e}); the files are precompressed with gzip only");
+    }
     release_build()?;
     let dist = web_dir().join("dist");
     let (count, brotli) = serve::precompress(&dist)?;

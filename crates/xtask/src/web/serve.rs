@@ -1,6 +1,7 @@
 //! The classroom server: the release build in `web/dist`, each text and wasm
 //! file also precompressed next to itself (`.gz` with gzip, `.br` when the
-//! `brotli` command is installed), served over HTTP/1.1 with std only.
+//! `brotli` command is installed: `serve` installs Debian's as root), served
+//! over HTTP/1.1 with std only.
 //! `trunk serve` cannot do this: its file service has no precompressed
 //! variants (trunk 0.21.14 enables neither compression nor `precompressed_*`
 //! of tower-http), and it serves the debug build it rebuilds on each change.
