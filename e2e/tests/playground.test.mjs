@@ -155,6 +155,9 @@ test('edits the code to the fix and sees the proof', async () => {
   assert.ok((await page.locator('.diag-inline.error').count()) >= 1, 'the error is shown at its line');
   assert.equal(await page.locator('svg.timeline').count(), 1, 'the last good timeline is kept');
   await page.waitForSelector('.stale');
+  // The explorer would answer for the last code that compiled: it waits, and says why.
+  assert.equal(await page.locator('[data-testid=explore]').isDisabled(), true);
+  assert.match(await page.locator('[data-testid=explorer-waits]').innerText(), /code has errors/);
   // The fix: main's increment inside a critical section.
   const fixed = scenario.replace(/unsafe \{ COUNT \+= 1 \}(\s*\/\/[^\n]*)?\n\}/, 'critical_section::with(|_| unsafe { COUNT += 1 });\n}');
   assert.notEqual(fixed, scenario, 'the scenario has the increment to fix');

@@ -108,6 +108,7 @@ pub fn ExplorerPanel() -> Html {
     // Code that waits for its check, or has errors, has no program yet: the
     // explorer waits rather than answer for the code before the edit.
     let checking = app.open.as_ref().is_some_and(|o| o.checking());
+    let broken = app.open.as_ref().is_some_and(|o| o.stale && !o.checking());
     let program = app.open.as_ref().and_then(|o| if o.stale || o.checking() { None } else { o.program.clone() });
     let handle = use_explorer(program.clone());
     let dispatcher = app.dispatcher();
@@ -171,9 +172,9 @@ pub fn ExplorerPanel() -> Html {
                         <button type="button" class="primary" onclick={start} disabled={program.is_none()} data-testid="explore">
                             { "Try every arrival point" }
                         </button>
-                        if checking {
+                        if checking || broken {
                             <p class="explorer-waits" role="status" data-testid="explorer-waits">
-                                { "Waiting for the edited code to compile…" }
+                                { if checking { "Waiting for the edited code to compile…" } else { "The code has errors: the explorer waits for code that compiles." } }
                             </p>
                         }
                     </>
