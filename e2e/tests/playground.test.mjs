@@ -2,6 +2,8 @@
 // against the release build. Each test saves a screenshot in e2e/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { deflateRawSync } from 'node:zlib';
+import { readFile } from 'node:fs/promises';
 import { startServer, launch, newPage, open, screenshot, readout } from './browser.mjs';
 
 const LOST = '#v=1&lesson=02-lost-update';
@@ -128,6 +130,12 @@ test('runs the explorer on the lost-update lesson and replays its counterexample
   await page.locator('[data-testid=replay]').first().click();
   await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
   assert.match(await readout(page), /^Before step 0: reset/, 'the replay starts at step 0');
+  // The replay is said, and the timeline it loaded is brought into view.
+  assert.match(await page.locator('[data-testid=replayed]').innerText(), /^Replaying the counterexample to “.+” \(\d+ steps\) in the timeline/);
+  await page.waitForFunction(() => {
+    const r = document.querySelector('.timeline-box').getBoundingClientRect();
+    return r.top >= 0 && r.top < innerHeight && r.bottom > 0;
+  }, null, { timeout: 5000 });
   await page.keyboard.press('End');
   await page.waitForSelector('.outcomes');
   const outcomes = await page.locator('.outcomes').innerText();
@@ -147,6 +155,9 @@ test('edits the code to the fix and sees the proof', async () => {
   assert.ok((await page.locator('.diag-inline.error').count()) >= 1, 'the error is shown at its line');
   assert.equal(await page.locator('svg.timeline').count(), 1, 'the last good timeline is kept');
   await page.waitForSelector('.stale');
+  // The explorer would answer for the last code that compiled: it waits, and says why.
+  assert.equal(await page.locator('[data-testid=explore]').isDisabled(), true);
+  assert.match(await page.locator('[data-testid=explorer-waits]').innerText(), /code has errors/);
   // The fix: main's increment inside a critical section.
   const fixed = scenario.replace(/unsafe \{ COUNT \+= 1 \}(\s*\/\/[^\n]*)?\n\}/, 'critical_section::with(|_| unsafe { COUNT += 1 });\n}');
   assert.notEqual(fixed, scenario, 'the scenario has the increment to fix');
@@ -188,6 +199,171 @@ test('opens a permalink and lands on the same step', async () => {
   assertClean(page);
   assertClean(other);
   assertClean(third);
+});
+
+/** A permalink's `code=`: raw deflate, base64url, as the page writes it. */
+const codeParam = (code) => deflateRawSync(Buffer.from(code)).toString('base64url');
+
+test('a permalink with edited code reopens at its step with its schedule', async () => {
+  // The moment with the lesson's own code, for comparison.
+  const plain = await newPage(browser);
+  await open(plain, server.url, `${LOST}&sched=TIMER0@1&step=5`);
+  await plain.waitForFunction(() => !/^Before step 0/.test(document.querySelector('[data-testid=readout]').innerText));
+  const words = await readout(plain);
+  const scenario = await plain.locator('textarea.source').inputValue();
+  // The same moment with edited code (a comment at the end: the same run).
+  const edited = `${scenario}// edited by the teacher\n`;
+  const fragment = `${LOST}&code=${codeParam(edited)}&sched=TIMER0@1&step=5`;
+  const page = await newPage(browser);
+  await open(page, server.url, fragment);
+  await page.waitForFunction(() => document.querySelector('input.schedule')?.value === 'TIMER0@1', null, { timeout: 30000 });
+  await page.waitForFunction((w) => document.querySelector('[data-testid=readout]').innerText === w, words);
+  assert.equal(await page.locator('textarea.source').inputValue(), edited);
+  // The page rewrites the address as the moment it shows: the same one.
+  await page.waitForTimeout(500);
+  assert.ok((await page.evaluate(() => location.hash)).endsWith('&sched=TIMER0@1&step=5'), await page.evaluate(() => location.hash));
+  assert.equal(await page.locator('[data-testid=notice]').count(), 0, 'nothing to report');
+  assertClean(plain);
+  assertClean(page);
+});
+
+test('a damaged permalink keeps its lesson and says what it left out', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, `${LOST}&code=%%%&sched=TIMER0@2&step=-3&zoom=2`);
+  const notice = page.locator('[data-testid=notice]');
+  await notice.waitFor();
+  const words = await notice.innerText();
+  assert.match(words, /code in the link is damaged/);
+  assert.match(words, /`-3`/);
+  assert.match(words, /`zoom`/);
+  const title = (await page.locator('#lesson-title').innerText()).trim();
+  assert.match(title, /lost update/i, `lesson 02 is open, not another (${title})`);
+  assert.equal(await page.locator('input.schedule').inputValue(), 'TIMER0@2', 'the rest of the link is kept');
+  await screenshot(page, 'damaged-permalink');
+  assert.deepEqual(page.problems, []);
+});
+
+test('while edited code compiles the status says so and the explorer waits', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, LOST);
+  await page.waitForSelector('.check-status');
+  assert.match(await page.locator('.check-status').innerText(), /compiles/);
+  // An edit, then the status as soon as the page has handled it (one task later).
+  const status = await page.evaluate(async () => {
+    const area = document.querySelector('textarea.source');
+    area.value = `// an edit\n${area.value}`;
+    area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 0));
+    return {
+      check: document.querySelector('.check-status').innerText,
+      explore: document.querySelector('[data-testid=explore]').disabled,
+      waits: document.querySelector('[data-testid=explorer-waits]')?.innerText ?? '',
+    };
+  });
+  assert.match(status.check, /checking/, 'no "compiles" for code not yet checked');
+  assert.equal(status.explore, true, 'the explorer cannot run the code before the edit');
+  assert.match(status.waits, /Waiting for the edited code to compile/);
+  // Once checked: compiles again, and the explorer can run.
+  await page.waitForFunction(() => /compiles/.test(document.querySelector('.check-status').innerText), null, { timeout: 30000 });
+  assert.equal(await page.locator('[data-testid=explore]').isDisabled(), false);
+  assertClean(page);
+});
+
+/** The timeline's drawn width and its panel's, and where the cursor is in the panel. */
+const geometry = (page) => page.evaluate(() => {
+  const panel = document.querySelector('.timeline-drawing').getBoundingClientRect();
+  const cursor = document.querySelector('svg.timeline .cursor line').getBoundingClientRect();
+  return {
+    svg: document.querySelector('svg.timeline').getBoundingClientRect().width,
+    panel: panel.width,
+    cursorInside: cursor.left >= panel.left && cursor.right <= panel.right,
+  };
+});
+
+test('the timeline fits its panel and keeps the cursor in view', async () => {
+  for (const fragment of [LOST, `${LOST}&sched=TIMER0@200`]) {
+    const page = await newPage(browser);
+    await open(page, server.url, fragment);
+    await page.waitForSelector('svg.timeline');
+    let g = await geometry(page);
+    assert.ok(g.svg <= g.panel, `${fragment}: ${g.svg} px drawn in a ${g.panel} px panel`);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('End');
+    await page.waitForSelector('.finished, .outcomes');
+    g = await geometry(page);
+    assert.ok(g.svg <= g.panel && g.cursorInside, `${fragment}: at the end the cursor is in view (${JSON.stringify(g)})`);
+    // Zoom in around the cursor: it stays in view, the steps get wider.
+    const before = await page.locator('svg.timeline').getAttribute('width');
+    await page.keyboard.press('+');
+    await page.waitForFunction((w) => document.querySelector('svg.timeline').getAttribute('width') !== w, before);
+    g = await geometry(page);
+    assert.ok(g.svg <= g.panel && g.cursorInside, `${fragment}: zoomed, the cursor is in view (${JSON.stringify(g)})`);
+    assertClean(page);
+  }
+});
+
+test('a click on a bar of a lane places an arrival there', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, `${LOST}&sched=TIMER0@2`);
+  const lane = await page.locator('rect.lane-hit[data-lane=TIMER0]').boundingBox();
+  // A bar drawn on TIMER0's lane (the handler running), away from marks.
+  const bar = await page.evaluate(({ top, bottom }) => {
+    for (const r of document.querySelectorAll('svg.timeline .bars rect')) {
+      const b = r.getBoundingClientRect();
+      const y = b.top + b.height / 2;
+      if (y > top && y < bottom && b.width >= 40) return { x: b.left + b.width - 10, y };
+    }
+    return null;
+  }, { top: lane.y, bottom: lane.y + lane.height });
+  assert.ok(bar, 'TIMER0 runs: a bar is drawn on its lane');
+  await page.mouse.click(bar.x, bar.y);
+  await page.waitForFunction(() => document.querySelector('input.schedule').value.split(',').length === 2, null, { timeout: 5000 });
+  assert.match(await page.locator('input.schedule').inputValue(), /^TIMER0@2,TIMER0@\d+$/);
+  assertClean(page);
+});
+
+test('a polled source has its own lane and takes an arrival by mouse', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, '#v=1&lesson=01-superloop');
+  const lane = page.locator('rect.lane-hit[data-lane=TIMER0]');
+  await lane.waitFor({ timeout: 5000 });
+  const box = await lane.boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => /^TIMER0@\d+$/.test(document.querySelector('input.schedule').value), null, { timeout: 5000 });
+  assert.equal(await page.locator('g.mark.arrival').count(), 1, 'its arrival is drawn');
+  assert.match(await page.locator('svg.timeline').innerHTML(), /TIMER0 \(event\)/);
+  await screenshot(page, 'polled-source-lane');
+  assertClean(page);
+});
+
+test('the debugger layout shows code, timeline and core state on one 1280x800 screen', async () => {
+  const page = await newPage(browser, { width: 1280, height: 800 });
+  await open(page, server.url, `${LOST}&sched=TIMER0@2&step=6`);
+  await page.locator('[data-testid=debugger-layout]').click();
+  assert.equal(await page.locator('[data-testid=debugger-layout]').getAttribute('aria-pressed'), 'true');
+  const inView = async (when) => {
+    const boxes = await page.evaluate(() => Object.fromEntries(
+      [['code', '.code .editor'], ['current line', '.ctx-chip'], ['timeline', 'svg.timeline'], ['core state', '.core-state'], ['step button', '[data-testid=step]']]
+        .map(([name, selector]) => {
+          const r = document.querySelector(selector).getBoundingClientRect();
+          return [name, { top: Math.round(r.top), bottom: Math.round(r.bottom), left: Math.round(r.left), right: Math.round(r.right) }];
+        }),
+    ));
+    for (const [name, box] of Object.entries(boxes)) {
+      const whole = name === 'code' ? box.top + 200 : box.bottom;
+      assert.ok(box.top >= 0 && whole <= 800 && box.left >= 0 && box.right <= 1280, `${when}: ${name} in view: ${JSON.stringify(boxes)}`);
+    }
+  };
+  await inView('step 6');
+  // Stepping keeps working in this layout; the long words of the data race
+  // (step 7) push nothing out of view; the story is still on the page.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /\(7 of/.test(document.querySelector('[data-testid=readout]').innerText));
+  await inView('step 7, a data race explained');
+  assert.ok((await page.locator('.readme').innerText()).length > 50);
+  await screenshot(page, 'debugger-layout-1280');
+  assertClean(page);
 });
 
 test('numbers steps as schedules do, across an idle skip', async () => {
@@ -273,4 +449,55 @@ test('keeps the chosen theme with no flash on load', async () => {
   assert.equal(await page.evaluate(() => window.themeAtFirstPaint), 'dark');
   assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), 'rgb(17, 19, 24)');
   assertClean(page);
+});
+
+/** axe-core's violations of the page as it is now (every rule axe runs by default). */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    // Evaluated by the test driver, not a script tag: the page's CSP allows no inline script.
+    await page.evaluate(await readFile(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8'));
+  }
+  const result = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+test('axe-core finds no accessibility violations', async () => {
+  const states = [
+    ['the lesson list', '', async () => {}],
+    ['a lesson at a step', `${LOST}&sched=TIMER0@2&step=6`, async () => {}],
+    ['a polled source', '#v=1&lesson=01-superloop', async () => {}],
+    ['the table view', `${LOST}&sched=TIMER0@2&step=6`, async (page) => {
+      await page.locator('.view-switch button', { hasText: 'Table' }).click();
+      await page.waitForSelector('table.timeline-table');
+    }],
+    ['the explorer report and a replay', LOST, async (page) => {
+      await page.locator('[data-testid=explore]').click();
+      await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+      await page.locator('[data-testid=replay]').first().click();
+      await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
+    }],
+    ['the debugger layout', `${LOST}&sched=TIMER0@2&step=7`, async (page) => {
+      await page.locator('[data-testid=debugger-layout]').click();
+      await page.waitForSelector('.lesson.debugger');
+    }],
+    ['a damaged link', `${LOST}&code=%%%&step=-3`, async (page) => page.locator('[data-testid=notice]').waitFor()],
+    ['the help dialog', LOST, async (page) => {
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('?');
+      await page.waitForSelector('[role=dialog]');
+    }],
+  ];
+  const found = {};
+  for (const [width, height, colorScheme] of [[1280, 800, 'light'], [360, 800, 'dark']]) {
+    for (const [name, fragment, act] of states) {
+      const page = await newPage(browser, { width, height, colorScheme });
+      await open(page, server.url, fragment);
+      await act(page);
+      const violations = await axeViolations(page);
+      if (violations.length > 0) found[`${name} at ${width} px, ${colorScheme}`] = violations;
+      assertClean(page);
+      await page.context().close();
+    }
+  }
+  assert.deepEqual(found, {});
 });

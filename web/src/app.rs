@@ -20,7 +20,8 @@ pub fn use_app() -> AppContext {
     use_context::<AppContext>().expect("App provides the AppContext to every component")
 }
 
-/// How many steps fit the window: about 28 px per step after the lane labels.
+/// The zoom at start: the steps a window this wide shows at about 28 px a
+/// step. The timeline draws no more than fit its own panel (`timeline::layout`).
 fn initial_view() -> usize {
     let width = web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).unwrap_or(1024.0);
     ((width.min(1400.0) - 160.0) / 28.0).max(8.0) as usize

@@ -59,6 +59,10 @@ pub fn render(nodes: &[Node]) -> Html {
                 if *tag == "a" && attrs.iter().any(|(k, _)| k == "rel") {
                     el.add_attribute("target", "_blank");
                 }
+                // A code block scrolls sideways: the keyboard must reach it too.
+                if *tag == "pre" {
+                    el.add_attribute("tabindex", "0");
+                }
                 el.add_child(render(children));
                 el.into()
             }

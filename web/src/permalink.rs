@@ -1,6 +1,9 @@
 //! Permalinks: `#v=1&lesson=..&code=..&sched=..&step=..`, so a teacher can
 //! share an exact moment. Versioned, compressed (deflate + base64url) and
-//! bounded in size; anything else in a link is an error a learner can read.
+//! bounded in size. A link without a readable version or lesson is refused;
+//! a damaged code, schedule or step, or an unknown part, is left out and
+//! named in `dropped`, so the page still opens the lesson and says what it
+//! could not keep.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -22,6 +25,9 @@ pub struct Permalink {
     /// The cursor: just before the step the simulator numbers `step`, the
     /// numbering of `NAME@N` (past the end: the end of the run).
     pub step: u64,
+    /// The parts of a decoded link that were damaged and left out (never
+    /// written by `encode`).
+    pub dropped: Vec<LinkError>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,7 +57,7 @@ impl std::fmt::Display for LinkError {
             LinkError::BadSchedule => {
                 write!(f, "the schedule in the link has characters a schedule never has")
             }
-            LinkError::BadStep(s) => write!(f, "the step `{s}` is not a number"),
+            LinkError::BadStep(s) => write!(f, "the step `{s}` is not a step number"),
             LinkError::UnknownKey(k) => write!(f, "the link has an unknown part `{k}`"),
         }
     }
@@ -99,7 +105,8 @@ impl Permalink {
         out
     }
 
-    /// Reads a fragment (with or without `#`).
+    /// Reads a fragment (with or without `#`). Fails only when the link has
+    /// no readable version or lesson; other damage is listed in `dropped`.
     pub fn decode(fragment: &str) -> Result<Permalink, LinkError> {
         let fragment = fragment.trim_start_matches('#');
         if fragment.len() > MAX_LINK {
@@ -117,15 +124,17 @@ impl Permalink {
                     }
                     link.lesson = value.to_string();
                 }
-                "code" => link.code = Some(decompress(value)?),
-                "sched" => {
-                    if !schedule_ok(value) {
-                        return Err(LinkError::BadSchedule);
-                    }
-                    link.schedule = value.to_string();
-                }
-                "step" => link.step = value.parse().map_err(|_| LinkError::BadStep(shorten(value)))?,
-                other => return Err(LinkError::UnknownKey(shorten(other))),
+                "code" => match decompress(value) {
+                    Ok(code) => link.code = Some(code),
+                    Err(e) => link.dropped.push(e),
+                },
+                "sched" if schedule_ok(value) => link.schedule = value.to_string(),
+                "sched" => link.dropped.push(LinkError::BadSchedule),
+                "step" => match value.parse() {
+                    Ok(step) => link.step = step,
+                    Err(_) => link.dropped.push(LinkError::BadStep(shorten(value))),
+                },
+                other => link.dropped.push(LinkError::UnknownKey(shorten(other))),
             }
         }
         match version {
@@ -159,6 +168,7 @@ mod tests {
             code: Some("pub fn foreground() {\n    unsafe { COUNT += 1 }\n}\n".into()),
             schedule: "TIMER0@3,TIMER0@9".into(),
             step: 7,
+            dropped: Vec::new(),
         }
     }
 
@@ -177,13 +187,21 @@ mod tests {
     }
 
     #[test]
-    fn damaged_links_say_what_is_wrong() {
-        let good = link().encode();
+    fn links_without_a_version_or_lesson_are_refused() {
         let cases = [
             ("lesson=01-superloop", LinkError::NoVersion),
             ("v=2&lesson=01-superloop", LinkError::Version("2".into())),
             ("v=1", LinkError::NoLesson),
             ("v=1&lesson=<script>", LinkError::BadLesson("<script>".into())),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(Permalink::decode(text), Err(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn damaged_parts_are_left_out_and_named_and_the_rest_is_kept() {
+        let cases = [
             ("v=1&lesson=a&code=!!!", LinkError::Code("not base64url")),
             ("v=1&lesson=a&code=AAAA", LinkError::Code("not valid compressed data, or larger than 64 KB")),
             ("v=1&lesson=a&sched=T<b>@1", LinkError::BadSchedule),
@@ -191,11 +209,25 @@ mod tests {
             ("v=1&lesson=a&x=1", LinkError::UnknownKey("x".into())),
         ];
         for (text, expected) in cases {
-            assert_eq!(Permalink::decode(text), Err(expected), "{text}");
+            let link = Permalink::decode(text).expect("the lesson is kept");
+            assert_eq!((link.lesson.as_str(), link.dropped), ("a", vec![expected]), "{text}");
         }
+        let damaged = Permalink::decode("v=1&lesson=02-lost-update&code=%%%&sched=TIMER0@1&step=-3&zoom=2")
+            .expect("the lesson is kept");
+        assert_eq!(damaged.schedule, "TIMER0@1");
+        assert_eq!((damaged.code, damaged.step), (None, 0));
+        assert_eq!(
+            damaged.dropped,
+            vec![
+                LinkError::Code("not base64url"),
+                LinkError::BadStep("-3".into()),
+                LinkError::UnknownKey("zoom".into())
+            ]
+        );
         // Flipping characters of the compressed code is caught, not shown as garbage.
-        let tampered = good.replacen("code=", "code=AB", 1);
-        assert!(matches!(Permalink::decode(&tampered), Err(LinkError::Code(_))), "{tampered}");
+        let tampered = link().encode().replacen("code=", "code=AB", 1);
+        let decoded = Permalink::decode(&tampered).expect("the lesson is kept");
+        assert!(decoded.code.is_none() && matches!(decoded.dropped[..], [LinkError::Code(_)]), "{tampered}");
     }
 
     #[test]
@@ -206,8 +238,8 @@ mod tests {
         let bomb = compress(&"a".repeat(1 << 20));
         assert!(bomb.len() < MAX_LINK);
         assert_eq!(
-            Permalink::decode(&format!("v=1&lesson=a&code={bomb}")),
-            Err(LinkError::Code("not valid compressed data, or larger than 64 KB"))
+            Permalink::decode(&format!("v=1&lesson=a&code={bomb}")).map(|l| l.dropped),
+            Ok(vec![LinkError::Code("not valid compressed data, or larger than 64 KB")])
         );
     }
 

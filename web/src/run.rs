@@ -1,70 +1,57 @@
 //! One run of a program under a schedule, stepped to its end once, so the
 //! timeline can show the whole run and the cursor can move anywhere in it.
 //!
-//! Everything here is read from `irqlab_sim` (the session, its trace and the
-//! machine after each step): the web crate never reimplements semantics.
+//! Everything here is read from `irqlab_sim`: the trace and each step's
+//! register snapshot (`StepRecord::registers`), and from the machine only
+//! where each context's code is: the web crate never reimplements semantics.
 
 use std::rc::Rc;
 
-use irqlab_sim::{Bound, Bounds, ContextId, Location, Machine, Outcome, Program, Schedule, Session, StepRecord};
+use irqlab_sim::{
+    Bound, Bounds, ContextId, Location, Machine, Outcome, Program, Registers, Schedule, Session, StepRecord,
+};
 
-/// What the machine looked like after a number of steps, beyond the trace.
+/// Where each context's code is after a number of steps: the one thing a
+/// view needs that the step's register snapshot does not hold.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Frame {
     /// The source line each context on a stack is at next.
     pub positions: Vec<(ContextId, u32)>,
-    /// Contexts whose pending bit is set, one bit per context.
-    pub pending: u32,
-    /// Contexts on a core's stack (active, running or preempted), one bit per context.
-    pub active: u32,
-    /// PRIMASK per core.
-    pub primask: Vec<bool>,
-    /// Raw BASEPRI per core (0 = masks nothing).
-    pub basepri: Vec<u8>,
 }
 
 impl Frame {
     fn of(machine: &Machine, program: &Program) -> Frame {
-        let mut pending = 0;
-        let mut active = 0;
-        for (i, _) in program.contexts.iter().enumerate() {
-            let state = machine.exception(ContextId(i as u16));
-            if state.pending {
-                pending |= 1 << i;
-            }
-        }
-        for core in 0..program.cores {
-            for c in machine.stack(core) {
-                active |= 1 << c.0;
-            }
-        }
-        Frame {
-            positions: machine.positions(program).into_iter().map(|(c, span)| (c, span.line)).collect(),
-            pending,
-            active,
-            primask: (0..program.cores).map(|c| machine.primask(c)).collect(),
-            basepri: (0..program.cores).map(|c| machine.basepri(c)).collect(),
-        }
+        Frame { positions: machine.positions(program).into_iter().map(|(c, span)| (c, span.line)).collect() }
+    }
+}
+
+/// What the views ask of a register snapshot (`StepRecord::registers`, the
+/// simulator's one account of the NVIC, the masks and the exception stacks).
+pub trait RegisterView {
+    /// The context's pending bit.
+    fn is_pending(&self, context: ContextId) -> bool;
+    /// On a core's stack: running, or preempted, or thread mode below a handler.
+    fn is_active(&self, context: ContextId) -> bool;
+    /// What masks interrupts on `core`: "PRIMASK", "BASEPRI 0x40", or
+    /// `None` (BASEPRI 0 masks nothing).
+    fn mask_label(&self, core: u8) -> Option<String>;
+}
+
+impl RegisterView for Registers {
+    fn is_pending(&self, context: ContextId) -> bool {
+        self.exceptions.get(context.0 as usize).is_some_and(|e| e.pending)
     }
 
-    pub fn is_pending(&self, context: ContextId) -> bool {
-        self.pending & (1 << context.0) != 0
+    fn is_active(&self, context: ContextId) -> bool {
+        self.cores.iter().any(|c| c.stack.contains(&context))
     }
 
-    pub fn is_active(&self, context: ContextId) -> bool {
-        self.active & (1 << context.0) != 0
-    }
-
-    /// What masks interrupts on `core`, as the machine's registers say:
-    /// "PRIMASK", "BASEPRI 0x40", or `None` (BASEPRI 0 masks nothing).
-    pub fn mask_label(&self, core: u8) -> Option<String> {
-        if self.primask.get(core as usize) == Some(&true) {
+    fn mask_label(&self, core: u8) -> Option<String> {
+        let registers = self.cores.get(core as usize)?;
+        if registers.primask {
             return Some("PRIMASK".to_string());
         }
-        match self.basepri.get(core as usize) {
-            Some(&b) if b != 0 => Some(format!("BASEPRI {b:#04x}")),
-            _ => None,
-        }
+        (registers.basepri != 0).then(|| format!("BASEPRI {:#04x}", registers.basepri))
     }
 }
 
@@ -76,6 +63,8 @@ pub struct Run {
     pub trace: Vec<StepRecord>,
     /// `frames[n]` is the machine after `n` steps; there is one more frame than steps.
     pub frames: Vec<Frame>,
+    /// The registers at reset; after step `n` they are `trace[n - 1].registers`.
+    pub reset: Registers,
     /// Per location: the positions where its value changed, with the new value,
     /// starting with the value at reset.
     pub memory: Vec<Vec<(usize, u64)>>,
@@ -97,6 +86,7 @@ impl Run {
             Session::new((*program).clone(), schedule.clone(), Bounds::default()).map_err(|e| e.to_string())?;
         let locations = program.locations.len();
         let mut frames = vec![Frame::of(session.machine(), &program)];
+        let reset = session.machine().registers(&program);
         let mut memory: Vec<Vec<(usize, u64)>> =
             (0..locations).map(|l| vec![(0, session.machine().value(Location(l as u32)))]).collect();
         while session.step() {
@@ -116,7 +106,7 @@ impl Run {
         let trace = session.trace().clone();
         let outcomes = session.outcomes().to_vec();
         let bound_hit = session.bound_hit();
-        Ok(Run { program, schedule, trace, frames, memory, outcomes, bound_hit })
+        Ok(Run { program, schedule, trace, frames, reset, memory, outcomes, bound_hit })
     }
 
     /// The number of steps of the whole run.
@@ -131,6 +121,15 @@ impl Run {
     /// The frame after `position` steps (clamped to the end).
     pub fn frame(&self, position: usize) -> &Frame {
         &self.frames[position.min(self.frames.len() - 1)]
+    }
+
+    /// The registers after `position` steps (clamped to the end): the
+    /// snapshot the simulator recorded with the last step taken.
+    pub fn registers(&self, position: usize) -> &Registers {
+        match position.min(self.len()).checked_sub(1) {
+            Some(last) => &self.trace[last].registers,
+            None => &self.reset,
+        }
     }
 
     /// The value of a location after `position` steps.
@@ -176,5 +175,55 @@ impl Run {
                 _ => None,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lesson 02 with an arrival in the middle of main's increment.
+    fn run() -> Run {
+        let card = crate::catalog::lessons().into_iter().find(|l| l.id == "02-lost-update").expect("lesson 02");
+        let program = crate::catalog::precompiled(&card, &card.scenario).and_then(|c| c.program).expect("compiles");
+        let schedule = Schedule::parse("TIMER0@2", &program).expect("a schedule");
+        Run::new(program, schedule).expect("runs")
+    }
+
+    #[test]
+    fn the_registers_after_each_position_are_the_machines_after_that_many_steps() {
+        let run = run();
+        let mut session = Session::new((*run.program).clone(), run.schedule.clone(), Bounds::default()).expect("valid");
+        assert_eq!(*run.registers(0), session.machine().registers(&run.program));
+        let mut taken = 0;
+        while session.step() {
+            if session.trace().len() > taken {
+                taken = session.trace().len();
+                assert_eq!(*run.registers(taken), session.machine().registers(&run.program), "after {taken} steps");
+            }
+        }
+        assert_eq!(taken, run.len());
+        assert_eq!(run.registers(run.len() + 5), run.registers(run.len()), "clamped to the end");
+    }
+
+    #[test]
+    fn pending_active_and_masks_read_the_snapshot() {
+        let run = run();
+        let timer = ContextId(run.program.contexts.iter().position(|c| c.name == "TIMER0").expect("TIMER0") as u16);
+        let pended = (0..=run.len()).find(|&p| run.registers(p).is_pending(timer)).expect("TIMER0 is pending once");
+        let entered = (pended..=run.len()).find(|&p| run.registers(p).is_active(timer)).expect("then it runs");
+        assert!(!run.registers(entered).is_pending(timer), "entry clears the pending bit");
+        assert!(!run.registers(0).is_active(timer));
+        assert!(
+            run.registers(0).is_active(ContextId(0)) || run.registers(0).is_active(ContextId(1)),
+            "main is on the stack"
+        );
+        assert_eq!(run.registers(0).mask_label(0), None, "nothing masks at reset");
+        let mut masked = run.registers(0).clone();
+        masked.cores[0].basepri = 0x40;
+        assert_eq!(masked.mask_label(0).as_deref(), Some("BASEPRI 0x40"));
+        masked.cores[0].primask = true;
+        assert_eq!(masked.mask_label(0).as_deref(), Some("PRIMASK"));
+        assert_eq!(masked.mask_label(7), None, "no such core");
     }
 }

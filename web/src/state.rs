@@ -53,6 +53,11 @@ pub struct Open {
     pub schedule_error: Option<String>,
     /// The cursor: steps taken.
     pub step: usize,
+    /// A link's schedule text and step, kept until the compiler worker has
+    /// compiled the link's code (a schedule names sources of a program).
+    pub waiting_link: Option<(String, u64)>,
+    /// Why the waiting link's schedule was not taken, for the page's notice.
+    pub link_notice: Option<Notice>,
     /// The code has errors, so the timeline is of older code.
     pub stale: bool,
     pub hints_shown: usize,
@@ -75,12 +80,18 @@ impl Open {
     /// The current moment as a permalink. Its `step` is the simulator's
     /// number of the next step (as in `NAME@N`), not the count of steps
     /// taken, so `sched=TIMER0@40&step=40` is the moment TIMER0 lands.
+    /// While a link's code waits for the compiler, its schedule and step.
     pub fn permalink(&self) -> Permalink {
+        let (schedule, step) = match &self.waiting_link {
+            Some((schedule, step)) => (schedule.clone(), *step),
+            None => (self.schedule_text(), self.run.as_ref().map_or(0, |r| r.step_index_at(self.step))),
+        };
         Permalink {
             lesson: self.card.id.clone(),
             code: (*self.code != self.card.scenario).then(|| (*self.code).clone()),
-            schedule: self.schedule_text(),
-            step: self.run.as_ref().map_or(0, |r| r.step_index_at(self.step)),
+            schedule,
+            step,
+            dropped: Vec::new(),
         }
     }
 
@@ -141,7 +152,8 @@ pub enum Action {
         source: SourceId,
         index: u64,
     },
-    /// Place (or remove) an arrival of the first event source at the cursor.
+    /// Place (or remove) an arrival of the first event source at the cursor
+    /// (handled or polled).
     ToggleArrivalHere,
     RemoveItem(ScheduleItem),
     ClearSchedule,
@@ -175,7 +187,9 @@ impl State {
     }
 
     /// Opens a lesson with some code, a schedule text and the cursor just
-    /// before the step numbered `step` (the simulator's numbering).
+    /// before the step numbered `step` (the simulator's numbering). Code the
+    /// build did not compile goes to the compiler worker; the schedule and
+    /// step wait for its answer.
     fn open_lesson(&mut self, card: Rc<LessonCard>, code: String, schedule: &str, step: u64) {
         let code = Rc::new(code);
         let mut open = Open {
@@ -189,27 +203,17 @@ impl State {
             schedule: Schedule::default(),
             schedule_error: None,
             step: 0,
+            waiting_link: (!schedule.is_empty() || step > 0).then(|| (schedule.to_string(), step)),
+            link_notice: None,
             stale: false,
             hints_shown: 0,
             solution_shown: false,
             card,
         };
         recheck(&mut open);
-        if let Some(program) = &open.program {
-            match Schedule::parse(schedule, program) {
-                Ok(s) => {
-                    open.schedule = s;
-                    rerun(&mut open);
-                }
-                Err(e) => {
-                    self.notice = Some(Notice {
-                        title: "This link's schedule does not fit the lesson".into(),
-                        detail: format!("{e}. Showing the lesson without it."),
-                    });
-                }
-            }
+        if let Some(notice) = open.link_notice.take() {
+            self.add_notice(notice);
         }
-        open.step = open.run.as_ref().map_or(0, |r| r.position_of_index(step));
         let mut progress = (*self.progress).clone();
         if progress.advance(&open.card.id, Stage::Opened) {
             progress.save();
@@ -217,6 +221,17 @@ impl State {
         }
         self.open = Some(open);
         self.playing = false;
+    }
+
+    /// Shows `notice`, after the one already shown (a link can be damaged
+    /// and have a schedule that does not fit).
+    fn add_notice(&mut self, notice: Notice) {
+        self.notice = Some(match self.notice.take() {
+            Some(first) => {
+                Notice { title: first.title, detail: format!("{} {}: {}", first.detail, notice.title, notice.detail) }
+            }
+            None => notice,
+        });
     }
 
     fn link_failed(&mut self, error: &dyn std::fmt::Display, lesson: Option<Rc<LessonCard>>) {
@@ -259,9 +274,29 @@ fn apply(open: &mut Open, code: Rc<String>, checked: CheckedCode) {
             open.program = Some(program);
             open.stale = false;
             rerun(open);
+            take_link(open);
         }
         None => open.stale = true,
     }
+}
+
+/// Once the link's code has a program: its schedule, then its step.
+fn take_link(open: &mut Open) {
+    let Some((text, step)) = open.waiting_link.take() else { return };
+    let Some(program) = open.program.clone() else { return };
+    match Schedule::parse(&text, &program) {
+        Ok(schedule) => {
+            open.schedule = schedule;
+            rerun(open);
+        }
+        Err(e) => {
+            open.link_notice = Some(Notice {
+                title: "This link's schedule does not fit the lesson".into(),
+                detail: format!("{e}. Showing the lesson without it."),
+            });
+        }
+    }
+    open.step = open.run.as_ref().map_or(0, |r| r.position_of_index(step));
 }
 
 /// Steps the program to its end under the schedule, for the timeline.
@@ -306,7 +341,14 @@ impl Reducible for State {
             },
             Action::OpenLink(Ok(link)) => match next.card(&link.lesson) {
                 Some(card) => {
-                    next.notice = None;
+                    next.notice = (!link.dropped.is_empty()).then(|| Notice {
+                        title: "Parts of this link were damaged and left out".into(),
+                        detail: format!(
+                            "{}. Showing “{}” with the rest of the link.",
+                            link.dropped.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+                            card.title
+                        ),
+                    });
                     let code = link.code.unwrap_or_else(|| card.scenario.clone());
                     next.open_lesson(card, code, &link.schedule, link.step);
                 }
@@ -322,7 +364,9 @@ impl Reducible for State {
             Action::Help(show) => next.help = show,
             Action::Dismiss => next.notice = None,
             Action::Zoom(by) => {
-                let view = if by > 0 { next.view / 2 } else { next.view * 2 };
+                // From what is shown: a short run is shown whole, whatever the zoom.
+                let shown = next.open.as_ref().map_or(next.view, |o| next.view.min(o.steps() + 1));
+                let view = if by > 0 { shown / 2 } else { next.view * 2 };
                 next.view = view.clamp(MIN_VIEW, MAX_VIEW);
             }
             Action::Speed(s) => next.speed = s,
@@ -349,6 +393,10 @@ impl Reducible for State {
                 if !reduce_lesson(open, action, &mut next.playing) {
                     return self;
                 }
+                if let Some(notice) = open.link_notice.take() {
+                    next.add_notice(notice);
+                }
+                let Some(open) = &next.open else { return self };
                 if let Some(run) = &open.run
                     && failed(run)
                     && open.step >= run.len()
@@ -444,11 +492,12 @@ fn reduce_lesson(open: &mut Open, action: Action, playing: &mut bool) -> bool {
         Action::ToggleArrival { source, index } => toggle_arrival(open, source, index),
         Action::ToggleArrivalHere => {
             let Some(run) = &open.run else { return false };
-            let Some(source) = run.program.sources.iter().position(|s| s.handler.is_some()) else {
+            // The first event source, handled or polled.
+            if run.program.sources.is_empty() {
                 return false;
-            };
+            }
             let index = run.step_index_at(open.step);
-            toggle_arrival(open, SourceId(source as u16), index);
+            toggle_arrival(open, SourceId(0), index);
         }
         Action::RemoveItem(item) => {
             if !open.schedule.remove(&item) {
@@ -608,6 +657,67 @@ mod tests {
         assert!(s.open.is_some(), "the first lesson, not a blank page");
         let s = state().reduce(Action::OpenLink(Permalink::decode("v=1&lesson=99-none")));
         assert!(s.open.is_none() && s.notice.is_some(), "the lesson list, with the message");
+    }
+
+    /// The compiler worker's answer for `code`, as the page gets it.
+    fn checked(lesson: &str, code: &str) -> Action {
+        let lessons = irqlab_lessons::builtin();
+        let l = lessons.iter().find(|l| l.id == lesson).expect("lesson");
+        let checked = crate::compiled::check(l, code);
+        Action::Checked(Rc::new(Answer { lesson: l.id.clone(), code: code.to_string(), checked }))
+    }
+
+    /// Lesson 02's scenario with a comment added at the end (the same
+    /// program, but not the build's), in a link with `schedule` and `step`.
+    fn edited_link(schedule: &str, step: u64) -> (String, Permalink) {
+        let scenario = open(&state().reduce(Action::OpenLesson("02-lost-update".into()))).card.scenario.clone();
+        let edited = format!("{scenario}// edited by the teacher\n");
+        let link = Permalink {
+            lesson: "02-lost-update".into(),
+            code: Some(edited.clone()),
+            schedule: schedule.into(),
+            step,
+            dropped: Vec::new(),
+        };
+        (edited, link)
+    }
+
+    #[test]
+    fn a_link_with_edited_code_keeps_its_schedule_and_step_until_the_code_compiles() {
+        let (edited, link) = edited_link("TIMER0@1", 5);
+        let s = state().reduce(Action::OpenLink(Permalink::decode(&link.encode())));
+        assert!(open(&s).checking() && open(&s).run.is_none());
+        // The address the page writes meanwhile still holds the whole moment.
+        assert_eq!(open(&s).permalink(), link);
+        let s = s.reduce(checked("02-lost-update", &edited));
+        assert_eq!(open(&s).schedule_text(), "TIMER0@1");
+        let run = open(&s).run.clone().expect("a run");
+        assert_eq!(open(&s).step, run.position_of_index(5));
+        assert!(open(&s).step > 0);
+        assert_eq!(open(&s).permalink(), link);
+        assert!(s.notice.is_none(), "{:?}", s.notice);
+    }
+
+    #[test]
+    fn a_link_whose_schedule_does_not_fit_its_compiled_code_says_so() {
+        let (edited, link) = edited_link("NOPE@1", 3);
+        let s = state().reduce(Action::OpenLink(Ok(link))).reduce(checked("02-lost-update", &edited));
+        assert!(s.notice.as_ref().is_some_and(|n| n.detail.contains("NOPE")), "{:?}", s.notice);
+        assert!(open(&s).schedule.is_empty() && open(&s).run.is_some());
+    }
+
+    #[test]
+    fn a_damaged_link_keeps_its_lesson_and_names_what_it_left_out() {
+        let s = state().reduce(Action::OpenLink(Permalink::decode(
+            "v=1&lesson=02-lost-update&code=%%%&sched=TIMER0@2&step=-3&zoom=2",
+        )));
+        assert_eq!(open(&s).card.id, "02-lost-update");
+        assert_eq!(*open(&s).code, open(&s).card.scenario);
+        assert_eq!(open(&s).schedule_text(), "TIMER0@2");
+        let notice = s.notice.as_ref().expect("a notice");
+        for part in ["code in the link is damaged", "`-3`", "`zoom`"] {
+            assert!(notice.detail.contains(part), "{part}: {}", notice.detail);
+        }
     }
 
     #[test]

@@ -5,15 +5,17 @@
 use irqlab_sim::{ArrivalPoint, ContextId, ContextKind, Event, Program, ScheduleItem, SourceId, StepKind, StepRecord};
 
 use crate::describe;
-use crate::run::Run;
+use crate::run::{RegisterView, Run};
 
-/// One horizontal lane: a context (thread mode of a core, or a handler).
+/// One horizontal lane: a context (thread mode of a core, or a handler), or
+/// an event source no handler lane stands for (a flag main polls).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lane {
-    pub context: ContextId,
+    /// `None` for a source's own lane.
+    pub context: Option<ContextId>,
     pub name: String,
     pub core: u8,
-    /// `None` for thread mode.
+    /// `None` for thread mode and a source's lane.
     pub priority: Option<u8>,
     /// The event source a click on this lane places (its IRQ goes to this handler).
     pub source: Option<SourceId>,
@@ -148,7 +150,9 @@ pub struct TimelineModel {
 }
 
 /// Lanes in reading order: per core, thread mode then handlers from the
-/// least to the most urgent, so preemption reads as "going up".
+/// least to the most urgent, so preemption reads as "going up"; then a lane
+/// for each source whose handler lane does not take its arrivals (a polled
+/// flag, or a second source of one handler), so every source can be placed.
 pub fn lanes(program: &Program) -> Vec<Lane> {
     let mut lanes: Vec<Lane> = program
         .contexts
@@ -160,19 +164,18 @@ pub fn lanes(program: &Program) -> Vec<Lane> {
                 ContextKind::Handler { priority, .. } => Some(priority),
                 ContextKind::Thread { .. } => None,
             };
-            let source = program
-                .sources
-                .iter()
-                .position(|s| match s.handler {
-                    Some(h) => h == id,
-                    None => priority.is_none(),
-                })
-                .map(|s| SourceId(s as u16));
-            Lane { context: id, name: c.name.clone(), core: c.core, priority, source }
+            let source = program.sources.iter().position(|s| s.handler == Some(id)).map(|s| SourceId(s as u16));
+            Lane { context: Some(id), name: c.name.clone(), core: c.core, priority, source }
         })
         .collect();
     // Thread first (None), then larger priority numbers (less urgent) first.
     lanes.sort_by_key(|l| (l.core, l.priority.map_or(0, |p| 256 - i32::from(p))));
+    for (i, source) in program.sources.iter().enumerate() {
+        let id = SourceId(i as u16);
+        if !lanes.iter().any(|l| l.source == Some(id)) {
+            lanes.push(Lane { context: None, name: source.name.clone(), core: 0, priority: None, source: Some(id) });
+        }
+    }
     lanes
 }
 
@@ -210,16 +213,17 @@ impl TimelineModel {
     pub fn new(run: &Run) -> TimelineModel {
         let program = &run.program;
         let lanes = lanes(program);
-        let lane_of = |c: ContextId| lanes.iter().position(|l| l.context == c).unwrap_or(0);
+        let lane_of = |c: ContextId| lanes.iter().position(|l| l.context == Some(c)).unwrap_or(0);
         let mut bars = Vec::new();
         let mut open = vec![None; lanes.len() * 8];
         let mut marks = Vec::new();
         for (position, record) in run.trace.iter().enumerate() {
-            let frame = run.frame(position);
+            let registers = run.registers(position);
             for (lane, l) in lanes.iter().enumerate() {
-                let kind = if l.context == record.context {
+                let Some(context) = l.context else { continue };
+                let kind = if context == record.context {
                     Some(bar_kind(record))
-                } else if frame.is_active(l.context) && l.core == record.core {
+                } else if registers.is_active(context) && l.core == record.core {
                     Some(BarKind::Preempted)
                 } else {
                     None
@@ -227,7 +231,7 @@ impl TimelineModel {
                 if let Some(kind) = kind {
                     extend(&mut bars, &mut open, lane, kind, position);
                 }
-                if frame.is_pending(l.context) && l.context != record.context {
+                if registers.is_pending(context) && context != record.context {
                     extend(&mut bars, &mut open, lane, BarKind::Pending, position);
                 }
             }
@@ -311,7 +315,7 @@ fn masks(run: &Run) -> Vec<MaskSpan> {
     let mut spans: Vec<MaskSpan> = Vec::new();
     for core in 0..run.program.cores {
         for position in 0..run.len() {
-            let Some(label) = run.frame(position).mask_label(core) else { continue };
+            let Some(label) = run.registers(position).mask_label(core) else { continue };
             match spans.last_mut() {
                 Some(last) if last.core == core && last.end == position && last.label == label => last.end += 1,
                 _ => spans.push(MaskSpan { core, start: position, end: position + 1, label }),

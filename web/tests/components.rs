@@ -181,6 +181,67 @@ async fn a_tampered_link_explains_itself_and_falls_back_to_a_lesson() {
     assert!(!page.text("#lesson-title").is_empty(), "a lesson is shown, not a blank page");
 }
 
+/// The text of `cell` (1: priority, 2: enabled, 3: pending, 4: active) of
+/// the NVIC row of `context`, and whether it is marked as changed.
+fn nvic_cell(page: &Mounted, context: &str, cell: u32) -> (String, bool) {
+    let selector = format!("[data-testid=nvic] tr[data-context={context}] td:nth-of-type({cell})");
+    let changed = page.count(&format!("{selector}.changed mark")) == 1;
+    let text = page.text(&selector);
+    // A changed value is followed by a visually hidden "(changed)".
+    assert_eq!(text.ends_with(" (changed)"), changed, "{context}: {text}");
+    (text.trim_end_matches(" (changed)").to_string(), changed)
+}
+
+fn core_row(page: &Mounted, row: u32) -> String {
+    page.text(&format!("table.core-regs tr:nth-child({row}) td")).trim_end_matches(" (changed)").to_string()
+}
+
+// The core-state panel reads the step's register snapshot: TIMER0 pends,
+// then is entered; each change is marked in the step that made it.
+async fn the_core_state_panel_shows_the_nvic_and_marks_what_changed() {
+    let page = Mounted::app("#v=1&lesson=02-lost-update&sched=TIMER0@2").await;
+    until("the panel is shown", || page.text("#core-state-title") == "Core state at reset").await;
+    assert_eq!(page.count("[data-testid=core-state] .changed"), 0, "nothing changed at reset");
+    assert_eq!(nvic_cell(&page, "TIMER0", 2), ("yes".into(), false), "TIMER0 is enabled");
+    assert_eq!(nvic_cell(&page, "TIMER0", 3), ("no".into(), false));
+    assert_eq!(core_row(&page, 1), "0", "PRIMASK clear");
+    assert!(core_row(&page, 3).starts_with("thread mode (256)"), "{}", core_row(&page, 3));
+    step_until(&page, "TIMER0 is pending", || nvic_cell(&page, "TIMER0", 3).0 == "yes").await;
+    assert_eq!(nvic_cell(&page, "TIMER0", 3), ("yes".into(), true), "the pending bit is marked as changed");
+    step_until(&page, "TIMER0 is active", || nvic_cell(&page, "TIMER0", 4).0 == "yes").await;
+    assert_eq!(nvic_cell(&page, "TIMER0", 4), ("yes".into(), true), "the active bit is marked as changed");
+    assert_eq!(nvic_cell(&page, "TIMER0", 3), ("no".into(), true), "entry cleared the pending bit");
+    assert!(core_row(&page, 4).ends_with("▸ TIMER0"), "the stack: {}", core_row(&page, 4));
+    assert!(!core_row(&page, 3).starts_with("thread"), "TIMER0 raised the execution priority");
+}
+
+/// Steps with → (each step waited for) until `done`, to the end of the run
+/// at most.
+async fn step_until(page: &Mounted, what: &str, mut done: impl FnMut() -> bool) {
+    let body: web_sys::EventTarget = gloo::utils::body().into();
+    let at_end = || page.count("[data-testid=step][disabled]") == 1;
+    while !at_end() {
+        let before = page.text("[data-testid=readout]");
+        press(&body, "ArrowRight");
+        until(&format!("a step is taken (readout was: {before})"), || page.text("[data-testid=readout]") != before)
+            .await;
+        if done() {
+            return;
+        }
+    }
+    let schedule = page
+        .root
+        .query_selector("input.schedule")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value());
+    panic!(
+        "the run ended, and not yet: {what} (schedule {schedule:?}, address {:?})",
+        gloo::utils::window().location().hash()
+    );
+}
+
 /// The App's checks share the page's location and keyboard, and tests of
 /// one binary may run concurrently: so they run one after the other here.
 #[wasm_bindgen_test]
@@ -191,6 +252,7 @@ async fn the_app_in_a_browser() {
     a_link_followed_while_the_address_is_being_rewritten_still_opens().await;
     the_skip_link_keeps_the_lesson_open().await;
     a_tampered_link_explains_itself_and_falls_back_to_a_lesson().await;
+    the_core_state_panel_shows_the_nvic_and_marks_what_changed().await;
 }
 
 #[component]

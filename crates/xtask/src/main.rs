@@ -15,7 +15,7 @@ use std::process::ExitCode;
 type Run = fn(&[String]) -> Result<(), String>;
 
 const COMMANDS: &[(&str, &str, Run)] = &[
-    ("serve", "set up everything, then serve the playground with the built-in lessons", web::serve),
+    ("serve", "set up everything, then serve the release build of the playground (--dev: the debug build)", web::serve),
     ("test", "set up everything, then run every test of the project", test),
     ("firmware", "build every firmware bin and check it in QEMU against the simulator", firmware::test),
     ("bench", "run the benchmarks and write BENCHMARKS.md", bench),

@@ -6,6 +6,8 @@ use std::process::Command;
 
 use crate::setup::{self, root};
 
+mod serve;
+
 /// The version pinned by `wasm-bindgen = "=0.2.130"` in the workspace.
 const WASM_BINDGEN: &str = "0.2.130";
 /// trunk 0.22 needs a newer rustc than the project's 1.95.
@@ -67,14 +69,54 @@ pub fn setup() -> Result<(), String> {
     npm_packages()
 }
 
-/// `cargo xtask serve [trunk serve options]`: the playground on http://127.0.0.1:8080.
+/// `cargo xtask serve [--port N] [--address A]`: the classroom build, the
+/// optimized release build precompressed and served on
+/// http://127.0.0.1:8080. `cargo xtask serve --dev [trunk serve options]`:
+/// the debug build, rebuilt by `trunk serve` on every change.
 pub fn serve(args: &[String]) -> Result<(), String> {
     setup()?;
-    // Trunk's live-reload script is inline, which the page's CSP refuses.
-    let mut command = vec!["trunk", "serve", "--offline", "--no-autoreload"];
-    command.extend(args.iter().map(String::as_str));
-    println!("\nirqlab: open http://127.0.0.1:8080/ (Ctrl-C stops the server)");
-    run_env(&web_dir(), &command, &[])
+    if args.first().is_some_and(|a| a == "--dev") {
+        // Trunk's live-reload script is inline, which the page's CSP refuses.
+        let mut command = vec!["trunk", "serve", "--offline", "--no-autoreload"];
+        command.extend(args[1..].iter().map(String::as_str));
+        println!("\nirqlab (debug build, rebuilt on change): open http://127.0.0.1:8080/ (Ctrl-C stops the server)");
+        return run_env(&web_dir(), &command, &[]);
+    }
+    let (address, port) = serve_options(args)?;
+    // Brotli is smaller than gzip but optional: without it (not root, say) gzip alone.
+    if let Err(e) = setup::apt(&[("brotli", "brotli")]) {
+        println!("note: no brotli ({e}); the files are precompressed with gzip only");
+    }
+    release_build()?;
+    let dist = web_dir().join("dist");
+    let (count, brotli) = serve::precompress(&dist)?;
+    println!(
+        "\n== web: {count} files precompressed with gzip{}",
+        if brotli { " and brotli" } else { " (no `brotli` command: gzip only)" }
+    );
+    let listener = std::net::TcpListener::bind((address.as_str(), port))
+        .map_err(|e| format!("cannot listen on {address}:{port}: {e} (another server there? try --port)"))?;
+    println!("\nirqlab: open http://{address}:{port}/ (the release build; Ctrl-C stops the server)");
+    serve::serve(&dist, listener);
+    Ok(())
+}
+
+/// `--address A` and `--port N` of `serve`.
+fn serve_options(args: &[String]) -> Result<(String, u16), String> {
+    let (mut address, mut port) = ("127.0.0.1".to_string(), 8080);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("`{arg}` needs a value"));
+        match arg.as_str() {
+            "--address" => address = value()?.clone(),
+            "--port" => {
+                let text = value()?;
+                port = text.parse().map_err(|_| format!("`--port` takes a number, not `{text}`"))?;
+            }
+            other => return Err(format!("unknown option `{other}` (expected --dev, --address A or --port N)")),
+        }
+    }
+    Ok((address, port))
 }
 
 /// The release build the end-to-end tests and the budgets use: relative
@@ -128,4 +170,22 @@ pub fn bench(_: &[String]) -> Result<(), String> {
     )?;
     println!("\n== web: budgets (size, start, step latency, explorer) -> web/BENCHMARKS-web.md");
     run_env(&e2e_dir(), &["node", "bench/budgets.mjs"], &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::serve_options;
+
+    fn options(args: &[&str]) -> Result<(String, u16), String> {
+        serve_options(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn serve_takes_an_address_and_a_port_and_refuses_the_rest() {
+        assert_eq!(options(&[]), Ok(("127.0.0.1".into(), 8080)));
+        assert_eq!(options(&["--port", "9000", "--address", "0.0.0.0"]), Ok(("0.0.0.0".into(), 9000)));
+        assert_eq!(options(&["--port", "x"]), Err("`--port` takes a number, not `x`".into()));
+        assert_eq!(options(&["--port"]), Err("`--port` needs a value".into()));
+        assert!(options(&["--release"]).is_err_and(|e| e.contains("unknown option `--release`")));
+    }
 }

@@ -1,11 +1,11 @@
 //! scenario.rs, editable in place: a textarea laid exactly over a coloured
 //! copy of the text. The coloured copy also marks each context's current line
 //! (in the context's colour, with its name, so colour is not the only signal)
-//! and shows diagnostics at their spans. Edits are re-checked after a pause.
+//! and shows diagnostics at their spans. While an edit waits for its check the
+//! status says "checking"; the check itself starts after a pause in typing.
 
 use std::rc::Rc;
 
-use gloo::timers::callback::Timeout;
 use irqlab_sim::ContextId;
 use yew::prelude::*;
 
@@ -60,7 +60,8 @@ pub fn CodeEditor() -> Html {
         let text = text.clone();
         use_effect_with(outside.clone(), move |code| text.set(code.clone()));
     }
-    let pending = use_mut_ref(|| None::<Timeout>);
+    // Every keystroke reaches the state at once, so nothing reads the old
+    // code as current (the compiler hook waits for a pause before checking).
     let oninput = {
         let text = text.clone();
         let dispatcher = app.dispatcher();
@@ -68,8 +69,7 @@ pub fn CodeEditor() -> Html {
             let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
             let value = area.value();
             text.set(Rc::new(value.clone()));
-            let dispatcher = dispatcher.clone();
-            *pending.borrow_mut() = Some(Timeout::new(250, move || dispatcher.dispatch(Action::Edit(value))));
+            dispatcher.dispatch(Action::Edit(value));
         })
     };
     let reset = crate::app::on(&app.dispatcher(), |_: MouseEvent| Action::ResetCode);

@@ -28,8 +28,7 @@ pub fn Controls() -> Html {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         Action::SetSchedule(input.value())
     });
-    let source =
-        open.program.as_ref().and_then(|p| p.sources.iter().find(|s| s.handler.is_some())).map(|s| s.name.clone());
+    let source = open.program.as_ref().and_then(|p| p.sources.first()).map(|s| s.name.clone());
     html! {
         <div class="controls" role="toolbar" aria-label="Stepping">
             <div class="buttons">
@@ -78,7 +77,7 @@ pub fn Controls() -> Html {
                 if let Some(e) = &open.schedule_error {
                     <span class="error" role="alert">{ e }</span>
                 } else {
-                    { "NAME@N: the event arrives just before step N (counting from 0). Click a handler's lane to place one." }
+                    { "NAME@N: the event arrives just before step N (counting from 0). Click a source's lane to place one." }
                 }
             </p>
         </div>

@@ -3,6 +3,7 @@
 //! the outcome histogram, each property's verdict and "replay counterexample".
 
 use irqlab_sim::explore::{Report, Verdict};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::app::use_app;
@@ -89,10 +90,26 @@ fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callb
     }
 }
 
+/// Scrolls the timeline (or its table) into view and moves the focus there,
+/// so the replay is seen and the arrow keys step it.
+fn show_timeline() {
+    let document = gloo::utils::document();
+    if let Ok(Some(view)) = document.query_selector("#timeline, .table-wrap") {
+        view.scroll_into_view();
+        if let Ok(view) = view.dyn_into::<web_sys::HtmlElement>() {
+            let _ = view.focus();
+        }
+    }
+}
+
 #[component]
 pub fn ExplorerPanel() -> Html {
     let app = use_app();
-    let program = app.open.as_ref().and_then(|o| if o.stale { None } else { o.program.clone() });
+    // Code that waits for its check, or has errors, has no program yet: the
+    // explorer waits rather than answer for the code before the edit.
+    let checking = app.open.as_ref().is_some_and(|o| o.checking());
+    let broken = app.open.as_ref().is_some_and(|o| o.stale && !o.checking());
+    let program = app.open.as_ref().and_then(|o| if o.stale || o.checking() { None } else { o.program.clone() });
     let handle = use_explorer(program.clone());
     let dispatcher = app.dispatcher();
     // A complete search with every property holding is a proof: record it.
@@ -108,14 +125,24 @@ pub fn ExplorerPanel() -> Html {
     }
     let start = handle.start.reform(|_: MouseEvent| ());
     let cancel = handle.cancel.reform(|_: MouseEvent| ());
+    // What was replayed last, said next to the report: the timeline it
+    // loaded is elsewhere on the page.
+    let replayed = use_state(|| None::<String>);
     let replay = {
         let status = handle.status.clone();
         let dispatcher = dispatcher.clone();
+        let replayed = replayed.clone();
         Callback::from(move |i: usize| {
             if let ExplorerStatus::Done { report, .. } = &status
-                && let Some(c) = report.properties.get(i).and_then(|p| p.counterexample.as_ref())
+                && let Some(p) = report.properties.get(i)
+                && let Some(c) = &p.counterexample
             {
                 dispatcher.dispatch(Action::Replay(c.schedule.clone()));
+                replayed.set(Some(format!(
+                    "Replaying the counterexample to “{}” ({} steps) in the timeline, from step 0: step with → or press Run.",
+                    p.name, c.steps
+                )));
+                show_timeline();
             }
         })
     };
@@ -135,14 +162,22 @@ pub fn ExplorerPanel() -> Html {
                 ExplorerStatus::Done { report, elapsed_ms, cancelled } => html! {
                     <>
                         <button type="button" onclick={start} disabled={program.is_none()}>{ "Try every arrival point again" }</button>
+                        <p class="replayed" role="status" data-testid="replayed">{ (*replayed).clone().unwrap_or_default() }</p>
                         { report_html(report, *elapsed_ms, *cancelled, &replay) }
                     </>
                 },
                 ExplorerStatus::Failed(e) => html! { <p class="error" role="alert">{ format!("The explorer cannot run this program: {e}") }</p> },
                 ExplorerStatus::Idle => html! {
-                    <button type="button" class="primary" onclick={start} disabled={program.is_none()} data-testid="explore">
-                        { "Try every arrival point" }
-                    </button>
+                    <>
+                        <button type="button" class="primary" onclick={start} disabled={program.is_none()} data-testid="explore">
+                            { "Try every arrival point" }
+                        </button>
+                        if checking || broken {
+                            <p class="explorer-waits" role="status" data-testid="explorer-waits">
+                                { if checking { "Waiting for the edited code to compile…" } else { "The code has errors: the explorer waits for code that compiles." } }
+                            </p>
+                        }
+                    </>
                 },
             } }
         </div>

@@ -32,7 +32,7 @@ pub fn HelpDialog() -> Html {
                         }
                     </tbody>
                 </table>
-                <p>{ "On the timeline: click a handler's lane to place an interrupt arrival there; click an arrival mark (or focus it and press Enter) to remove it. Tab moves between marks; each says what happened." }</p>
+                <p>{ "On the timeline: click an interrupt's lane (its handler's, or its own for a flag main polls) to place an arrival there; click an arrival mark (or focus it and press Enter) to remove it. Tab moves between marks; each says what happened." }</p>
                 <button type="button" ref={button} onclick={close}>{ "Close (Esc)" }</button>
             </div>
         </div>

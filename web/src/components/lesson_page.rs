@@ -1,11 +1,14 @@
-//! A lesson: narrative and code on one side; controls, timeline, explorer and
-//! firmware on the other (stacked on a narrow screen).
+//! A lesson: narrative and code on one side; controls, timeline, core state,
+//! explorer and firmware on the other (stacked on a narrow screen). The
+//! debugger layout puts the code and the core state first on the left and
+//! the story below them, and trims the head and the hints, so that code,
+//! timeline and core state fit one 1280 x 800 screen.
 
 use yew::prelude::*;
 
 use crate::app::use_app;
 use crate::components::{
-    CodeEditor, Controls, ExplorerPanel, FirmwareTab, Narrative, StepReadout, Timeline, TimelineTable,
+    CodeEditor, Controls, CoreState, ExplorerPanel, FirmwareTab, Narrative, StepReadout, Timeline, TimelineTable,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -20,11 +23,25 @@ enum Tab {
     Firmware,
 }
 
+/// How the lesson is laid out: the story first, or the debugger (code and
+/// core state beside the controls and timeline, the story below).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Story,
+    Debugger,
+}
+
 #[component]
 pub fn LessonPage() -> Html {
     let app = use_app();
     let view = use_state(|| View::Timeline);
     let tab = use_state(|| Tab::Explorer);
+    let layout = use_state(|| Layout::Story);
+    let debugger = *layout == Layout::Debugger;
+    let toggle_layout = {
+        let layout = layout.clone();
+        Callback::from(move |_: MouseEvent| layout.set(if debugger { Layout::Story } else { Layout::Debugger }))
+    };
     let Some(open) = &app.open else { return html! {} };
     let card = &open.card;
     let pick_view = |v: View| {
@@ -43,7 +60,7 @@ pub fn LessonPage() -> Html {
     });
     let stale = open.stale && open.run.is_some();
     html! {
-        <article class="lesson" aria-labelledby="lesson-title">
+        <article class={if debugger { "lesson debugger" } else { "lesson" }} aria-labelledby="lesson-title">
             <header class="lesson-head">
                 <a class="back" href="#">{ "← All lessons" }</a>
                 <h1 id="lesson-title">{ &card.title }</h1>
@@ -53,16 +70,28 @@ pub fn LessonPage() -> Html {
                     for c in &card.covers { <span class="topic">{ c }</span> }
                     <button type="button" class="copy-link" onclick={copy_link}
                         title="The address bar always holds a link to this exact moment">{ "Copy link to this step" }</button>
+                    <button type="button" class="layout-switch" aria-pressed={debugger.to_string()} onclick={toggle_layout}
+                        data-testid="debugger-layout" title="Code, timeline and core state on one screen; the story below">
+                        { "Debugger layout" }
+                    </button>
                 </p>
             </header>
             <div class="lesson-grid">
                 <section class="left" aria-label="Lesson text and code">
-                    <Narrative />
-                    <CodeEditor />
+                    if debugger {
+                        <CodeEditor />
+                        <CoreState />
+                        <Narrative />
+                    } else {
+                        <Narrative />
+                        <CodeEditor />
+                    }
                 </section>
                 <section class="right" aria-label="Timeline and tools">
                     <Controls />
-                    <StepReadout />
+                    // The debugger layout reads the step's words below the
+                    // timeline, so a long explanation does not push it away.
+                    if !debugger { <StepReadout /> }
                     if stale {
                         <p class="stale" role="status">
                             { "⚠ The code has errors: the timeline below is of the last code that compiled." }
@@ -76,6 +105,7 @@ pub fn LessonPage() -> Html {
                         <button type="button" aria-pressed={(*view == View::Table).to_string()} onclick={pick_view(View::Table)}>{ "Table" }</button>
                     </div>
                     if *view == View::Timeline { <Timeline /> } else { <TimelineTable /> }
+                    if debugger { <StepReadout /> } else { <CoreState /> }
                     <div class="tabs" role="tablist" aria-label="Tools">
                         <button type="button" role="tab" id="tab-explorer" aria-controls="panel-explorer"
                             aria-selected={(*tab == Tab::Explorer).to_string()} onclick={pick_tab(Tab::Explorer)}>{ "Explorer" }</button>

@@ -2,6 +2,7 @@
 
 mod code_editor;
 mod controls;
+mod core_state;
 mod diagnostics_list;
 mod explorer_panel;
 mod firmware_tab;
@@ -18,6 +19,7 @@ mod top_bar;
 
 pub use code_editor::CodeEditor;
 pub use controls::Controls;
+pub use core_state::CoreState;
 pub use diagnostics_list::DiagnosticsList;
 pub use explorer_panel::ExplorerPanel;
 pub use firmware_tab::FirmwareTab;

@@ -19,7 +19,8 @@ pub fn Narrative() -> Html {
     html! {
         <div class="narrative">
             <details open=true>
-                <summary>{ "The story" }</summary>
+                // A heading, so the story's own (level 3) headings sit under one.
+                <summary><h2 class="story-title">{ "The story" }</h2></summary>
                 <div class="readme">{ readme }</div>
             </details>
             <div class="challenge" aria-label="Challenge">

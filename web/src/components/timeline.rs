@@ -3,7 +3,8 @@
 //! and outcomes, the PRIMASK/BASEPRI band, a cycle axis and the statics'
 //! values. Only the visible window of steps is drawn.
 //!
-//! Click a handler's lane (or focus it and press Enter) to place an arrival;
+//! Click a source's lane (a handler's, or a polled source's own lane; or
+//! focus it and press Enter) to place an arrival;
 //! activate an arrival mark to remove it. Every mark is focusable and has an
 //! accessible name; hovering or focusing one shows it in words below.
 
@@ -105,10 +106,16 @@ fn mark_html(
 }
 
 fn lane_label(lane: &Lane) -> String {
-    match lane.priority {
-        Some(p) => format!("{} (prio {p})", lane.name),
-        None => format!("{} (thread)", lane.name),
+    match (lane.context, lane.priority) {
+        (None, _) => format!("{} (event)", lane.name),
+        (Some(_), Some(p)) => format!("{} (prio {p})", lane.name),
+        (Some(_), None) => format!("{} (thread)", lane.name),
     }
+}
+
+/// The colour class of a lane's context (a source's lane has its own).
+fn lane_class(lane: &Lane) -> String {
+    lane.context.map_or_else(|| "source-lane".to_string(), |c| format!("ctx-{}", c.0 % 8))
 }
 
 #[derive(Properties, PartialEq)]
@@ -206,7 +213,7 @@ fn Drawing(props: &LanesProps) -> Html {
                 </g>
                 // Lanes.
                 for (i, lane) in model.lanes.iter().enumerate() {
-                    <g class={format!("lane ctx-{}", lane.context.0 % 8)} key={format!("lane{i}")}>
+                    <g class={format!("lane {}", lane_class(lane))} key={format!("lane{i}")}>
                         <rect class="lane-bg" x="0" y={lane_y(i).to_string()} width={width.to_string()} height={LANE_H.to_string()} />
                         <text class="lane-label" x="6" y={(lane_y(i) + 19).to_string()}>{ lane_label(lane) }</text>
                         if let Some(source) = lane.source {
@@ -226,7 +233,7 @@ fn Drawing(props: &LanesProps) -> Html {
                             let s = bar.start.max(start);
                             let e = bar.end.min(end);
                             let y = lane_y(bar.lane);
-                            let ctx = model.lanes[bar.lane].context.0 % 8;
+                            let class = lane_class(&model.lanes[bar.lane]);
                             let (top, h) = match bar.kind {
                                 crate::timeline_model::BarKind::Pending => (y + LANE_H - 8, 5),
                                 crate::timeline_model::BarKind::Preempted => (y + 8, LANE_H - 16),
@@ -234,7 +241,7 @@ fn Drawing(props: &LanesProps) -> Html {
                                 _ => (y + 4, LANE_H - 8),
                             };
                             html! {
-                                <rect class={format!("{} ctx-{ctx}", bar.kind.class())} x={x(col, start, s).to_string()} y={top.to_string()}
+                                <rect class={format!("{} {class}", bar.kind.class())} x={x(col, start, s).to_string()} y={top.to_string()}
                                     width={((e - s) as i64 * col).to_string()} height={h.to_string()} />
                             }
                         }}
@@ -300,19 +307,55 @@ fn Drawing(props: &LanesProps) -> Html {
     }
 }
 
+/// The narrowest step: a mark (17 px) still fits in it.
+pub const MIN_COL: i64 = 20;
+
+/// How many steps to draw and how wide each is, for a panel `width` px wide
+/// (0 before it was measured): at most `view` steps (the zoom), never more
+/// than fit at `MIN_COL`, each as wide as the panel allows up to `2 * COL`;
+/// the window centred on the cursor, so zooming keeps the cursor in view.
+pub fn layout(step: usize, len: usize, view: usize, width: i64) -> (usize, usize, i64) {
+    let avail = if width > 0 { (width - LABEL_W - 12).max(MIN_COL) } else { COL * view as i64 };
+    let fit = (avail / MIN_COL).max(1) as usize;
+    let (start, end) = window(step, len, view.min(fit).max(1));
+    let col = (avail / (end - start).max(1) as i64).clamp(MIN_COL, 2 * COL);
+    (start, end, col)
+}
+
 #[component]
 pub fn Timeline() -> Html {
     let app = use_app();
+    // The drawing's width follows its panel (not the window): measured after
+    // each render and when the window is resized.
+    let panel = use_node_ref();
+    let width = use_state(|| 0i64);
+    {
+        let panel = panel.clone();
+        let width = width.clone();
+        use_effect(move || {
+            let measure = move || {
+                if let Some(element) = panel.cast::<web_sys::Element>() {
+                    let now = i64::from(element.client_width());
+                    if now != *width {
+                        width.set(now);
+                    }
+                }
+            };
+            measure();
+            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
+            move || drop(listener)
+        });
+    }
     let Some(open) = &app.open else { return html! {} };
     let (Some(run), Some(model)) = (&open.run, &open.model) else {
         return html! { <p class="timeline-empty">{ "The timeline appears once the code compiles." }</p> };
     };
-    let (start, end) = window(open.step, run.len(), app.view);
-    // A short run gets wider steps, so it still fills the width.
-    let col = (COL * app.view as i64 / (end - start).max(1) as i64).clamp(COL, 2 * COL);
+    let (start, end, col) = layout(open.step, run.len(), app.view, *width);
     html! {
-        <section class="timeline-box" aria-label="Timeline">
-            <Drawing model={model.clone()} run={run.clone()} {start} {end} step={open.step} {col} />
+        <section class="timeline-box" id="timeline" aria-label="Timeline" tabindex="-1">
+            <div class="timeline-fit" ref={panel}>
+                <Drawing model={model.clone()} run={run.clone()} {start} {end} step={open.step} {col} />
+            </div>
             <p class="legend" aria-hidden="true">
                 <span class="key runs">{ "▇ runs" }</span>
                 <span class="key overhead">{ "▨ entry/return" }</span>
@@ -334,6 +377,23 @@ mod tests {
         assert_eq!(window(50, 100, 20), (40, 60));
         assert_eq!(window(100, 100, 20), (81, 101));
         assert_eq!(window(3, 5, 20), (0, 6));
+    }
+
+    #[test]
+    fn the_drawing_fits_its_panel_and_keeps_the_cursor_in_the_window() {
+        // A 12-step run in a 686 px panel, with a zoom of 44 steps (as a 1440 px window gave).
+        let (start, end, col) = layout(0, 12, 44, 686);
+        assert_eq!((start, end), (0, 13));
+        assert!(LABEL_W + (end - start) as i64 * col + 12 <= 686, "{col} px per step");
+        // A long run: no more steps than fit at MIN_COL, the cursor inside at the end.
+        let (start, end, col) = layout(300, 300, 160, 686);
+        assert!(LABEL_W + (end - start) as i64 * col + 12 <= 686);
+        assert!(col >= MIN_COL && (start..end).contains(&300));
+        // Zoomed in: fewer, wider steps around the same cursor.
+        let (zs, ze, zcol) = layout(150, 300, 8, 686);
+        assert!(zcol > col && (zs..ze).contains(&150) && ze - zs == 8);
+        // Before the panel is measured: the zoom alone, as before.
+        assert_eq!(layout(0, 100, 20, 0), (0, 20, COL));
     }
 
     #[test]

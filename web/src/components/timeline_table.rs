@@ -6,6 +6,7 @@ use yew::prelude::*;
 use crate::app::use_app;
 use crate::components::timeline::window;
 use crate::describe;
+use crate::run::RegisterView;
 
 #[component]
 pub fn TimelineTable() -> Html {
@@ -32,7 +33,8 @@ pub fn TimelineTable() -> Html {
         _ => "No steps".to_string(),
     };
     html! {
-        <div class="table-wrap">
+        // Focusable: on a narrow screen it scrolls sideways.
+        <div class="table-wrap" tabindex="0" role="region" aria-label="The run as a table">
             <table class="timeline-table">
                 <caption>{ caption }</caption>
                 <thead>
@@ -51,10 +53,10 @@ pub fn TimelineTable() -> Html {
                     for p in start..end {
                         {{
                             let record = &run.trace[p];
-                            let after = run.frame(p + 1);
+                            let after = run.registers(p + 1);
                             let current = p + 1 == open.step;
                             let pending: Vec<&str> = (0..program.contexts.len())
-                                .filter(|&c| after.pending & (1 << c) != 0)
+                                .filter(|&c| after.is_pending(irqlab_sim::ContextId(c as u16)))
                                 .map(|c| program.contexts[c].name.as_str())
                                 .collect();
                             let masked = after.mask_label(record.core).unwrap_or_else(|| "no".to_string());

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
@@ -58,27 +59,41 @@ fn start(slot: &Slot, dispatcher: UseReducerDispatcher<State>) -> Result<(), Str
     Ok(())
 }
 
+/// How long typing must pause before the code goes to the worker.
+pub const PAUSE_MS: u32 = 250;
+
+/// Posts the latest request to the worker (starting it on the first edit).
+fn post(slot: &Slot, dispatcher: &UseReducerDispatcher<State>, lesson: &str, code: &str) {
+    if slot.borrow().is_none()
+        && let Err(e) = start(slot, dispatcher.clone())
+    {
+        return dispatcher.dispatch(Action::CompilerFailed(e));
+    }
+    let message = Array::of2(&lesson.into(), &code.into());
+    let mut guard = slot.borrow_mut();
+    let Some(c) = guard.as_mut() else { return };
+    if !c.ready {
+        // Only the latest edit matters.
+        c.waiting = Some(message);
+    } else if let Err(e) = c.worker.post_message(&message) {
+        drop(guard);
+        dispatcher.dispatch(Action::CompilerFailed(format!("{e:?}")));
+    }
+}
+
 /// `request` is the lesson and code to check, when the editor's code has no
-/// check yet.
+/// check yet. It goes to the worker after a pause of `PAUSE_MS` (a newer
+/// request replaces it), or at once for a link's code (the first request).
 #[hook]
 pub fn use_compiler(request: Option<(String, Rc<String>)>, dispatcher: UseReducerDispatcher<State>) {
     let slot: Slot = use_mut_ref(|| None);
+    let pause = use_mut_ref(|| None::<Timeout>);
     use_effect_with(request, move |request| {
-        let Some((lesson, code)) = request else { return };
-        if slot.borrow().is_none()
-            && let Err(e) = start(&slot, dispatcher.clone())
-        {
-            return dispatcher.dispatch(Action::CompilerFailed(e));
+        pause.borrow_mut().take();
+        let Some((lesson, code)) = request.clone() else { return };
+        if slot.borrow().is_none() {
+            return post(&slot, &dispatcher, &lesson, &code);
         }
-        let message = Array::of2(&lesson.as_str().into(), &code.as_str().into());
-        let mut guard = slot.borrow_mut();
-        let Some(c) = guard.as_mut() else { return };
-        if !c.ready {
-            // Only the latest edit matters.
-            c.waiting = Some(message);
-        } else if let Err(e) = c.worker.post_message(&message) {
-            drop(guard);
-            dispatcher.dispatch(Action::CompilerFailed(format!("{e:?}")));
-        }
+        *pause.borrow_mut() = Some(Timeout::new(PAUSE_MS, move || post(&slot, &dispatcher, &lesson, &code)));
     });
 }
