@@ -238,6 +238,9 @@ pub struct Explorer {
     /// its code: more urgent handlers of its core, and every context of
     /// another core.
     interleavers: Vec<u16>,
+    /// The program sets priorities at run time (not a barrier of the
+    /// window): who can interleave is then decided statically only.
+    dynamic_priorities: bool,
     /// Whether reorderings no other context can tell apart are skipped.
     reduce_reorders: bool,
     /// The runs followed to their end, kept up to `end_limit`.
@@ -302,6 +305,7 @@ impl Explorer {
             unknown: vec![false; properties_len],
             accessors: program.accessors(),
             interleavers: interleavers(&program),
+            dynamic_priorities: dynamic_priorities(&program),
             reduce_reorders: true,
             ends: Vec::new(),
             end_limit: 0,
@@ -423,7 +427,10 @@ impl Explorer {
     fn visible_reorders(&self, m: &Machine, core: u8, pick: Option<u8>, moves: &mut Vec<Move>) {
         let p = &self.program;
         let Some(&ctx) = m.stack(core).last() else { return };
-        let others = self.interleavers[ctx.0 as usize];
+        // Who can run in between now: a masked handler cannot until the
+        // mask changes, which ends the window (SEMANTICS.md §5, rule 3).
+        let now = if self.dynamic_priorities { u16::MAX } else { m.could_interleave(p, core) };
+        let others = self.interleavers[ctx.0 as usize] & now;
         let visible =
             |loc: crate::program::Location| self.accessors.get(loc.0 as usize).is_none_or(|users| users & others != 0);
         for (k, early) in m.early_accesses(p, core).iter().enumerate() {
@@ -659,16 +666,17 @@ impl Explorer {
     }
 }
 
+/// Whether the program changes a priority at run time.
+fn dynamic_priorities(program: &Program) -> bool {
+    program.functions.iter().flat_map(|f| &f.body).any(|i| matches!(i.op, crate::program::Op::NvicSetPriority { .. }))
+}
+
 /// Per context, the contexts that can run between two of its steps. On one
 /// core a handler is preempted only by a more urgent one (ARMv7-M B1.5.4);
 /// when the program changes priorities at run time, by any handler of its
 /// core. Thread mode is preempted by every handler of its core.
 fn interleavers(program: &Program) -> Vec<u16> {
-    let dynamic = program
-        .functions
-        .iter()
-        .flat_map(|f| &f.body)
-        .any(|i| matches!(i.op, crate::program::Op::NvicSetPriority { .. }));
+    let dynamic = dynamic_priorities(program);
     let priority = |c: &crate::program::ContextDecl| match c.kind {
         crate::program::ContextKind::Handler { priority, .. } => Some(priority),
         crate::program::ContextKind::Thread { .. } => None,

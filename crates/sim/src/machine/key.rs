@@ -24,6 +24,8 @@ pub struct KeyHints {
     activation_steps: Vec<Option<Vec<u64>>>,
     /// Per source: its handler (a context index) and `max_arrivals`.
     sources: Vec<(Option<usize>, u32)>,
+    /// Per source: the core whose cycle count times its latency.
+    source_cores: Vec<usize>,
     /// Per location: a race on it has been reported somewhere in the
     /// search, so its access history can change no verdict.
     settled: Vec<bool>,
@@ -71,6 +73,11 @@ impl KeyHints {
             starvation_steps: bounds.starvation_steps,
             activation_steps,
             sources: program.sources.iter().map(|s| (s.handler.map(|h| h.0 as usize), s.max_arrivals)).collect(),
+            source_cores: program
+                .sources
+                .iter()
+                .map(|s| s.handler.map_or(0, |h| usize::from(program.context(h).core)))
+                .collect(),
             unsettled: racy.iter().filter(|r| **r).count(),
             settled: vec![false; racy.len()],
         }
@@ -331,12 +338,27 @@ impl Machine {
             }
         }
         arrivals.iter().for_each(|a| e.u(*a));
-        for c in events {
+        for (i, c) in events.iter().enumerate() {
             e.u(c.handled);
             e.u(c.lost);
-            e.flag(c.pending_since.is_some());
-            e.wide(c.pending_since.unwrap_or(0));
             e.wide(c.max_latency);
+            // A waiting event's latency so far decides the latency it will
+            // have: its age on its core's clock, not the absolute cycle
+            // (the cycle count is a meter, not in the key). Without the
+            // program (`KeyHints::default`), the absolute time and every
+            // core's clock, which is exact too.
+            match (c.pending_since, hints.source_cores.get(i)) {
+                (None, _) => e.flag(false),
+                (Some(since), Some(&core)) => {
+                    e.flag(true);
+                    e.wide(cores[core].cycles.saturating_sub(since));
+                }
+                (Some(since), None) => {
+                    e.flag(true);
+                    e.wide(since);
+                    cores.iter().for_each(|c| e.wide(c.cycles));
+                }
+            }
         }
         e.u(*status as u32);
     }
@@ -418,5 +440,67 @@ impl EpochRanks {
                 (values.partition_point(|e| *e < (c as u16, v)) - starts[c]) as u32
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeyHints;
+    use crate::build::ProgramBuilder;
+    use crate::machine::{Bounds, Machine};
+    use crate::program::{EventCount, Op, Operand, Program, PropertyWhen, SourceId, Target, Trigger};
+
+    /// One handler, one source, and a latency budget (so events are tracked).
+    fn program() -> Program {
+        let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+        let main = b.function("main", 0, |f| {
+            f.ret();
+        });
+        b.thread("main", 0, &[(main, 1)]);
+        let body = b.function("on_irq", 0, |f| {
+            f.ret();
+        });
+        let h = b.handler("IRQ0", 0, 1, body);
+        b.source("IRQ0", Some(h), Trigger::Edge, 1);
+        b.property("fast", PropertyWhen::End, |f| {
+            let (l, ok) = (f.local(), f.local());
+            f.op(Op::EventCount { dst: l, source: SourceId(0), count: EventCount::MaxLatency });
+            f.op(Op::Binary {
+                op: crate::program::BinOp::Le,
+                ty: crate::value::Ty::U32,
+                dst: ok,
+                lhs: Operand::Local(l),
+                rhs: Operand::Const(20),
+            });
+            f.op(Op::Return { value: Some(Operand::Local(ok)) });
+        });
+        b.build()
+    }
+
+    fn key(m: &Machine, hints: &KeyHints) -> Vec<u32> {
+        let mut words = Vec::new();
+        m.encode_state(&mut words, hints);
+        words
+    }
+
+    /// The latency an event will have is decided by how long it has waited,
+    /// not by the absolute cycle it was pended at: the cycle count is a
+    /// meter outside the key, so an absolute time merged an event that had
+    /// waited 50 cycles with one that had waited 70.
+    #[test]
+    fn a_waiting_event_is_keyed_by_its_age() {
+        let p = program();
+        let hints = KeyHints::new(&p, &Bounds::default());
+        let waiting = |since: u64, now: u64| {
+            let mut m = Machine::new(&p, Bounds::default());
+            m.events[0].pending_since = Some(since);
+            m.cores[0].cycles = now;
+            m
+        };
+        assert_ne!(key(&waiting(100, 150), &hints), key(&waiting(100, 170), &hints), "waited 50 vs 70 cycles");
+        assert_eq!(key(&waiting(100, 150), &hints), key(&waiting(120, 170), &hints), "both waited 50 cycles");
+        // Without the program's hints the key stays exact.
+        let exact = KeyHints::default();
+        assert_ne!(key(&waiting(100, 150), &exact), key(&waiting(100, 170), &exact));
     }
 }

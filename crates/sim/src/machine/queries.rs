@@ -17,6 +17,30 @@ impl Machine {
         self.early_accesses(program, core).len()
     }
 
+    /// The contexts (bits of context indices below 16) that could run
+    /// between two steps of what `core` runs now while its masks stay as
+    /// they are: the handlers of this core that would preempt at the
+    /// current execution priority (PRIMASK, BASEPRI and the active
+    /// handlers, ARMv7-M B1.5.4; enabled or not), and every context of the
+    /// other cores. The reordering window ends at every instruction that
+    /// changes a mask (SEMANTICS.md §2), so within a window this set is
+    /// fixed, unless the program changes priorities at run time.
+    pub fn could_interleave(&self, program: &Program, core: u8) -> u16 {
+        let exec = self.execution_priority(program, core);
+        let mut mask = 0u16;
+        for (i, ctx) in program.contexts.iter().enumerate().take(16) {
+            let can = if ctx.core != core {
+                true
+            } else {
+                !ctx.is_thread() && crate::nvic::preempts(self.exceptions[i].priority, exec)
+            };
+            if can {
+                mask |= 1 << i;
+            }
+        }
+        mask
+    }
+
     /// Whether no core can make progress without a new event: every thread
     /// is done, asleep in WFI or spinning, and no handler can be taken.
     pub fn is_idle(&self, program: &Program) -> bool {
