@@ -439,7 +439,7 @@ impl Explorer {
             // later, seen access pass what it overtook (an Acquire load holds
             // back what follows it until it runs; found by tests/oracle.rs).
             let seen = (early.over_fence || early.overtaken.iter().any(|l| visible(*l)))
-                && (visible(early.moves) || early.unblocks);
+                && (visible(early.moves) || early.unblocks || early.feeds.iter().any(|l| visible(*l)));
             if seen || !self.reduce_reorders {
                 moves.push(Move::Step { core: pick, reorder: k as u16 + 1 });
             }

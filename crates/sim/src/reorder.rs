@@ -41,10 +41,15 @@ pub struct EarlyAccess {
     /// over a fence: what decides whether another context can tell.
     pub overtaken: Vec<Location>,
     pub over_fence: bool,
-    /// Whether running it early can let a later access move further: it
+    /// Whether running it early can let any later access move further: it
     /// holds later accesses back (an acquiring or SeqCst read, SeqCst,
-    /// volatile) or a later instruction in the window uses what it computes.
+    /// volatile), or it is a speculated load.
     pub unblocks: bool,
+    /// The locations of the later accesses in the window that depend on
+    /// what it computes (through locals, transitively): running it early
+    /// lets them move further too. For a computation run as a stepping
+    /// stone, those of the access that needs it.
+    pub feeds: Vec<Location>,
 }
 
 /// A load read early across a branch, waiting to be used.
@@ -335,9 +340,8 @@ pub fn early_accesses(
             continue;
         }
         let over = (0..first).find(|j| !needs.contains(j)).map_or(stays[0].pc, |j| path[j].pc);
-        let unblocks = first != i
-            || holds_back(access)
-            || path[i + 1..].iter().any(|q| target.writes.iter().any(|w| q.reads.contains(w) || q.writes.contains(w)));
+        let unblocks = holds_back(access);
+        let feeds = dependents(&path, i);
         out.push(EarlyAccess {
             pc: path[first].pc,
             over_branch: None,
@@ -346,6 +350,7 @@ pub fn early_accesses(
             overtaken: stays.iter().filter_map(|s| s.access.map(|a| a.location)).collect(),
             over_fence: stays.iter().any(|s| s.fence.is_some()),
             unblocks,
+            feeds,
         });
     }
     // Loads just past the first unresolved branch, read early.
@@ -378,10 +383,44 @@ pub fn early_accesses(
                         overtaken: before.iter().filter_map(|s| s.access.map(|a| a.location)).collect(),
                         over_fence: before.iter().any(|s| s.fence.is_some()),
                         unblocks: true,
+                        feeds: Vec::new(),
                     });
                 }
                 block.push(p);
                 at += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The locations of the later accesses of `path` (after `i`) that must
+/// stay after `path[i]`, transitively: through locals (they use what it
+/// computes, or write a local it reads or writes) or through the memory
+/// model (`may_move_before` keeps them after it, e.g. the same location).
+/// Running `path[i]` early is what lets them move further.
+fn dependents(path: &[Pending], i: usize) -> Vec<Location> {
+    let mut held: Vec<usize> = vec![i];
+    let mut out = Vec::new();
+    for j in i + 1..path.len() {
+        let q = &path[j];
+        let kept = held.iter().any(|&k| {
+            let p = &path[k];
+            let through_locals = q.reads.iter().any(|l| p.writes.contains(l))
+                || q.writes.iter().any(|l| p.writes.contains(l) || p.reads.contains(l));
+            let through_memory = match (&p.access, &q.access) {
+                (Some(a), Some(b)) => {
+                    let fences = path[k + 1..j].iter().filter_map(|f| f.fence);
+                    !memory_model::may_move_before(a, b, fences)
+                }
+                _ => false,
+            };
+            through_locals || through_memory
+        });
+        if kept {
+            held.push(j);
+            if let Some(a) = &q.access {
+                out.push(a.location);
             }
         }
     }
