@@ -133,7 +133,7 @@ pub fn contexts(cx: &mut Crate, code_file: &str) -> Vec<ContextDecl> {
             cx.error(Diagnostic::error(format!("two contexts are named `{}`", c.name.name), c.name.span.clone()));
         }
         let kind = match &c.kind {
-            ContextSetupKind::Thread { calls } => {
+            ContextSetupKind::Thread { calls, forever } => {
                 threads_per_core[c.core as usize] += 1;
                 if threads_per_core[c.core as usize] == 2 {
                     cx.error(Diagnostic::error(
@@ -147,7 +147,7 @@ pub fn contexts(cx: &mut Crate, code_file: &str) -> Vec<ContextDecl> {
                         resolved.push(ThreadCall { func, times: call.times });
                     }
                 }
-                ContextKind::Thread { calls: resolved }
+                ContextKind::Thread { calls: resolved, forever: *forever }
             }
             ContextSetupKind::Handler { interrupt, priority, func, enabled } => {
                 let exception = match board::exception_number(&interrupt.name) {

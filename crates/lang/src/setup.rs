@@ -63,7 +63,11 @@ pub struct CallSetup {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ContextSetupKind {
     /// Thread mode: calls each function in order.
-    Thread { calls: Vec<CallSetup> },
+    Thread {
+        calls: Vec<CallSetup>,
+        /// The last call loops forever by design (`forever = true`).
+        forever: bool,
+    },
     /// An interrupt or system exception handler.
     Handler { interrupt: Named, priority: u8, func: Named, enabled: bool },
 }

@@ -88,6 +88,9 @@ struct RawContext {
     enabled: Option<Spanned<bool>>,
     #[serde(default)]
     core: Option<Spanned<u8>>,
+    /// Thread mode only: its last call loops forever by design.
+    #[serde(default)]
+    forever: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -428,11 +431,31 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
                         );
                     }
                 }
+                let forever = rc.forever.as_ref().is_some_and(|f| *f.get_ref());
+                if forever && calls.last().is_some_and(|(_, times, _)| *times != 1) {
+                    error(
+                        rc.name.span(),
+                        format!(
+                            "context `{}` loops forever in its last call: that call runs once (drop its `times`)",
+                            rc.name.get_ref()
+                        ),
+                    );
+                }
                 ContextSetupKind::Thread {
                     calls: calls.iter().map(|(n, t, _)| CallSetup { func: n.clone(), times: *t }).collect(),
+                    forever,
                 }
             }
             Some(interrupt) => {
+                if rc.forever.is_some() {
+                    error(
+                        rc.name.span(),
+                        format!(
+                            "handler `{}` cannot loop forever: `forever` is for thread mode (main's `loop {{}}`)",
+                            rc.name.get_ref()
+                        ),
+                    );
+                }
                 if calls.len() != 1 || calls[0].1 != 1 {
                     error(
                         rc.name.span(),

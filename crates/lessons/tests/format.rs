@@ -43,8 +43,8 @@ fn toml_syntax_and_unknown_fields() {
     check(
         ("times = 3", "time = 3"),
         expect![[r#"
-        lesson.toml:11:1: unknown field `time`, expected one of `name`, `runs`, `times`, `calls`, `interrupt`, `priority`, `enabled`, `core`
-    "#]],
+            lesson.toml:11:1: unknown field `time`, expected one of `name`, `runs`, `times`, `calls`, `interrupt`, `priority`, `enabled`, `core`, `forever`
+        "#]],
     );
 }
 
@@ -72,6 +72,22 @@ fn values_out_of_their_range() {
         ("max_arrivals = 1", "max_arrivals = 0"),
         expect![[r#"
         lesson.toml:22:16: `max_arrivals = 0`: use 1 to 8 (the explorer tries every arrival point of each)
+    "#]],
+    );
+}
+
+#[test]
+fn forever_is_for_a_main_whose_last_call_runs_once() {
+    check(
+        ("times = 3", "times = 3\nforever = true"),
+        expect![[r#"
+        lesson.toml:9:8: context `main` loops forever in its last call: that call runs once (drop its `times`)
+    "#]],
+    );
+    check(
+        ("priority = 1", "priority = 1\nforever = true"),
+        expect![[r#"
+        lesson.toml:14:8: handler `TIMER0` cannot loop forever: `forever` is for thread mode (main's `loop {}`)
     "#]],
     );
 }

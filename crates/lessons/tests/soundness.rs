@@ -376,3 +376,44 @@ pub fn handler() {}
     let wrong = explore(code, "OUT.load(Ordering::Relaxed) == 21");
     assert_eq!(verdict(&wrong, "p"), Verdict::Violated);
 }
+
+/// SEMANTICS.md §4: a main that loops forever fails ("never finishes")
+/// unless the lesson says `forever = true`; then the run ends when every
+/// event has arrived and main waits, and the end properties are judged
+/// there: the lost wake-up (an event between the check and the WFI) is
+/// found, and a true property holds.
+#[test]
+fn a_main_that_loops_forever_by_design_is_judged_where_it_waits() {
+    let code = r#"
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+pub static SEEN: AtomicBool = AtomicBool::new(false);
+pub static TAKEN: AtomicU32 = AtomicU32::new(0);
+pub fn main_fn() {
+    loop {
+        if SEEN.swap(false, Ordering::Relaxed) {
+            TAKEN.fetch_add(1, Ordering::Relaxed);
+        }
+        cortex_m::asm::wfi();
+    }
+}
+pub fn handler() {
+    SEEN.store(true, Ordering::Relaxed);
+}
+"#;
+    let hang = "no deadlock or starvation";
+    let looping = explore(code, "TAKEN.load(Ordering::Relaxed) <= 1");
+    assert_eq!(verdict(&looping, hang), Verdict::Violated, "without `forever`, main never finishes");
+    let forever = |holds: &str| {
+        let head = TOML_HEAD.replace("times = 1", "forever = true");
+        let toml = format!("{head}\n[[property]]\nname = \"p\"\nat = \"end\"\nholds = '{holds}'\n");
+        let lesson = Lesson::from_files("00-t", Some(&toml), Some("r"), Some(code), Some(code), &[])
+            .unwrap_or_else(|e| panic!("the test lesson loads: {e:?}"));
+        let program = lesson.compile(code, "scenario.rs").program.expect("compiles");
+        Explorer::new(program, ExploreConfig::default()).expect("valid").run()
+    };
+    let fine = forever("TAKEN.load(Ordering::Relaxed) <= 1");
+    assert_eq!(verdict(&fine, hang), Verdict::Holds);
+    assert_eq!(verdict(&fine, "p"), Verdict::Holds);
+    let lost = forever("TAKEN.load(Ordering::Relaxed) == arrivals(\"TIMER0\")");
+    assert_eq!(verdict(&lost, "p"), Verdict::Violated, "the event between the swap and the WFI is never taken");
+}

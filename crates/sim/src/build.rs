@@ -93,7 +93,7 @@ impl ProgramBuilder {
 
     pub fn thread(&mut self, name: &str, core: u8, calls: &[(FuncId, u32)]) -> ContextId {
         let calls = calls.iter().map(|&(func, times)| ThreadCall { func, times }).collect();
-        self.context(name, core, ContextKind::Thread { calls })
+        self.context(name, core, ContextKind::Thread { calls, forever: false })
     }
 
     /// An IRQ handler: `irq` is the device interrupt number (exception 16 + irq).

@@ -16,13 +16,19 @@ pub fn setup(target: &str, cores: u8, code: &str) -> Setup {
     let mut contexts = vec![ContextSetup {
         name: named("main"),
         core: 0,
-        kind: ContextSetupKind::Thread { calls: vec![CallSetup { func: named("main_loop"), times: 1 }] },
+        kind: ContextSetupKind::Thread {
+            calls: vec![CallSetup { func: named("main_loop"), times: 1 }],
+            forever: false,
+        },
     }];
     if cores == 2 {
         contexts.push(ContextSetup {
             name: named("core1"),
             core: 1,
-            kind: ContextSetupKind::Thread { calls: vec![CallSetup { func: named("core1_loop"), times: 1 }] },
+            kind: ContextSetupKind::Thread {
+                calls: vec![CallSetup { func: named("core1_loop"), times: 1 }],
+                forever: false,
+            },
         });
     }
     let mut sources = Vec::new();

@@ -543,7 +543,7 @@ impl Machine {
     /// Pushes the frame of the thread's next call, or marks the thread done.
     fn start_next_call(&self, program: &Program, c: &mut Core) {
         let thread = c.stack[0].context;
-        let ContextKind::Thread { calls } = &program.context(thread).kind else {
+        let ContextKind::Thread { calls, .. } = &program.context(thread).kind else {
             return;
         };
         while (c.call as usize) < calls.len() {

@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHasher;
 
 use crate::outcome::Outcome;
-use crate::program::{ContextId, FuncId, Local, Op, Operand, Program, PropertyWhen, Span};
+use crate::program::{ContextId, ContextKind, FuncId, Local, Op, Operand, Program, PropertyWhen, Span};
 use crate::trace::StepKind;
 
 use super::interpret::{Computed, compute};
@@ -51,8 +51,16 @@ impl Machine {
                     outcomes.push(Outcome::Hang { context: top.context, span, waiting_on });
                     return outcomes;
                 }
-                // Every event has arrived: main never finishes its calls. The
-                // end properties are checked here too, with the reason shown.
+                // Every event has arrived. A main that loops forever by
+                // design (`forever`) and waits in its last call is at its
+                // end: its end properties are checked here. Any other main
+                // never finishes its calls: a failure, with the end
+                // properties checked too and the reason shown.
+                if let ContextKind::Thread { calls, forever: true } = &program.context(core.stack[0].context).kind
+                    && usize::from(core.call) + 1 >= calls.len()
+                {
+                    continue;
+                }
                 outcomes.push(Outcome::NeverFinishes { context: top.context, span, waiting_on });
                 self.check_end_properties(program, &mut outcomes);
                 return outcomes;

@@ -190,7 +190,15 @@ pub struct ThreadCall {
 #[serde(rename_all = "snake_case")]
 pub enum ContextKind {
     /// Thread mode on its core: calls each function `times` times, in order.
-    Thread { calls: Vec<ThreadCall> },
+    Thread {
+        calls: Vec<ThreadCall>,
+        /// Its last call is meant to loop forever (firmware's `loop {}`
+        /// main): once every source has delivered its events and it waits
+        /// (WFI or a spin), the run has reached its end, not a failure to
+        /// finish (docs/SEMANTICS.md §4).
+        #[serde(default)]
+        forever: bool,
+    },
     /// An exception handler (IRQ or system exception such as SysTick).
     Handler {
         /// ARMv7-M B1.5.2: exception number; external interrupt n is 16 + n,
@@ -310,7 +318,7 @@ impl Program {
         for (i, ctx) in self.contexts.iter().enumerate().take(16) {
             let bit = 1u16 << i;
             let mut work: Vec<FuncId> = match &ctx.kind {
-                ContextKind::Thread { calls } => calls.iter().map(|c| c.func).collect(),
+                ContextKind::Thread { calls, .. } => calls.iter().map(|c| c.func).collect(),
                 ContextKind::Handler { func, .. } => vec![*func],
             };
             let mut seen = vec![false; self.functions.len()];

@@ -86,7 +86,7 @@ impl Program {
                 return Err(ProgramError::NoSuchCore { context: ctx.name.clone(), core: ctx.core, cores: self.cores });
             }
             match &ctx.kind {
-                ContextKind::Thread { calls } => {
+                ContextKind::Thread { calls, .. } => {
                     for call in calls {
                         self.check_func_id(&ctx.name, call.func)?;
                     }
