@@ -155,7 +155,7 @@ fn action(program: &Program, rec: &StepRecord, tail_to: Option<u16>) -> String {
             format!("{line}↻ spin")
         }
         StepKind::Instr { func, pc } => {
-            let op = program.functions.iter().find(|f| &f.name == func).and_then(|f| f.body.get(*pc as usize));
+            let op = program.functions.get(func.0 as usize).and_then(|f| f.body.get(*pc as usize));
             let line = rec.span.as_ref().map_or(0, |s| s.line);
             let what = op.map_or_else(String::new, |i| describe(program, &i.op, rec));
             format!("{line:>3}│ {what}")

@@ -13,7 +13,8 @@ use crate::program::{ContextId, Location, SourceId, Span};
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum StepKind {
     /// One instruction of the context on top of the core's stack.
-    Instr { func: String, pc: u32 },
+    /// `func` is an id into `Program::functions` (its name is there).
+    Instr { func: crate::program::FuncId, pc: u32 },
     /// Exception entry: stacking the context (`cycles` of the entry latency).
     /// The vector is fetched at the end of stacking, so a more urgent
     /// exception arriving now is taken instead (late arrival).

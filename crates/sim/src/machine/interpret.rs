@@ -37,7 +37,7 @@ impl Machine {
                 let instr = &body[early.pc as usize];
                 rec.with(|r| {
                     r.span = Some(instr.span.clone());
-                    r.kind = StepKind::Instr { func: program.function(func).name.clone(), pc: early.pc };
+                    r.kind = StepKind::Instr { func, pc: early.pc };
                 });
             }
             if early.over_branch.is_some() {
@@ -58,7 +58,7 @@ impl Machine {
         if rec.on {
             rec.with(|r| {
                 r.span = Some(instr.span.clone());
-                r.kind = StepKind::Instr { func: program.function(func).name.clone(), pc };
+                r.kind = StepKind::Instr { func, pc };
             });
         }
         // A load read early across a branch that went its way: its value is used now.
