@@ -3,6 +3,8 @@
 //! The copy is two loads: a conversion that lands between them gives main a
 //! count from before it and a sum from after it.
 
+use crate::board::{self, Interrupt};
+
 /// The conversions so far: how many, and their sum in millivolts.
 #[derive(Clone, Copy)]
 pub struct Stats {
@@ -17,6 +19,7 @@ pub static mut SEEN_SUM_MV: u32 = 0;
 
 /// SAADC: a conversion is done (the ADC always reads 1800 mV here).
 pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     unsafe {
         STATS.samples += 1;
         STATS.sum_mv += 1800;

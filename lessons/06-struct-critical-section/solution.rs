@@ -7,6 +7,8 @@ use core::cell::Cell;
 
 use critical_section::Mutex;
 
+use crate::board::{self, Interrupt};
+
 /// The conversions so far: how many, and their sum in millivolts.
 #[derive(Clone, Copy)]
 pub struct Stats {
@@ -21,6 +23,7 @@ pub static mut SEEN_SUM_MV: u32 = 0;
 
 /// SAADC: a conversion is done (the ADC always reads 1800 mV here).
 pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     critical_section::with(|cs| {
         let cell = STATS.borrow(cs);
         let mut stats = cell.get();

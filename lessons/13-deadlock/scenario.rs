@@ -5,6 +5,8 @@
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
+use crate::board::{self, Interrupt};
+
 /// The lock: true while a context is inside.
 pub static LOCKED: AtomicBool = AtomicBool::new(false);
 /// The sum of the recorded samples, in millivolts.
@@ -35,6 +37,7 @@ pub fn record_sample() {
 
 /// SAADC (priority 1): a conversion is done; record it.
 pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     CONVERSIONS.fetch_add(1, Ordering::Relaxed);
     lock();
     unsafe {

@@ -8,7 +8,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use cortex_m::register::{basepri, basepri_max};
 
-use crate::board;
+use crate::board::{self, Interrupt};
 
 /// The ceiling of SUM_MV and SAMPLES: the most urgent priority of the
 /// contexts that touch them. Written when the ADC handler ran at 3.
@@ -42,6 +42,7 @@ pub fn drain() {
 
 /// SAADC (priority 2): a conversion is done; add it to the running sum.
 pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     CONVERSIONS.fetch_add(1, Ordering::Relaxed);
     unsafe {
         SUM_MV += 250;
@@ -52,5 +53,6 @@ pub fn on_conversion() {
 /// UARTE0_UART0 (priority 1): a byte arrived. Urgent, and shares nothing
 /// with main's drain: it should never wait for it.
 pub fn on_byte() {
+    board::clear_event(Interrupt::UARTE0_UART0); // acknowledge the event, first thing
     BYTES.fetch_add(1, Ordering::Relaxed);
 }

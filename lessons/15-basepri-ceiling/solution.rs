@@ -7,7 +7,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use cortex_m::register::{basepri, basepri_max};
 
-use crate::board;
+use crate::board::{self, Interrupt};
 
 /// The ceiling of SUM_MV and SAMPLES: the most urgent priority of the
 /// contexts that touch them, main and the ADC handler (SAADC, priority 2 in
@@ -47,6 +47,7 @@ pub fn drain() {
 /// It is the most urgent context that touches the sum: nothing can land in
 /// its update.
 pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     CONVERSIONS.fetch_add(1, Ordering::Relaxed);
     unsafe {
         SUM_MV += 250;
@@ -57,5 +58,6 @@ pub fn on_conversion() {
 /// UARTE0_UART0 (priority 1): a byte arrived. Urgent, and shares nothing
 /// with main's drain: it never waits for it.
 pub fn on_byte() {
+    board::clear_event(Interrupt::UARTE0_UART0); // acknowledge the event, first thing
     BYTES.fetch_add(1, Ordering::Relaxed);
 }

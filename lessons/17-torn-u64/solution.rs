@@ -4,6 +4,8 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use crate::board::{self, Interrupt};
+
 /// The tick count, low and high 32 bits. One tick before the low half wraps.
 pub static TICKS_LO: AtomicU32 = AtomicU32::new(0xFFFF_FFFF);
 pub static TICKS_HI: AtomicU32 = AtomicU32::new(0);
@@ -13,6 +15,7 @@ pub static mut SEEN: u64 = 0;
 /// RTC0 (priority 1): one tick. Main cannot preempt a handler, so main sees
 /// the two halves both before or both after this update, never half of it.
 pub fn on_tick() {
+    board::clear_event(Interrupt::RTC0); // acknowledge the event, first thing
     let lo = TICKS_LO.load(Ordering::Relaxed).wrapping_add(1);
     if lo == 0 {
         TICKS_HI.store(TICKS_HI.load(Ordering::Relaxed) + 1, Ordering::Relaxed);

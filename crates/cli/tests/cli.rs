@@ -50,10 +50,10 @@ fn a_timer_between_load_and_store_loses_an_update() {
     let o = irqlab(&["run", "lessons/02-lost-update", "--schedule", "TIMER0@1"]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
-    let load = row(&out, "10│ load COUNT → 0");
+    let load = row(&out, "12│ load COUNT → 0");
     let enter = row(&out, "▶ enter");
-    let handler_store = row(&out, "15│ store COUNT ← 1");
-    let main_store = row(&out, "10│ store COUNT ← 1");
+    let handler_store = row(&out, "18│ store COUNT ← 1");
+    let main_store = row(&out, "12│ store COUNT ← 1");
     assert!(load < enter && enter < handler_store && handler_store < main_store, "{out}");
     assert!(out.contains("⇣ preempted"), "{out}");
     assert!(out.contains("COUNT = 3"), "{out}");
@@ -177,7 +177,7 @@ fn explain_prints_the_narrative_and_numbered_code() {
     assert!(out.starts_with("The lost update (02-lost-update)"), "{out}");
     assert!(out.contains("TIMER0: handler of TIMER0, priority 1, runs on_timer()"), "{out}");
     assert!(out.contains("main: thread mode on core 0, runs foreground() x3"), "{out}");
-    assert!(out.contains("10 |     unsafe { COUNT += 1 } // load, add, store"), "{out}");
+    assert!(out.contains("12 |     unsafe { COUNT += 1 } // load, add, store"), "{out}");
     assert!(out.contains("--- solution.rs"), "{out}");
     assert!(out.contains("# The lost update"), "{out}");
     assert!(out.contains("## Why the fix works"), "{out}");
@@ -371,7 +371,7 @@ fn nesting_without_brackets_is_refused_in_check_run_explain_and_properties() {
             text
         }
     });
-    refused(&["explain", code.path()], "scenario.rs:9:146: expression nested too deeply (limit 128)");
+    refused(&["explain", code.path()], "scenario.rs:11:146: expression nested too deeply (limit 128)");
     let property = lesson_copy("deep-property", |f, text| {
         if f == "lesson.toml" { text.replace("holds = \"3 + ", &format!("holds = \"{nots}true || 3 + ")) } else { text }
     });

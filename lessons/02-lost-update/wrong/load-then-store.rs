@@ -3,6 +3,8 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use crate::board::{self, Interrupt};
+
 pub static mut COUNT: u32 = 0;
 pub static TICKS: AtomicU32 = AtomicU32::new(0);
 
@@ -12,6 +14,7 @@ pub fn foreground() {
 }
 
 pub fn on_timer() {
+    board::clear_event(Interrupt::TIMER0); // acknowledge the event, first thing
     TICKS.fetch_add(1, Ordering::Relaxed);
     unsafe { COUNT += 1 }
 }

@@ -25,6 +25,7 @@ pub fn post_request() {
 
 /// TIMER0 (priority 1): a periodic request.
 pub fn on_timer() {
+    board::clear_event(Interrupt::TIMER0); // acknowledge the event, first thing
     POSTED.fetch_add(1, Ordering::Relaxed);
     BACKLOG.fetch_add(1, Ordering::Relaxed);
     NVIC::pend(Interrupt::SWI0_EGU0);

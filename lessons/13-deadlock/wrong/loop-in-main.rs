@@ -3,6 +3,8 @@
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
+use crate::board::{self, Interrupt};
+
 /// The lock of the scenario, no longer taken: kept so both files have the
 /// same statics.
 pub static LOCKED: AtomicBool = AtomicBool::new(false);
@@ -30,6 +32,7 @@ pub fn record_sample() {
 /// its update whole. Give a second handler of another priority access to the
 /// pair, and this one needs a critical section too (lesson 14).
 pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     CONVERSIONS.fetch_add(1, Ordering::Relaxed);
     unsafe {
         SUM_MV += 250;

@@ -4,7 +4,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use cortex_m::peripheral::NVIC;
 
-use crate::board::Interrupt;
+use crate::board::{self, Interrupt};
 
 /// Work done by any handler, read by power management to decide when to sleep.
 ///
@@ -45,6 +45,7 @@ pub fn logger() {
 /// UARTE0_UART0 (priority 1): a byte arrived; more urgent than the filter.
 /// No critical section: no context more urgent than this one touches ACTIVITY.
 pub fn on_byte() {
+    board::clear_event(Interrupt::UARTE0_UART0); // acknowledge the event, first thing
     BYTES.fetch_add(1, Ordering::Relaxed);
     unsafe { ACTIVITY += 1 };
 }

@@ -5,7 +5,7 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use cortex_m::register::{basepri, basepri_max};
 
-use crate::board;
+use crate::board::{self, Interrupt};
 
 /// The ceiling of SUM_MV and SAMPLES, "to be safe": as urgent as the most
 /// urgent handler of the program.
@@ -43,6 +43,7 @@ pub fn drain() {
 /// It is the most urgent context that touches the sum: nothing can land in
 /// its update.
 pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     CONVERSIONS.fetch_add(1, Ordering::Relaxed);
     unsafe {
         SUM_MV += 250;
@@ -53,5 +54,6 @@ pub fn on_conversion() {
 /// UARTE0_UART0 (priority 1): a byte arrived. Urgent, and shares nothing
 /// with main's drain: it never waits for it.
 pub fn on_byte() {
+    board::clear_event(Interrupt::UARTE0_UART0); // acknowledge the event, first thing
     BYTES.fetch_add(1, Ordering::Relaxed);
 }

@@ -3,7 +3,7 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use crate::board;
+use crate::board::{self, Interrupt};
 
 /// The ADC's running sum, in millivolts, and how many samples it holds:
 /// changed together by the ADC handler and by main.
@@ -32,6 +32,7 @@ pub fn drain() {
 /// It is the most urgent context that touches the sum: nothing can land in
 /// its update.
 pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     CONVERSIONS.fetch_add(1, Ordering::Relaxed);
     unsafe {
         SUM_MV += 250;
@@ -42,5 +43,6 @@ pub fn on_conversion() {
 /// UARTE0_UART0 (priority 1): a byte arrived. Urgent, and shares nothing
 /// with main's drain: it never waits for it.
 pub fn on_byte() {
+    board::clear_event(Interrupt::UARTE0_UART0); // acknowledge the event, first thing
     BYTES.fetch_add(1, Ordering::Relaxed);
 }

@@ -2,6 +2,8 @@
 
 use portable_atomic::{AtomicU32, Ordering};
 
+use crate::board::{self, Interrupt};
+
 /// Work items finished, by main or by the timer handler.
 pub static DONE: AtomicU32 = AtomicU32::new(0);
 /// Timer ticks, to check the books (only the handler writes it).
@@ -19,5 +21,6 @@ pub fn do_work() {
 
 /// TIMER0 (priority 1): the tick finishes a work item too.
 pub fn on_timer() {
+    board::clear_event(Interrupt::TIMER0); // acknowledge the event, first thing
     // Nothing to do here: main does the work.
 }

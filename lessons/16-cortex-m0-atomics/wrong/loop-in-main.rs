@@ -3,6 +3,8 @@
 
 use portable_atomic::{AtomicU32, Ordering};
 
+use crate::board::{self, Interrupt};
+
 /// Work items finished, by main or by the timer handler.
 pub static DONE: AtomicU32 = AtomicU32::new(0);
 /// Timer ticks, to check the books (only the handler writes it).
@@ -23,6 +25,7 @@ pub fn do_work() {
 
 /// TIMER0 (priority 1): the tick finishes a work item too.
 pub fn on_timer() {
+    board::clear_event(Interrupt::TIMER0); // acknowledge the event, first thing
     TICKS.fetch_add(1, Ordering::Relaxed);
     count_one();
 }

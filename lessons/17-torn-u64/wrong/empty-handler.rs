@@ -2,6 +2,8 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use crate::board::{self, Interrupt};
+
 /// The tick count, low and high 32 bits. One tick before the low half wraps.
 pub static TICKS_LO: AtomicU32 = AtomicU32::new(0xFFFF_FFFF);
 pub static TICKS_HI: AtomicU32 = AtomicU32::new(0);
@@ -11,6 +13,7 @@ pub static mut SEEN: u64 = 0;
 /// RTC0 (priority 1): one tick. Main cannot preempt a handler, so main sees
 /// the two halves both before or both after this update, never half of it.
 pub fn on_tick() {
+    board::clear_event(Interrupt::RTC0); // acknowledge the event, first thing
     // Nothing to do here: main does the work.
 }
 

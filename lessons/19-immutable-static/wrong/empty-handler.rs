@@ -2,6 +2,8 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use crate::board::{self, Interrupt};
+
 /// Commands received and not yet taken by main.
 pub static WAITING: AtomicU32 = AtomicU32::new(0);
 /// Commands main has executed (only main touches it).
@@ -17,6 +19,7 @@ pub fn waiting() -> u32 {
 
 /// UARTE0_UART0 (priority 1): a command arrived.
 pub fn on_command() {
+    board::clear_event(Interrupt::UARTE0_UART0); // acknowledge the event, first thing
     // Nothing to do here: main does the work.
 }
 

@@ -4,6 +4,8 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use crate::board::{self, Interrupt};
+
 /// Commands received and not yet taken by main.
 pub static mut WAITING: u32 = 0;
 /// Commands main has executed (only main touches it).
@@ -19,6 +21,7 @@ pub fn waiting() -> u32 {
 
 /// UARTE0_UART0 (priority 1): a command arrived.
 pub fn on_command() {
+    board::clear_event(Interrupt::UARTE0_UART0); // acknowledge the event, first thing
     RECEIVED.fetch_add(1, Ordering::Relaxed);
     critical_section::with(|_| unsafe { WAITING += 1 });
 }

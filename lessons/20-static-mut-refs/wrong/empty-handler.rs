@@ -2,6 +2,8 @@
 
 use core::ptr::{read_volatile, write_volatile};
 
+use crate::board::{self, Interrupt};
+
 /// The latest reading: reading number `seq` is `seq * 100` millivolts, so a
 /// matching pair can be checked. Touched only by `post_next_reading` and
 /// `copy_reading` below.
@@ -38,6 +40,7 @@ fn copy_latest() {
 
 /// SAADC (priority 1): post the next reading.
 pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     // Nothing to do here: main does the work.
 }
 

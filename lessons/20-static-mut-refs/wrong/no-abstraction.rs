@@ -4,6 +4,8 @@
 
 use core::ptr::{read_volatile, write_volatile};
 
+use crate::board::{self, Interrupt};
+
 /// The latest reading: reading number `seq` is `seq * 100` millivolts, so a
 /// matching pair can be checked.
 pub static mut READING_MV: u32 = 0;
@@ -14,6 +16,7 @@ pub static mut SEEN_SEQ: u32 = 0;
 
 /// SAADC (priority 1): post the next reading.
 pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     critical_section::with(|_| unsafe {
         let seq = read_volatile(&raw const READING_SEQ) + 1;
         write_volatile(&raw mut READING_MV, seq * 100);
