@@ -1,5 +1,5 @@
-//! The lost update: `COUNT += 1` is a load, an add and a store. The timer
-//! interrupt can land between the load and the store.
+//! A counter shared by main and the timer handler: main counts its passes
+//! in COUNT, and the handler adds each timer tick to the same COUNT.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,5 +1,5 @@
 //! Counting edges with an atomic. The handler adds one per edge; main collects
-//! the count and resets it. Reading and then resetting are two steps.
+//! the count and resets it, then starts counting again.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,7 +1,7 @@
 //! Two fields that belong together. The SAADC handler adds each conversion
 //! to STATS (a count and a sum); main copies STATS to report the average.
-//! The copy is two loads: a conversion that lands between them gives main a
-//! count from before it and a sum from after it.
+//! Main copies the whole struct, then works from its copy; the handler
+//! updates both fields in place.
 
 use crate::board::{self, Interrupt};
 

@@ -1,7 +1,7 @@
 //! A peripheral shared by main and a handler. Main sets up the UART, then
 //! moves it into a `Mutex<RefCell<Option<Uart>>>`; from then on main sends
-//! with it and the receive handler echoes with it. The handler still holds
-//! its borrow of the UART when it calls `send`, which borrows it again.
+//! with it and the receive handler echoes with it: it borrows the UART to
+//! take the byte received, and sends it back with `send`.
 
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicU32, Ordering};

@@ -1,7 +1,7 @@
 //! A ring buffer from main to the UART's transmit handler. Main formats the
 //! message and queues its bytes; the handler sends one byte per "ready for
-//! the next byte" event. Main moves HEAD on before it writes the slot, so
-//! the handler can send a slot that holds nothing yet.
+//! the next byte" event. Main queues a byte by moving HEAD on and writing
+//! the slot; the handler sends the byte at TAIL.
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 

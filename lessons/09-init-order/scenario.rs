@@ -1,8 +1,8 @@
 //! Initialization order. Main sets up the accelerometer and moves it into a
 //! `Mutex<RefCell<Option<..>>>` for the TIMER0 handler, which samples it on
-//! every tick. But main unmasks TIMER0 first: a tick that is already pending,
-//! or that comes before the move, runs the handler while the Option is still
-//! `None`, and its `unwrap` panics.
+//! every tick. Main unmasks TIMER0 during set-up, so that the ticks start as
+//! soon as the accelerometer is ready; the handler takes the accelerometer
+//! out of the Option with `unwrap`.
 
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicU32, Ordering};

@@ -1,7 +1,7 @@
 //! A long handler. The button handler does the whole job itself: it reads
 //! and decodes the key, then logs two lines, ringing the UART
-//! handler for each. The UART handler has the same priority, so it cannot
-//! run until the button handler returns, and its two rings merge into one.
+//! handler for each. The UART handler runs at the same priority as the
+//! button handler.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,7 +1,7 @@
 //! A level-triggered interrupt: the RTC holds its IRQ line asserted for as
 //! long as its event flag is set. The handler counts the tick and updates
-//! the software timers, but never clears the flag: when it returns, the
-//! interrupt is still pending, and the handler runs again, and again.
+//! the software timers, and moves the compare value on to the next tick;
+//! main runs its passes and takes each tick that is waiting.
 
 use core::sync::atomic::{AtomicBool, Ordering};
 

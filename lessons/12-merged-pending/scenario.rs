@@ -1,6 +1,6 @@
 //! Pending bits merge. Main and the timer post requests and ring the worker's
 //! doorbell with `NVIC::pend`. The worker serves one request per run. But a
-//! pending bit is one bit: two rings while it is set give one run.
+//! doorbell is the worker's pending bit in the NVIC.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,7 +1,7 @@
 //! A spin lock shared with a handler. Main takes the lock around a two-field
-//! update, and so does the SAADC handler. If the handler preempts main while
-//! main holds the lock, the handler spins forever: main can only let go once
-//! the handler returns, and the handler only returns once main lets go.
+//! update, and so does the SAADC handler. Whoever finds the lock taken spins
+//! until it is free: the same lock a pair of threads would share to keep the
+//! two fields consistent.
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 

@@ -3,9 +3,9 @@
 //! from the UART (priority 1) is more urgent than both and preempts them.
 //! The filter and the UART handler both count in ACTIVITY.
 //!
-//! Priority assumptions of ACTIVITY: written by the filter (3) and by the UART
-//! handler (1)... and nothing stops the UART handler from landing in the
-//! middle of the filter's `ACTIVITY += 1`.
+//! Who writes ACTIVITY, and at which priority: the filter (3) and the UART
+//! handler (1). The filter and the logger share a priority, so neither
+//! preempts the other.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,8 +1,8 @@
 //! Masking only what must be masked. Main drains the ADC's running sum with
 //! BASEPRI raised to the sum's ceiling instead of disabling every interrupt,
-//! so the urgent UART handler, which shares nothing with it, still runs. But
-//! the ceiling was written when the ADC handler ran at priority 3, and
-//! someone has since made it priority 2.
+//! so the urgent UART handler, which shares nothing with it, still runs. The
+//! ceiling is a constant in the code; the handlers' priorities are set in
+//! lesson.toml.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
@@ -11,7 +11,7 @@ use cortex_m::register::{basepri, basepri_max};
 use crate::board::{self, Interrupt};
 
 /// The ceiling of SUM_MV and SAMPLES: the most urgent priority of the
-/// contexts that touch them. Written when the ADC handler ran at 3.
+/// contexts that touch them.
 const CEILING: u8 = 3;
 
 /// The ADC's running sum, in millivolts, and how many samples it holds:

@@ -1,7 +1,7 @@
 //! Atomics on a Cortex-M0+. Main and the timer handler both count finished
 //! work in DONE. On thumbv6m, core's atomics can load and store but have no
 //! `fetch_add` (the core has no LDREX/STREX), so the count is a load and a
-//! store: two atomic steps, with room for the handler in between.
+//! store of one more.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,7 +1,7 @@
 //! A 64-bit tick counter. No Cortex-M target has 64-bit atomics (there is no
 //! AtomicU64 on thumbv7em), so the RTC0 tick keeps the count in two 32-bit
-//! halves. Main reads the high half, then the low half: a tick that carries
-//! between the two reads gives a time the counter never held.
+//! halves. Main reads the high half, then the low half, and puts the two
+//! together.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 

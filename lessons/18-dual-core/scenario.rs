@@ -1,9 +1,9 @@
 //! Two cores, one counter. Both cores of an RP2040 count packets in PACKETS.
 //! The counting code comes from the single-core version of the product, where
 //! `cortex_m::interrupt::free` was the right critical section: it disables
-//! interrupts, so core 0's TIMER0 tick waits until the count is done. But it
-//! disables them on its own core only: the other core runs on, straight
-//! through the "critical" section.
+//! interrupts, so core 0's TIMER0 tick waits until the count is done. Core 1
+//! counts the packets of its own port with the same code, in the same
+//! critical section.
 
 use crate::board::{self, Interrupt};
 

@@ -1,6 +1,6 @@
 //! Commands arrive over the UART. Its handler counts the commands waiting,
 //! and main takes them all now and then. The count is a `static mut`: it
-//! compiles, with `unsafe`, and it races. (Remove the `mut` to make the
+//! compiles, with `unsafe` at every access. (Remove the `mut` to make the
 //! compiler guard it, and it answers error[E0594]: see README.md.)
 
 use core::sync::atomic::{AtomicU32, Ordering};

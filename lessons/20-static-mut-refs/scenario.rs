@@ -2,7 +2,7 @@
 //! mailbox below was ported from C: the ADC handler writes a reading and its
 //! sequence number with volatile stores, main copies them with volatile
 //! loads. `&mut READING_MV` would not compile, so it takes raw pointers with
-//! `&raw mut`: that compiles, and the pair still tears.
+//! `&raw mut`: that compiles.
 
 use core::ptr::{read_volatile, write_volatile};
 

@@ -157,7 +157,7 @@ fn a_property_that_changes_state_is_reported_at_its_place_in_lesson_toml() {
 fn code_errors_point_into_the_code_file() {
     let broken = SCENARIO.replace("unsafe { COUNT += 1 } // load", "COUNT += 1; // load");
     expect![[r#"
-        scenario.rs:10:5: use of mutable static is unsafe and requires unsafe block
+        scenario.rs:12:5: use of mutable static is unsafe and requires unsafe block
     "#]]
     .assert_eq(&problems(TOML, &broken));
 }
