@@ -133,12 +133,29 @@ fn explore(program: &Program, args: &Args) -> Result<(Report, f64), InputError> 
     let mut explorer = Explorer::new(program.clone(), config)
         .map_err(|e| InputError(format!("error: the program cannot run: {e}")))?;
     let start = Instant::now();
+    let interrupted = interrupt_flag();
     while !explorer.run_for(4096).done {
         if start.elapsed().as_millis() as u64 >= args.time_limit_ms {
             explorer.stop(Bound::Time);
         }
+        // Ctrl-C stops the search, and what it found so far is reported
+        // (the verdicts it could not finish are "unknown").
+        if interrupted.load(std::sync::atomic::Ordering::Relaxed) {
+            explorer.stop(Bound::Interrupted);
+        }
     }
     Ok((explorer.report(), start.elapsed().as_secs_f64() * 1e3))
+}
+
+/// Set by Ctrl-C (SIGINT) while `check` explores. Without a handler (one
+/// could not be installed), Ctrl-C ends the process as usual.
+fn interrupt_flag() -> &'static std::sync::atomic::AtomicBool {
+    static FLAG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let _ = ctrlc::set_handler(|| FLAG.store(true, std::sync::atomic::Ordering::Relaxed));
+    });
+    &FLAG
 }
 
 fn verdict_word(v: PropertyVerdict) -> &'static str {
@@ -163,6 +180,13 @@ fn text(lesson: &Lesson, file: &str, program: &Program, r: &Report, elapsed_ms: 
     match r.cut_by {
         None => {
             let _ = writeln!(out, "the search was complete: every arrival point was tried");
+        }
+        Some(Bound::Interrupted) => {
+            let _ = writeln!(
+                out,
+                "stopped by Ctrl-C after {} states: the verdicts below cover only the schedules tried so far",
+                r.states
+            );
         }
         Some(bound) => {
             let _ = writeln!(

@@ -465,3 +465,44 @@ fn board_properties_leave_out_the_simulator_only_ones() {
     assert_eq!(board.status.code(), Some(0), "{}", stderr(&board));
     assert!(!stdout(&board).contains(sim_only), "{}", stdout(&board));
 }
+
+/// Ctrl-C during a long `check` stops the search and prints what it found
+/// so far, marked as stopped, instead of killing the process silently.
+#[test]
+fn ctrl_c_during_check_prints_what_was_found_so_far() {
+    let lesson = lesson_copy("ctrl-c", |f, text| {
+        if f == "lesson.toml" {
+            // A search of minutes: a thousand passes, eight timer events.
+            text.replace("times = 3", "times = 1000").replace("max_arrivals = 1", "max_arrivals = 8")
+        } else {
+            text
+        }
+    });
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_irqlab"))
+        .args(["check", lesson.path(), "--max-states", "10000000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("irqlab starts");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill runs");
+    assert!(kill.success());
+    let o = child.wait_with_output().expect("irqlab ends");
+    let out = stdout(&o);
+    assert!(o.status.code().is_some(), "ended by the signal, not by its handler: {:?}", o.status);
+    assert!(out.contains("stopped by Ctrl-C after"), "{out}{}", stderr(&o));
+    assert!(out.contains("no count is lost"), "the properties are reported: {out}");
+}
+
+/// A lesson file over 1 MiB is refused before it is read, with its size.
+#[test]
+fn a_file_over_the_size_limit_is_refused_with_its_size() {
+    let big = format!("pub fn foreground() {{}}\n{}", "// padding\n".repeat(120_000));
+    let file = TempFile::new("big.rs", &big);
+    for command in ["check", "run"] {
+        refused(
+            &[command, "02-lost-update", "--file", file.path()],
+            &format!("is {} bytes; irqlab reads lesson files up to 1048576 bytes (1 MiB)", big.len()),
+        );
+    }
+}

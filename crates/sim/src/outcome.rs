@@ -13,6 +13,8 @@ pub enum Bound {
     Snapshots,
     States,
     Time,
+    /// The user stopped the search (Ctrl-C).
+    Interrupted,
 }
 
 impl Bound {
@@ -23,6 +25,7 @@ impl Bound {
             Bound::Snapshots => "snapshots",
             Bound::States => "states",
             Bound::Time => "time",
+            Bound::Interrupted => "Ctrl-C",
         }
     }
 }
