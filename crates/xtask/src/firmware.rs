@@ -7,6 +7,7 @@ mod boards;
 mod build;
 mod check;
 mod compile_fail;
+mod flash;
 mod json;
 mod mutation;
 mod nvic;
@@ -17,6 +18,8 @@ mod report;
 mod sizes;
 
 use std::path::PathBuf;
+
+pub use flash::flash;
 
 use crate::setup::{self, root};
 
@@ -55,6 +58,9 @@ pub fn test(args: &[String]) -> Result<(), String> {
     }
     if only.wants(mutation::BIN, mutation::BOARD) {
         results.extend(mutation::check_all(&firmware_dir(), &mut prediction)?);
+    }
+    if only.wants(flash::CHECKED_BIN, flash::CHECKED_BOARD) {
+        results.extend(flash::check_all(&root()));
     }
     if only.everything() {
         results.extend(nvic::fuzz(&firmware_dir(), nvic::IN_TEST, nvic::SEED)?);
