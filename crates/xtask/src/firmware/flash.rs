@@ -205,8 +205,14 @@ pub fn run(root: &Path, request: &Request) -> Result<Option<Finished>, String> {
         (None, true) => format!("lessons/{}/solution.rs", folder(&lesson)),
         (None, false) => format!("lessons/{}/scenario.rs", folder(&lesson)),
     };
-    let sweep = request.sweep();
-    let mode = if sweep { "the sweep: one event at every arrival point" } else { "the free run: events as they come" };
+    // Two cores interleave on their own: no arrival point to sweep, and no
+    // -icount in QEMU (under it QEMU runs one core at a time).
+    let sweep = request.sweep() && lesson.cores < 2;
+    let mode = match (sweep, lesson.cores) {
+        (true, _) => "the sweep: one event at every arrival point",
+        (false, 2) => "the free run, both cores at once",
+        (false, _) => "the free run: events as they come",
+    };
     println!("\n== flash {} ({which}) on {}, {mode}", lesson.bin, request.board.feature);
     if !lesson.boards.iter().any(|b| b == request.board.feature) {
         println!(
