@@ -418,7 +418,7 @@ pub fn judge(report: &Report, lesson: &Lesson) -> Verdict {
             Some(first) => {
                 broken = true;
                 text.push_str(&format!(
-                    "  BROKEN: \"{name}\", in {count} of the {runs} {what}; first at {} {}, ending in {} (the event came {})\n",
+                    "  BROKEN: \"{name}\", in {count} of the {runs} {what}; first at {} {}, ending in {}{}\n",
                     if report.mode == "sweep" { "offset" } else { "run" },
                     first.first,
                     first.state(),
@@ -447,16 +447,18 @@ pub fn judge(report: &Report, lesson: &Lesson) -> Verdict {
     Verdict { broken: broken || no_events, text }
 }
 
+/// Where main was when the breaking event came, when the run knows it.
 fn arrival(at: &str) -> String {
-    match at {
+    let when = match at {
         "before" => "before main's first call".to_string(),
         "after" => "after main's last call".to_string(),
-        "none" | "" => "at no particular point".to_string(),
+        "none" | "" => return String::new(),
         call => match call.strip_prefix("call") {
             Some(k) => format!("during main's call {k}"),
             None => call.to_string(),
         },
-    }
+    };
+    format!(" (the event came {when})")
 }
 
 /// A case of `check_all`: the learner's file name, the lesson file it starts
