@@ -38,7 +38,7 @@ pub fn commands(bin: &str, boards: &[String]) -> Vec<BoardCommand> {
                 _ => ("see firmware/README.md", "cargo run --release", None),
             };
             let mut command = format!(
-                "{cargo} --bin {bin}                      # scenario.rs\n{cargo} --features solution --bin {bin}   # solution.rs"
+                "{cargo} --bin {bin}                       # scenario.rs\n{cargo} --features solution --bin {bin}   # solution.rs"
             );
             if let Some((target, machine)) = qemu_run {
                 command.push_str(&format!("\n# each builds, then runs:\n{}", qemu(bin, target, machine)));
