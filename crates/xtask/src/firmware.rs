@@ -16,6 +16,7 @@ mod promises;
 mod qemu;
 mod report;
 mod sizes;
+mod uf2;
 
 use std::path::PathBuf;
 
@@ -51,6 +52,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
     if only.everything() {
         results.push(sizes::readme_lists(&builds, &firmware_dir().join("README.md")));
         results.extend(promises::check(&builds, &root().join("lessons"))?);
+        results.extend(uf2::check(&builds));
     }
     let mut prediction = predict::Predictor::new();
     for built in builds.iter().filter(|b| b.board.qemu.is_some()) {

@@ -25,12 +25,14 @@ pub struct Request {
     pub file: Option<PathBuf>,
     pub board: &'static Board,
     pub solution: bool,
+    /// Write a UF2 file for the Pico's USB drive instead of flashing.
+    pub uf2: bool,
     /// The arrival sweep (`replay` feature); None: the board's default
     /// (the sweep in QEMU, where it is exact; the free run on a board).
     pub sweep: Option<bool>,
 }
 
-const USAGE: &str = "usage: cargo xtask flash LESSON [--file PATH] [--board microbit-v2|pico|qemu-lm3s6965|qemu-microbit|qemu-an521] [--solution] [--sweep | --free]";
+const USAGE: &str = "usage: cargo xtask flash LESSON [--file PATH] [--board microbit-v2|pico|qemu-lm3s6965|qemu-microbit|qemu-an521] [--solution] [--sweep | --free] [--uf2 (Pico)]";
 
 impl Request {
     pub fn parse(args: &[String]) -> Result<Request, String> {
@@ -39,6 +41,7 @@ impl Request {
         let mut board = "microbit-v2".to_string();
         let mut solution = false;
         let mut sweep = None;
+        let mut uf2 = false;
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = |flag: &str| args.next().cloned().ok_or(format!("{flag} needs a value\n{USAGE}"));
@@ -48,6 +51,7 @@ impl Request {
                 "--solution" => solution = true,
                 "--sweep" => sweep = Some(true),
                 "--free" => sweep = Some(false),
+                "--uf2" => uf2 = true,
                 flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`\n{USAGE}")),
                 name if lesson.is_none() => lesson = Some(name.to_string()),
                 extra => return Err(format!("one lesson at a time: `{extra}` is a second one\n{USAGE}")),
@@ -60,7 +64,10 @@ impl Request {
             .iter()
             .find(|b| b.feature == board)
             .ok_or(format!("unknown board `{board}`: expected one of {}", known.join(", ")))?;
-        Ok(Request { lesson, file, board, solution, sweep })
+        if uf2 && board.feature != "pico" {
+            return Err(format!("--uf2 is for the Pico's USB drive, not {}", board.feature));
+        }
+        Ok(Request { lesson, file, board, solution, sweep, uf2 })
     }
 
     fn sweep(&self) -> bool {
@@ -230,6 +237,17 @@ pub fn run(root: &Path, request: &Request) -> Result<Option<Finished>, String> {
         }
     }
     let elf = build(&firmware, request.board, &lesson.bin, &features, file.as_deref())?;
+    if request.uf2 {
+        let (path, blocks) = super::uf2::convert(&elf)?;
+        println!(
+            "wrote {} ({} blocks). Hold BOOTSEL while plugging the Pico in and copy the file onto the RPI-RP2 \
+             drive. Without a probe there is no log: the LED (GPIO 25) stays on when every property held and \
+             blinks otherwise.",
+            path.display(),
+            blocks.len()
+        );
+        return Ok(None);
+    }
     let report = match request.board.qemu {
         Some(_) => {
             let run = qemu::run(request.board, &elf, &[], lesson.cores < 2)?;
@@ -333,7 +351,12 @@ fn chip(board: &Board) -> Option<&'static str> {
 fn probe(board: &Board, elf: &Path, bin: &str, file: Option<&Path>) -> Result<Option<Report>, String> {
     let chip = chip(board).ok_or(format!("{} is not a board probe-rs flashes", board.feature))?;
     if crate::setup::output(&["probe-rs", "--version"]).is_none() {
-        return Err(INSTALL_PROBE_RS.to_string());
+        let pico = if board.feature == "pico" {
+            "\nWithout a probe, --uf2 writes a file for the Pico's USB drive."
+        } else {
+            ""
+        };
+        return Err(format!("{INSTALL_PROBE_RS}{pico}"));
     }
     println!("$ probe-rs run --chip {chip} {}", elf.display());
     let mut child = Command::new("probe-rs")
@@ -521,6 +544,7 @@ pub fn check_all(root: &Path) -> Vec<super::check::Verdict> {
                 board: BOARDS.iter().find(|b| b.feature == CHECKED_BOARD).expect("a known board"),
                 solution: false,
                 sweep: None,
+                uf2: false,
             };
             judge(run(root, &request))
         });
