@@ -52,8 +52,8 @@ pub fn test(args: &[String]) -> Result<(), String> {
     if only.everything() {
         results.push(sizes::readme_lists(&builds, &firmware_dir().join("README.md")));
         results.extend(promises::check(&builds, &root().join("lessons"))?);
-        results.extend(uf2::check(&builds));
     }
+    results.extend(uf2::check(&builds));
     let mut prediction = predict::Predictor::new();
     for built in builds.iter().filter(|b| b.board.qemu.is_some()) {
         results.extend(check::bin(built, &mut prediction));
