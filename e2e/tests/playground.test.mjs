@@ -169,6 +169,10 @@ test('edits the code to the fix and sees the proof', async () => {
   assert.match(report, /Complete/);
   assert.doesNotMatch(report, /violated/);
   assert.match(report, /holds on every schedule/);
+  // "Download my code" holds the edited code, for `cargo xtask flash`.
+  await page.locator('#tab-firmware').click();
+  const href = await page.locator('[data-testid=download-code]').getAttribute('href');
+  assert.equal(decodeURIComponent(href.replace(/^data:text\/plain;charset=utf-8,/, '')), fixed);
   await screenshot(page, 'the-fix-is-proven');
   assertClean(page);
 });

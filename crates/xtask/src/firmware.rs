@@ -7,6 +7,7 @@ mod boards;
 mod build;
 mod check;
 mod compile_fail;
+mod flash;
 mod json;
 mod mutation;
 mod nvic;
@@ -15,8 +16,11 @@ mod promises;
 mod qemu;
 mod report;
 mod sizes;
+mod uf2;
 
 use std::path::PathBuf;
+
+pub use flash::flash;
 
 use crate::setup::{self, root};
 
@@ -49,12 +53,16 @@ pub fn test(args: &[String]) -> Result<(), String> {
         results.push(sizes::readme_lists(&builds, &firmware_dir().join("README.md")));
         results.extend(promises::check(&builds, &root().join("lessons"))?);
     }
+    results.extend(uf2::check(&builds));
     let mut prediction = predict::Predictor::new();
     for built in builds.iter().filter(|b| b.board.qemu.is_some()) {
         results.extend(check::bin(built, &mut prediction));
     }
     if only.wants(mutation::BIN, mutation::BOARD) {
         results.extend(mutation::check_all(&firmware_dir(), &mut prediction)?);
+    }
+    if only.wants(flash::CHECKED_BIN, flash::CHECKED_BOARD) {
+        results.extend(flash::check_all(&root()));
     }
     if only.everything() {
         results.extend(nvic::fuzz(&firmware_dir(), nvic::IN_TEST, nvic::SEED)?);

@@ -18,6 +18,11 @@ const COMMANDS: &[(&str, &str, Run)] = &[
     ("serve", "set up everything, then serve the release build of the playground (--dev: the debug build)", web::serve),
     ("test", "set up everything, then run every test of the project", test),
     ("firmware", "build every firmware bin and check it in QEMU against the simulator", firmware::test),
+    (
+        "flash",
+        "LESSON --file my.rs [--board B] [--solution]: your code in the lesson's bin, on a board or in QEMU",
+        firmware::flash,
+    ),
     ("bench", "run the benchmarks and write BENCHMARKS.md", bench),
     (
         "fuzz-nvic",

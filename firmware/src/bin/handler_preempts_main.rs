@@ -5,8 +5,15 @@
 #![no_std]
 #![no_main]
 
-#[cfg_attr(not(feature = "solution"), path = "../../../lessons/04-handler-preempts-main/scenario.rs")]
-#[cfg_attr(feature = "solution", path = "../../../lessons/04-handler-preempts-main/solution.rs")]
+#[cfg_attr(
+    not(any(feature = "solution", feature = "learner")),
+    path = "../../../lessons/04-handler-preempts-main/scenario.rs"
+)]
+#[cfg_attr(
+    all(feature = "solution", not(feature = "learner")),
+    path = "../../../lessons/04-handler-preempts-main/solution.rs"
+)]
+#[cfg_attr(feature = "learner", path = "../../.learner/handler_preempts_main.rs")]
 mod lesson;
 
 // The lesson's `use crate::board` resolves to this (lessons/BOARD.md).

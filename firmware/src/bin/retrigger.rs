@@ -4,8 +4,9 @@
 #![no_std]
 #![no_main]
 
-#[cfg_attr(not(feature = "solution"), path = "../../../lessons/11-retrigger/scenario.rs")]
-#[cfg_attr(feature = "solution", path = "../../../lessons/11-retrigger/solution.rs")]
+#[cfg_attr(not(any(feature = "solution", feature = "learner")), path = "../../../lessons/11-retrigger/scenario.rs")]
+#[cfg_attr(all(feature = "solution", not(feature = "learner")), path = "../../../lessons/11-retrigger/solution.rs")]
+#[cfg_attr(feature = "learner", path = "../../.learner/retrigger.rs")]
 mod lesson;
 
 // The lesson's `use crate::board` resolves to this (lessons/BOARD.md).

@@ -5,8 +5,15 @@
 #![no_std]
 #![no_main]
 
-#[cfg_attr(not(feature = "solution"), path = "../../../lessons/20-static-mut-refs/scenario.rs")]
-#[cfg_attr(feature = "solution", path = "../../../lessons/20-static-mut-refs/solution.rs")]
+#[cfg_attr(
+    not(any(feature = "solution", feature = "learner")),
+    path = "../../../lessons/20-static-mut-refs/scenario.rs"
+)]
+#[cfg_attr(
+    all(feature = "solution", not(feature = "learner")),
+    path = "../../../lessons/20-static-mut-refs/solution.rs"
+)]
+#[cfg_attr(feature = "learner", path = "../../.learner/static_mut_refs.rs")]
 mod lesson;
 
 // The lesson's `use crate::board` resolves to this (lessons/BOARD.md).

@@ -4,8 +4,9 @@
 #![no_std]
 #![no_main]
 
-#[cfg_attr(not(feature = "solution"), path = "../../../lessons/17-torn-u64/scenario.rs")]
-#[cfg_attr(feature = "solution", path = "../../../lessons/17-torn-u64/solution.rs")]
+#[cfg_attr(not(any(feature = "solution", feature = "learner")), path = "../../../lessons/17-torn-u64/scenario.rs")]
+#[cfg_attr(all(feature = "solution", not(feature = "learner")), path = "../../../lessons/17-torn-u64/solution.rs")]
+#[cfg_attr(feature = "learner", path = "../../.learner/torn_u64.rs")]
 mod lesson;
 
 // The lesson's `use crate::board` resolves to this (lessons/BOARD.md).

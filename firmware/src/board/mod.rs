@@ -46,6 +46,10 @@ use qemu as target;
 
 pub use target::{BOARD, GENERATOR_PERIOD, TIMER_PERIOD, argument, exit, init, log, show};
 
+/// Button B held at reset, and one row of the LED matrix (interactive mode).
+#[cfg(feature = "microbit-v2")]
+pub use chip::{interactive, light_row};
+
 /// Cores, and starting the second one (two-core lessons).
 #[cfg(any(feature = "qemu-an521", feature = "pico"))]
 pub use target::{CORES, start_core1};

@@ -2,7 +2,8 @@
 //! the primary board. Its interrupt names are the lesson names. TIMER0 is the
 //! real TIMER0; GPIOTE is also the real GPIOTE, channel 0 on button A, so a
 //! press is an edge; the others are raised by the arrival generator. The 5x5
-//! LED matrix shows a tick when every property held, a cross otherwise.
+//! LED matrix shows a tick when every property held, a cross otherwise. Button
+//! B held at reset selects interactive mode (harness/interactive.rs).
 
 use core::sync::atomic::{AtomicBool, Ordering};
 
@@ -28,11 +29,15 @@ const GPIOTE_EVENTS_IN0: usize = GPIOTE + 0x100;
 const GPIOTE_INTENSET: usize = GPIOTE + 0x304;
 const GPIOTE_CONFIG0: usize = GPIOTE + 0x510;
 const BUTTON_A: u32 = 14;
+/// Button B (P0.23), read once at reset: held, it selects interactive mode.
+const BUTTON_B: u32 = 23;
 const P0: usize = 0x5000_0000;
 const P1: usize = 0x5000_0300;
 const OUTSET: usize = 0x508;
 const OUTCLR: usize = 0x50c;
 const DIRSET: usize = 0x518;
+const IN: usize = 0x510;
+const PIN_CNF: usize = 0x700;
 
 /// APPROTECT.DISABLE (nRF52833 Product Specification v1.7, "APPROTECT —
 /// Access port protection", register DISABLE at 0x4000_0558): on the
@@ -106,20 +111,38 @@ pub fn show(held: bool) {
     HELD.store(held, Ordering::Relaxed);
 }
 
+/// Whether button B is held (active low: the board pulls it up). Connects
+/// the pin's input buffer first, which is disconnected at reset.
+pub fn interactive() -> bool {
+    write(P0 + PIN_CNF + 4 * BUTTON_B as usize, 0);
+    cortex_m::asm::delay(640);
+    read(P0 + IN) & 1 << BUTTON_B == 0
+}
+
+/// Lights row `row` of the tick (`held`) or the cross, and no other: called
+/// for each row in turn, faster than the eye, it shows the whole image.
+pub fn light_row(row: usize, held: bool) {
+    let image = if held { TICK } else { CROSS };
+    for (port, pin) in ROWS {
+        write(port + OUTCLR, 1 << pin);
+    }
+    for (column, (cport, cpin)) in COLUMNS.iter().enumerate() {
+        let lit = image[row] & (1 << (4 - column)) != 0;
+        write(cport + if lit { OUTCLR } else { OUTSET }, 1 << cpin);
+    }
+    let (port, pin) = ROWS[row];
+    write(port + OUTSET, 1 << pin);
+}
+
 /// A real board has nowhere to exit to: stop the lesson's interrupts and
 /// keep the LED matrix lit (a tick, or a cross after a violation or a panic).
 pub fn exit(ok: bool) -> ! {
     cortex_m::interrupt::disable();
-    let image = if ok && HELD.load(Ordering::Relaxed) { TICK } else { CROSS };
+    let held = ok && HELD.load(Ordering::Relaxed);
     loop {
-        for (row, (port, pin)) in ROWS.iter().enumerate() {
-            for (column, (cport, cpin)) in COLUMNS.iter().enumerate() {
-                let lit = image[row] & (1 << (4 - column)) != 0;
-                write(cport + if lit { OUTCLR } else { OUTSET }, 1 << cpin);
-            }
-            write(port + OUTSET, 1 << pin);
+        for row in 0..ROWS.len() {
+            light_row(row, held);
             cortex_m::asm::delay(64_000);
-            write(port + OUTCLR, 1 << pin);
         }
     }
 }

@@ -6,6 +6,8 @@
 //! are reported (see `free` and `sweep`).
 
 mod core1;
+#[cfg(feature = "microbit-v2")]
+mod interactive;
 mod lesson;
 pub mod mutant;
 #[cfg(feature = "nvic-fuzz")]
@@ -99,6 +101,13 @@ pub fn run(lesson: &'static Lesson) -> ! {
         crate::say!("irqlab skip {problem}");
         crate::say!("irqlab end");
         board::exit(true);
+    }
+    #[cfg(feature = "microbit-v2")]
+    if board::interactive() {
+        if interactive::available(lesson) {
+            interactive::run(lesson);
+        }
+        crate::say!("irqlab note button B held at reset: interactive mode needs a GPIOTE edge source (lesson 03)");
     }
     // Two cores interleave on their own: no arrival point to sweep.
     let sweep = cfg!(feature = "replay") && lesson.core1.is_none();

@@ -1,5 +1,6 @@
-//! The lesson's companion firmware: the bin's source, its boards and the
-//! exact commands to flash it or to run it in QEMU.
+//! The lesson's companion firmware: the bin's source, its boards, the exact
+//! commands to flash it or to run it in QEMU, and the learner's own code:
+//! "Download my code" and the command that runs it on a board.
 
 use yew::prelude::*;
 
@@ -12,13 +13,27 @@ pub fn FirmwareTab() -> Html {
     let Some(open) = &app.open else { return html! {} };
     let card = &open.card;
     let commands = firmware::commands(&card.firmware_bin, &card.boards);
+    // Your code on the first board the lesson runs on without one (QEMU), if any.
+    let board = card.boards.iter().find(|b| b.starts_with("qemu")).or(card.boards.first());
     html! {
         <div class="firmware">
             <p>
                 { "The same scenario.rs runs on a real board: the bin " }
                 <code>{ &card.firmware_bin }</code>
-                { " includes it with #[path], so what you step through here is what you flash. Run these from the repository's firmware/ folder." }
+                { " includes it with #[path], so what you step through here is what you flash." }
             </p>
+            <h3>{ "Your code" }</h3>
+            <p>
+                <a class="download" href={firmware::data_url(&open.code)} download={firmware::DOWNLOAD_NAME}
+                    data-testid="download-code">{ "Download my code" }</a>
+                { " (the editor's text, as " }<code>{ firmware::DOWNLOAD_NAME }</code>{ "), then, from the repository's root folder:" }
+            </p>
+            if let Some(board) = board {
+                <pre class="command"><code>{ firmware::flash_command(&card.id, board) }</code></pre>
+            }
+            <p>{ "It builds your file into the bin (rustc's errors as usual), runs it in QEMU or flashes it with probe-rs (--board microbit-v2), and says which properties held and how many events arrived." }</p>
+            <h3>{ "The lesson's scenario and solution" }</h3>
+            <p>{ "From the repository's firmware/ folder:" }</p>
             <ul class="boards">
                 for c in commands {
                     <li>

@@ -149,7 +149,7 @@ pub fn build(
 }
 
 /// The `"executable":"PATH"` of a compiler-artifact message (null for the lib).
-fn executable(message: &str) -> Option<PathBuf> {
+pub(super) fn executable(message: &str) -> Option<PathBuf> {
     let start = message.find("\"executable\":\"")? + "\"executable\":\"".len();
     let end = message[start..].find('"')? + start;
     Some(PathBuf::from(&message[start..end]))
