@@ -377,3 +377,18 @@ pub fn on_timer() {{
     assert!(shown.contains("no BASEPRI value masks priority 0"), "{shown}");
     assert!(shown.contains("BASEPRI 0 masks nothing"), "{shown}");
 }
+
+#[test]
+fn a_reference_to_an_element_of_a_static_mut_array_writes_that_element() {
+    // rustc 1.95 accepts `&mut SLOTS[i]` (its static_mut_refs lint does not
+    // look through an index). The reference keeps its element when the
+    // index variable changes afterwards.
+    let code = "pub static mut SLOTS: [u32; 4] = [0; 4];\npub static mut SEEN: u32 = 0;\npub fn main_loop() {\n    let mut i = 1;\n    let slot = unsafe { &mut SLOTS[i] };\n    i += 1;\n    *slot = 7;\n    let other = unsafe { &SLOTS[i - 1] };\n    unsafe { SLOTS[i] = 9 };\n    unsafe { SEEN = *other + SLOTS[2].clone() };\n}\n";
+    assert_eq!(state(code), "SLOTS[0]=0 SLOTS[1]=7 SLOTS[2]=9 SLOTS[3]=0 SEEN=16");
+}
+
+#[test]
+fn clone_and_comparison_methods_of_integers_compute_like_the_operators() {
+    let code = "pub static mut A: bool = false;\npub static mut B: bool = false;\npub static mut C: u32 = 0;\npub fn main_loop() {\n    let n: u32 = 3;\n    let m = n.clone();\n    unsafe {\n        A = m.eq(&3) && n.ne(&4) && n.lt(&4) && n.ge(&3);\n        B = m.gt(&3) || false.lt(&false);\n        C = m.clone() + 1;\n    }\n}\n";
+    assert_eq!(state(code), "A=true B=false C=4");
+}

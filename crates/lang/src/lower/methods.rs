@@ -49,6 +49,10 @@ pub(super) fn option_map_as_match(m: &syn::ExprMethodCall) -> Option<syn::Expr> 
     syn::parse2(tokens).ok()
 }
 
+/// Methods of integers and `bool` that take `&self` (a method through
+/// auto-ref on a `static mut` creates a shared reference to it).
+const BY_REFERENCE: &[&str] = &["clone", "eq", "ne", "lt", "le", "gt", "ge"];
+
 const UNWRAP_NONE: &str = "called `Option::unwrap()` on a `None` value";
 
 impl FnBuilder<'_, '_> {
@@ -99,6 +103,10 @@ impl FnBuilder<'_, '_> {
             }
             Val::Place(Place::Mem(p)) => {
                 if p.ty.is_copy(&self.cx.structs) && p.ty.scalar().is_some() {
+                    if BY_REFERENCE.contains(&method) {
+                        // `clone`, `eq`...: `&self`, a shared reference.
+                        self.autoref_check(&p, method, span)?;
+                    }
                     // Integer methods take `self` by value: a copy, no reference.
                     let (ops, ty) = self.load(&p, rs)?;
                     return self.value_method(ops, ty, call);
@@ -272,6 +280,32 @@ impl FnBuilder<'_, '_> {
                     "wrapping_sub" => BinOp::Sub,
                     _ => BinOp::Mul,
                 };
+                self.binary_op(op, ops[0], *t, rhs, *t, span)
+            }
+            (_, "clone") if ty.is_copy(&self.cx.structs) => {
+                self.argc(args, 0, method, span)?;
+                Ok(Val::Value(ops, ty))
+            }
+            (LTy::Scalar(t), "eq" | "ne" | "lt" | "le" | "gt" | "ge") => {
+                // `x.eq(&0)`: `PartialEq::eq(&x, &0)`, the operand by reference.
+                self.argc(args, 1, method, span)?;
+                let other = match super::expr::strip(args[0]) {
+                    syn::Expr::Reference(r) if r.mutability.is_none() => &*r.expr,
+                    e => e,
+                };
+                let rhs = self.scalar_of(other, *t)?;
+                let op = match method {
+                    "eq" => BinOp::Eq,
+                    "ne" => BinOp::Ne,
+                    "lt" => BinOp::Lt,
+                    "le" => BinOp::Le,
+                    "gt" => BinOp::Gt,
+                    _ => BinOp::Ge,
+                };
+                if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) && *t == Ty::Bool {
+                    // `bool` is ordered (false < true): as unsigned bits.
+                    return self.binary_op(op, ops[0], Ty::U8, rhs, Ty::U8, span);
+                }
                 self.binary_op(op, ops[0], *t, rhs, *t, span)
             }
             (LTy::Option(_) | LTy::Result(_), "is_some" | "is_ok") => {
