@@ -324,7 +324,14 @@ impl FnBuilder<'_, '_> {
                 self.emit(Op::Wfi, span);
                 Ok(Val::unit())
             }
-            ("cortex_m::asm", "dsb" | "isb" | "nop" | "dmb") => {
+            ("cortex_m::asm", "wfe") => Err(self.err(errors::unsupported_with(
+                "`cortex_m::asm::wfe`",
+                fs.clone(),
+                "irqlab models `cortex_m::asm::wfi` (sleep until an interrupt); `wfe` also waits on the event register, which irqlab does not model",
+            ))),
+            // SEV sets the event register, which only WFE reads (refused
+            // above): no effect on the model. `asm!` with `nomem`: no barrier.
+            ("cortex_m::asm", "dsb" | "isb" | "nop" | "dmb" | "sev") => {
                 self.emit(Op::Nop { what: name.to_string() }, span);
                 Ok(Val::unit())
             }
@@ -370,6 +377,31 @@ impl FnBuilder<'_, '_> {
                 self.emit(Op::Nvic { op, irq }, span);
                 Ok(Val::unit())
             }
+            ("cortex_m::peripheral::NVIC", "is_pending" | "is_active" | "is_enabled")
+            | ("cortex_m::peripheral::SCB", "is_pendsv_pending") => {
+                let shown = format!("`{}::{name}`", module.rsplit("::").next().unwrap_or(module));
+                Err(self.err(errors::unsupported_with(
+                    &shown,
+                    fs.clone(),
+                    "irqlab's machine has no step that reads the NVIC's pending, active or enabled bits; \
+                     `board::event_pending` reads a peripheral's event flag",
+                )))
+            }
+            ("cortex_m::peripheral::SCB", "set_pendsv" | "clear_pendsv") => {
+                // ICSR's PENDSVSET/PENDSVCLR: pends or unpends PendSV as
+                // `NVIC::pend` does an interrupt (a volatile write).
+                self.args_count(args, 0, name, span)?;
+                let irq = self.handler_of("PendSV", fs)?;
+                let op = if name == "set_pendsv" { NvicOp::Pend } else { NvicOp::Unpend };
+                self.emit(Op::Nvic { op, irq }, span);
+                Ok(Val::unit())
+            }
+            ("cortex_m::register::primask", "read" | "read_raw") => Err(self.err(errors::unsupported_with(
+                &format!("`{canonical}`"),
+                fs.clone(),
+                "cortex-m reads PRIMASK with `asm!(.., options(nomem))`, which the compiler may move memory accesses across; \
+                 irqlab's PRIMASK read is a barrier and would hide those reorderings. `critical_section::with` saves and restores PRIMASK",
+            ))),
             ("board", "clear_event" | "event_pending") => {
                 self.args_count(args, 1, name, span)?;
                 let s = self.span_of(args[0]);

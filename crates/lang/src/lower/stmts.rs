@@ -134,6 +134,11 @@ impl FnBuilder<'_, '_> {
             }
         };
         if matches!(v, Val::Never) {
+            // Nothing after this runs; its uses of the variable report
+            // nothing (rustc accepts `let b: bool = loop {};`).
+            if let syn::Pat::Ident(pi) = pat {
+                self.bind(&pi.ident.to_string(), Binding::Poison);
+            }
             return Ok(true);
         }
         match pat {
