@@ -108,9 +108,11 @@ pub fn no_atomic_method(method: &str, type_name: &str, span: Span, target: &str)
         ))
 }
 
-/// E0599 for any other method the type does not have.
-pub fn no_method(method: &str, type_name: &str, span: Span) -> Diagnostic {
-    Diagnostic::error(format!("no method named `{method}` found for `{type_name}` in the current scope"), span)
+/// E0599 for any other method the type does not have. `receiver` is how
+/// rustc names the type in its message (`LTy::e0599_receiver`: `struct
+/// `AtomicU32``, `type `u32``), `type_name` the type in the label.
+pub fn no_method(method: &str, receiver: &str, type_name: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(format!("no method named `{method}` found for {receiver} in the current scope"), span)
         .code("E0599")
         .label(format!("method not found in `{type_name}`"))
 }

@@ -109,7 +109,7 @@ impl FnBuilder<'_, '_> {
                     LTy::Result(Box::new(LTy::Scalar(ty))),
                 ))
             }
-            _ => Err(self.err(errors::no_method(method, atomic_name(ty), ms.clone()))),
+            _ => Err(self.no_method(method, &p.ty, p.borrowed, ms)),
         }
     }
 
@@ -315,7 +315,7 @@ impl FnBuilder<'_, '_> {
                 self.leave_section(tokens, span);
                 Ok(Val::Value(vec![Operand::Local(ok), Operand::Local(old)], LTy::Result(Box::new(LTy::Scalar(ty)))))
             }
-            _ => Err(self.err(errors::no_method(method, atomic_name(ty), ms.clone()))),
+            _ => Err(self.no_method(method, &p.ty, p.borrowed, ms)),
         }
     }
 }

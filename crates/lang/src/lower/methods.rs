@@ -75,7 +75,7 @@ impl FnBuilder<'_, '_> {
             self.autoref_check(&p, &inner.method.to_string(), span)?;
             let LTy::Option(inner_ty) = p.ty.clone() else {
                 let ts = self.span_of(&inner.method);
-                return Err(self.err(errors::no_method(&inner.method.to_string(), &p.ty.name(&self.cx.structs), ts)));
+                return Err(self.no_method(&inner.method.to_string(), &p.ty, p.borrowed, &ts));
             };
             let tag = self.temp(Ty::Bool);
             self.emit(Op::Load { dst: tag, place: p.sim_place(), access: irqlab_sim::Access::Plain }, span);
@@ -151,8 +151,16 @@ impl FnBuilder<'_, '_> {
             }
             Val::Value(ops, ty) => self.value_method(ops, ty, call),
             Val::RawPtr(p, mutable) => self.pointer_method(p, mutable, call),
-            _ => Err(self.err(errors::no_method(method, "this value", ms.clone()))),
+            _ => Err(self.err(errors::no_method(method, "this value", "this value", ms.clone()))),
         }
+    }
+
+    /// E0599 for `method` on a receiver of type `ty` (`reference`: through `&`).
+    pub(super) fn no_method(&mut self, method: &str, ty: &LTy, reference: bool, span: &Span) -> super::Stop {
+        let receiver = ty.e0599_receiver(&self.cx.structs, reference);
+        let name = ty.name(&self.cx.structs);
+        let shown = if reference { format!("&{name}") } else { name };
+        self.err(errors::no_method(method, &receiver, &shown, span.clone()))
     }
 
     /// A method through auto-ref on a `static mut` creates a reference to it.
@@ -360,7 +368,7 @@ impl FnBuilder<'_, '_> {
                 self.place_label(done);
                 Ok(Val::Value(result.into_iter().map(Operand::Local).collect(), (**inner).clone()))
             }
-            _ => Err(self.err(errors::no_method(method, &ty.name(&self.cx.structs), ms.clone()))),
+            _ => Err(self.no_method(method, &ty, false, ms)),
         }
     }
 
@@ -393,7 +401,8 @@ impl FnBuilder<'_, '_> {
             }
             _ => {
                 let kind = if mutable { "*mut" } else { "*const" };
-                Err(self.err(errors::no_method(method, &format!("{kind} {}", p.ty.name(&self.cx.structs)), ms.clone())))
+                let pointer = format!("{kind} {}", p.ty.name(&self.cx.structs));
+                Err(self.err(errors::no_method(method, &format!("raw pointer `{pointer}`"), &pointer, ms.clone())))
             }
         }
     }
