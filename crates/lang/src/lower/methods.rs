@@ -184,6 +184,25 @@ impl FnBuilder<'_, '_> {
                     | "store"
                     | "fetch_add"
                     | "fetch_sub"
+                    // Slice methods taking `&mut self` (arrays auto-ref to them).
+                    | "as_mut_slice"
+                    | "as_mut_ptr"
+                    | "reverse"
+                    | "sort_unstable"
+                    | "sort_unstable_by"
+                    | "sort_unstable_by_key"
+                    | "rotate_left"
+                    | "rotate_right"
+                    | "first_mut"
+                    | "last_mut"
+                    | "split_at_mut"
+                    | "split_first_mut"
+                    | "split_last_mut"
+                    | "chunks_mut"
+                    | "fill_with"
+                    | "clone_from_slice"
+                    | "swap_with_slice"
+                    | "copy_within"
             );
             return Err(self.err(errors::method_on_static_mut(mutable, span.clone())));
         }
