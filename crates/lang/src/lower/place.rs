@@ -81,7 +81,7 @@ impl FnBuilder<'_, '_> {
     pub fn load(&mut self, p: &MemPlace, span: &Span) -> R<(Vec<irqlab_sim::Operand>, LTy)> {
         if !p.ty.is_copy(&self.cx.structs) {
             let name = &self.cx.statics[p.static_idx].name;
-            let what = if p.perm == Perm::StaticMut || p.perm == Perm::Static {
+            let what = if matches!(p.perm, Perm::StaticMut | Perm::StaticMutElement | Perm::Static) {
                 format!("cannot move out of static item `{name}`")
             } else {
                 format!("cannot move out of `{}`, which is behind a shared reference", p.path)
