@@ -156,6 +156,31 @@ fn code_that_does_not_compile_gets_rustc_style_diagnostics() {
 }
 
 #[test]
+fn a_fix_that_indexes_a_static_mut_array_by_reference_is_checked_not_refused() {
+    // rustc 1.95 accepts `&mut SLOTS[i]` and `n.clone()`; the check runs the
+    // code on every schedule, and `NVIC::is_pending` in the same place is
+    // refused as not modelled, at its line, never as a missing function.
+    let fix = "use core::sync::atomic::{AtomicU32, Ordering};\n\npub static mut COUNT: u32 = 0;\npub static mut SLOTS: [u32; 2] = [0; 2];\npub static TICKS: AtomicU32 = AtomicU32::new(0);\n\npub fn foreground() {\n    critical_section::with(|_| {\n        let slot = unsafe { &mut SLOTS[1] };\n        *slot += 1;\n        let n = *slot;\n        unsafe { COUNT = n.clone() + TICKS.load(Ordering::Relaxed) };\n    });\n}\n\npub fn on_timer() {\n    TICKS.fetch_add(1, Ordering::Relaxed);\n    critical_section::with(|_| unsafe { COUNT += 1 });\n}\n";
+    let file = TempFile::new("slots.rs", fix);
+    let o = irqlab(&["check", "02-lost-update", "--file", file.path()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(out.contains("holds"), "{out}");
+
+    let polled = fix.replace(
+        "*slot += 1;",
+        "*slot += 1;\n        if cortex_m::peripheral::NVIC::is_pending(crate::board::Interrupt::TIMER0) {}",
+    );
+    let file = TempFile::new("polled.rs", &polled);
+    let o = irqlab(&["check", "02-lost-update", "--file", file.path()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("error: irqlab does not model `NVIC::is_pending` yet"), "{err}");
+    assert!(err.contains(&format!(" --> {}:11:12", file.path())), "{err}");
+    assert!(!err.contains("E0425"), "{err}");
+}
+
+#[test]
 fn list_shows_every_builtin_lesson() {
     let o = irqlab(&["list"]);
     assert_eq!(o.status.code(), Some(0));

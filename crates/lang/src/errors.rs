@@ -12,8 +12,10 @@ const STATIC_MUT_GUIDE: &str =
     "for more information, see <https://doc.rust-lang.org/edition-guide/rust-2024/static-mut-references.html>";
 const STATIC_MUT_LINT: &str = "`#[deny(static_mut_refs)]` (part of `#[deny(rust_2024_compatibility)]`) on by default";
 
-/// E0594 on `X = ..` / `X += ..` where `X` is a plain `static`.
+/// E0594 on `X = ..` / `X += ..` where `X` is a plain `static`. rustc
+/// writes every index as `[_]`, a constant one too (`HISTORY[_]`).
 pub fn assign_to_static(place: &str, static_name: &str, assign: Span, decl: Span) -> Diagnostic {
+    let place = any_index(place);
     let message = if place == static_name {
         format!("cannot assign to immutable static item `{static_name}`")
     } else {
@@ -24,6 +26,27 @@ pub fn assign_to_static(place: &str, static_name: &str, assign: Span, decl: Span
         .label("cannot assign")
         .secondary(decl, "this `static` cannot be written to")
         .advise("to change shared state from several contexts, use an atomic (`AtomicU32::fetch_add`) or a `critical_section::Mutex<RefCell<T>>`")
+}
+
+/// `A[0].b[1]` -> `A[_].b[_]`.
+fn any_index(place: &str) -> String {
+    let mut out = String::with_capacity(place.len());
+    let mut in_index = false;
+    for c in place.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push_str("[_");
+            }
+            ']' => {
+                in_index = false;
+                out.push(']');
+            }
+            _ if in_index => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// E0594 through a shared reference (a `Ref` guard, `&Cell`, a `*const`).
@@ -108,9 +131,11 @@ pub fn no_atomic_method(method: &str, type_name: &str, span: Span, target: &str)
         ))
 }
 
-/// E0599 for any other method the type does not have.
-pub fn no_method(method: &str, type_name: &str, span: Span) -> Diagnostic {
-    Diagnostic::error(format!("no method named `{method}` found for `{type_name}` in the current scope"), span)
+/// E0599 for any other method the type does not have. `receiver` is how
+/// rustc names the type in its message (`LTy::e0599_receiver`: `struct
+/// `AtomicU32``, `type `u32``), `type_name` the type in the label.
+pub fn no_method(method: &str, receiver: &str, type_name: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(format!("no method named `{method}` found for {receiver} in the current scope"), span)
         .code("E0599")
         .label(format!("method not found in `{type_name}`"))
 }

@@ -148,6 +148,30 @@ impl LTy {
     }
 }
 
+impl LTy {
+    /// How rustc's E0599 names a receiver of this type: `type `u32``,
+    /// `struct `AtomicU32``, `enum `Option<T>`` (generic parameters as
+    /// declared), `array `[u8; 4]``; `reference `&T`` through `&`.
+    pub fn e0599_receiver(&self, structs: &[StructDef], reference: bool) -> String {
+        let name = self.name(structs);
+        if reference {
+            return format!("reference `&{name}`");
+        }
+        match self {
+            LTy::Scalar(_) => format!("type `{name}`"),
+            LTy::Atomic { .. } | LTy::Struct(_) => format!("struct `{name}`"),
+            LTy::Array(..) => format!("array `{name}`"),
+            LTy::Option(_) => "enum `Option<T>`".into(),
+            LTy::Result(_) => "enum `Result<T, E>`".into(),
+            LTy::RefCell(_) => "struct `RefCell<T>`".into(),
+            LTy::Cell(_) => "struct `Cell<T>`".into(),
+            LTy::Mutex(_) => "struct `Mutex<T>`".into(),
+            LTy::Unit => "unit type `()`".into(),
+            LTy::Never => format!("`{name}`"),
+        }
+    }
+}
+
 /// `AtomicU32` for `u32`.
 pub fn atomic_name(ty: Ty) -> &'static str {
     match ty {

@@ -541,3 +541,103 @@ fn control_characters_in_the_source_are_shown_as_their_pictures() {
         "pub fn f() {\n    let _x = missing_value; // bell \u{7} esc \u{1b}[31m red \u{7f} nul \u{0}\n}\n",
     ));
 }
+
+#[test]
+fn cortex_m_reads_irqlab_cannot_model_are_not_modelled_not_missing() {
+    // rustc 1.95 accepts every line (cortex-m 0.7.10): no E0425/E0599 here.
+    check(
+        "use cortex_m::peripheral::NVIC;\nuse crate::board::Interrupt;\n\npub fn main_loop() -> bool {\n    let pending = NVIC::is_pending(Interrupt::TIMER0);\n    let active = NVIC::is_active(Interrupt::TIMER0);\n    let enabled = NVIC::is_enabled(Interrupt::TIMER0);\n    let pm = cortex_m::register::primask::read();\n    cortex_m::asm::wfe();\n    pending && active && enabled && pm.is_active()\n}\n",
+        expect![[r#"
+            error: irqlab does not model `NVIC::is_pending` yet
+             --> lesson.rs:5:19
+              |
+            5 |     let pending = NVIC::is_pending(Interrupt::TIMER0);
+              |                   ^^^^^^^^^^^^^^^^ not modelled by irqlab
+              |
+              = help: irqlab's machine has no step that reads the NVIC's pending, active or enabled bits; `board::event_pending` reads a peripheral's event flag
+
+            error: irqlab does not model `NVIC::is_active` yet
+             --> lesson.rs:6:18
+              |
+            6 |     let active = NVIC::is_active(Interrupt::TIMER0);
+              |                  ^^^^^^^^^^^^^^^ not modelled by irqlab
+              |
+              = help: irqlab's machine has no step that reads the NVIC's pending, active or enabled bits; `board::event_pending` reads a peripheral's event flag
+
+            error: irqlab does not model `NVIC::is_enabled` yet
+             --> lesson.rs:7:19
+              |
+            7 |     let enabled = NVIC::is_enabled(Interrupt::TIMER0);
+              |                   ^^^^^^^^^^^^^^^^ not modelled by irqlab
+              |
+              = help: irqlab's machine has no step that reads the NVIC's pending, active or enabled bits; `board::event_pending` reads a peripheral's event flag
+
+            error: irqlab does not model `cortex_m::register::primask::read` yet
+             --> lesson.rs:8:14
+              |
+            8 |     let pm = cortex_m::register::primask::read();
+              |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ not modelled by irqlab
+              |
+              = help: cortex-m reads PRIMASK with `asm!(.., options(nomem))`, which the compiler may move memory accesses across; irqlab's PRIMASK read is a barrier and would hide those reorderings. `critical_section::with` saves and restores PRIMASK
+
+            error: irqlab does not model `cortex_m::asm::wfe` yet
+             --> lesson.rs:9:5
+              |
+            9 |     cortex_m::asm::wfe();
+              |     ^^^^^^^^^^^^^^^^^^ not modelled by irqlab
+              |
+              = help: irqlab models `cortex_m::asm::wfi` (sleep until an interrupt); `wfe` also waits on the event register, which irqlab does not model
+
+        "#]],
+    );
+}
+
+#[test]
+fn e0133_names_the_callee_by_rustc_s_path() {
+    // rustc 1.95's output (cortex-m 0.7.10 and critical-section 1.2 passed
+    // with --extern, `rustc --edition 2024 --crate-type lib --target
+    // thumbv7em-none-eabihf`) for the same lines 8 to 13; rustc's lines 4 to
+    // 6 declare an `Interrupt` enum implementing `InterruptNumber` instead.
+    let code = "#![no_std]\nuse cortex_m::peripheral::NVIC;\nuse cortex_m::register::basepri;\nuse crate::board::Interrupt;\n\n\n\npub fn main_loop() {\n    NVIC::unmask(Interrupt::TIMER0);\n    basepri::write(0);\n    cortex_m::interrupt::enable();\n    let _cs = critical_section::CriticalSection::new();\n}\n";
+    let rustc = r#"
+error[E0133]: call to unsafe function `nvic::<impl NVIC>::unmask` is unsafe and requires unsafe block
+ --> lesson.rs:9:5
+  |
+9 |     NVIC::unmask(Interrupt::TIMER0);
+  |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ call to unsafe function
+  |
+  = note: consult the function's documentation for information on how to avoid undefined behavior
+
+error[E0133]: call to unsafe function `cortex_m::register::basepri::write` is unsafe and requires unsafe block
+  --> lesson.rs:10:5
+   |
+10 |     basepri::write(0);
+   |     ^^^^^^^^^^^^^^^^^ call to unsafe function
+   |
+   = note: consult the function's documentation for information on how to avoid undefined behavior
+
+error[E0133]: call to unsafe function `cortex_m::interrupt::enable` is unsafe and requires unsafe block
+  --> lesson.rs:11:5
+   |
+11 |     cortex_m::interrupt::enable();
+   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ call to unsafe function
+   |
+   = note: consult the function's documentation for information on how to avoid undefined behavior
+
+error[E0133]: call to unsafe function `critical_section::CriticalSection::<'cs>::new` is unsafe and requires unsafe block
+  --> lesson.rs:12:15
+   |
+12 |     let _cs = critical_section::CriticalSection::new();
+   |               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ call to unsafe function
+   |
+   = note: consult the function's documentation for information on how to avoid undefined behavior
+
+error: aborting due to 4 previous errors
+
+For more information about this error, try `rustc --explain E0133`.
+"#;
+    let setup = Setup::library("thumbv7em-none-eabihf").expect("target");
+    let compiled = compile(&setup, code, "lesson.rs");
+    let ours = irqlab_lang::render_report(&compiled.diagnostics, |_| code);
+    assert_eq!(ours, &rustc[1..]);
+}

@@ -197,3 +197,80 @@ fn loops_and_matches_are_compare_and_branch() {
         "#]],
     );
 }
+
+#[test]
+fn fetch_not_is_fetch_xor_with_every_bit_set() {
+    // core's `AtomicBool::fetch_not` (stable since Rust 1.81) and
+    // portable-atomic's on every type.
+    check(
+        "use core::sync::atomic::{AtomicBool, Ordering};\npub static FLAG: AtomicBool = AtomicBool::new(false);\npub static N: portable_atomic::AtomicU8 = portable_atomic::AtomicU8::new(0);\npub fn main_loop() {\n    FLAG.fetch_not(Ordering::AcqRel);\n    N.fetch_not(Ordering::Relaxed);\n}\n",
+        "main_loop",
+        expect![[r#"
+            0: fetch_xor FLAG AcqRel @5
+            1: fetch_xor N Relaxed @6
+            2: return @7
+        "#]],
+    );
+}
+
+#[test]
+fn sev_is_a_step_that_changes_nothing_the_model_has() {
+    check(
+        "pub fn main_loop() {\n    cortex_m::asm::sev();\n}\n",
+        "main_loop",
+        expect![[r#"
+            0: Nop { what: "sev" } @2
+            1: return @3
+        "#]],
+    );
+}
+
+/// The support setup with its `on_timer` handler as the PendSV exception
+/// (no event source: only the code pends it).
+fn pendsv_setup(code: &str) -> irqlab_lang::Setup {
+    let mut s = setup("thumbv7em-none-eabihf", 1, code);
+    for c in &mut s.contexts {
+        if let irqlab_lang::ContextSetupKind::Handler { interrupt, .. } = &mut c.kind {
+            interrupt.name = "PendSV".to_string();
+        }
+    }
+    s.sources.clear();
+    s
+}
+
+#[test]
+fn set_pendsv_pends_the_pendsv_handler() {
+    let code = "use core::sync::atomic::{AtomicU32, Ordering};\nuse cortex_m::peripheral::SCB;\npub static RUNS: AtomicU32 = AtomicU32::new(0);\npub fn main_loop() {\n    SCB::set_pendsv();\n    SCB::set_pendsv();\n    SCB::clear_pendsv();\n}\npub fn on_timer() {\n    RUNS.fetch_add(1, Ordering::Relaxed);\n}\n";
+    let compiled = compile(&pendsv_setup(code), code, "lesson.rs");
+    let p = compiled.program.expect("compiles");
+    expect![[r#"
+        0: Nvic { op: Pend, irq: ContextId(1) } @5
+        1: Nvic { op: Pend, irq: ContextId(1) } @6
+        2: Nvic { op: Unpend, irq: ContextId(1) } @7
+        3: return @8
+    "#]]
+    .assert_eq(&listing(&p, "main_loop"));
+    let schedule = irqlab_sim::Schedule::parse("", &p).expect("schedule");
+    let mut session = irqlab_sim::Session::new(p, schedule, irqlab_sim::Bounds::default()).expect("valid");
+    let summary = session.run_to_end();
+    assert!(summary.outcomes.is_empty(), "{:?}", summary.outcomes);
+    // PendSV (priority 1) preempts thread mode as soon as it is pended.
+    assert_eq!(session.machine().memory(), &[2]);
+}
+
+#[test]
+fn set_pendsv_without_a_pendsv_context_says_which_context_is_missing() {
+    let code = "pub fn main_loop() {\n    cortex_m::peripheral::SCB::set_pendsv();\n}\n";
+    let compiled = compile(&setup("thumbv7em-none-eabihf", 1, code), code, "lesson.rs");
+    expect![[r#"
+        error: no context handles `PendSV` in this lesson
+         --> lesson.rs:2:5
+          |
+        2 |     cortex_m::peripheral::SCB::set_pendsv();
+          |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ no handler for this interrupt
+          |
+          = help: add a [[context]] with interrupt = "PendSV" to lesson.toml
+
+    "#]]
+    .assert_eq(&support::diagnostics(&compiled, code));
+}

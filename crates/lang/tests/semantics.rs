@@ -168,28 +168,30 @@ fn a_timer_between_load_and_store_loses_an_update() {
     assert!(outcomes[0].starts_with("data-race: Undefined behavior: data race on `COUNT`"), "{outcomes:?}");
 }
 
-#[test]
-fn properties_name_ordering_without_a_use_like_the_firmware_does() {
+/// Runs `code` with one end property `name` = `holds`; its outcomes explained.
+fn explain_property(code: &str, name: &str, holds: &str) -> Vec<String> {
     use irqlab_lang::{PropertySetup, compile};
     use irqlab_sim::{PropertyWhen, Span};
-    let code = "pub static TICKS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);\npub fn main_loop() {\n    TICKS.fetch_add(2, core::sync::atomic::Ordering::Relaxed);\n}\n";
     let mut setup = support::setup("thumbv7em-none-eabihf", 1, code);
     setup.properties.push(PropertySetup {
-        name: "two ticks".into(),
+        name: name.into(),
         when: PropertyWhen::End,
-        holds: "TICKS.load(Ordering::Relaxed) == 3".into(),
+        holds: holds.into(),
         span: Span::new("lesson.toml", 9, 10, 11),
     });
     let compiled = compile(&setup, code, "lesson.rs");
-    let p = compiled.program.expect("the property compiles");
+    let rendered = support::diagnostics(&compiled, code);
+    let p = compiled.program.unwrap_or_else(|| panic!("{rendered}"));
     let mut s = irqlab_sim::Session::new(p.clone(), irqlab_sim::Schedule::default(), irqlab_sim::Bounds::default())
         .expect("valid");
-    let outcomes = s.run_to_end().outcomes;
-    assert_eq!(outcomes.len(), 1);
-    assert_eq!(
-        outcomes[0].explain(&p),
-        "Property \"two ticks\" is false after 2 steps: `TICKS.load(Ordering::Relaxed) == 3`."
-    );
+    s.run_to_end().outcomes.iter().map(|o| o.explain(&p)).collect()
+}
+
+#[test]
+fn properties_name_ordering_without_a_use_like_the_firmware_does() {
+    let code = "pub static TICKS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);\npub fn main_loop() {\n    TICKS.fetch_add(2, core::sync::atomic::Ordering::Relaxed);\n}\n";
+    let explained = explain_property(code, "two ticks", "TICKS.load(Ordering::Relaxed) == 3");
+    assert_eq!(explained, ["Property \"two ticks\" is false after 2 steps: `TICKS.load(Ordering::Relaxed) == 3`."]);
 }
 
 #[test]
@@ -376,4 +378,36 @@ pub fn on_timer() {{
     let shown = support::diagnostics(&support::compile_v7(&zero), &zero);
     assert!(shown.contains("no BASEPRI value masks priority 0"), "{shown}");
     assert!(shown.contains("BASEPRI 0 masks nothing"), "{shown}");
+}
+
+#[test]
+fn a_reference_to_an_element_of_a_static_mut_array_writes_that_element() {
+    // rustc 1.95 accepts `&mut SLOTS[i]` (its static_mut_refs lint does not
+    // look through an index). The reference keeps its element when the
+    // index variable changes afterwards.
+    let code = "pub static mut SLOTS: [u32; 4] = [0; 4];\npub static mut SEEN: u32 = 0;\npub fn main_loop() {\n    let mut i = 1;\n    let slot = unsafe { &mut SLOTS[i] };\n    i += 1;\n    *slot = 7;\n    let other = unsafe { &SLOTS[i - 1] };\n    unsafe { SLOTS[i] = 9 };\n    unsafe { SEEN = *other + SLOTS[2].clone() };\n}\n";
+    assert_eq!(state(code), "SLOTS[0]=0 SLOTS[1]=7 SLOTS[2]=9 SLOTS[3]=0 SEEN=16");
+}
+
+#[test]
+fn clone_and_comparison_methods_of_integers_compute_like_the_operators() {
+    let code = "pub static mut A: bool = false;\npub static mut B: bool = false;\npub static mut C: u32 = 0;\npub fn main_loop() {\n    let n: u32 = 3;\n    let m = n.clone();\n    unsafe {\n        A = m.eq(&3) && n.ne(&4) && n.lt(&4) && n.ge(&3);\n        B = m.gt(&3) || false.lt(&false);\n        C = m.clone() + 1;\n    }\n}\n";
+    assert_eq!(state(code), "A=true B=false C=4");
+}
+
+#[test]
+fn a_property_that_is_loop_forever_compiles_and_is_reported_unknown() {
+    // `loop {}` has type `!`, which coerces to `bool`: rustc accepts it as a
+    // property's body, and it never finishes.
+    let explained = explain_property("pub fn main_loop() {}\n", "never decided", "loop {}");
+    assert_eq!(
+        explained,
+        ["Property \"never decided\" could not be evaluated (it took more than 1000000 steps): `loop {}`."]
+    );
+}
+
+#[test]
+fn a_variable_whose_value_diverges_is_not_reported_missing() {
+    let code = "pub static mut X: u32 = 0;\npub fn main_loop() {\n    unsafe { X = 1 };\n}\npub fn stuck() -> bool {\n    let b: bool = loop {};\n    b\n}\n";
+    assert_eq!(state(code), "X=1");
 }

@@ -25,6 +25,9 @@ impl FnBuilder<'_, '_> {
             "fetch_max" if ty != Ty::Bool => Some(RmwOp::Max),
             "fetch_min" if ty != Ty::Bool => Some(RmwOp::Min),
             "swap" => Some(RmwOp::Swap),
+            // `fetch_not` (core's `AtomicBool` since Rust 1.81, every
+            // portable-atomic type) is `fetch_xor` with all bits set.
+            "fetch_not" if ty == Ty::Bool || portable => Some(RmwOp::Xor),
             _ => None,
         };
         let is_rmw = rmw.is_some() || matches!(method, "compare_exchange" | "compare_exchange_weak" | "fetch_update");
@@ -74,9 +77,7 @@ impl FnBuilder<'_, '_> {
                 Ok(Val::unit())
             }
             (_, Some(op)) => {
-                self.argc(args, 2, method, span)?;
-                let src = self.scalar_of(args[0], ty)?;
-                let ordering = self.ordering_arg(args[1])?;
+                let (src, ordering) = self.rmw_args(ty, call)?;
                 let dst = self.temp(ty);
                 self.emit(Op::AtomicRmw { op, dst, place, src, ordering }, span);
                 Ok(value(Operand::Local(dst)))
@@ -108,8 +109,23 @@ impl FnBuilder<'_, '_> {
                     LTy::Result(Box::new(LTy::Scalar(ty))),
                 ))
             }
-            _ => Err(self.err(errors::no_method(method, atomic_name(ty), ms.clone()))),
+            _ => Err(self.no_method(method, &p.ty, p.borrowed, ms)),
         }
+    }
+
+    /// The operand and the ordering of a read-modify-write: `(value,
+    /// ordering)`, or for `fetch_not` only the ordering (all bits set).
+    fn rmw_args(&mut self, ty: Ty, call: &MethodArgs) -> R<(Operand, Ordering)> {
+        let MethodArgs { method, args, span, .. } = *call;
+        if method == "fetch_not" {
+            self.argc(args, 1, method, span)?;
+            let ordering = self.ordering_arg(args[0])?;
+            return Ok((Operand::Const(ty.wrap(-1)), ordering));
+        }
+        self.argc(args, 2, method, span)?;
+        let src = self.scalar_of(args[0], ty)?;
+        let ordering = self.ordering_arg(args[1])?;
+        Ok((src, ordering))
     }
 
     /// `fetch_update(set, fetch, |x| ..)`: load, compute, and
@@ -241,9 +257,7 @@ impl FnBuilder<'_, '_> {
                 Ok(Val::unit())
             }
             (_, Some(op)) => {
-                self.argc(args, 2, method, span)?;
-                let src = self.scalar_of(args[0], ty)?;
-                self.ordering_arg(args[1])?;
+                let (src, _) = self.rmw_args(ty, call)?;
                 let tokens = self.enter_section(Section::CriticalSection, span);
                 let old = self.temp(ty);
                 self.emit(Op::Load { dst: old, place, access: plain }, span);
@@ -301,7 +315,7 @@ impl FnBuilder<'_, '_> {
                 self.leave_section(tokens, span);
                 Ok(Val::Value(vec![Operand::Local(ok), Operand::Local(old)], LTy::Result(Box::new(LTy::Scalar(ty)))))
             }
-            _ => Err(self.err(errors::no_method(method, atomic_name(ty), ms.clone()))),
+            _ => Err(self.no_method(method, &p.ty, p.borrowed, ms)),
         }
     }
 }

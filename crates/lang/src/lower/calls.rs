@@ -117,17 +117,21 @@ impl FnBuilder<'_, '_> {
         })
     }
 
-    /// E0133 for an unsafe function called outside `unsafe`. rustc names a
-    /// free function by its name and an associated one as `Type::name`.
+    /// E0133 for an unsafe function called outside `unsafe`, naming the
+    /// callee as rustc 1.95 does (its trimmed def path, with cortex-m 0.7.10
+    /// and critical-section 1.2 in the crate graph): a name unique among
+    /// the crates' items alone (`read_volatile`), others by their path.
     pub(super) fn need_unsafe(&mut self, canonical: &str, span: &Span) {
         if !self.in_unsafe() {
-            let segments: Vec<&str> = canonical.split("::").collect();
-            let shown = match segments.as_slice() {
-                [.., ty, name] if ty.chars().next().is_some_and(char::is_uppercase) => format!("{ty}::{name}"),
-                [.., name] => (*name).to_string(),
-                [] => canonical.to_string(),
+            let shown = match canonical {
+                "cortex_m::peripheral::NVIC::unmask" => "nvic::<impl NVIC>::unmask",
+                "critical_section::CriticalSection::new" => "critical_section::CriticalSection::<'cs>::new",
+                "core::ptr::read_volatile" => "read_volatile",
+                "core::ptr::write_volatile" => "write_volatile",
+                // `cortex_m::register::basepri::write`, `cortex_m::interrupt::enable`
+                other => other,
             };
-            self.cx.error(errors::unsafe_call(&shown, span.clone()));
+            self.cx.error(errors::unsafe_call(shown, span.clone()));
         }
     }
 
@@ -324,7 +328,14 @@ impl FnBuilder<'_, '_> {
                 self.emit(Op::Wfi, span);
                 Ok(Val::unit())
             }
-            ("cortex_m::asm", "dsb" | "isb" | "nop" | "dmb") => {
+            ("cortex_m::asm", "wfe") => Err(self.err(errors::unsupported_with(
+                "`cortex_m::asm::wfe`",
+                fs.clone(),
+                "irqlab models `cortex_m::asm::wfi` (sleep until an interrupt); `wfe` also waits on the event register, which irqlab does not model",
+            ))),
+            // SEV sets the event register, which only WFE reads (refused
+            // above): no effect on the model. `asm!` with `nomem`: no barrier.
+            ("cortex_m::asm", "dsb" | "isb" | "nop" | "dmb" | "sev") => {
                 self.emit(Op::Nop { what: name.to_string() }, span);
                 Ok(Val::unit())
             }
@@ -370,6 +381,31 @@ impl FnBuilder<'_, '_> {
                 self.emit(Op::Nvic { op, irq }, span);
                 Ok(Val::unit())
             }
+            ("cortex_m::peripheral::NVIC", "is_pending" | "is_active" | "is_enabled")
+            | ("cortex_m::peripheral::SCB", "is_pendsv_pending") => {
+                let shown = format!("`{}::{name}`", module.rsplit("::").next().unwrap_or(module));
+                Err(self.err(errors::unsupported_with(
+                    &shown,
+                    fs.clone(),
+                    "irqlab's machine has no step that reads the NVIC's pending, active or enabled bits; \
+                     `board::event_pending` reads a peripheral's event flag",
+                )))
+            }
+            ("cortex_m::peripheral::SCB", "set_pendsv" | "clear_pendsv") => {
+                // ICSR's PENDSVSET/PENDSVCLR: pends or unpends PendSV as
+                // `NVIC::pend` does an interrupt (a volatile write).
+                self.args_count(args, 0, name, span)?;
+                let irq = self.handler_of("PendSV", fs)?;
+                let op = if name == "set_pendsv" { NvicOp::Pend } else { NvicOp::Unpend };
+                self.emit(Op::Nvic { op, irq }, span);
+                Ok(Val::unit())
+            }
+            ("cortex_m::register::primask", "read" | "read_raw") => Err(self.err(errors::unsupported_with(
+                &format!("`{canonical}`"),
+                fs.clone(),
+                "cortex-m reads PRIMASK with `asm!(.., options(nomem))`, which the compiler may move memory accesses across; \
+                 irqlab's PRIMASK read is a barrier and would hide those reorderings. `critical_section::with` saves and restores PRIMASK",
+            ))),
             ("board", "clear_event" | "event_pending") => {
                 self.args_count(args, 1, name, span)?;
                 let s = self.span_of(args[0]);

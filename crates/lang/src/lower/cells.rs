@@ -36,14 +36,14 @@ impl FnBuilder<'_, '_> {
             "borrow_ref_mut" | "borrow_ref" => {
                 self.cs_arg(args, method, span)?;
                 let LTy::RefCell(t) = inner else {
-                    return Err(self.err(errors::no_method(method, &p.ty.name(&self.cx.structs), ms.clone())));
+                    return Err(self.no_method(method, &p.ty, p.borrowed, ms));
                 };
                 let mutable = method == "borrow_ref_mut";
                 let target = p.with(1, (**t).clone(), p.path.clone());
                 let g = self.new_guard(p.sim_place(), mutable, target, span);
                 Ok(Val::Guard(g))
             }
-            _ => Err(self.err(errors::no_method(method, &p.ty.name(&self.cx.structs), ms.clone()))),
+            _ => Err(self.no_method(method, &p.ty, p.borrowed, ms)),
         }
     }
 
@@ -65,7 +65,7 @@ impl FnBuilder<'_, '_> {
                 self.emit(Op::ReleaseRefCell { flag, mutable: true }, span);
                 Ok(Val::Value(old, ty))
             }
-            _ => Err(self.err(errors::no_method(method, &p.ty.name(&self.cx.structs), ms.clone()))),
+            _ => Err(self.no_method(method, &p.ty, p.borrowed, ms)),
         }
     }
 
@@ -90,7 +90,7 @@ impl FnBuilder<'_, '_> {
                 self.store(&target, &new, span);
                 Ok(Val::Value(old, ty))
             }
-            _ => Err(self.err(errors::no_method(method, &p.ty.name(&self.cx.structs), ms.clone()))),
+            _ => Err(self.no_method(method, &p.ty, p.borrowed, ms)),
         }
     }
 

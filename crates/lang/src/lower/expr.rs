@@ -245,6 +245,10 @@ impl FnBuilder<'_, '_> {
                 p.perm = if mutable { Perm::RawMut } else { Perm::RawConst };
                 Ok(Place::Mem(p))
             }
+            Val::Place(Place::Mem(mut m)) => {
+                m.borrowed = false;
+                Ok(Place::Mem(m))
+            }
             Val::Place(p) => Ok(p),
             Val::Value(_, ty) => Err(self.err(
                 Diagnostic::error(format!("type `{}` cannot be dereferenced", ty.name(&self.cx.structs)), span.clone())
@@ -555,7 +559,26 @@ impl FnBuilder<'_, '_> {
         if mutable && let Val::Place(p) = &v {
             self.check_writable(p, span)?;
         }
-        Ok(v)
+        match v {
+            Val::Place(Place::Mem(mut m)) => {
+                if !mutable && m.perm == Perm::StaticMutElement {
+                    m.perm = Perm::Shared;
+                }
+                // The reference keeps pointing at the element it was made
+                // for, whatever the index variable holds later.
+                if let Some(ix) = &mut m.index
+                    && let Operand::Local(l) = ix.index
+                    && self.mutable_locals.contains(&l)
+                {
+                    let copy = self.temp(Ty::Usize);
+                    self.emit(Op::Move { dst: copy, src: ix.index }, span);
+                    ix.index = Operand::Local(copy);
+                }
+                m.borrowed = true;
+                Ok(Val::Place(Place::Mem(m)))
+            }
+            other => Ok(other),
+        }
     }
 
     pub(super) fn raw_address(&mut self, e: &syn::Expr, mutable: bool, span: &Span) -> R<Val> {

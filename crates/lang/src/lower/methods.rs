@@ -49,6 +49,10 @@ pub(super) fn option_map_as_match(m: &syn::ExprMethodCall) -> Option<syn::Expr> 
     syn::parse2(tokens).ok()
 }
 
+/// Methods of integers and `bool` that take `&self` (a method through
+/// auto-ref on a `static mut` creates a shared reference to it).
+const BY_REFERENCE: &[&str] = &["clone", "eq", "ne", "lt", "le", "gt", "ge"];
+
 const UNWRAP_NONE: &str = "called `Option::unwrap()` on a `None` value";
 
 impl FnBuilder<'_, '_> {
@@ -71,7 +75,7 @@ impl FnBuilder<'_, '_> {
             self.autoref_check(&p, &inner.method.to_string(), span)?;
             let LTy::Option(inner_ty) = p.ty.clone() else {
                 let ts = self.span_of(&inner.method);
-                return Err(self.err(errors::no_method(&inner.method.to_string(), &p.ty.name(&self.cx.structs), ts)));
+                return Err(self.no_method(&inner.method.to_string(), &p.ty, p.borrowed, &ts));
             };
             let tag = self.temp(Ty::Bool);
             self.emit(Op::Load { dst: tag, place: p.sim_place(), access: irqlab_sim::Access::Plain }, span);
@@ -99,6 +103,10 @@ impl FnBuilder<'_, '_> {
             }
             Val::Place(Place::Mem(p)) => {
                 if p.ty.is_copy(&self.cx.structs) && p.ty.scalar().is_some() {
+                    if BY_REFERENCE.contains(&method) {
+                        // `clone`, `eq`...: `&self`, a shared reference.
+                        self.autoref_check(&p, method, span)?;
+                    }
                     // Integer methods take `self` by value: a copy, no reference.
                     let (ops, ty) = self.load(&p, rs)?;
                     return self.value_method(ops, ty, call);
@@ -143,8 +151,16 @@ impl FnBuilder<'_, '_> {
             }
             Val::Value(ops, ty) => self.value_method(ops, ty, call),
             Val::RawPtr(p, mutable) => self.pointer_method(p, mutable, call),
-            _ => Err(self.err(errors::no_method(method, "this value", ms.clone()))),
+            _ => Err(self.err(errors::no_method(method, "this value", "this value", ms.clone()))),
         }
+    }
+
+    /// E0599 for `method` on a receiver of type `ty` (`reference`: through `&`).
+    pub(super) fn no_method(&mut self, method: &str, ty: &LTy, reference: bool, span: &Span) -> super::Stop {
+        let receiver = ty.e0599_receiver(&self.cx.structs, reference);
+        let name = ty.name(&self.cx.structs);
+        let shown = if reference { format!("&{name}") } else { name };
+        self.err(errors::no_method(method, &receiver, &shown, span.clone()))
     }
 
     /// A method through auto-ref on a `static mut` creates a reference to it.
@@ -168,6 +184,25 @@ impl FnBuilder<'_, '_> {
                     | "store"
                     | "fetch_add"
                     | "fetch_sub"
+                    // Slice methods taking `&mut self` (arrays auto-ref to them).
+                    | "as_mut_slice"
+                    | "as_mut_ptr"
+                    | "reverse"
+                    | "sort_unstable"
+                    | "sort_unstable_by"
+                    | "sort_unstable_by_key"
+                    | "rotate_left"
+                    | "rotate_right"
+                    | "first_mut"
+                    | "last_mut"
+                    | "split_at_mut"
+                    | "split_first_mut"
+                    | "split_last_mut"
+                    | "chunks_mut"
+                    | "fill_with"
+                    | "clone_from_slice"
+                    | "swap_with_slice"
+                    | "copy_within"
             );
             return Err(self.err(errors::method_on_static_mut(mutable, span.clone())));
         }
@@ -274,6 +309,32 @@ impl FnBuilder<'_, '_> {
                 };
                 self.binary_op(op, ops[0], *t, rhs, *t, span)
             }
+            (_, "clone") if ty.is_copy(&self.cx.structs) => {
+                self.argc(args, 0, method, span)?;
+                Ok(Val::Value(ops, ty))
+            }
+            (LTy::Scalar(t), "eq" | "ne" | "lt" | "le" | "gt" | "ge") => {
+                // `x.eq(&0)`: `PartialEq::eq(&x, &0)`, the operand by reference.
+                self.argc(args, 1, method, span)?;
+                let other = match super::expr::strip(args[0]) {
+                    syn::Expr::Reference(r) if r.mutability.is_none() => &*r.expr,
+                    e => e,
+                };
+                let rhs = self.scalar_of(other, *t)?;
+                let op = match method {
+                    "eq" => BinOp::Eq,
+                    "ne" => BinOp::Ne,
+                    "lt" => BinOp::Lt,
+                    "le" => BinOp::Le,
+                    "gt" => BinOp::Gt,
+                    _ => BinOp::Ge,
+                };
+                if matches!(op, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge) && *t == Ty::Bool {
+                    // `bool` is ordered (false < true): as unsigned bits.
+                    return self.binary_op(op, ops[0], Ty::U8, rhs, Ty::U8, span);
+                }
+                self.binary_op(op, ops[0], *t, rhs, *t, span)
+            }
             (LTy::Option(_) | LTy::Result(_), "is_some" | "is_ok") => {
                 self.argc(args, 0, method, span)?;
                 Ok(Val::Value(vec![ops[0]], LTy::Scalar(Ty::Bool)))
@@ -326,7 +387,7 @@ impl FnBuilder<'_, '_> {
                 self.place_label(done);
                 Ok(Val::Value(result.into_iter().map(Operand::Local).collect(), (**inner).clone()))
             }
-            _ => Err(self.err(errors::no_method(method, &ty.name(&self.cx.structs), ms.clone()))),
+            _ => Err(self.no_method(method, &ty, false, ms)),
         }
     }
 
@@ -359,7 +420,8 @@ impl FnBuilder<'_, '_> {
             }
             _ => {
                 let kind = if mutable { "*mut" } else { "*const" };
-                Err(self.err(errors::no_method(method, &format!("{kind} {}", p.ty.name(&self.cx.structs)), ms.clone())))
+                let pointer = format!("{kind} {}", p.ty.name(&self.cx.structs));
+                Err(self.err(errors::no_method(method, &format!("raw pointer `{pointer}`"), &pointer, ms.clone())))
             }
         }
     }

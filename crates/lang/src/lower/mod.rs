@@ -442,6 +442,9 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
         let (ops, ty) = self.rvalue(v, &span)?;
         match (ty.scalar(), ops.first()) {
             (Some(t), Some(op)) => Ok((*op, t)),
+            // `!` (`loop {}`, `panic!()`, `return`) coerces to any type; the
+            // code that would use the value is never reached.
+            _ if ty.is_never() => Ok((Operand::Const(0), expect.and_then(LTy::scalar).unwrap_or(irqlab_sim::Ty::I32))),
             _ => {
                 let expected = expect.map_or_else(|| "an integer or `bool`".to_string(), |t| t.name(&self.cx.structs));
                 Err(self.err(crate::errors::mismatched(&expected, &ty.name(&self.cx.structs), span)))

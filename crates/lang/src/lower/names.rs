@@ -74,6 +74,7 @@ impl FnBuilder<'_, '_> {
                     static_idx: i,
                     path: s.name.clone(),
                     volatile: false,
+                    borrowed: false,
                 })))
             }
             Resolved::LessonFn(_) => Err(self.err(errors::unsupported_with(

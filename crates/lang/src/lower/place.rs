@@ -14,6 +14,10 @@ use crate::types::{LTy, Leaf};
 pub enum Perm {
     /// A `static mut`: anything, inside `unsafe`.
     StaticMut,
+    /// An element of a `static mut` array (or a field of one), or what a
+    /// `&mut` to one points at: anything, and no `static_mut_refs` error,
+    /// since rustc's lint looks through fields but not through an index.
+    StaticMutElement,
     /// A plain `static`: read only (interior mutability aside).
     Static,
     /// Through a `RefMut` guard.
@@ -38,6 +42,9 @@ pub struct MemPlace {
     pub path: String,
     /// Volatile accesses (`read_volatile`/`write_volatile`).
     pub volatile: bool,
+    /// The value of `&place` / `&mut place`: a `let` binds the reference,
+    /// not a copy of what it points at.
+    pub borrowed: bool,
 }
 
 impl MemPlace {
@@ -58,6 +65,7 @@ impl MemPlace {
             static_idx: self.static_idx,
             path,
             volatile: self.volatile,
+            borrowed: false,
         }
     }
 }
@@ -73,7 +81,7 @@ impl FnBuilder<'_, '_> {
     pub fn load(&mut self, p: &MemPlace, span: &Span) -> R<(Vec<irqlab_sim::Operand>, LTy)> {
         if !p.ty.is_copy(&self.cx.structs) {
             let name = &self.cx.statics[p.static_idx].name;
-            let what = if p.perm == Perm::StaticMut || p.perm == Perm::Static {
+            let what = if matches!(p.perm, Perm::StaticMut | Perm::StaticMutElement | Perm::Static) {
                 format!("cannot move out of static item `{name}`")
             } else {
                 format!("cannot move out of `{}`, which is behind a shared reference", p.path)
@@ -114,7 +122,7 @@ impl FnBuilder<'_, '_> {
                 Ok(())
             }
             Place::Mem(mp) => match mp.perm {
-                Perm::StaticMut | Perm::GuardMut | Perm::RawMut => Ok(()),
+                Perm::StaticMut | Perm::StaticMutElement | Perm::GuardMut | Perm::RawMut => Ok(()),
                 Perm::Static => {
                     let s = &self.cx.statics[mp.static_idx];
                     let d = errors::assign_to_static(&mp.path, &s.name, assign.clone(), s.decl_span.clone());
@@ -203,6 +211,15 @@ impl FnBuilder<'_, '_> {
                     .label(format!("index out of bounds: the length is {len} but the index is {c}")),
             ));
         }
+        // rustc's `static_mut_refs` lint looks through fields, not through
+        // an index: `&mut SLOTS[i]` and `SLOTS[i].clone()` are accepted.
+        let p = match p {
+            Place::Mem(mut m) if m.perm == Perm::StaticMut => {
+                m.perm = Perm::StaticMutElement;
+                Place::Mem(m)
+            }
+            other => other,
+        };
         match (p, index) {
             (Place::Mem(m), Operand::Const(c)) => {
                 let path = format!("{}[{c}]", m.path);

@@ -27,8 +27,8 @@ impl FnBuilder<'_, '_> {
                             // as the value must be read first.
                             let span = self.span_of(e);
                             value = match v {
-                                Val::Place(p) if !matches!(p, Place::Local(_)) => {
-                                    let (ops, ty) = self.rvalue(Val::Place(p), &span)?;
+                                Val::Place(Place::Mem(m)) if !m.borrowed => {
+                                    let (ops, ty) = self.rvalue(Val::Place(Place::Mem(m)), &span)?;
                                     Val::Value(ops, ty)
                                 }
                                 other => other,
@@ -134,6 +134,11 @@ impl FnBuilder<'_, '_> {
             }
         };
         if matches!(v, Val::Never) {
+            // Nothing after this runs; its uses of the variable report
+            // nothing (rustc accepts `let b: bool = loop {};`).
+            if let syn::Pat::Ident(pi) = pat {
+                self.bind(&pi.ident.to_string(), Binding::Poison);
+            }
             return Ok(true);
         }
         match pat {
@@ -182,7 +187,7 @@ impl FnBuilder<'_, '_> {
                 self.bind(name, Binding::Val(v));
                 Ok(())
             }
-            Val::Place(Place::Mem(p)) if !p.ty.is_copy(&self.cx.structs) => {
+            Val::Place(Place::Mem(p)) if !p.ty.is_copy(&self.cx.structs) || p.borrowed => {
                 // A reference to a RefCell/Cell/atomic/Mutex: `let c = X.borrow(cs);`
                 self.bind(name, Binding::Val(Val::Place(Place::Mem(p))));
                 Ok(())
