@@ -519,15 +519,15 @@ fn ctrl_c_during_check_prints_what_was_found_so_far() {
     assert!(out.contains("no count is lost"), "the properties are reported: {out}");
 }
 
-/// A lesson file over 1 MiB is refused before it is read, with its size.
+/// A lesson file over 8 MiB is refused before it is read, with its size.
 #[test]
 fn a_file_over_the_size_limit_is_refused_with_its_size() {
-    let big = format!("pub fn foreground() {{}}\n{}", "// padding\n".repeat(120_000));
+    let big = format!("pub fn foreground() {{}}\n{}", "// padding\n".repeat(800_000));
     let file = TempFile::new("big.rs", &big);
     for command in ["check", "run"] {
         refused(
             &[command, "02-lost-update", "--file", file.path()],
-            &format!("is {} bytes; irqlab reads lesson files up to 1048576 bytes (1 MiB)", big.len()),
+            &format!("is {} bytes; irqlab reads lesson files up to 8388608 bytes (8 MiB)", big.len()),
         );
     }
 }

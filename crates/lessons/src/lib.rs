@@ -281,9 +281,10 @@ pub fn load_dir(path: &Path) -> Result<Lesson, Vec<LessonError>> {
     })
 }
 
-/// The largest lesson file irqlab reads (a lesson's files are a few KB; a
-/// bigger one is refused before it is read, with its size).
-pub const MAX_FILE_BYTES: u64 = 1 << 20;
+/// The largest lesson file irqlab reads (a lesson's files are a few KB, and
+/// a megabyte-long line must still get rustc's shortened message; a bigger
+/// file is refused before it is read, with its size).
+pub const MAX_FILE_BYTES: u64 = 8 << 20;
 
 /// The text of the file at `path`, `None` when there is none; `name` is the
 /// file's name in messages. A file that is not UTF-8 is an error at the
@@ -293,7 +294,7 @@ pub fn read_text(path: &Path, name: &str) -> Result<Option<String>, LessonError>
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() && m.len() > MAX_FILE_BYTES => {
             let message =
-                format!("{name} is {} bytes; irqlab reads lesson files up to {MAX_FILE_BYTES} bytes (1 MiB)", m.len());
+                format!("{name} is {} bytes; irqlab reads lesson files up to {MAX_FILE_BYTES} bytes (8 MiB)", m.len());
             return Err(LessonError::new(name, 1, 1, message));
         }
         _ => {}
