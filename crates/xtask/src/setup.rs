@@ -16,9 +16,12 @@ pub fn run(args: &[&str]) -> Result<(), String> {
 
 pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Result<(), String> {
     println!("$ {}", args.join(" "));
+    // No command of xtask reads input: a child (cargo probing a target with
+    // `rustc -` reads its stdin) must never see whatever stdin xtask got.
     let status = Command::new(args[0])
         .args(&args[1..])
         .current_dir(dir)
+        .stdin(std::process::Stdio::null())
         .status()
         .map_err(|e| format!("could not start `{}`: {e}", args[0]))?;
     if status.success() { Ok(()) } else { Err(format!("`{}` exited with {status}", args.join(" "))) }

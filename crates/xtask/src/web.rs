@@ -38,6 +38,7 @@ fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String
         .current_dir(dir)
         .env("PATH", path_with_node_tools())
         .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null())
         .status()
         .map_err(|e| format!("could not start `{}`: {e}", args[0]))?;
     if status.success() { Ok(()) } else { Err(format!("`{}` exited with {status}", args.join(" "))) }
