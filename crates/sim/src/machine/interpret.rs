@@ -67,6 +67,16 @@ impl Machine {
         {
             let value = frame.speculated.swap_remove(i).value;
             frame.locals[dst.0 as usize] = value;
+            // A plain load races where the program has it, and only if it is
+            // used: a discarded speculation is no access of the source
+            // program (LangRef, "Memory Model for Concurrent Operations": a
+            // racing non-atomic load yields undef, not undefined behavior,
+            // which is what lets LLVM speculate it). SEMANTICS.md §3.
+            if let Op::Load { place, .. } = &instr.op
+                && let Ok(loc) = resolve(place, &frame.locals)
+            {
+                self.race_access(program, core, ctx, func, pc, loc, false, rec);
+            }
             self.set_pc(core, pc + 1);
             self.cores[ci].cycles += 1;
             self.skip_done_ahead(core);
@@ -105,9 +115,7 @@ impl Machine {
         };
         let Ok(loc) = resolve(place, &self.frame(core).locals) else { return };
         let value = self.memory[loc.0 as usize];
-        if ordering.is_none() {
-            self.race_access(program, core, ctx, func, pc, loc, false, rec);
-        }
+        // A plain load's race check waits until its value is used (`step`).
         rec_read(rec, loc, value);
         self.note_read(core, loc, rec);
         if let Some(o) = ordering {

@@ -503,4 +503,41 @@ mod tests {
         let exact = KeyHints::default();
         assert_ne!(key(&waiting(100, 150), &exact), key(&waiting(100, 170), &exact));
     }
+
+    /// Main and a handler both write plain `P`, so a race on it is possible:
+    /// what each context has synchronized with (its vector clock) and who
+    /// touched `P` last (its history) decide whether a later access races,
+    /// so they stay in the key until a race on `P` is reported, and leave it
+    /// then. (The oracle compares verdicts, which rarely hinge on one merged
+    /// state: this checks the rule itself.)
+    #[test]
+    fn clocks_and_histories_separate_states_until_the_location_is_settled() {
+        use crate::program::{LocationKind, MAX_CONTEXTS};
+        use crate::race::{AccessRef, VectorClock};
+        use crate::value::Ty;
+        let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+        let p_loc = b.scalar("P", Ty::U32, LocationKind::Plain, 0);
+        let main = b.function("main", 0, |f| {
+            f.store(p_loc, Operand::Const(1)).ret();
+        });
+        b.thread("main", 0, &[(main, 1)]);
+        let body = b.function("on_irq", 0, |f| {
+            f.store(p_loc, Operand::Const(2)).ret();
+        });
+        let h = b.handler("IRQ0", 0, 1, body);
+        b.source("IRQ0", Some(h), Trigger::Edge, 1);
+        let p = b.build();
+        let mut hints = KeyHints::new(&p, &Bounds::default());
+        let base = Machine::new(&p, Bounds::default());
+        let mut synced = base.clone();
+        synced.clocks[0] = VectorClock([3; MAX_CONTEXTS]);
+        let mut written = base.clone();
+        written.histories[p_loc.0 as usize].last_write =
+            Some(AccessRef { context: h, epoch: 1, func: 1, pc: 0, step: 4 });
+        assert_ne!(key(&base, &hints), key(&synced, &hints), "a clock decides later races");
+        assert_ne!(key(&base, &hints), key(&written, &hints), "so does the last write");
+        hints.settle(p_loc);
+        assert_eq!(key(&base, &hints), key(&synced, &hints), "settled: no race left to find");
+        assert_eq!(key(&base, &hints), key(&written, &hints));
+    }
 }
