@@ -440,7 +440,14 @@ impl Explorer {
             // back what follows it until it runs; found by tests/oracle.rs).
             let seen = (early.over_fence || early.overtaken.iter().any(|l| visible(*l)))
                 && (visible(early.moves) || early.unblocks || early.feeds.iter().any(|l| visible(*l)));
-            if seen || !self.reduce_reorders {
+            // A speculated load takes a step and two cycles more than program
+            // order, wasted if the branch goes the other way: where time can
+            // decide a verdict (a latency budget, or a starvation window the
+            // running handler's work could still reach), it is tried even
+            // unseen (found by tests/oracle.rs with short windows).
+            let timing = early.over_branch.is_some()
+                && (!self.reduce || (m.stack(core).len() > 1 && self.hints.starvation_possible(m, usize::from(core))));
+            if seen || timing || !self.reduce_reorders {
                 moves.push(Move::Step { core: pick, reorder: k as u16 + 1 });
             }
         }

@@ -607,3 +607,32 @@ fn a_discarded_speculation_is_no_race() {
     assert_eq!(ub.verdict, Verdict::Holds, "A is never set, so the handler never touches P");
     assert!(matches!(check(&case), Ok(true)), "the oracle agrees");
 }
+
+/// Found by `cargo xtask fuzz-explorer 12000` once the generator learned
+/// branches: a starvation within a 6- or 12-step window that the explorer
+/// missed.
+#[test]
+fn a_handler_with_a_branch_starves_main_within_the_window() {
+    use Act::*;
+    let case = Case {
+        main: vec![
+            Load { loc: 0, ordering: Ordering::Relaxed },
+            Store { loc: 2, value: 1, ordering: Ordering::Relaxed },
+        ],
+        handlers: vec![(
+            1,
+            1,
+            vec![
+                PlainIncrement,
+                IfSet { loc: 2, ordering: Ordering::Relaxed, then: vec![PlainLoad { loc: 0 }] },
+                Store { loc: 0, value: 1, ordering: Ordering::Relaxed },
+            ],
+        )],
+        second: Vec::new(),
+    };
+    for window in [6, 12] {
+        let mut config = ExploreConfig::default();
+        config.bounds.starvation_steps = window;
+        assert!(matches!(check_with(&case, config, false), Ok(true)), "window {window}");
+    }
+}

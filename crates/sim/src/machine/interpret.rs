@@ -82,15 +82,48 @@ impl Machine {
             self.skip_done_ahead(core);
             return;
         }
-        match self.exec_op(program, core, ctx, func, pc, pc + 1, &instr.op, rec) {
+        // The pure instructions on the frame at hand (most steps): what
+        // `exec_op` would do for them, without finding the frame again.
+        if matches!(instr.op, Op::Move { .. } | Op::Unary { .. } | Op::Binary { .. } | Op::Nop { .. }) {
+            match compute(&instr.op, &frame.locals, |_, _| 0) {
+                Computed::Set(dst, v) => frame.locals[dst.0 as usize] = v,
+                Computed::Next => {}
+                // An arithmetic panic: `exec_op` reports it.
+                _ => return self.exec_slow(program, core, ctx, func, pc, &instr.op, rec),
+            }
+            frame.pc = pc + 1;
+            let ahead = !frame.ahead.is_empty();
+            self.cores[ci].cycles += 1;
+            if ahead {
+                self.skip_done_ahead(core);
+            }
+            return;
+        }
+        self.exec_slow(program, core, ctx, func, pc, &instr.op, rec);
+    }
+
+    /// An instruction in program order through `exec_op`.
+    #[allow(clippy::too_many_arguments)]
+    fn exec_slow(
+        &mut self,
+        program: &Program,
+        core: u8,
+        ctx: ContextId,
+        func: FuncId,
+        pc: u32,
+        op: &Op,
+        rec: &mut Rec,
+    ) {
+        let instr_op = op;
+        match self.exec_op(program, core, ctx, func, pc, pc + 1, instr_op, rec) {
             Flow::Next => {}
             Flow::Halt => {
                 self.status = Status::Halted;
                 return;
             }
         }
-        if matches!(instr.op, Op::Jump { .. } | Op::Branch { .. } | Op::Call { .. } | Op::Return { .. }) {
-            self.control_transfer(core, func, pc, &instr.op);
+        if matches!(instr_op, Op::Jump { .. } | Op::Branch { .. } | Op::Call { .. } | Op::Return { .. }) {
+            self.control_transfer(core, func, pc, instr_op);
         }
         self.skip_done_ahead(core);
     }

@@ -104,7 +104,7 @@ impl KeyHints {
     /// Whether core `ci`'s count of steps since its thread ran can still
     /// reach the starvation bound: false when the handler work that can
     /// still run before the thread runs again is too short.
-    fn starvation_possible(&self, m: &Machine, ci: usize) -> bool {
+    pub(crate) fn starvation_possible(&self, m: &Machine, ci: usize) -> bool {
         let Some(Some(steps)) = self.activation_steps.get(ci) else { return true };
         let core = &m.cores[ci];
         let mut left = core.steps_since_thread_ran;
