@@ -160,8 +160,12 @@ fn compile_text(setup: &Setup, code: &str, file_name: &str) -> Compiled {
         Some(mut p) if !diagnostics.iter().any(Diagnostic::is_error) => match p.validate() {
             Ok(()) => {
                 // As LLVM may: the reordering window then sees across calls
-                // (crates/sim/src/program/inline.rs). Recursive calls stay.
-                p.inline_calls();
+                // (crates/sim/src/program/inline.rs). Recursive calls stay,
+                // and so does a call that would grow its caller past the
+                // bound; each ends the window, which the learner is told.
+                for kept in p.inline_calls() {
+                    diagnostics.push(kept_call_warning(&kept));
+                }
                 Some(p)
             }
             Err(e) => {
@@ -173,6 +177,23 @@ fn compile_text(setup: &Setup, code: &str, file_name: &str) -> Compiled {
         _ => None,
     };
     Compiled { program, diagnostics }
+}
+
+/// A call irqlab keeps as a call: the compiler's reorderings are explored
+/// up to it, not across it (docs/SEMANTICS.md §2, "Limits, stated").
+fn kept_call_warning(kept: &irqlab_sim::program::KeptCall) -> Diagnostic {
+    let why = if kept.recursive {
+        format!("`{}` is recursive, so irqlab does not inline it", kept.callee)
+    } else {
+        format!(
+            "inlining `{}` here would grow its caller past {} instructions, irqlab's bound",
+            kept.callee,
+            irqlab_sim::program::MAX_INLINED_BODY
+        )
+    };
+    Diagnostic::warning(format!("irqlab keeps this call to `{}` as a call", kept.callee), kept.span.clone())
+        .label("the compiler's reorderings are explored up to this call, not across it")
+        .note(why)
 }
 
 /// The first place where brackets nest deeper than `MAX_NESTING` (brackets

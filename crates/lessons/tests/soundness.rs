@@ -375,6 +375,16 @@ pub fn handler() {}
     assert_eq!(verdict(&report, "p"), Verdict::Holds);
     let wrong = explore(code, "OUT.load(Ordering::Relaxed) == 21");
     assert_eq!(verdict(&wrong, "p"), Verdict::Violated);
+    // The learner is told where the window ends: at each call of the
+    // recursive `sum` (lines 5 and 8), and only there (`twice` is inlined).
+    let toml = format!("{TOML_HEAD}\n[[property]]\nname = \"p\"\nat = \"end\"\nholds = 'true'\n");
+    let lesson = Lesson::from_files("00-t", Some(&toml), Some("r"), Some(code), Some(code), &[]).expect("a lesson");
+    let compiled = lesson.compile(code, "scenario.rs");
+    let kept: Vec<_> = compiled.diagnostics.iter().filter(|d| d.message.contains("as a call")).collect();
+    let lines: Vec<u32> = kept.iter().map(|d| d.span.line).collect();
+    assert_eq!(lines, [5, 8], "{:?}", compiled.diagnostics);
+    assert!(!kept[0].is_error(), "a warning: the program still runs");
+    assert!(kept[0].render(code).contains("`sum` is recursive"), "{}", kept[0].render(code));
 }
 
 /// SEMANTICS.md §4: a main that loops forever fails ("never finishes")
