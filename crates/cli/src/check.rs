@@ -207,7 +207,13 @@ fn text(lesson: &Lesson, file: &str, program: &Program, r: &Report, elapsed_ms: 
         let _ = writeln!(out, "  {mark} {}: {}  ({})", p.name, verdict_word(p.verdict), p.source);
         if let Some(cx) = &p.counterexample {
             let schedule = cx.schedule.to_text(program);
-            let shown = if schedule.is_empty() { "(no event at all)".to_string() } else { schedule.clone() };
+            let shown = match (schedule.is_empty(), program.cores) {
+                (true, 1) => "(no event at all)".to_string(),
+                // Without `coreN@STEP` items the cores take turns by their
+                // cycle counts (`Choice::core`).
+                (true, _) => "(no event at all; the cores take turns, the one behind in cycles first)".to_string(),
+                (false, _) => schedule.clone(),
+            };
             let _ = writeln!(out, "       counterexample: {shown}, {} steps", cx.steps);
             let _ = writeln!(out, "       {}", cx.explanation);
             let _ =

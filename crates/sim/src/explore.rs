@@ -357,10 +357,58 @@ impl Explorer {
             budget -= 1;
             match self.queue.pop_front() {
                 Some(node) => self.expand(node),
-                None => self.done = true,
+                None => {
+                    self.done = true;
+                    self.shrink_counterexamples();
+                }
             }
         }
         self.progress()
+    }
+
+    /// Makes each counterexample as short to read as it can be: a schedule
+    /// item whose removal still breaks the same property is removed (the
+    /// search keeps the shortest run in steps, which on two cores spells
+    /// out a core for nearly every step). Each candidate is replayed
+    /// through `Session`, so what is kept is a run the replay shows.
+    fn shrink_counterexamples(&mut self) {
+        for index in 0..self.properties.len() {
+            let Some(mut best) = self.properties[index].counterexample.clone() else { continue };
+            let name = self.properties[index].name.clone();
+            let mut i = best.schedule.items.len();
+            // From the last item back: a late item often exists only for an
+            // earlier one, which goes first.
+            while i > 0 {
+                i -= 1;
+                let mut candidate = best.schedule.clone();
+                candidate.items.remove(i);
+                if let Some(shorter) = self.replay_breaks(&candidate, &name) {
+                    best = shorter;
+                    i = i.min(best.schedule.items.len());
+                }
+            }
+            self.properties[index].counterexample = Some(best);
+        }
+    }
+
+    /// Replays `schedule`; the counterexample it is if it breaks `property`
+    /// (and every item in it applies).
+    fn replay_breaks(&self, schedule: &Schedule, property: &str) -> Option<Counterexample> {
+        let mut session = Session::new(self.program.clone(), schedule.clone(), self.config.bounds).ok()?;
+        let found = |s: &Session| s.outcomes().iter().find(|o| broken_property(o) == Some(property)).cloned();
+        let broken = loop {
+            if let Some(o) = found(&session) {
+                break o;
+            }
+            if !session.step() {
+                break found(&session)?;
+            }
+        };
+        if !session.not_applied().is_empty() {
+            return None;
+        }
+        let explanation = broken.explain(&self.program);
+        Some(Counterexample { schedule: schedule.clone(), steps: session.position(), explanation })
     }
 
     /// Runs to the end (bounded by `max_states`).
@@ -580,10 +628,13 @@ impl Explorer {
 
     fn note_outcome(&mut self, o: &Outcome, steps: u64, trail: u32) {
         let property = match o {
-            Outcome::PropertyViolated { name, .. } => name.as_str(),
-            Outcome::DataRace { .. } => NO_UB,
-            Outcome::Panic { .. } | Outcome::DoubleBorrow { .. } => NO_PANIC,
-            Outcome::Deadlock { .. } | Outcome::Starvation { .. } | Outcome::NeverFinishes { .. } => NO_HANG,
+            Outcome::PropertyViolated { .. }
+            | Outcome::DataRace { .. }
+            | Outcome::Panic { .. }
+            | Outcome::DoubleBorrow { .. }
+            | Outcome::Deadlock { .. }
+            | Outcome::Starvation { .. }
+            | Outcome::NeverFinishes { .. } => broken_property(o).expect("a failure breaks a property"),
             Outcome::PropertyUnknown { name, .. } => {
                 if let Some(p) = self.properties.iter().position(|p| &p.name == name) {
                     self.unknown[p] = true;
@@ -762,4 +813,16 @@ fn binomial(n: f64, k: f64) -> f64 {
         i += 1.0;
     }
     r
+}
+
+/// The property an outcome breaks, as the explorer counts them (the
+/// built-in ones by their names).
+pub fn broken_property(o: &Outcome) -> Option<&str> {
+    Some(match o {
+        Outcome::PropertyViolated { name, .. } => name.as_str(),
+        Outcome::DataRace { .. } => NO_UB,
+        Outcome::Panic { .. } | Outcome::DoubleBorrow { .. } => NO_PANIC,
+        Outcome::Deadlock { .. } | Outcome::Starvation { .. } | Outcome::NeverFinishes { .. } => NO_HANG,
+        _ => return None,
+    })
 }
