@@ -1,6 +1,6 @@
 //! Two resources, three priorities. Main moves the ADC's running sum (A)
 //! into the transmit queue (B); the ADC handler adds to A, the RTC handler
-//! queues heartbeats in B, and the UART handler sends what B holds. A lock
+//! queues heartbeats in B, and the send handler (TIMER0) sends what B holds. A lock
 //! raises BASEPRI to the resource's ceiling.
 
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -13,7 +13,7 @@ use crate::board::{self, Interrupt};
 /// the contexts that touch it, main and SAADC (priority 2).
 const CEILING_A: u8 = 2;
 /// The ceiling of resource B (QUEUED, QUEUED_SAMPLES): main, RTC0
-/// (priority 3) and UARTE0_UART0 (priority 1).
+/// (priority 3) and TIMER0 (priority 1).
 const CEILING_B: u8 = 1;
 
 /// Resource A, the ADC's running sum: millivolts and how many samples.
@@ -23,7 +23,7 @@ pub static mut SAMPLES: u32 = 0;
 /// and heartbeats), and the samples the reports in it carry.
 pub static mut QUEUED: u32 = 0;
 pub static mut QUEUED_SAMPLES: u32 = 0;
-/// What the UART has sent (only the UART handler touches these).
+/// What the radio has sent (only the send handler touches these).
 pub static mut SENT: u32 = 0;
 pub static mut SENT_SAMPLES: u32 = 0;
 /// The last sum main took, for the display (only main touches it).
@@ -92,10 +92,10 @@ pub fn on_tick() {
     unsafe { QUEUED += 1 };
 }
 
-/// UARTE0_UART0 (priority 1): the UART is ready; send everything queued.
+/// TIMER0 (priority 1): the radio's send slot; send everything queued.
 /// The most urgent user of B: no lock.
-pub fn on_byte() {
-    board::clear_event(Interrupt::UARTE0_UART0); // acknowledge the event, first thing
+pub fn on_send_slot() {
+    board::clear_event(Interrupt::TIMER0); // acknowledge the event, first thing
     unsafe {
         SENT += QUEUED;
         SENT_SAMPLES += QUEUED_SAMPLES;

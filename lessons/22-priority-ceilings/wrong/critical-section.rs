@@ -1,6 +1,6 @@
 //! A wrong fix: one critical section for everything, instead of a lock per
 //! resource. No update is torn, but every interrupt waits for the whole
-//! report, the UART included, which shares nothing with A.
+//! report, the send handler included, which shares nothing with A.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
@@ -13,7 +13,7 @@ pub static mut SAMPLES: u32 = 0;
 /// and heartbeats), and the samples the reports in it carry.
 pub static mut QUEUED: u32 = 0;
 pub static mut QUEUED_SAMPLES: u32 = 0;
-/// What the UART has sent (only the UART handler touches these).
+/// What the radio has sent (only the send handler touches these).
 pub static mut SENT: u32 = 0;
 pub static mut SENT_SAMPLES: u32 = 0;
 /// The last sum main took, for the display (only main touches it).
@@ -56,10 +56,10 @@ pub fn on_tick() {
     critical_section::with(|_| unsafe { QUEUED += 1 });
 }
 
-/// UARTE0_UART0 (priority 1): the UART is ready; send everything queued.
+/// TIMER0 (priority 1): the radio's send slot; send everything queued.
 /// The most urgent user of B: no lock.
-pub fn on_byte() {
-    board::clear_event(Interrupt::UARTE0_UART0); // acknowledge the event, first thing
+pub fn on_send_slot() {
+    board::clear_event(Interrupt::TIMER0); // acknowledge the event, first thing
     unsafe {
         SENT += QUEUED;
         SENT_SAMPLES += QUEUED_SAMPLES;

@@ -10,7 +10,7 @@ use crate::board::{self, Interrupt};
 /// the contexts that touch it, main and SAADC (priority 2).
 const CEILING_A: u8 = 2;
 /// The ceiling of resource B (QUEUED, QUEUED_SAMPLES): main, RTC0
-/// (priority 3) and UARTE0_UART0 (priority 1). Change a priority in
+/// (priority 3) and TIMER0 (priority 1). Change a priority in
 /// lesson.toml, and change the ceilings of what that context touches.
 const CEILING_B: u8 = 1;
 
@@ -21,7 +21,7 @@ pub static mut SAMPLES: u32 = 0;
 /// and heartbeats), and the samples the reports in it carry.
 pub static mut QUEUED: u32 = 0;
 pub static mut QUEUED_SAMPLES: u32 = 0;
-/// What the UART has sent (only the UART handler touches these).
+/// What the radio has sent (only the send handler touches these).
 pub static mut SENT: u32 = 0;
 pub static mut SENT_SAMPLES: u32 = 0;
 /// The last sum main took, for the display (only main touches it).
@@ -78,8 +78,8 @@ pub fn on_conversion() {
     // Nothing to do here: main does the work.
 }
 
-/// RTC0 (priority 3): a second went by; queue a heartbeat. The UART, more
-/// urgent, also touches B: lock it.
+/// RTC0 (priority 3): a second went by; queue a heartbeat. The send
+/// handler, more urgent, also touches B: lock it.
 pub fn on_tick() {
     board::clear_event(Interrupt::RTC0); // acknowledge the event, first thing
     TICKS.fetch_add(1, Ordering::Relaxed);
@@ -88,10 +88,10 @@ pub fn on_tick() {
     unlock(b);
 }
 
-/// UARTE0_UART0 (priority 1): the UART is ready; send everything queued.
+/// TIMER0 (priority 1): the radio's send slot; send everything queued.
 /// The most urgent user of B: no lock.
-pub fn on_byte() {
-    board::clear_event(Interrupt::UARTE0_UART0); // acknowledge the event, first thing
+pub fn on_send_slot() {
+    board::clear_event(Interrupt::TIMER0); // acknowledge the event, first thing
     unsafe {
         SENT += QUEUED;
         SENT_SAMPLES += QUEUED_SAMPLES;
