@@ -181,9 +181,13 @@ pub fn padding(extra: u32) {
 /// and its EXC_RETURN, so that the supervisor of a main that never returns
 /// can see where thread mode is and end its run (harness/forever.rs).
 /// A literal and `bx`: a Thumb-1 `b` reaches only 2 KiB on thumbv6m.
+///
+/// # Safety
+///
+/// The vector table's entry only: it reads the exception's SP and LR.
 #[unsafe(naked)]
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn SysTick() {
+unsafe extern "C" fn SysTick() {
     core::arch::naked_asm!(
         "mov r0, sp",
         "mov r1, lr",
@@ -208,7 +212,8 @@ extern "C" fn tick(frame: *mut u32, exc_return: u32) {
     }
     let raised = generate();
     if to_thread {
-        crate::harness::forever::supervise(frame, raised);
+        // SAFETY: `frame` is the frame the exception stacked, on the main stack.
+        unsafe { crate::harness::forever::supervise(frame, raised) };
     }
 }
 

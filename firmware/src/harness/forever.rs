@@ -186,7 +186,12 @@ pub fn thread_ran() {
 
 /// From SysTick, about to return to thread mode, whose exception frame is
 /// at `frame`; `raised` says whether this tick raised a lesson event.
-pub fn supervise(frame: *mut u32, raised: bool) {
+///
+/// # Safety
+///
+/// `frame` must be the exception frame SysTick stacked for thread mode, and
+/// the exception must return right after this call.
+pub unsafe fn supervise(frame: *mut u32, raised: bool) {
     if !ACTIVE.load(Ordering::SeqCst) {
         return;
     }
