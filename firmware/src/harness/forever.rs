@@ -1,8 +1,9 @@
 //! A main that never returns (lesson.toml `forever = true`): the firmware's
 //! `loop { .. wfi() .. }`. Its run cannot end when main returns, so the
 //! supervisor, SysTick, ends it: once every event of the run has arrived and
-//! `QUIET_TICKS` of its ticks in a row found nothing pending and thread mode
-//! running or asleep, the run's statics and properties are tallied there (the
+//! `QUIET_TICKS` of its ticks in a row found nothing pending and main waiting
+//! at the same place (asleep on its WFI, or taking each tick right after its
+//! `cpsie`), the run's statics and properties are tallied there (the
 //! simulator judges such a main where it waits once every event has arrived,
 //! docs/SEMANTICS.md section 4), and the supervisor returns from its exception
 //! into `round_over` instead of into main: a fresh stack, the next run.
@@ -38,8 +39,11 @@ use crate::board::{self, Interrupt};
 use crate::harness::Lesson;
 
 /// Supervisor ticks in a row with every event in, nothing pending and
-/// thread mode running or asleep, that end a run.
-pub const QUIET_TICKS: u32 = 4;
+/// thread mode found in main at the same place each time, that end a run.
+pub const QUIET_TICKS: u32 = 8;
+/// Supervisor ticks with every event in and nothing pending that end a run
+/// wherever main is (a main that polls instead of sleeping).
+pub const IDLE_TICKS: u32 = 256;
 /// Runs of the free run.
 const ROUNDS: u32 = 2000;
 /// The most offsets one sweep tries (a bound, reported when hit).
@@ -50,6 +54,9 @@ const WFI: u16 = 0xbf30;
 /// A run of the forever main is under way: SysTick supervises it.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static QUIET: AtomicU32 = AtomicU32::new(0);
+static IDLE: AtomicU32 = AtomicU32::new(0);
+/// Where the last supervisor tick found thread mode (its return address).
+static LAST_PC: AtomicU32 = AtomicU32::new(0);
 /// The current run: the round (free run) or the offset (sweep, replay).
 static INDEX: AtomicU32 = AtomicU32::new(0);
 /// Set by the supervisor when the run it ended was the last one.
@@ -134,6 +141,8 @@ fn next_run() -> ! {
         SCB::clear_pendst();
         begin_run(lesson, index, true);
         QUIET.store(0, Ordering::SeqCst);
+        IDLE.store(0, Ordering::SeqCst);
+        LAST_PC.store(0, Ordering::SeqCst);
         SLEPT_THIS_RUN.store(false, Ordering::SeqCst);
         if sweep {
             arrival::one_shot(AHEAD.load(Ordering::SeqCst), RAISES.load(Ordering::SeqCst));
@@ -203,23 +212,37 @@ pub unsafe fn supervise(frame: *mut u32, raised: bool) {
     // SAFETY: the return address points into the code in flash; the halfword
     // before it is the end of the instruction that thread mode last ran.
     let asleep = pc >= 2 && unsafe { ((pc - 2) as *const u16).read_volatile() } == WFI;
+    let mut at = pc;
     if asleep && !raised && !pending {
         // This tick is not a wake-up for the lesson: back onto the WFI.
+        at = pc - 2;
         // SAFETY: as above; the return address moves back by the 2-byte WFI.
-        unsafe { frame.add(6).write_volatile(pc - 2) };
+        unsafe { frame.add(6).write_volatile(at) };
         if super::handler_runs().iter().any(|&n| n > 0) {
             SLEPT_THIS_RUN.store(true, Ordering::SeqCst);
         }
     }
+    // Main waits when the ticks keep finding it at the same place: asleep on
+    // its WFI, or (asleep with PRIMASK set) right after the `cpsie` where it
+    // takes each tick; work in progress moves between ticks.
+    // Load and store: ARMv6-M has no atomic swap, and only SysTick writes it.
+    let same_place = LAST_PC.load(Ordering::SeqCst) == at;
+    LAST_PC.store(at, Ordering::SeqCst);
     let sweep = SWEEP.load(Ordering::SeqCst);
     let all_in = if sweep { ARRIVED.load(Ordering::SeqCst) != PHASE_NONE } else { arrival::spent() };
-    if raised || pending || !all_in {
+    let in_main = PHASE.load(Ordering::SeqCst) != PHASE_BEFORE;
+    if raised || pending || !all_in || !in_main {
         QUIET.store(0, Ordering::SeqCst);
+        IDLE.store(0, Ordering::SeqCst);
         return;
     }
-    let quiet = QUIET.load(Ordering::SeqCst) + 1;
+    // A main that spins instead of sleeping is never found twice at the
+    // same place: it is judged after `IDLE_TICKS` quiet ticks instead.
+    let idle = IDLE.load(Ordering::SeqCst) + 1;
+    IDLE.store(idle, Ordering::SeqCst);
+    let quiet = if same_place { QUIET.load(Ordering::SeqCst) + 1 } else { 0 };
     QUIET.store(quiet, Ordering::SeqCst);
-    if quiet < QUIET_TICKS {
+    if quiet < QUIET_TICKS && idle < IDLE_TICKS {
         return;
     }
     // The run is over: judge it where main is, as the simulator does.
