@@ -1,7 +1,8 @@
-//! Lesson 22, priority ceilings: two resources, three handler priorities,
-//! each resource locked by raising BASEPRI to its ceiling. Without the RTC
-//! handler's lock the UART lands in its update and a message is counted
-//! twice. Wired from lessons/22-priority-ceilings/lesson.toml by build.rs.
+//! Lesson 22, priority ceilings: two resources shared at three priorities,
+//! each locked by raising BASEPRI to its ceiling. Without the ADC handler's
+//! lock of the transmit queue the send handler (TIMER0, from the board's
+//! hardware timer in the free run) lands in its update and a message is
+//! counted twice. Wired from lessons/22-priority-ceilings/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
@@ -22,6 +23,6 @@ use irqlab_firmware::board;
 
 irqlab_firmware::lesson_bin!(
     priority_ceilings,
-    [SUM_MV, SAMPLES, QUEUED, QUEUED_SAMPLES, SENT, SENT_SAMPLES, CONVERSIONS, TICKS],
+    [SUM_MV, SAMPLES, QUEUED, QUEUED_SAMPLES, SENT, SENT_SAMPLES, CONVERSIONS],
     state: [LAST_SUM_MV]
 );

@@ -9,8 +9,8 @@ use crate::board::{self, Interrupt};
 /// Resource A, the ADC's running sum: millivolts and how many samples.
 pub static mut SUM_MV: u32 = 0;
 pub static mut SAMPLES: u32 = 0;
-/// Resource B, the transmit queue: messages waiting to be sent (reports
-/// and heartbeats), and the samples the reports in it carry.
+/// Resource B, the transmit queue: messages waiting to be sent (main's
+/// reports and the ADC's live readings), and the samples the reports carry.
 pub static mut QUEUED: u32 = 0;
 pub static mut QUEUED_SAMPLES: u32 = 0;
 /// What the radio has sent (only the send handler touches these).
@@ -18,9 +18,8 @@ pub static mut SENT: u32 = 0;
 pub static mut SENT_SAMPLES: u32 = 0;
 /// The last sum main took, for the display (only main touches it).
 pub static mut LAST_SUM_MV: u32 = 0;
-/// Conversions and ticks that happened, to check the books.
+/// Conversions that happened, to check the books.
 pub static CONVERSIONS: AtomicU32 = AtomicU32::new(0);
-pub static TICKS: AtomicU32 = AtomicU32::new(0);
 
 /// Thread mode: move the running sum into the transmit queue.
 pub fn report() {
@@ -38,8 +37,9 @@ pub fn report() {
     });
 }
 
-/// SAADC (priority 2): a conversion is done; add it to the running sum. The
-/// most urgent user of A: nothing that touches A can preempt it, no lock.
+/// SAADC (priority 2): a conversion is done; add it to the running sum, and
+/// queue a live reading for the radio. The most urgent user of A: nothing
+/// that touches A can preempt it, no lock for A.
 pub fn on_conversion() {
     board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     CONVERSIONS.fetch_add(1, Ordering::Relaxed);
@@ -47,12 +47,6 @@ pub fn on_conversion() {
         SUM_MV += 250;
         SAMPLES += 1;
     }
-}
-
-/// RTC0 (priority 3): a second went by; queue a heartbeat.
-pub fn on_tick() {
-    board::clear_event(Interrupt::RTC0); // acknowledge the event, first thing
-    TICKS.fetch_add(1, Ordering::Relaxed);
     critical_section::with(|_| unsafe { QUEUED += 1 });
 }
 
