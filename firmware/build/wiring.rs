@@ -112,8 +112,11 @@ fn wiring(slug: &str, lesson: &Table) -> Result<Option<(String, String)>, String
     for context in tables(lesson, "context") {
         let core = integer(context, "core", 0)?;
         match context.get("interrupt").and_then(Value::as_str) {
-            None if core == 1 => core1 = format!("Some(Main {{ calls: &[{}] }})", calls(context)?),
-            None => main = Some(format!("Main {{ calls: &[{}] }}", calls(context)?)),
+            None if core == 1 => core1 = format!("Some(Main {{ calls: &[{}], forever: false }})", calls(context)?),
+            None => {
+                let forever = context.get("forever").and_then(Value::as_bool).unwrap_or(false);
+                main = Some(format!("Main {{ calls: &[{}], forever: {forever} }}", calls(context)?));
+            }
             Some(_) if core != 0 => return Err("handlers on core 1 are not wired into the firmware yet".into()),
             Some("SysTick") => {
                 if integer(context, "priority", 1)? != 0 {

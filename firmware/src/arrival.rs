@@ -14,7 +14,6 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use cortex_m::peripheral::scb::SystemHandler;
 use cortex_m::peripheral::{SCB, SYST};
-use cortex_m_rt::exception;
 
 use crate::board::{self, Interrupt};
 use crate::harness::{PHASE, PHASE_NONE, PROGRESS};
@@ -178,22 +177,66 @@ pub fn padding(extra: u32) {
     }
 }
 
-#[exception]
-fn SysTick() {
+/// SysTick's vector: hands `tick` the exception frame of what it preempted
+/// and its EXC_RETURN, so that the supervisor of a main that never returns
+/// can see where thread mode is and end its run (harness/forever.rs).
+/// A literal and `bx`: a Thumb-1 `b` reaches only 2 KiB on thumbv6m.
+///
+/// # Safety
+///
+/// The vector table's entry only: it reads the exception's SP and LR.
+#[unsafe(naked)]
+#[unsafe(no_mangle)]
+unsafe extern "C" fn SysTick() {
+    core::arch::naked_asm!(
+        "mov r0, sp",
+        "mov r1, lr",
+        "ldr r2, 1f",
+        "bx r2",
+        ".p2align 2",
+        "1:",
+        ".word {tick}",
+        tick = sym tick,
+    );
+}
+
+/// SysTick's work. `frame` is the stacked frame of the preempted context
+/// (SysTick uses the main stack, as everything here does), `exc_return`
+/// says whether that context is thread mode.
+extern "C" fn tick(frame: *mut u32, exc_return: u32) {
+    // EXC_RETURN bit 3: back to thread mode; bit 2: on the main stack
+    // (ARMv7-M B1.5.8; the same bits on ARMv6-M and ARMv8-M).
+    let to_thread = exc_return & 0b1100 == 0b1000;
+    if to_thread {
+        crate::harness::forever::thread_ran();
+    }
+    let raised = generate();
+    if to_thread {
+        // SAFETY: `frame` is the frame the exception stacked, on the main stack.
+        unsafe { crate::harness::forever::supervise(frame, raised) };
+    }
+}
+
+/// Raises this tick's events and runs the watchdog; true when it raised a
+/// lesson event.
+fn generate() -> bool {
     let mode = MODE.load(Ordering::SeqCst);
     if mode == OFF {
-        return;
+        return false;
     }
+    let mut raised = false;
     crate::harness::check_always();
     let raises = RAISES.load(Ordering::SeqCst);
     for interrupt in Interrupt::ALL {
         if raises & (1 << interrupt as u32) != 0 && (mode == ONE_SHOT || spend(interrupt)) {
             crate::harness::arrived();
             board::raise(interrupt);
+            raised = true;
         }
     }
     if raises & SYSTICK != 0 && (mode == ONE_SHOT || take(&SYSTICK_BUDGET)) {
         crate::harness::arrived();
+        raised = true;
         // The lesson's SysTick handler runs here, in this exception: before
         // the interrupts just raised, which tail-chain after it.
         crate::harness::systick_event();
@@ -205,6 +248,13 @@ fn SysTick() {
     } else {
         watchdog();
     }
+    raised
+}
+
+/// Whether every source has spent its budget for this run (the free run's
+/// periodic arrivals are all in).
+pub fn spent() -> bool {
+    BUDGET.iter().all(|b| b.load(Ordering::SeqCst) == 0) && SYSTICK_BUDGET.load(Ordering::SeqCst) == 0
 }
 
 /// A run in which main stops making progress is never left to hang. First

@@ -36,6 +36,9 @@ pub struct Lesson {
 /// Thread mode: each call in order (lesson.toml `runs`/`times`, or `calls`).
 pub struct Main {
     pub calls: &'static [Call],
+    /// The last call is a `loop {}` that never returns (lesson.toml
+    /// `forever`): the supervisor ends each run (see `forever`).
+    pub forever: bool,
 }
 
 /// `runs` is called `times` times in a row.

@@ -6,6 +6,7 @@
 //! are reported (see `free` and `sweep`).
 
 mod core1;
+pub mod forever;
 #[cfg(feature = "microbit-v2")]
 mod interactive;
 mod lesson;
@@ -108,6 +109,10 @@ pub fn run(lesson: &'static Lesson) -> ! {
             interactive::run(lesson);
         }
         crate::say!("irqlab note button B held at reset: interactive mode needs a GPIOTE edge source (lesson 03)");
+    }
+    if lesson.main.forever {
+        // Main never returns: the supervisor ends each run (forever.rs).
+        forever::run(lesson);
     }
     // Two cores interleave on their own: no arrival point to sweep.
     let sweep = cfg!(feature = "replay") && lesson.core1.is_none();

@@ -10,6 +10,11 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Nothing yet (a static's initial value, before `take`).
+    pub const fn empty() -> Snapshot {
+        Snapshot { bytes: [0; CAPACITY] }
+    }
+
     /// Copies every watched static; call before the first run.
     pub fn take(statics: &[Watch]) -> Snapshot {
         let mut bytes = [0; CAPACITY];
