@@ -370,6 +370,72 @@ test('the debugger layout shows code, timeline and core state on one 1280x800 sc
   assertClean(page);
 });
 
+/** Every text of the timeline, at the size it is shown: its computed font size times the drawing's scale. */
+const timelineTextPx = (page) => page.evaluate(() => [...document.querySelectorAll('svg.timeline text')]
+  .filter((t) => t.textContent.trim() !== '')
+  .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a })));
+
+test('presenter mode: large type, no story, driven by the keyboard, kept in the link', async () => {
+  const page = await newPage(browser, { width: 1920, height: 1080 });
+  await open(page, server.url, `${LOST}&sched=TIMER0@2`);
+  assert.ok((await page.locator('.readme').count()) === 1, 'the story is shown before');
+  const before = Math.min(...(await timelineTextPx(page)).map((t) => t.px));
+  assert.ok(before < 18, `without presenter mode the timeline's text is small (${before} px)`);
+  await page.locator('[data-testid=presenter-mode]').click();
+  assert.equal(await page.locator('[data-testid=presenter-mode]').getAttribute('aria-pressed'), 'true');
+  await page.waitForFunction(() => new URLSearchParams(location.search).has('present'));
+  // The story is hidden; code, timeline and core state are shown.
+  assert.equal(await page.locator('.readme').count(), 0, 'the story is hidden');
+  assert.equal(await page.locator('.narrative').count(), 0, 'the story panel is hidden');
+  for (const selector of ['.code .editor', 'svg.timeline', '.core-state']) {
+    assert.ok(await page.locator(selector).isVisible(), `${selector} is shown`);
+  }
+  // Large type: every timeline text at least 18 px as shown, the code larger still.
+  const texts = await timelineTextPx(page);
+  const small = texts.filter((t) => t.px < 18 - 0.01);
+  assert.deepEqual(small, [], 'no timeline text under 18 px');
+  const code = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.highlighted')).fontSize));
+  assert.ok(code > 18, `the code is larger (${code} px)`);
+  // The timeline still fits its panel.
+  const g = await geometry(page);
+  assert.ok(g.svg <= g.panel, `the drawing fits (${JSON.stringify(g)})`);
+  // Keyboard-driven: arrows step, End, Home, e explores, r replays.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /\(1 of/.test(document.querySelector('[data-testid=readout]').innerText));
+  await page.keyboard.press('End');
+  await page.waitForSelector('.finished, .outcomes');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => /^Before step 0: reset/.test(document.querySelector('[data-testid=readout]').innerText));
+  await page.keyboard.press('e');
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('r');
+  await page.waitForSelector('[data-testid=replayed]:not(:empty)');
+  assert.match(await page.locator('[data-testid=replayed]').innerText(), /^Replaying the counterexample/);
+  // The help dialog lists the keys.
+  await page.keyboard.press('?');
+  const help = await page.locator('[role=dialog]').innerText();
+  for (const words of [/step forward/, /Home/, /End/, /explore/, /replay/, /presenter mode/]) assert.match(help, words);
+  await screenshot(page, 'presenter-mode-1920');
+  await page.keyboard.press('Escape');
+  // The link keeps the mode: a copy opens in presenter mode.
+  await page.waitForTimeout(300);
+  const link = await page.evaluate(() => location.href);
+  assert.match(link, /\?present#v=1&lesson=02-lost-update/);
+  const other = await newPage(browser, { width: 1920, height: 1080 });
+  await open(other, link, '');
+  await other.waitForSelector('.lesson.presenting');
+  assert.equal(await other.locator('.readme').count(), 0);
+  // `p` leaves presenter mode, and the address says so.
+  await other.locator('body').click({ position: { x: 5, y: 5 } });
+  await other.keyboard.press('p');
+  await other.waitForSelector('.readme');
+  await other.waitForFunction(() => !new URLSearchParams(location.search).has('present'));
+  assertClean(page);
+  assertClean(other);
+});
+
 test('numbers steps as schedules do, across an idle skip', async () => {
   // main finishes long before step 200: the machine idles and skips ahead to the arrival.
   const page = await newPage(browser);
@@ -484,6 +550,7 @@ test('axe-core finds no accessibility violations', async () => {
       await page.locator('[data-testid=debugger-layout]').click();
       await page.waitForSelector('.lesson.debugger');
     }],
+    ['presenter mode', `?present${LOST}&sched=TIMER0@2&step=7`, async (page) => page.waitForSelector('.lesson.presenting')],
     ['a damaged link', `${LOST}&code=%%%&step=-3`, async (page) => page.locator('[data-testid=notice]').waitFor()],
     ['the help dialog', LOST, async (page) => {
       await page.locator('body').click({ position: { x: 5, y: 5 } });
