@@ -10,3 +10,12 @@ const wasm = await init({ module_or_path: new URL('./irqlab-web_bg.wasm', import
 // For the budgets script: `irqlab.bench_explore(lesson, runs)`.
 window.irqlab = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+
+// Offline use: sw.js (web/sw.js, filled in by the build) caches this
+// build's files and serves them when the network drops. Browsers offer
+// service workers only in a secure context (https, or localhost).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register(new URL('./sw.js', import.meta.url)).catch((e) => {
+    console.warn(`irqlab works online only: the service worker did not start (${e})`);
+  });
+}

@@ -521,6 +521,51 @@ test('keeps the chosen theme with no flash on load', async () => {
   assertClean(page);
 });
 
+test('keeps working when the network drops (service worker)', async () => {
+  // Its own server, so that stopping it cuts this page's network only.
+  const own = await startServer();
+  const page = await newPage(browser);
+  try {
+    await open(page, own.url, LOST);
+    // The worker has cached the build once it is active.
+    const version = await page.evaluate(async () => {
+      const registration = await Promise.race([
+        navigator.serviceWorker.ready,
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no service worker became active in 20 s')), 20000)),
+      ]);
+      return { scope: registration.scope, caches: await caches.keys() };
+    });
+    assert.equal(version.scope, own.url, 'the worker covers the page');
+    assert.equal(version.caches.length, 1, `one versioned cache: ${version.caches}`);
+    assert.match(version.caches[0], /^irqlab-[0-9a-f]{16}$/);
+    const cached = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => r.url.split('/').pop()), version.caches[0]);
+    for (const file of ['', 'index.html', 'boot.js', 'irqlab-web_bg.wasm', 'irqlab-compiler.js', 'irqlab-compiler_bg.wasm', 'style.css']) {
+      assert.ok(cached.includes(file), `${file || './'} is cached (${cached})`);
+    }
+    assert.ok(cached.some((f) => /^lessons-[0-9a-f]+\.bin$/.test(f)), 'the lesson data is cached');
+    // The network drops: the server stops and the browser is offline.
+    await own.close();
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.waitForSelector('article.lesson', { timeout: 30000 });
+    assert.match((await page.locator('#lesson-title').innerText()), /lost update/i);
+    // Another lesson from the list, and an edit (the compiler worker loads now).
+    await page.goto(`${own.url}#v=1&lesson=01-superloop`);
+    await page.waitForSelector('svg.timeline', { timeout: 30000 });
+    const editor = page.locator('textarea.source');
+    await editor.fill(`// offline\n${await editor.inputValue()}`);
+    await page.waitForFunction(() => /compiles/.test(document.querySelector('.check-status').innerText), null, { timeout: 30000 });
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => /\(1 of/.test(document.querySelector('[data-testid=readout]').innerText));
+    await screenshot(page, 'offline');
+    assertClean(page);
+  } finally {
+    await page.context().close();
+    await own.close();
+  }
+});
+
 /** axe-core's violations of the page as it is now (every rule axe runs by default). */
 async function axeViolations(page) {
   if (!(await page.evaluate(() => 'axe' in window))) {
