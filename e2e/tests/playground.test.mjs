@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
-import { startServer, launch, newPage, open, screenshot, readout } from './browser.mjs';
+import { join } from 'node:path';
+import { startServer, launch, newPage, open, screenshot, readout, SCREENSHOTS } from './browser.mjs';
 
 const LOST = '#v=1&lesson=02-lost-update';
 let server;
@@ -502,6 +503,61 @@ test('fits a phone at 360 px and a projector at 1920 px', async () => {
     await screenshot(page, `layout-${width}`);
     assertClean(page);
   }
+});
+
+/** Where each of `selectors` is on the screen, rounded to whole px. */
+const boxesOf = (page, selectors) => page.evaluate((selectors) => Object.fromEntries(selectors.map((selector) => {
+  const r = document.querySelector(selector)?.getBoundingClientRect();
+  return [selector, r && { top: Math.round(r.top), bottom: Math.round(r.bottom), left: Math.round(r.left), right: Math.round(r.right) }];
+})), selectors);
+
+test('a lesson page at 360, 1280 and 1920 px: screenshots, and what each screen shows', async () => {
+  const moment = `${LOST}&sched=TIMER0@2&step=6`;
+  // A laptop and a projector: code, timeline and core state in the viewport at once.
+  for (const [width, height] of [[1280, 800], [1920, 1080]]) {
+    const page = await newPage(browser, { width, height });
+    await open(page, server.url, moment);
+    await page.locator('[data-testid=debugger-layout]').click();
+    await page.waitForSelector('.lesson.debugger');
+    const boxes = await boxesOf(page, ['.code .editor', 'svg.timeline', '.core-state']);
+    for (const [name, box] of Object.entries(boxes)) {
+      assert.ok(box && box.top >= 0 && box.bottom <= height && box.left >= 0 && box.right <= width,
+        `${width}x${height}: ${name} in the viewport: ${JSON.stringify(boxes)}`);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, `lesson-${width}.png`) });
+    assertClean(page);
+    await page.context().close();
+  }
+  // A phone: the code and the timeline in one flow, nothing between them
+  // but the stepping bar and the step in words; the bar stays on screen.
+  const page = await newPage(browser, { width: 360, height: 800 });
+  await open(page, server.url, moment);
+  await page.waitForSelector('svg.timeline');
+  const flow = await boxesOf(page, ['.code', '.controls .buttons', '.readout-box', 'svg.timeline', '.core-state', '.narrative']);
+  const code = flow['.code'];
+  const timeline = flow['svg.timeline'];
+  assert.ok(code && timeline && timeline.top > code.bottom, `the timeline follows the code: ${JSON.stringify(flow)}`);
+  for (const box of [code, timeline]) assert.ok(box.left >= 0 && box.right <= 360, `within the phone's width: ${JSON.stringify(flow)}`);
+  for (const other of ['.core-state', '.narrative']) {
+    const box = flow[other];
+    assert.ok(box.bottom <= code.top || box.top >= timeline.bottom, `${other} is not between the code and the timeline: ${JSON.stringify(flow)}`);
+  }
+  assert.equal(await page.locator('.controls .buttons').evaluate((b) => getComputedStyle(b).position), 'sticky');
+  const barInView = async (where) => {
+    const bar = (await boxesOf(page, ['.controls .buttons']))['.controls .buttons'];
+    assert.ok(bar.top >= 0 && bar.bottom <= 800, `${where}: the stepping bar is on screen (${JSON.stringify(bar)})`);
+  };
+  // Reading the code (the bar's place is below it): the bar is on screen, and steps.
+  await page.locator('.code').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await barInView('at the code');
+  await page.locator('[data-testid=step]').click();
+  await page.waitForFunction(() => /\(7 of/.test(document.querySelector('[data-testid=readout]').innerText));
+  // Further down, at the core state: still on screen.
+  await page.locator('.core-state').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await barInView('at the core state');
+  await page.evaluate(() => scrollTo(0, 0));
+  await page.screenshot({ path: join(SCREENSHOTS, 'lesson-360.png'), fullPage: true });
+  assertClean(page);
 });
 
 test('keeps the chosen theme with no flash on load', async () => {
