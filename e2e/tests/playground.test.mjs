@@ -145,6 +145,26 @@ test('runs the explorer on the lost-update lesson and replays its counterexample
   assertClean(page);
 });
 
+test('the explorer runs in a web worker, off the page\'s thread', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, LOST);
+  assert.equal(page.workers().filter((w) => /irqlab-explorer/.test(w.url())).length, 0, 'no explorer worker before a search');
+  const started = page.waitForEvent('worker', { predicate: (w) => /irqlab-explorer/.test(w.url()), timeout: 30000 });
+  await page.locator('[data-testid=explore]').click();
+  await started;
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  assert.match(await page.locator('[data-testid=explorer-report]').innerText(), /violated/);
+  // Edited code: the report goes, and its search runs in the same worker.
+  const editor = page.locator('textarea.source');
+  await editor.fill(`// edited\n${await editor.inputValue()}`);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=explore]')?.disabled, null, { timeout: 30000 });
+  await page.locator('[data-testid=explore]').click();
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  assert.match(await page.locator('[data-testid=explorer-report]').innerText(), /violated/);
+  assert.equal(page.workers().filter((w) => /irqlab-explorer/.test(w.url())).length, 1, 'one explorer worker');
+  assertClean(page);
+});
+
 test('edits the code to the fix and sees the proof', async () => {
   const page = await newPage(browser);
   await open(page, server.url, LOST);
