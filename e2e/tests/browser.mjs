@@ -46,7 +46,12 @@ export async function startServer() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}${BASE}`, close: () => new Promise((r) => server.close(r)) };
+  // Closing also drops kept-alive connections: a test can cut the network.
+  const close = () => new Promise((r) => {
+    server.close(r);
+    server.closeAllConnections();
+  });
+  return { url: `http://127.0.0.1:${port}${BASE}`, close };
 }
 
 /** Debian's Chromium with the flags TOOLCHAIN.md lists for this network. */

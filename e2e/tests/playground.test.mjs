@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
-import { startServer, launch, newPage, open, screenshot, readout } from './browser.mjs';
+import { join } from 'node:path';
+import { startServer, launch, newPage, open, screenshot, readout, SCREENSHOTS } from './browser.mjs';
 
 const LOST = '#v=1&lesson=02-lost-update';
 let server;
@@ -141,6 +142,26 @@ test('runs the explorer on the lost-update lesson and replays its counterexample
   const outcomes = await page.locator('.outcomes').innerText();
   assert.match(outcomes, /false|race|lost/i, `the failure is replayed: ${outcomes}`);
   await screenshot(page, 'explorer-replays-a-counterexample');
+  assertClean(page);
+});
+
+test('the explorer runs in a web worker, off the page\'s thread', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, LOST);
+  assert.equal(page.workers().filter((w) => /irqlab-explorer/.test(w.url())).length, 0, 'no explorer worker before a search');
+  const started = page.waitForEvent('worker', { predicate: (w) => /irqlab-explorer/.test(w.url()), timeout: 30000 });
+  await page.locator('[data-testid=explore]').click();
+  await started;
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  assert.match(await page.locator('[data-testid=explorer-report]').innerText(), /violated/);
+  // Edited code: the report goes, and its search runs in the same worker.
+  const editor = page.locator('textarea.source');
+  await editor.fill(`// edited\n${await editor.inputValue()}`);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=explore]')?.disabled, null, { timeout: 30000 });
+  await page.locator('[data-testid=explore]').click();
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  assert.match(await page.locator('[data-testid=explorer-report]').innerText(), /violated/);
+  assert.equal(page.workers().filter((w) => /irqlab-explorer/.test(w.url())).length, 1, 'one explorer worker');
   assertClean(page);
 });
 
@@ -370,6 +391,72 @@ test('the debugger layout shows code, timeline and core state on one 1280x800 sc
   assertClean(page);
 });
 
+/** Every text of the timeline, at the size it is shown: its computed font size times the drawing's scale. */
+const timelineTextPx = (page) => page.evaluate(() => [...document.querySelectorAll('svg.timeline text')]
+  .filter((t) => t.textContent.trim() !== '')
+  .map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a })));
+
+test('presenter mode: large type, no story, driven by the keyboard, kept in the link', async () => {
+  const page = await newPage(browser, { width: 1920, height: 1080 });
+  await open(page, server.url, `${LOST}&sched=TIMER0@2`);
+  assert.ok((await page.locator('.readme').count()) === 1, 'the story is shown before');
+  const before = Math.min(...(await timelineTextPx(page)).map((t) => t.px));
+  assert.ok(before < 18, `without presenter mode the timeline's text is small (${before} px)`);
+  await page.locator('[data-testid=presenter-mode]').click();
+  assert.equal(await page.locator('[data-testid=presenter-mode]').getAttribute('aria-pressed'), 'true');
+  await page.waitForFunction(() => new URLSearchParams(location.search).has('present'));
+  // The story is hidden; code, timeline and core state are shown.
+  assert.equal(await page.locator('.readme').count(), 0, 'the story is hidden');
+  assert.equal(await page.locator('.narrative').count(), 0, 'the story panel is hidden');
+  for (const selector of ['.code .editor', 'svg.timeline', '.core-state']) {
+    assert.ok(await page.locator(selector).isVisible(), `${selector} is shown`);
+  }
+  // Large type: every timeline text at least 18 px as shown, the code larger still.
+  const texts = await timelineTextPx(page);
+  const small = texts.filter((t) => t.px < 18 - 0.01);
+  assert.deepEqual(small, [], 'no timeline text under 18 px');
+  const code = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.highlighted')).fontSize));
+  assert.ok(code > 18, `the code is larger (${code} px)`);
+  // The timeline still fits its panel.
+  const g = await geometry(page);
+  assert.ok(g.svg <= g.panel, `the drawing fits (${JSON.stringify(g)})`);
+  // Keyboard-driven: arrows step, End, Home, e explores, r replays.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /\(1 of/.test(document.querySelector('[data-testid=readout]').innerText));
+  await page.keyboard.press('End');
+  await page.waitForSelector('.finished, .outcomes');
+  await page.keyboard.press('Home');
+  await page.waitForFunction(() => /^Before step 0: reset/.test(document.querySelector('[data-testid=readout]').innerText));
+  await page.keyboard.press('e');
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('r');
+  await page.waitForSelector('[data-testid=replayed]:not(:empty)');
+  assert.match(await page.locator('[data-testid=replayed]').innerText(), /^Replaying the counterexample/);
+  // The help dialog lists the keys.
+  await page.keyboard.press('?');
+  const help = await page.locator('[role=dialog]').innerText();
+  for (const words of [/step forward/, /Home/, /End/, /explore/, /replay/, /presenter mode/]) assert.match(help, words);
+  await screenshot(page, 'presenter-mode-1920');
+  await page.keyboard.press('Escape');
+  // The link keeps the mode: a copy opens in presenter mode.
+  await page.waitForTimeout(300);
+  const link = await page.evaluate(() => location.href);
+  assert.match(link, /\?present#v=1&lesson=02-lost-update/);
+  const other = await newPage(browser, { width: 1920, height: 1080 });
+  await open(other, link, '');
+  await other.waitForSelector('.lesson.presenting');
+  assert.equal(await other.locator('.readme').count(), 0);
+  // `p` leaves presenter mode, and the address says so.
+  await other.locator('body').click({ position: { x: 5, y: 5 } });
+  await other.keyboard.press('p');
+  await other.waitForSelector('.readme');
+  await other.waitForFunction(() => !new URLSearchParams(location.search).has('present'));
+  assertClean(page);
+  assertClean(other);
+});
+
 test('numbers steps as schedules do, across an idle skip', async () => {
   // main finishes long before step 200: the machine idles and skips ahead to the arrival.
   const page = await newPage(browser);
@@ -438,6 +525,61 @@ test('fits a phone at 360 px and a projector at 1920 px', async () => {
   }
 });
 
+/** Where each of `selectors` is on the screen, rounded to whole px. */
+const boxesOf = (page, selectors) => page.evaluate((selectors) => Object.fromEntries(selectors.map((selector) => {
+  const r = document.querySelector(selector)?.getBoundingClientRect();
+  return [selector, r && { top: Math.round(r.top), bottom: Math.round(r.bottom), left: Math.round(r.left), right: Math.round(r.right) }];
+})), selectors);
+
+test('a lesson page at 360, 1280 and 1920 px: screenshots, and what each screen shows', async () => {
+  const moment = `${LOST}&sched=TIMER0@2&step=6`;
+  // A laptop and a projector: code, timeline and core state in the viewport at once.
+  for (const [width, height] of [[1280, 800], [1920, 1080]]) {
+    const page = await newPage(browser, { width, height });
+    await open(page, server.url, moment);
+    await page.locator('[data-testid=debugger-layout]').click();
+    await page.waitForSelector('.lesson.debugger');
+    const boxes = await boxesOf(page, ['.code .editor', 'svg.timeline', '.core-state']);
+    for (const [name, box] of Object.entries(boxes)) {
+      assert.ok(box && box.top >= 0 && box.bottom <= height && box.left >= 0 && box.right <= width,
+        `${width}x${height}: ${name} in the viewport: ${JSON.stringify(boxes)}`);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, `lesson-${width}.png`) });
+    assertClean(page);
+    await page.context().close();
+  }
+  // A phone: the code and the timeline in one flow, nothing between them
+  // but the stepping bar and the step in words; the bar stays on screen.
+  const page = await newPage(browser, { width: 360, height: 800 });
+  await open(page, server.url, moment);
+  await page.waitForSelector('svg.timeline');
+  const flow = await boxesOf(page, ['.code', '.controls .buttons', '.readout-box', 'svg.timeline', '.core-state', '.narrative']);
+  const code = flow['.code'];
+  const timeline = flow['svg.timeline'];
+  assert.ok(code && timeline && timeline.top > code.bottom, `the timeline follows the code: ${JSON.stringify(flow)}`);
+  for (const box of [code, timeline]) assert.ok(box.left >= 0 && box.right <= 360, `within the phone's width: ${JSON.stringify(flow)}`);
+  for (const other of ['.core-state', '.narrative']) {
+    const box = flow[other];
+    assert.ok(box.bottom <= code.top || box.top >= timeline.bottom, `${other} is not between the code and the timeline: ${JSON.stringify(flow)}`);
+  }
+  assert.equal(await page.locator('.controls .buttons').evaluate((b) => getComputedStyle(b).position), 'sticky');
+  const barInView = async (where) => {
+    const bar = (await boxesOf(page, ['.controls .buttons']))['.controls .buttons'];
+    assert.ok(bar.top >= 0 && bar.bottom <= 800, `${where}: the stepping bar is on screen (${JSON.stringify(bar)})`);
+  };
+  // Reading the code (the bar's place is below it): the bar is on screen, and steps.
+  await page.locator('.code').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await barInView('at the code');
+  await page.locator('[data-testid=step]').click();
+  await page.waitForFunction(() => /\(7 of/.test(document.querySelector('[data-testid=readout]').innerText));
+  // Further down, at the core state: still on screen.
+  await page.locator('.core-state').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await barInView('at the core state');
+  await page.evaluate(() => scrollTo(0, 0));
+  await page.screenshot({ path: join(SCREENSHOTS, 'lesson-360.png'), fullPage: true });
+  assertClean(page);
+});
+
 test('keeps the chosen theme with no flash on load', async () => {
   const page = await newPage(browser, { colorScheme: 'light' });
   await open(page, server.url, LOST);
@@ -453,6 +595,51 @@ test('keeps the chosen theme with no flash on load', async () => {
   assert.equal(await page.evaluate(() => window.themeAtFirstPaint), 'dark');
   assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), 'rgb(17, 19, 24)');
   assertClean(page);
+});
+
+test('keeps working when the network drops (service worker)', async () => {
+  // Its own server, so that stopping it cuts this page's network only.
+  const own = await startServer();
+  const page = await newPage(browser);
+  try {
+    await open(page, own.url, LOST);
+    // The worker has cached the build once it is active.
+    const version = await page.evaluate(async () => {
+      const registration = await Promise.race([
+        navigator.serviceWorker.ready,
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no service worker became active in 20 s')), 20000)),
+      ]);
+      return { scope: registration.scope, caches: await caches.keys() };
+    });
+    assert.equal(version.scope, own.url, 'the worker covers the page');
+    assert.equal(version.caches.length, 1, `one versioned cache: ${version.caches}`);
+    assert.match(version.caches[0], /^irqlab-[0-9a-f]{16}$/);
+    const cached = await page.evaluate(async (name) => (await (await caches.open(name)).keys()).map((r) => r.url.split('/').pop()), version.caches[0]);
+    for (const file of ['', 'index.html', 'boot.js', 'irqlab-web_bg.wasm', 'irqlab-compiler.js', 'irqlab-compiler_bg.wasm', 'style.css']) {
+      assert.ok(cached.includes(file), `${file || './'} is cached (${cached})`);
+    }
+    assert.ok(cached.some((f) => /^lessons-[0-9a-f]+\.bin$/.test(f)), 'the lesson data is cached');
+    // The network drops: the server stops and the browser is offline.
+    await own.close();
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.waitForSelector('article.lesson', { timeout: 30000 });
+    assert.match((await page.locator('#lesson-title').innerText()), /lost update/i);
+    // Another lesson from the list, and an edit (the compiler worker loads now).
+    await page.goto(`${own.url}#v=1&lesson=01-superloop`);
+    await page.waitForSelector('svg.timeline', { timeout: 30000 });
+    const editor = page.locator('textarea.source');
+    await editor.fill(`// offline\n${await editor.inputValue()}`);
+    await page.waitForFunction(() => /compiles/.test(document.querySelector('.check-status').innerText), null, { timeout: 30000 });
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => /\(1 of/.test(document.querySelector('[data-testid=readout]').innerText));
+    await screenshot(page, 'offline');
+    assertClean(page);
+  } finally {
+    await page.context().close();
+    await own.close();
+  }
 });
 
 /** axe-core's violations of the page as it is now (every rule axe runs by default). */
@@ -484,6 +671,7 @@ test('axe-core finds no accessibility violations', async () => {
       await page.locator('[data-testid=debugger-layout]').click();
       await page.waitForSelector('.lesson.debugger');
     }],
+    ['presenter mode', `?present${LOST}&sched=TIMER0@2&step=7`, async (page) => page.waitForSelector('.lesson.presenting')],
     ['a damaged link', `${LOST}&code=%%%&step=-3`, async (page) => page.locator('[data-testid=notice]').waitFor()],
     ['the help dialog', LOST, async (page) => {
       await page.locator('body').click({ position: { x: 5, y: 5 } });

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::catalog;
 use crate::components::{HelpDialog, LessonList, LessonPage, NoticeBanner, TopBar};
-use crate::hooks::{use_compiler, use_permalink, use_player, use_shortcuts};
+use crate::hooks::{present_in_address, use_compiler, use_permalink, use_player, use_present, use_shortcuts};
 use crate::progress::Progress;
 use crate::state::State;
 
@@ -103,10 +103,15 @@ impl PartialEq for PlaygroundProps {
 #[component]
 pub fn Playground(props: &PlaygroundProps) -> Html {
     let lessons = props.lessons.clone();
-    let state = use_reducer(move || State::new((*lessons).clone(), Progress::load(), initial_view()));
+    let state = use_reducer(move || {
+        let mut state = State::new((*lessons).clone(), Progress::load(), initial_view());
+        state.present = present_in_address();
+        state
+    });
     use_shortcuts(state.dispatcher());
     use_player(state.playing, state.speed, state.dispatcher());
     use_permalink(&state);
+    use_present(state.present);
     let request = state.open.as_ref().filter(|o| o.checking()).map(|o| (o.card.id.clone(), o.code.clone()));
     use_compiler(request, state.dispatcher());
 

@@ -1,12 +1,149 @@
-//! Running the explorer in short slices, so the page never blocks: each
-//! slice does work for at most a few milliseconds, measured by the page
-//! (irqlab_sim has no clock), and the batch size adapts to the machine.
+//! Running the explorer in slices, in the explorer worker
+//! (src/explorer_worker.rs), off the page's thread: each slice does work for
+//! at most `WORKER_SLICE_MS`, measured by the worker (irqlab_sim has no
+//! clock), and the batch size adapts to the machine. Between slices the
+//! worker reports progress and hears a cancel. `Said` is what it tells the
+//! page (hooks/use_explorer.rs), postcard through `codec`.
 
 use irqlab_sim::Program;
-use irqlab_sim::explore::{ExploreConfig, Explorer, Progress, Report};
+use irqlab_sim::explore::{
+    Counterexample, ExploreConfig, Explorer, OutcomeCount, Progress, PropertyReport, Report, Verdict,
+};
+use irqlab_sim::{Arrival, ArrivalPoint, Bound, Schedule, ScheduleItem, SourceId};
+use serde::{Deserialize, Serialize};
 
-/// The longest a slice may run; the limit is 8 ms.
-pub const SLICE_MS: f64 = 6.0;
+/// How long the worker works between two progress reports (and between
+/// two looks at its messages, for a cancel).
+pub const WORKER_SLICE_MS: f64 = 50.0;
+
+/// What the explorer worker tells the page about run `run` (the page's
+/// number for its request, so a late answer to an older run is ignored).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Said {
+    pub run: u32,
+    pub what: Says,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Says {
+    Progress {
+        states: u64,
+        schedules: u64,
+    },
+    Done {
+        report: WireReport,
+        cancelled: bool,
+    },
+    /// The program cannot be explored (an invalid program), or did not arrive whole.
+    Failed(String),
+}
+
+/// A `Report` as postcard can carry it: sim's schedules are internally
+/// tagged enums (for their JSON), which postcard cannot decode, so the
+/// counterexamples' schedules travel as [`WireItem`]s. Exact both ways.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WireReport {
+    complete: bool,
+    cut_by: Option<Bound>,
+    schedules: u64,
+    states: u64,
+    merged: u64,
+    revisited: u64,
+    naive_schedules: f64,
+    /// (name, source, verdict, counterexample: schedule, steps, explanation).
+    properties: Vec<WireProperty>,
+    outcomes: Vec<OutcomeCount>,
+}
+
+type WireProperty = (String, String, Verdict, Option<(Vec<WireItem>, u64, String)>);
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum WireItem {
+    ArrivalAtStep(SourceId, u64),
+    ArrivalAtCycle(SourceId, u64),
+    Reorder { step: u64, pick: u16 },
+    Core { step: u64, core: u8 },
+}
+
+impl From<&ScheduleItem> for WireItem {
+    fn from(item: &ScheduleItem) -> WireItem {
+        match *item {
+            ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Step(n) }) => WireItem::ArrivalAtStep(source, n),
+            ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Cycle(c) }) => {
+                WireItem::ArrivalAtCycle(source, c)
+            }
+            ScheduleItem::Reorder { step, pick } => WireItem::Reorder { step, pick },
+            ScheduleItem::Core { step, core } => WireItem::Core { step, core },
+        }
+    }
+}
+
+impl From<WireItem> for ScheduleItem {
+    fn from(item: WireItem) -> ScheduleItem {
+        match item {
+            WireItem::ArrivalAtStep(source, n) => ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Step(n) }),
+            WireItem::ArrivalAtCycle(source, c) => {
+                ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Cycle(c) })
+            }
+            WireItem::Reorder { step, pick } => ScheduleItem::Reorder { step, pick },
+            WireItem::Core { step, core } => ScheduleItem::Core { step, core },
+        }
+    }
+}
+
+impl From<&Report> for WireReport {
+    fn from(r: &Report) -> WireReport {
+        WireReport {
+            complete: r.complete,
+            cut_by: r.cut_by,
+            schedules: r.schedules,
+            states: r.states,
+            merged: r.merged,
+            revisited: r.revisited,
+            naive_schedules: r.naive_schedules,
+            properties: r
+                .properties
+                .iter()
+                .map(|p| {
+                    let counterexample = p.counterexample.as_ref().map(|c| {
+                        (c.schedule.items.iter().map(WireItem::from).collect(), c.steps, c.explanation.clone())
+                    });
+                    (p.name.clone(), p.source.clone(), p.verdict, counterexample)
+                })
+                .collect(),
+            outcomes: r.outcomes.clone(),
+        }
+    }
+}
+
+impl From<WireReport> for Report {
+    fn from(w: WireReport) -> Report {
+        Report {
+            complete: w.complete,
+            cut_by: w.cut_by,
+            schedules: w.schedules,
+            states: w.states,
+            merged: w.merged,
+            revisited: w.revisited,
+            naive_schedules: w.naive_schedules,
+            properties: w
+                .properties
+                .into_iter()
+                .map(|(name, source, verdict, counterexample)| PropertyReport {
+                    name,
+                    source,
+                    verdict,
+                    counterexample: counterexample.map(|(items, steps, explanation)| Counterexample {
+                        schedule: Schedule { items: items.into_iter().map(ScheduleItem::from).collect() },
+                        steps,
+                        explanation,
+                    }),
+                })
+                .collect(),
+            outcomes: w.outcomes,
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct Search {
@@ -80,4 +217,23 @@ pub fn mean_search_ms(lesson: &str, min_total_ms: f64, now: impl Fn() -> f64) ->
         runs += 1;
     }
     (now() - start) / f64::from(runs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lessons_report_comes_back_exactly_from_the_worker() {
+        for card in crate::catalog::lessons() {
+            let Some(program) = crate::catalog::precompiled(&card, &card.scenario).and_then(|c| c.program) else {
+                continue;
+            };
+            let report = Explorer::new((*program).clone(), ExploreConfig::default()).expect("explorable").run();
+            let said = Said { run: 7, what: Says::Done { report: (&report).into(), cancelled: false } };
+            let back: Said = crate::codec::decode(&crate::codec::encode(&said).expect("encodes")).expect("decodes");
+            let Says::Done { report: wire, .. } = back.what else { panic!("not a report") };
+            assert_eq!(Report::from(wire), report, "{}", card.id);
+        }
+    }
 }

@@ -110,6 +110,9 @@ pub struct State {
     pub playing: bool,
     pub speed: u32,
     pub help: bool,
+    /// Presenter mode (`?present` in the address): large type, the story
+    /// hidden, the debugger layout, driven from the keyboard.
+    pub present: bool,
     /// How many steps the timeline shows at once.
     pub view: usize,
     pub progress: Rc<Progress>,
@@ -162,6 +165,9 @@ pub enum Action {
     /// Load a schedule (the explorer's counterexample) at step 0.
     Replay(Schedule),
     Help(bool),
+    /// Presenter mode on or off.
+    Present(bool),
+    TogglePresent,
     Zoom(i32),
     Dismiss,
     /// The explorer proved every property of this code.
@@ -177,6 +183,7 @@ impl State {
             playing: false,
             speed: DEFAULT_SPEED,
             help: false,
+            present: false,
             view: view.clamp(MIN_VIEW, MAX_VIEW),
             progress: Rc::new(progress),
         }
@@ -362,6 +369,8 @@ impl Reducible for State {
                 next.link_failed(&e, first);
             }
             Action::Help(show) => next.help = show,
+            Action::Present(on) => next.present = on,
+            Action::TogglePresent => next.present = !next.present,
             Action::Dismiss => next.notice = None,
             Action::Zoom(by) => {
                 // From what is shown: a short run is shown whole, whatever the zoom.

@@ -1,5 +1,5 @@
-//! "Try every arrival point": runs the explorer on the current code (in
-//! slices, so the page stays responsive), with progress, cancel, the counts,
+//! "Try every arrival point": runs the explorer on the current code (in the
+//! explorer worker, so the page stays responsive), with progress, cancel, the counts,
 //! the outcome histogram, each property's verdict and "replay counterexample".
 
 use irqlab_sim::explore::{Report, Verdict};

@@ -2,7 +2,9 @@
 //! explorer and firmware on the other (stacked on a narrow screen). The
 //! debugger layout puts the code and the core state first on the left and
 //! the story below them, and trims the head and the hints, so that code,
-//! timeline and core state fit one 1280 x 800 screen.
+//! timeline and core state fit one 1280 x 800 screen. Presenter mode
+//! (`?present`, the "Presenter mode" button or `p`) is the debugger layout
+//! in large type without the story, for a projector.
 
 use yew::prelude::*;
 
@@ -10,6 +12,7 @@ use crate::app::use_app;
 use crate::components::{
     CodeEditor, Controls, CoreState, ExplorerPanel, FirmwareTab, Narrative, StepReadout, Timeline, TimelineTable,
 };
+use crate::state::Action;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum View {
@@ -37,10 +40,13 @@ pub fn LessonPage() -> Html {
     let view = use_state(|| View::Timeline);
     let tab = use_state(|| Tab::Explorer);
     let layout = use_state(|| Layout::Story);
-    let debugger = *layout == Layout::Debugger;
+    let present = app.present;
+    let chosen = *layout == Layout::Debugger;
+    let debugger = chosen || present;
+    let toggle_present = crate::app::on(&app.dispatcher(), move |_: MouseEvent| Action::Present(!present));
     let toggle_layout = {
         let layout = layout.clone();
-        Callback::from(move |_: MouseEvent| layout.set(if debugger { Layout::Story } else { Layout::Debugger }))
+        Callback::from(move |_: MouseEvent| layout.set(if chosen { Layout::Story } else { Layout::Debugger }))
     };
     let Some(open) = &app.open else { return html! {} };
     let card = &open.card;
@@ -60,7 +66,7 @@ pub fn LessonPage() -> Html {
     });
     let stale = open.stale && open.run.is_some();
     html! {
-        <article class={if debugger { "lesson debugger" } else { "lesson" }} aria-labelledby="lesson-title">
+        <article class={classes!("lesson", debugger.then_some("debugger"), present.then_some("presenting"))} aria-labelledby="lesson-title">
             <header class="lesson-head">
                 <a class="back" href="#">{ "← All lessons" }</a>
                 <h1 id="lesson-title">{ &card.title }</h1>
@@ -74,6 +80,10 @@ pub fn LessonPage() -> Html {
                         data-testid="debugger-layout" title="Code, timeline and core state on one screen; the story below">
                         { "Debugger layout" }
                     </button>
+                    <button type="button" class="present-switch" aria-pressed={present.to_string()} onclick={toggle_present}
+                        data-testid="presenter-mode" title="Large type for a projector, the story hidden; keys: arrows step, Home/End, e explore, r replay, ? help (p)">
+                        { "Presenter mode" }
+                    </button>
                 </p>
             </header>
             <div class="lesson-grid">
@@ -81,7 +91,8 @@ pub fn LessonPage() -> Html {
                     if debugger {
                         <CodeEditor />
                         <CoreState />
-                        <Narrative />
+                        // The presenter tells the story; the screen shows the machine.
+                        if !present { <Narrative /> }
                     } else {
                         <Narrative />
                         <CodeEditor />

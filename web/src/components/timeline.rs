@@ -127,6 +127,9 @@ struct LanesProps {
     step: usize,
     /// Width of one step in px.
     col: i64,
+    /// How large the drawing is shown, in percent of its own units (150 in
+    /// presenter mode: 12 px labels read as 18 px).
+    scale: i64,
 }
 
 /// The drawn part of the timeline; memoised on the window and the cursor.
@@ -135,8 +138,8 @@ fn Drawing(props: &LanesProps) -> Html {
     let app = use_app();
     let dispatch = app.dispatcher();
     let focus = use_state(|| None::<String>);
-    let LanesProps { model, run, start, end, step, col } = props;
-    let (start, end, step, col) = (*start, *end, *step, *col);
+    let LanesProps { model, run, start, end, step, col, scale } = props;
+    let (start, end, step, col, scale) = (*start, *end, *step, *col, *scale);
     let width = LABEL_W + (end - start) as i64 * col + 12;
     let lanes_h = model.lanes.len() as i64 * LANE_H;
     let band_y = AXIS_H + lanes_h + 6;
@@ -191,7 +194,7 @@ fn Drawing(props: &LanesProps) -> Html {
     );
     html! {
         <div class="timeline-drawing">
-            <svg class="timeline" width={width.to_string()} height={height.to_string()}
+            <svg class="timeline" width={(width * scale / 100).to_string()} height={(height * scale / 100).to_string()}
                 viewBox={format!("0 0 {width} {height}")} role="group" aria-labelledby="tl-title" aria-describedby="tl-desc">
                 <title id="tl-title">{ "Timeline of the run" }</title>
                 <desc id="tl-desc">{ desc }</desc>
@@ -307,6 +310,10 @@ fn Drawing(props: &LanesProps) -> Html {
     }
 }
 
+/// The drawing's size in presenter mode, in percent: its smallest text (12
+/// units there, style.css) is shown at 18 px.
+pub const PRESENT_SCALE: i64 = 150;
+
 /// The narrowest step: a mark (17 px) still fits in it.
 pub const MIN_COL: i64 = 20;
 
@@ -350,11 +357,14 @@ pub fn Timeline() -> Html {
     let (Some(run), Some(model)) = (&open.run, &open.model) else {
         return html! { <p class="timeline-empty">{ "The timeline appears once the code compiles." }</p> };
     };
-    let (start, end, col) = layout(open.step, run.len(), app.view, *width);
+    // Presenter mode shows the drawing half as large again: it lays out in
+    // the panel's width divided by that.
+    let scale = if app.present { PRESENT_SCALE } else { 100 };
+    let (start, end, col) = layout(open.step, run.len(), app.view, *width * 100 / scale);
     html! {
         <section class="timeline-box" id="timeline" aria-label="Timeline" tabindex="-1">
             <div class="timeline-fit" ref={panel}>
-                <Drawing model={model.clone()} run={run.clone()} {start} {end} step={open.step} {col} />
+                <Drawing model={model.clone()} run={run.clone()} {start} {end} step={open.step} {col} {scale} />
             </div>
             <p class="legend" aria-hidden="true">
                 <span class="key runs">{ "▇ runs" }</span>

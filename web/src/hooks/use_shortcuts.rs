@@ -17,7 +17,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("End", "run to the end"),
     ("Home", "reset to step 0"),
     ("i", "place or remove an interrupt arrival at the current step"),
+    ("e", "explore: try every arrival point"),
+    ("r", "replay the explorer's first counterexample"),
     ("+ / −", "zoom the timeline in / out"),
+    ("p", "presenter mode on / off (large type, no story)"),
     ("?", "show this help"),
     ("Esc", "close this help"),
 ];
@@ -37,12 +40,28 @@ pub fn shortcut(key: &str, target_tag: &str, editable: bool, modifier: bool) -> 
         "End" => Action::ToEnd,
         "Home" => Action::Reset,
         "i" => Action::ToggleArrivalHere,
+        "p" | "P" => Action::TogglePresent,
         "+" | "=" => Action::Zoom(1),
         "-" => Action::Zoom(-1),
         "?" => Action::Help(true),
         "Escape" => Action::Help(false),
         _ => return None,
     })
+}
+
+/// The button a key presses (its `data-testid`), for the explorer's
+/// actions, which live in its panel rather than in the page's state: `e`
+/// runs the explorer, `r` replays its first counterexample. Same rules as
+/// [`shortcut`].
+pub fn button_for(key: &str, target_tag: &str, editable: bool, modifier: bool) -> Option<&'static str> {
+    if modifier || editable || matches!(target_tag, "INPUT" | "TEXTAREA" | "SELECT") {
+        return None;
+    }
+    match key {
+        "e" | "E" => Some("explore"),
+        "r" | "R" => Some("replay"),
+        _ => None,
+    }
 }
 
 #[hook]
@@ -64,6 +83,14 @@ pub fn use_shortcuts(dispatcher: UseReducerDispatcher<State>) {
             if let Some(action) = shortcut(&event.key(), &tag, editable, modifier) {
                 event.prevent_default();
                 dispatcher.dispatch(action);
+            } else if let Some(id) = button_for(&event.key(), &tag, editable, modifier) {
+                let selector = format!("[data-testid={id}]");
+                let button = gloo::utils::document().query_selector(&selector).ok().flatten();
+                // A disabled button (the explorer waiting for a compile) stays so.
+                if let Some(button) = button.and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
+                    event.prevent_default();
+                    button.click();
+                }
             }
         });
         move || drop(listener)
@@ -94,5 +121,14 @@ mod tests {
         assert!(is(shortcut(" ", "BUTTON", false, false), "None"));
         assert!(is(shortcut("?", "BUTTON", false, false), "Some(Help(true))"));
         assert!(is(shortcut("q", "BODY", false, false), "None"));
+    }
+
+    #[test]
+    fn p_toggles_presenter_mode_and_e_r_press_the_explorer_buttons() {
+        assert!(is(shortcut("p", "BODY", false, false), "Some(TogglePresent)"));
+        assert_eq!(button_for("e", "BODY", false, false), Some("explore"));
+        assert_eq!(button_for("R", "svg", false, false), Some("replay"));
+        assert_eq!(button_for("e", "TEXTAREA", false, false), None);
+        assert_eq!(button_for("r", "BODY", false, true), None);
     }
 }
