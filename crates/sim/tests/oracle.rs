@@ -383,7 +383,16 @@ fn check_with(case: &Case, config: ExploreConfig, finals: bool) -> Result<bool, 
     if finals {
         prop_assert_eq!(&explored, &oracle.finals, "final memories differ for {:?}", case);
     }
+    // With a short starvation window, a run the window cuts can be what
+    // program order needs in place of an unseen reordering (SEMANTICS.md §5,
+    // rule 3): the other properties' verdicts are then exact only where
+    // nothing starves. A program that can starve fails whatever they say,
+    // and its starvation verdict is compared.
+    let starves = oracle.broken.contains("no deadlock or starvation");
     for p in &report.properties {
+        if !finals && starves && p.name != "no deadlock or starvation" {
+            continue;
+        }
         let violated = oracle.broken.contains(&p.name);
         prop_assert_eq!(
             p.verdict == Verdict::Violated,
@@ -634,5 +643,54 @@ fn a_handler_with_a_branch_starves_main_within_the_window() {
         let mut config = ExploreConfig::default();
         config.bounds.starvation_steps = window;
         assert!(matches!(check_with(&case, config, false), Ok(true)), "window {window}");
+    }
+}
+
+/// Found by `cargo xtask fuzz-explorer 12000`: a store ran early past a load
+/// of its location that had been read early across a branch (speculated);
+/// the branch went the other way, the speculation was dropped, and the load,
+/// run again in program order, read the store it should precede. A
+/// speculated load now still holds back what may not pass it.
+#[test]
+fn a_store_may_not_pass_a_speculated_load_of_its_location() {
+    use Act::*;
+    let case = Case {
+        main: vec![
+            IfSet { loc: 0, ordering: Ordering::Relaxed, then: vec![Load { loc: 2, ordering: Ordering::Relaxed }] },
+            Load { loc: 1, ordering: Ordering::Relaxed },
+            Store { loc: 1, value: 1, ordering: Ordering::Relaxed },
+        ],
+        handlers: vec![(1, 1, vec![FetchAdd { loc: 0, ordering: Ordering::Relaxed }])],
+        second: Vec::new(),
+    };
+    assert!(matches!(check(&case), Ok(true)), "the explorer and plain enumeration agree");
+    // MAIN_SAW is B's value before main's own store: never 1.
+    let report = Explorer::new(program(&case), ExploreConfig::default()).expect("valid").run();
+    assert!(report.outcomes.iter().all(|o| o.finals.iter().any(|(n, v)| n == "MAIN_SAW" && v == "0")));
+}
+
+/// Found by `cargo xtask fuzz-explorer 12000` with a 12-step window: main's
+/// `C.fetch_add` may run before its load of B, and so take a step between
+/// two activations of the handler, where program order would starve; the
+/// other properties' verdicts are compared only where nothing starves
+/// (SEMANTICS.md §5, rule 3), and the starvation verdict agrees.
+#[test]
+fn a_starving_program_is_judged_by_its_starvation() {
+    use Act::*;
+    let case = Case {
+        main: vec![Load { loc: 1, ordering: Ordering::Relaxed }, FetchAdd { loc: 2, ordering: Ordering::Relaxed }],
+        handlers: vec![(1, 2, vec![FetchAdd { loc: 1, ordering: Ordering::Relaxed }])],
+        second: Vec::new(),
+    };
+    for window in [6, 12] {
+        let mut config = ExploreConfig::default();
+        config.bounds.starvation_steps = window;
+        let agreed = check_with(&case, config, false);
+        assert!(matches!(agreed, Ok(true)), "window {window}: {agreed:?}");
+        let report = Explorer::new(program(&case), config).expect("valid").run();
+        let hang = report.properties.iter().find(|p| p.name == "no deadlock or starvation").expect("built in");
+        // Two back-to-back activations take about ten steps.
+        let expected = if window == 6 { Verdict::Violated } else { Verdict::Holds };
+        assert_eq!(hang.verdict, expected, "window {window}");
     }
 }
