@@ -25,9 +25,9 @@ use std::collections::VecDeque;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::machine::{Bounds, Choice, KeyHints, Machine, StateKey, Status};
+use crate::machine::{Bounds, Choice, KeyHints, Machine, Move, StateKey, Status};
 use crate::outcome::{Bound, Outcome, Severity};
-use crate::program::{Program, ProgramError, SourceId};
+use crate::program::{Program, ProgramError};
 use crate::schedule::{Arrival, ArrivalPoint, Schedule, ScheduleItem};
 use crate::session::Session;
 
@@ -138,13 +138,6 @@ pub struct Progress {
     pub done: bool,
     pub states: u64,
     pub schedules: u64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Move {
-    Arrive(SourceId),
-    Step { core: Option<u8>, reorder: u16 },
-    Finish,
 }
 
 #[derive(Debug)]
@@ -419,86 +412,59 @@ impl Explorer {
         self.report()
     }
 
+    /// The moves the search tries: the machine's own `enabled_moves`, less
+    /// what the reductions leave out (SEMANTICS.md §5, rules 2-5).
     fn moves(&self, m: &Machine) -> Vec<Move> {
         let p = &self.program;
-        let mut moves = Vec::new();
-        if m.status() != Status::Running {
+        let mut moves = m.enabled_moves(p, |core, early| self.reorder_visible(m, core, early));
+        // Arrivals come first in it: among runs of equal length that reach
+        // the same state, the search then keeps the earliest arrival.
+        if m.status() != Status::Running || m.is_idle(p) {
             return moves;
         }
-        let arrivals = || {
-            p.sources
-                .iter()
-                .enumerate()
-                .filter(|(i, s)| m.arrivals()[*i] < s.max_arrivals)
-                .map(|(i, _)| Move::Arrive(SourceId(i as u16)))
-        };
-        // Arrivals first: among runs of equal length that reach the same
-        // state, the search then keeps the earliest arrival.
-        if m.is_idle(p) {
-            moves.extend(arrivals());
-            moves.push(Move::Finish);
-            return moves;
-        }
-        let mut runnable = m.runnable_cores(p);
-        // A core spinning on a lock another core holds only lets time pass:
-        // the others run instead (unless all of them wait, which the machine
-        // then reports as a deadlock).
-        if runnable.iter().any(|&c| !m.blocked_on_lock(p, c)) {
-            runnable.retain(|&c| !m.blocked_on_lock(p, c));
-        }
-        let all_local = self.reduce && runnable.iter().all(|&c| m.next_step_is_local(p, c, &self.shared));
-        if !all_local {
-            // An arrival whose handler must wait anyway, before a step that
-            // does not touch what decides when it runs, is tried after it.
-            moves.extend(arrivals().filter(|mv| match mv {
-                Move::Arrive(s) => !(self.reduce && m.arrival_can_wait(p, *s)),
-                _ => true,
-            }));
-        }
-        if p.cores == 1 {
-            moves.push(Move::Step { core: None, reorder: 0 });
-            self.visible_reorders(m, 0, None, &mut moves);
-        } else {
-            for &c in &runnable {
-                moves.push(Move::Step { core: Some(c), reorder: 0 });
-                self.visible_reorders(m, c, Some(c), &mut moves);
-            }
-        }
+        let all_local = self.reduce && m.steppable_cores(p).iter().all(|&c| m.next_step_is_local(p, c, &self.shared));
+        // An arrival whose handler must wait anyway, before a step that does
+        // not touch what decides when it runs, is tried after it; before a
+        // step that touches nothing shared, none is tried.
+        moves.retain(|mv| match mv {
+            Move::Arrive(s) => !(all_local || (self.reduce && m.arrival_can_wait(p, *s))),
+            _ => true,
+        });
         moves
     }
 
-    /// The early accesses that change what another context can see
-    /// (SEMANTICS.md, "The explorer's reductions"), where "seen" means a
-    /// context able to run in between touches its location. A reordering
-    /// that moves nothing seen, or moves something seen over nothing seen,
-    /// reaches only what program order reaches at other arrival points.
-    fn visible_reorders(&self, m: &Machine, core: u8, pick: Option<u8>, moves: &mut Vec<Move>) {
+    /// Whether the early access `early` of `core` changes what another
+    /// context can see (SEMANTICS.md, "The explorer's reductions"), where
+    /// "seen" means a context able to run in between touches its location.
+    /// A reordering that moves nothing seen, or moves something seen over
+    /// nothing seen, reaches only what program order reaches at other
+    /// arrival points.
+    fn reorder_visible(&self, m: &Machine, core: u8, early: &crate::reorder::EarlyAccess) -> bool {
+        if !self.reduce_reorders {
+            return true;
+        }
         let p = &self.program;
-        let Some(&ctx) = m.stack(core).last() else { return };
+        let Some(&ctx) = m.stack(core).last() else { return true };
         // Who can run in between now: a masked handler cannot until the
         // mask changes, which ends the window (SEMANTICS.md §5, rule 3).
         let now = if self.dynamic_priorities { u16::MAX } else { m.could_interleave(p, core) };
         let others = self.interleavers[ctx.0 as usize] & now;
         let visible =
             |loc: crate::program::Location| self.accessors.get(loc.0 as usize).is_none_or(|users| users & others != 0);
-        for (k, early) in m.early_accesses(p, core).iter().enumerate() {
-            // It must overtake something another context sees (or a fence);
-            // and either it is seen itself, or running it early can let a
-            // later, seen access pass what it overtook (an Acquire load holds
-            // back what follows it until it runs; found by tests/oracle.rs).
-            let seen = (early.over_fence || early.overtaken.iter().any(|l| visible(*l)))
-                && (visible(early.moves) || early.unblocks || early.feeds.iter().any(|l| visible(*l)));
-            // A speculated load takes a step and two cycles more than program
-            // order, wasted if the branch goes the other way: where time can
-            // decide a verdict (a latency budget, or a starvation window the
-            // running handler's work could still reach), it is tried even
-            // unseen (found by tests/oracle.rs with short windows).
-            let timing = early.over_branch.is_some()
-                && (!self.reduce || (m.stack(core).len() > 1 && self.hints.starvation_possible(m, usize::from(core))));
-            if seen || timing || !self.reduce_reorders {
-                moves.push(Move::Step { core: pick, reorder: k as u16 + 1 });
-            }
-        }
+        // It must overtake something another context sees (or a fence);
+        // and either it is seen itself, or running it early can let a
+        // later, seen access pass what it overtook (an Acquire load holds
+        // back what follows it until it runs; found by tests/oracle.rs).
+        let seen = (early.over_fence || early.overtaken.iter().any(|l| visible(*l)))
+            && (visible(early.moves) || early.unblocks || early.feeds.iter().any(|l| visible(*l)));
+        // A speculated load takes a step and two cycles more than program
+        // order, wasted if the branch goes the other way: where time can
+        // decide a verdict (a latency budget, or a starvation window the
+        // running handler's work could still reach), it is tried even
+        // unseen (found by tests/oracle.rs with short windows).
+        let timing = early.over_branch.is_some()
+            && (!self.reduce || (m.stack(core).len() > 1 && self.hints.starvation_possible(m, usize::from(core))));
+        seen || timing
     }
 
     fn expand(&mut self, node: Node) {

@@ -27,7 +27,7 @@ pub mod value;
 
 mod machine;
 
-pub use machine::{Bounds, Choice, Machine, StateKey, Status};
+pub use machine::{Bounds, Choice, Machine, Move, StateKey, Status};
 pub use outcome::{Bound, Outcome};
 pub use program::*;
 pub use schedule::{Arrival, ArrivalPoint, Schedule, ScheduleError, ScheduleItem};

@@ -302,49 +302,23 @@ fn enumerate(program: &Program, m: Machine, reorders: bool, out: &mut Enumerated
         out.finals.insert(m.memory().to_vec());
         return true;
     }
-    let arrivals: Vec<SourceId> = program
-        .sources
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| m.arrivals()[*i] < s.max_arrivals)
-        .map(|(i, _)| SourceId(i as u16))
-        .collect();
-    for s in &arrivals {
+    // Every move the machine offers (`Machine::enabled_moves`, the one list
+    // the explorer filters), with no reduction.
+    for mv in m.enabled_moves(program, |_, _| reorders) {
         let mut child = m.clone();
-        for o in child.arrive_now(program, *s) {
-            out.broken.extend(broken_property(&o));
+        let outcomes = match mv {
+            Move::Arrive(s) => child.arrive_now(program, s),
+            Move::Finish => child.finish(program),
+            Move::Step { core, reorder } => {
+                let choice = Choice { arrivals: Vec::new(), core, reorder };
+                child.step(program, &choice, false).map(|s| s.outcomes).unwrap_or_default()
+            }
+        };
+        for o in &outcomes {
+            out.broken.extend(broken_property(o));
         }
         if !enumerate(program, child, reorders, out) {
             return false;
-        }
-    }
-    if m.is_idle(program) {
-        let mut child = m;
-        for o in child.finish(program) {
-            out.broken.extend(broken_property(&o));
-        }
-        return enumerate(program, child, reorders, out);
-    }
-    // Every core that can step (as the explorer, a core that would only
-    // spin on a spinlock the other holds waits while the other can run:
-    // such a step changes nothing but time).
-    let mut cores = m.runnable_cores(program);
-    if cores.iter().any(|&c| !m.blocked_on_lock(program, c)) {
-        cores.retain(|&c| !m.blocked_on_lock(program, c));
-    }
-    for core in cores {
-        let options = if reorders { m.reorder_options(program, Some(core)) } else { 0 };
-        for k in 0..=options {
-            let mut child = m.clone();
-            let choice = Choice { arrivals: Vec::new(), core: Some(core), reorder: k as u16 };
-            if let Some(stepped) = child.step(program, &choice, false) {
-                for o in &stepped.outcomes {
-                    out.broken.extend(broken_property(o));
-                }
-            }
-            if !enumerate(program, child, reorders, out) {
-                return false;
-            }
         }
     }
     true

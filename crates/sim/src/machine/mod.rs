@@ -28,6 +28,7 @@ mod queries;
 mod sync;
 
 pub use key::{KeyHints, StateKey};
+pub use queries::Move;
 
 /// Limits of one run. Each one, when hit, ends the run with `Outcome::BoundHit`
 /// or, for the starvation window, `Outcome::Starvation`.

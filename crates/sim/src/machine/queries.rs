@@ -6,7 +6,7 @@ use crate::outcome::Outcome;
 use crate::program::{Op, Place, Program, SourceId};
 use crate::reorder::{self, EarlyAccess};
 
-use super::{Machine, Rec};
+use super::{Machine, Rec, Status};
 
 impl Machine {
     /// How many accesses the compiler may run now on the core that would
@@ -236,4 +236,74 @@ impl Machine {
         let spec: Vec<u32> = frame.speculated.iter().map(|s| s.pc).collect();
         reorder::early_accesses(program, program.function(frame.func), frame.pc, &frame.locals, &frame.ahead, &spec)
     }
+
+    /// Everything that can happen next, in one list, in the order the
+    /// explorer tries it: an arrival of each source with arrivals left;
+    /// then, when nothing can run, finishing the run (`finish`); otherwise
+    /// a step of each core that can step (`Move::Step`, with `reorder` 0
+    /// for program order and k for each early access the compiler may run,
+    /// `reorder_options`). A core that would only spin on a spinlock the
+    /// other core holds is left out while another core can step (it only
+    /// lets time pass). `keep_reorder(core, early)` filters the early
+    /// accesses (the explorer's reduction; plain enumeration keeps all).
+    pub fn enabled_moves(
+        &self,
+        program: &Program,
+        mut keep_reorder: impl FnMut(u8, &EarlyAccess) -> bool,
+    ) -> Vec<Move> {
+        let mut moves = Vec::new();
+        if self.status != Status::Running {
+            return moves;
+        }
+        moves.extend(
+            program
+                .sources
+                .iter()
+                .enumerate()
+                .filter(|(i, s)| self.arrivals[*i] < s.max_arrivals)
+                .map(|(i, _)| Move::Arrive(SourceId(i as u16))),
+        );
+        if self.is_idle(program) {
+            moves.push(Move::Finish);
+            return moves;
+        }
+        let mut step = |core: u8, pick: Option<u8>, moves: &mut Vec<Move>| {
+            moves.push(Move::Step { core: pick, reorder: 0 });
+            for (k, early) in self.early_accesses(program, core).iter().enumerate() {
+                if keep_reorder(core, early) {
+                    moves.push(Move::Step { core: pick, reorder: k as u16 + 1 });
+                }
+            }
+        };
+        if program.cores == 1 {
+            step(0, None, &mut moves);
+        } else {
+            for c in self.steppable_cores(program) {
+                step(c, Some(c), &mut moves);
+            }
+        }
+        moves
+    }
+
+    /// The cores that can step, without one that would only spin on a lock
+    /// another core holds while some other core can step.
+    pub fn steppable_cores(&self, program: &Program) -> Vec<u8> {
+        let mut runnable = self.runnable_cores(program);
+        if runnable.iter().any(|&c| !self.blocked_on_lock(program, c)) {
+            runnable.retain(|&c| !self.blocked_on_lock(program, c));
+        }
+        runnable
+    }
+}
+
+/// One thing that can happen next (`Machine::enabled_moves`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Move {
+    /// An event of this source arrives now.
+    Arrive(SourceId),
+    /// A core steps: `reorder` 0 is program order, k the k-th early access.
+    /// `core` is `None` on one core.
+    Step { core: Option<u8>, reorder: u16 },
+    /// Nothing can run: the run ends (`Machine::finish`).
+    Finish,
 }
