@@ -17,7 +17,7 @@
 //! a minimal element), so within the window the search is complete.
 
 use crate::memory_model::{self, AccessKind, MemAccess};
-use crate::program::{Function, Local, Location, Op, Operand, Place, Program};
+use crate::program::{Function, Local, LocalUse, Location, Op, Operand, Place, Program};
 
 /// How many instructions ahead the compiler's reorderings are tried.
 pub const WINDOW: usize = 8;
@@ -451,53 +451,10 @@ fn holds_back(a: &MemAccess) -> bool {
 
 /// (locals written, locals read) by an instruction, for dependence checks.
 pub fn locals_of(op: &Op) -> (Vec<Local>, Vec<Local>) {
-    let mut reads = Vec::new();
-    let mut operand = |o: &Operand| {
-        if let Operand::Local(l) = o {
-            reads.push(*l);
-        }
-    };
-    let index = |p: &Place, operand: &mut dyn FnMut(&Operand)| {
-        if let Some(ix) = p.index {
-            operand(&ix.index);
-        }
-    };
-    let writes = match op {
-        Op::Move { dst, src } | Op::Unary { dst, src, .. } => {
-            operand(src);
-            vec![*dst]
-        }
-        Op::Binary { dst, lhs, rhs, .. } => {
-            operand(lhs);
-            operand(rhs);
-            vec![*dst]
-        }
-        Op::Load { dst, place, .. } | Op::AtomicLoad { dst, place, .. } => {
-            index(place, &mut operand);
-            vec![*dst]
-        }
-        Op::Store { place, src, .. } | Op::AtomicStore { place, src, .. } => {
-            index(place, &mut operand);
-            operand(src);
-            vec![]
-        }
-        Op::AtomicRmw { dst, place, src, .. } => {
-            index(place, &mut operand);
-            operand(src);
-            vec![*dst]
-        }
-        Op::CompareExchange { dst_prev, dst_ok, place, current, new, .. } => {
-            index(place, &mut operand);
-            operand(current);
-            operand(new);
-            vec![*dst_prev, *dst_ok]
-        }
-        Op::ReadEvent { dst, .. } | Op::EventCount { dst, .. } => vec![*dst],
-        Op::NvicSetPriority { priority, .. } => {
-            operand(priority);
-            vec![]
-        }
-        _ => vec![],
-    };
+    let (mut writes, mut reads) = (Vec::new(), Vec::new());
+    op.for_each_local(|l, used| match used {
+        LocalUse::Read => reads.push(*l),
+        LocalUse::Write => writes.push(*l),
+    });
     (writes, reads)
 }

@@ -147,7 +147,7 @@ impl Program {
                     (_, op) => {
                         let mut op = op.clone();
                         op.map_targets(&mut |t| *t = first + expansion.starts[*t as usize]);
-                        op.map_locals(&mut |l| l.0 += base);
+                        op.map_locals(|l| l.0 += base);
                         op
                     }
                 };
@@ -268,84 +268,6 @@ impl Expansion {
 }
 
 impl Op {
-    /// Every local the instruction names (read or written).
-    pub fn map_locals(&mut self, f: &mut dyn FnMut(&mut Local)) {
-        let operand = |o: &mut Operand, f: &mut dyn FnMut(&mut Local)| {
-            if let Operand::Local(l) = o {
-                f(l);
-            }
-        };
-        let place = |p: &mut super::Place, f: &mut dyn FnMut(&mut Local)| {
-            if let Some(ix) = &mut p.index
-                && let Operand::Local(l) = &mut ix.index
-            {
-                f(l);
-            }
-        };
-        match self {
-            Op::Move { dst, src } | Op::Unary { dst, src, .. } => {
-                f(dst);
-                operand(src, f);
-            }
-            Op::Binary { dst, lhs, rhs, .. } => {
-                f(dst);
-                operand(lhs, f);
-                operand(rhs, f);
-            }
-            Op::Load { dst, place: p, .. } | Op::AtomicLoad { dst, place: p, .. } => {
-                f(dst);
-                place(p, f);
-            }
-            Op::Store { place: p, src, .. } | Op::AtomicStore { place: p, src, .. } => {
-                operand(src, f);
-                place(p, f);
-            }
-            Op::AtomicRmw { dst, place: p, src, .. } => {
-                f(dst);
-                operand(src, f);
-                place(p, f);
-            }
-            Op::CompareExchange { dst_prev, dst_ok, place: p, current, new, .. } => {
-                f(dst_prev);
-                f(dst_ok);
-                operand(current, f);
-                operand(new, f);
-                place(p, f);
-            }
-            Op::ReadPrimask { dst } | Op::ReadBasepri { dst } | Op::SpinlockAcquire { token: dst, .. } => f(dst),
-            Op::ReadEvent { dst, .. } | Op::EventCount { dst, .. } => f(dst),
-            Op::RestorePrimask { saved: o }
-            | Op::WriteBasepri { value: o, .. }
-            | Op::NvicSetPriority { priority: o, .. }
-            | Op::SpinlockRelease { token: o, .. }
-            | Op::Branch { cond: o, .. }
-            | Op::Check { cond: o, .. } => operand(o, f),
-            Op::Call { args, ret, .. } => {
-                for a in args {
-                    operand(a, f);
-                }
-                if let Some(r) = ret {
-                    f(r);
-                }
-            }
-            Op::Return { value } => {
-                if let Some(v) = value {
-                    operand(v, f);
-                }
-            }
-            Op::BorrowRefCell { flag, .. } | Op::ReleaseRefCell { flag, .. } => place(flag, f),
-            Op::Fence { .. }
-            | Op::DisableInterrupts
-            | Op::EnableInterrupts
-            | Op::Nvic { .. }
-            | Op::ClearEvent { .. }
-            | Op::Jump { .. }
-            | Op::Wfi
-            | Op::Busy { .. }
-            | Op::Nop { .. } => {}
-        }
-    }
-
     /// Every instruction index the instruction jumps to.
     pub fn map_targets(&mut self, f: &mut dyn FnMut(&mut u32)) {
         match self {

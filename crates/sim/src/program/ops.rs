@@ -356,3 +356,175 @@ impl Op {
         )
     }
 }
+
+/// How an instruction uses a local (`Op::for_each_local`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocalUse {
+    Read,
+    Write,
+}
+
+/// The one walk over the locals an instruction names, written once for
+/// shared and mutable access (`$m` is `mut` or nothing). Reads of an array
+/// index and of operands come before the writes of results.
+macro_rules! walk_locals {
+    ($op:expr, $f:expr, $($m:ident)?) => {{
+        let f = $f;
+        macro_rules! operand {
+            ($o:expr) => {
+                if let Operand::Local(l) = $o {
+                    f(l, LocalUse::Read);
+                }
+            };
+        }
+        macro_rules! place {
+            ($p:expr) => {
+                if let Some(ix) = & $($m)? $p.index
+                    && let Operand::Local(l) = & $($m)? ix.index
+                {
+                    f(l, LocalUse::Read);
+                }
+            };
+        }
+        match $op {
+            Op::Move { dst, src } | Op::Unary { dst, src, .. } => {
+                operand!(src);
+                f(dst, LocalUse::Write);
+            }
+            Op::Binary { dst, lhs, rhs, .. } => {
+                operand!(lhs);
+                operand!(rhs);
+                f(dst, LocalUse::Write);
+            }
+            Op::Load { dst, place: p, .. } | Op::AtomicLoad { dst, place: p, .. } => {
+                place!(p);
+                f(dst, LocalUse::Write);
+            }
+            Op::Store { place: p, src, .. } | Op::AtomicStore { place: p, src, .. } => {
+                place!(p);
+                operand!(src);
+            }
+            Op::AtomicRmw { dst, place: p, src, .. } => {
+                place!(p);
+                operand!(src);
+                f(dst, LocalUse::Write);
+            }
+            Op::CompareExchange { dst_prev, dst_ok, place: p, current, new, .. } => {
+                place!(p);
+                operand!(current);
+                operand!(new);
+                f(dst_prev, LocalUse::Write);
+                f(dst_ok, LocalUse::Write);
+            }
+            Op::ReadPrimask { dst } | Op::ReadBasepri { dst } | Op::SpinlockAcquire { token: dst, .. } => {
+                f(dst, LocalUse::Write)
+            }
+            Op::ReadEvent { dst, .. } | Op::EventCount { dst, .. } => f(dst, LocalUse::Write),
+            Op::RestorePrimask { saved: o }
+            | Op::WriteBasepri { value: o, .. }
+            | Op::NvicSetPriority { priority: o, .. }
+            | Op::SpinlockRelease { token: o, .. }
+            | Op::Branch { cond: o, .. }
+            | Op::Check { cond: o, .. } => operand!(o),
+            Op::Call { args, ret, .. } => {
+                for a in args {
+                    operand!(a);
+                }
+                if let Some(r) = ret {
+                    f(r, LocalUse::Write);
+                }
+            }
+            Op::Return { value } => {
+                if let Some(Operand::Local(l)) = value {
+                    f(l, LocalUse::Read);
+                }
+            }
+            Op::BorrowRefCell { flag, .. } | Op::ReleaseRefCell { flag, .. } => place!(flag),
+            Op::Fence { .. }
+            | Op::DisableInterrupts
+            | Op::EnableInterrupts
+            | Op::Nvic { .. }
+            | Op::ClearEvent { .. }
+            | Op::Jump { .. }
+            | Op::Wfi
+            | Op::Busy { .. }
+            | Op::Nop { .. } => {}
+        }
+    }};
+}
+
+impl Op {
+    /// Every local the instruction names, with how it uses it: the one walk
+    /// behind the reordering window's dependencies (`reorder::locals_of`),
+    /// validation and renumbering when inlining (`map_locals`).
+    pub fn for_each_local(&self, mut f: impl FnMut(&Local, LocalUse)) {
+        walk_locals!(self, &mut f,)
+    }
+
+    /// Every local the instruction names, to rename (inlining).
+    pub fn map_locals(&mut self, mut f: impl FnMut(&mut Local)) {
+        walk_locals!(self, &mut |l: &mut Local, _: LocalUse| f(l), mut)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::ProgramBuilder;
+    use crate::program::{Index, LocationKind, Place, Target};
+    use crate::value::Ty;
+
+    /// The walk names every local of an instruction once, reads first;
+    /// renaming reaches the same ones; and validation, which uses it,
+    /// rejects each slot kind out of range (a condition, a returned value,
+    /// an array index, a call's result).
+    #[test]
+    fn one_walk_names_every_local_for_dependencies_renaming_and_validation() {
+        let op = Op::CompareExchange {
+            dst_prev: Local(4),
+            dst_ok: Local(5),
+            place: Place {
+                base: Location(0),
+                index: Some(Index { index: Operand::Local(Local(1)), len: 2, stride: 1 }),
+            },
+            current: Operand::Local(Local(2)),
+            new: Operand::Local(Local(3)),
+            success: Ordering::SeqCst,
+            failure: Ordering::SeqCst,
+            weak: false,
+        };
+        let mut seen = Vec::new();
+        op.for_each_local(|l, used| seen.push((l.0, used)));
+        use LocalUse::*;
+        assert_eq!(seen, [(1, Read), (2, Read), (3, Read), (4, Write), (5, Write)]);
+        let mut renamed = op.clone();
+        renamed.map_locals(|l| l.0 += 10);
+        let mut after = Vec::new();
+        renamed.for_each_local(|l, _| after.push(l.0));
+        assert_eq!(after, [11, 12, 13, 14, 15]);
+
+        let bad_ops = [
+            Op::Check { cond: Operand::Local(Local(9)), kind: CheckKind::Assert, message: "m".into() },
+            Op::Return { value: Some(Operand::Local(Local(9))) },
+            Op::Store {
+                place: Place {
+                    base: Location(0),
+                    index: Some(Index { index: Operand::Local(Local(9)), len: 2, stride: 1 }),
+                },
+                src: Operand::Const(0),
+                access: Access::Plain,
+            },
+        ];
+        for bad in bad_ops {
+            let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+            b.array("A", Ty::U32, LocationKind::Plain, &[0, 0]);
+            let f = b.function("main", 0, |f| {
+                f.local();
+                f.op(bad.clone()).ret();
+            });
+            b.thread("main", 0, &[(f, 1)]);
+            let err = b.build().validate().expect_err("local #9 does not exist");
+            assert!(err.to_string().contains("local #9"), "{bad:?}: {err}");
+        }
+    }
+}

@@ -176,27 +176,27 @@ impl Program {
 
     fn check_instr(&self, f: &Function, instr: &Instr) -> Result<(), ProgramError> {
         let bad = |problem: String| ProgramError::BadInstr { func: f.name.clone(), at: instr.span.clone(), problem };
-        let local = |l: &Local| -> Result<(), ProgramError> {
-            if l.0 >= f.locals {
-                return Err(bad(format!("local #{} does not exist (the function has {})", l.0, f.locals)));
+        // Every local it names exists (the one walk over an instruction's
+        // locals, `Op::for_each_local`).
+        let mut missing = None;
+        instr.op.for_each_local(|l, _| {
+            if l.0 >= f.locals && missing.is_none() {
+                missing = Some(l.0);
             }
-            Ok(())
-        };
-        let operand = |o: &Operand| match o {
-            Operand::Local(l) => local(l),
-            Operand::Const(_) => Ok(()),
-        };
+        });
+        if let Some(l) = missing {
+            return Err(bad(format!("local #{l} does not exist (the function has {})", f.locals)));
+        }
         let place = |p: &Place, atomic: bool| -> Result<(), ProgramError> {
             let last =
                 p.base.0 as u64 + p.index.map_or(0, |ix| u64::from(ix.len.saturating_sub(1)) * u64::from(ix.stride));
             if last >= self.locations.len() as u64 {
                 return Err(bad(format!("location #{last} is out of bounds")));
             }
-            if let Some(ix) = p.index {
-                operand(&ix.index)?;
-                if ix.len == 0 || ix.stride == 0 {
-                    return Err(bad("an array index needs a non-zero length and stride".into()));
-                }
+            if let Some(ix) = p.index
+                && (ix.len == 0 || ix.stride == 0)
+            {
+                return Err(bad("an array index needs a non-zero length and stride".into()));
             }
             let decl = self.location(p.base);
             if atomic && decl.ty.is_wide() {
@@ -227,32 +227,9 @@ impl Program {
             Ok(())
         };
         match &instr.op {
-            Op::Move { dst, src } | Op::Unary { dst, src, .. } => {
-                local(dst)?;
-                operand(src)
-            }
-            Op::Binary { dst, lhs, rhs, .. } => {
-                local(dst)?;
-                operand(lhs)?;
-                operand(rhs)
-            }
-            Op::Load { dst, place: p, .. } => {
-                local(dst)?;
-                place(p, false)
-            }
-            Op::Store { place: p, src, .. } => {
-                operand(src)?;
-                place(p, false)
-            }
-            Op::AtomicLoad { dst, place: p, .. } => {
-                local(dst)?;
-                place(p, true)
-            }
-            Op::AtomicStore { place: p, src, .. } => {
-                operand(src)?;
-                place(p, true)
-            }
-            Op::AtomicRmw { op, dst, place: p, src, .. } => {
+            Op::Load { place: p, .. } | Op::Store { place: p, .. } => place(p, false),
+            Op::AtomicLoad { place: p, .. } | Op::AtomicStore { place: p, .. } => place(p, true),
+            Op::AtomicRmw { op, place: p, .. } => {
                 if !self.target.has_atomic_rmw() {
                     return Err(ProgramError::NoAtomicRmw {
                         at: instr.span.clone(),
@@ -260,11 +237,9 @@ impl Program {
                         target: self.target.name(),
                     });
                 }
-                local(dst)?;
-                operand(src)?;
                 place(p, true)
             }
-            Op::CompareExchange { dst_prev, dst_ok, place: p, current, new, weak, .. } => {
+            Op::CompareExchange { place: p, weak, .. } => {
                 if !self.target.has_atomic_rmw() {
                     return Err(ProgramError::NoAtomicRmw {
                         at: instr.span.clone(),
@@ -272,53 +247,22 @@ impl Program {
                         target: self.target.name(),
                     });
                 }
-                local(dst_prev)?;
-                local(dst_ok)?;
-                operand(current)?;
-                operand(new)?;
                 place(p, true)
             }
-            Op::EventCount { dst, source: s, .. } => {
-                source(s)?;
-                local(dst)
+            Op::EventCount { source: s, .. } | Op::ReadEvent { source: s, .. } | Op::ClearEvent { source: s } => {
+                source(s)
             }
-            Op::ReadPrimask { dst } | Op::ReadBasepri { dst } | Op::ReadEvent { dst, .. } => {
-                if matches!(instr.op, Op::ReadBasepri { .. }) && !self.target.has_basepri() {
-                    return Err(ProgramError::NoBasepri { at: instr.span.clone(), target: self.target.name() });
-                }
-                if let Op::ReadEvent { source: s, .. } = &instr.op {
-                    source(s)?;
-                }
-                local(dst)
+            Op::ReadBasepri { .. } | Op::WriteBasepri { .. } if !self.target.has_basepri() => {
+                Err(ProgramError::NoBasepri { at: instr.span.clone(), target: self.target.name() })
             }
-            Op::RestorePrimask { saved } => operand(saved),
-            Op::WriteBasepri { value, .. } => {
-                if !self.target.has_basepri() {
-                    return Err(ProgramError::NoBasepri { at: instr.span.clone(), target: self.target.name() });
-                }
-                operand(value)
-            }
-            Op::Nvic { irq: c, .. } => irq(c),
-            Op::NvicSetPriority { irq: c, priority } => {
-                irq(c)?;
-                operand(priority)
-            }
-            Op::ClearEvent { source: s } => source(s),
-            Op::SpinlockAcquire { lock: l, token } => {
-                lock(l)?;
-                local(token)
-            }
-            Op::SpinlockRelease { lock: l, token } => {
-                lock(l)?;
-                operand(token)
-            }
+            Op::Nvic { irq: c, .. } | Op::NvicSetPriority { irq: c, .. } => irq(c),
+            Op::SpinlockAcquire { lock: l, .. } | Op::SpinlockRelease { lock: l, .. } => lock(l),
             Op::Jump { target } => jump(target),
-            Op::Branch { cond, then_target, else_target } => {
-                operand(cond)?;
+            Op::Branch { then_target, else_target, .. } => {
                 jump(then_target)?;
                 jump(else_target)
             }
-            Op::Call { func, args, ret } => {
+            Op::Call { func, args, .. } => {
                 let Some(callee) = self.functions.get(func.0 as usize) else {
                     return Err(bad(format!("call to function #{}, which does not exist", func.0)));
                 };
@@ -333,18 +277,20 @@ impl Program {
                 if callee.body.is_empty() {
                     return Err(bad(format!("`{}` has no body", callee.name)));
                 }
-                for a in args {
-                    operand(a)?;
-                }
-                if let Some(r) = ret {
-                    local(r)?;
-                }
                 Ok(())
             }
-            Op::Return { value } => value.as_ref().map_or(Ok(()), operand),
-            Op::Check { cond, .. } => operand(cond),
             Op::BorrowRefCell { flag, .. } | Op::ReleaseRefCell { flag, .. } => place(flag, false),
-            Op::Fence { .. }
+            // Only locals, checked above.
+            Op::Move { .. }
+            | Op::Unary { .. }
+            | Op::Binary { .. }
+            | Op::ReadPrimask { .. }
+            | Op::ReadBasepri { .. }
+            | Op::WriteBasepri { .. }
+            | Op::RestorePrimask { .. }
+            | Op::Return { .. }
+            | Op::Check { .. }
+            | Op::Fence { .. }
             | Op::DisableInterrupts
             | Op::EnableInterrupts
             | Op::Wfi
@@ -352,6 +298,7 @@ impl Program {
             | Op::Nop { .. } => Ok(()),
         }
     }
+
     /// The first instruction that changes the machine in `func` or in a
     /// function it calls, if any (a property must not have one). Call ids
     /// must already be checked.
