@@ -149,6 +149,11 @@ impl From<&[u32]> for StateKey {
 }
 
 impl StateKey {
+    /// The encoded state.
+    pub fn words(&self) -> &[u32] {
+        &self.0
+    }
+
     /// Bytes the key holds, to measure the visited set.
     pub fn size(&self) -> usize {
         self.0.len() * 4
