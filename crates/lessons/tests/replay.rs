@@ -106,3 +106,27 @@ fn every_counterexample_replays_and_needs_each_of_its_items() {
     }
     assert!(checked > 20, "only {checked} counterexamples checked");
 }
+
+/// "Boss" lessons: at least three scenarios whose bug needs two or more
+/// things to line up (two events, or a reordering and an event). The
+/// counterexamples are shrunk (the test above checks every item is needed),
+/// so an item count is what the learner has to find.
+#[test]
+fn at_least_three_lessons_need_two_things_to_line_up() {
+    let mut bosses = Vec::new();
+    for lesson in builtin() {
+        let program = lesson.compile(&lesson.scenario, "scenario.rs").program.expect("built-in lessons compile");
+        let report = Explorer::new(program, ExploreConfig::default()).expect("valid").run();
+        let most = report
+            .properties
+            .iter()
+            .filter_map(|p| p.counterexample.as_ref())
+            .map(|c| c.schedule.items.len())
+            .max()
+            .unwrap_or(0);
+        if most >= 2 {
+            bosses.push(lesson.id.clone());
+        }
+    }
+    assert!(bosses.len() >= 3, "only these need two things to line up: {bosses:?}");
+}
