@@ -427,3 +427,41 @@ pub fn handler() {
     let lost = forever("TAKEN.load(Ordering::Relaxed) == arrivals(\"TIMER0\")");
     assert_eq!(verdict(&lost, "p"), Verdict::Violated, "the event between the swap and the WFI is never taken");
 }
+
+/// SEMANTICS.md §4, event counters: a polled source's event is handled when
+/// the superloop clears its flag, and `max_latency` is the superloop's
+/// reaction time. Before, both stayed 0 for a source without a handler, so
+/// any reaction-time budget held.
+#[test]
+fn a_polled_event_is_handled_when_its_flag_is_cleared() {
+    let code = r#"
+use crate::board::{self, Interrupt};
+pub static mut SEEN: u32 = 0;
+pub fn main_fn() {
+    for _ in 0..4 {
+        if board::event_pending(Interrupt::TIMER0) {
+            board::clear_event(Interrupt::TIMER0);
+            unsafe { SEEN += 1 };
+        }
+        board::busy(200);
+    }
+}
+pub fn handler() {}
+"#;
+    let polled = |holds: &str| {
+        let head = TOML_HEAD.replace(
+            "times = 1",
+            "times = 1\n\n[[source]]\ninterrupt = \"RTC0\"\nmax_arrivals = 1\ntrigger = \"edge\"",
+        );
+        let toml = format!("{head}\n[[property]]\nname = \"p\"\nat = \"end\"\nholds = '{holds}'\n");
+        let code = code.replace("TIMER0", "RTC0");
+        let lesson = Lesson::from_files("00-t", Some(&toml), Some("r"), Some(&code), Some(&code), &[])
+            .unwrap_or_else(|e| panic!("the test lesson compiles: {e:?}"));
+        let program = lesson.compile(&code, "scenario.rs").program.expect("compiles");
+        Explorer::new(program, ExploreConfig::default()).expect("valid").run()
+    };
+    // An event that arrives just after a poll waits a whole pass.
+    assert_eq!(verdict(&polled(r#"max_latency("RTC0") <= 100"#), "p"), Verdict::Violated);
+    assert_eq!(verdict(&polled(r#"max_latency("RTC0") <= 260"#), "p"), Verdict::Holds);
+    assert_eq!(verdict(&polled(r#"handled("RTC0") == unsafe { SEEN }"#), "p"), Verdict::Holds);
+}

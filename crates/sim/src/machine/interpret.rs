@@ -461,6 +461,17 @@ impl Machine {
                 if self.flags[source.0 as usize] {
                     self.flags[source.0 as usize] = false;
                     rec.event(|| Event::Flag { source: *source, set: false });
+                    // A polled source (no handler): its event is handled when
+                    // the code that polls it clears the flag, and its latency
+                    // runs from the arrival to here (SEMANTICS.md §4).
+                    if self.track_events && program.sources[source.0 as usize].handler.is_none() {
+                        let now = self.cores[ci].cycles;
+                        let e = &mut self.events[source.0 as usize];
+                        e.handled += 1;
+                        if let Some(since) = e.pending_since.take() {
+                            e.max_latency = e.max_latency.max(now.saturating_sub(since));
+                        }
+                    }
                 }
             }
             Op::ReadEvent { dst, source } => {
