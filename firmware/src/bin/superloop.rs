@@ -13,4 +13,4 @@ mod lesson;
 #[allow(unused_imports)]
 use irqlab_firmware::board;
 
-irqlab_firmware::lesson_bin!(superloop, [SEEN]);
+irqlab_firmware::lesson_bin!(superloop, [SEEN, ROWS_DRAWN]);

@@ -5,14 +5,24 @@ use crate::board::{self, Interrupt};
 
 /// Timer events main has handled.
 pub static mut SEEN: u32 = 0;
+/// Display rows drawn so far.
+pub static mut ROWS_DRAWN: u32 = 0;
 
-/// One pass of the superloop: poll the timer, handle its event, move on.
-pub fn superloop_pass() {
+/// Poll the timer and handle its event.
+fn poll_timer() {
     if board::event_pending(Interrupt::TIMER0) {
         board::clear_event(Interrupt::TIMER0);
         unsafe { SEEN += 1 };
     }
-    board::busy(20);
+}
+
+/// One pass of the superloop.
+pub fn superloop_pass() {
+    for _row in 0..5 {
+        poll_timer();
+        board::busy(60); // drive one row of LEDs
+        unsafe { ROWS_DRAWN += 1 };
+    }
     loop {
         cortex_m::asm::wfi(); // sleep until the next interrupt, as firmware does
     }
