@@ -411,3 +411,15 @@ fn a_variable_whose_value_diverges_is_not_reported_missing() {
     let code = "pub static mut X: u32 = 0;\npub fn main_loop() {\n    unsafe { X = 1 };\n}\npub fn stuck() -> bool {\n    let b: bool = loop {};\n    b\n}\n";
     assert_eq!(state(code), "X=1");
 }
+
+/// `bool` is `PartialOrd`: `false < true`, as rustc accepts (this was a
+/// false E0369), computed at run time and folded for constants; arithmetic on
+/// `bool` is still E0369.
+#[test]
+fn bools_compare_in_order() {
+    let code = "pub static mut A: bool = false;\npub static mut B: bool = true;\npub static mut LT: bool = false;\npub static mut GE: bool = true;\npub static mut K: bool = false;\npub fn main_loop() {\n    unsafe {\n        LT = A < B;\n        GE = A >= B;\n        K = true > false;\n    }\n}\n";
+    assert_eq!(state(code), "A=false B=true LT=true GE=false K=true");
+    let bad = "pub static mut A: bool = false;\npub fn main_loop() {\n    unsafe { A = A + true; }\n}\n";
+    let compiled = support::compile_v7(bad);
+    assert!(compiled.diagnostics.iter().any(|d| d.code.as_deref() == Some("E0369")), "{:?}", compiled.diagnostics);
+}

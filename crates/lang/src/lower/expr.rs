@@ -362,7 +362,9 @@ impl FnBuilder<'_, '_> {
         if !shift && lt != rt {
             return Err(self.err(errors::mismatched(lt.name(), rt.name(), span.clone())));
         }
-        let bool_ok = matches!(op, BinOp::And | BinOp::Or | BinOp::Xor | BinOp::Eq | BinOp::Ne);
+        // `bool` is `PartialOrd` (false < true) and has `&`, `|`, `^`; no
+        // arithmetic and no shifts.
+        let bool_ok = matches!(op, BinOp::And | BinOp::Or | BinOp::Xor) || op.is_comparison();
         if (lt == Ty::Bool && !bool_ok) || (shift && rt == Ty::Bool) {
             return Err(self.err(
                 Diagnostic::error(format!("cannot apply `{}` to type `bool`", op.symbol()), span.clone()).code("E0369"),
