@@ -154,6 +154,16 @@ impl LTy {
         }
     }
 
+    /// A heapless `Producer`/`Consumer`, or an `Option` of one: moved
+    /// whole by an assignment (it has no cells of its own).
+    pub fn is_spsc_end(&self) -> bool {
+        match self {
+            LTy::SpscEnd { .. } => true,
+            LTy::Option(t) => t.is_spsc_end(),
+            _ => false,
+        }
+    }
+
     /// How rustc writes the type in a message.
     pub fn name(&self, structs: &[StructDef]) -> String {
         match self {
