@@ -3,6 +3,8 @@
 
 use heapless::spsc::{Consumer, Producer, Queue};
 
+use core::ptr::addr_of_mut;
+
 use cortex_m::peripheral::NVIC;
 
 use crate::board::{self, Interrupt};
@@ -28,7 +30,7 @@ pub static mut GARBLED: u32 = 0;
 pub fn init() {
     // SAFETY: nothing else touches Q, and it is split once: the ends live
     // as long as the program.
-    let (producer, consumer) = unsafe { (*(&raw mut Q)).split() };
+    let (producer, consumer) = unsafe { (*addr_of_mut!(Q)).split() };
     // In a critical section: its end publishes the two stores, which the
     // compiler may not move past the unmask below.
     critical_section::with(|_| unsafe {
@@ -43,7 +45,7 @@ pub fn init() {
 /// Thread mode: take the next sample, if there is one.
 pub fn drain() {
     // SAFETY: only main uses the consumer.
-    if let Some(consumer) = unsafe { (*(&raw mut CONSUMER)).as_mut() }
+    if let Some(consumer) = unsafe { (*addr_of_mut!(CONSUMER)).as_mut() }
         && let Some(sample) = consumer.dequeue()
     {
         unsafe {
@@ -60,14 +62,14 @@ pub fn drain() {
 pub fn on_sample() {
     board::clear_event(Interrupt::SAADC);
     // SAFETY: only this handler uses the producer.
-    if let Some(producer) = unsafe { (*(&raw mut PRODUCER)).as_mut() } {
+    if let Some(producer) = unsafe { (*addr_of_mut!(PRODUCER)).as_mut() } {
         let sample = unsafe {
             TAKEN += 1;
             TAKEN as u16 * 100
         };
         if producer.enqueue(sample).is_err() {
             // SAFETY: ... the handler borrows main's consumer for a moment.
-            if let Some(consumer) = unsafe { (*(&raw mut CONSUMER)).as_mut() } {
+            if let Some(consumer) = unsafe { (*addr_of_mut!(CONSUMER)).as_mut() } {
                 let _ = consumer.dequeue(); // the oldest goes
                 unsafe { DROPPED += 1 };
             }
