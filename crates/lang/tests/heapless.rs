@@ -23,18 +23,18 @@ pub fn main_loop() {
         PRODUCER = Some(producer);
         CONSUMER = Some(consumer);
     });
-    if let Some(consumer) = unsafe { (*addr_of_mut!(CONSUMER)).as_mut() }
-        && let Some(v) = consumer.dequeue()
-    {
-        unsafe { GOT = v };
-    }
-}
-
-pub fn on_timer() {
     if let Some(producer) = unsafe { (*addr_of_mut!(PRODUCER)).as_mut() } {
         if producer.enqueue(7).is_err() {
             unsafe { FULL += 1 };
         }
+    }
+}
+
+pub fn on_timer() {
+    if let Some(consumer) = unsafe { (*addr_of_mut!(CONSUMER)).as_mut() }
+        && let Some(v) = consumer.dequeue()
+    {
+        unsafe { GOT = v };
     }
 }
 "#;
@@ -42,7 +42,7 @@ pub fn on_timer() {
 #[test]
 fn enqueue_and_dequeue_use_heaplesss_orderings() {
     let p = program(QUEUE);
-    let handler = listing(&p, "on_timer");
+    let handler = listing(&p, "main_loop");
     let atomics: Vec<&str> = handler.lines().filter(|l| l.contains("Q.") || l.contains(" Q")).collect();
     let text = atomics.iter().map(|l| l.split_once(": ").map_or(*l, |(_, t)| t)).collect::<Vec<_>>().join("\n");
     assert!(
@@ -54,7 +54,7 @@ fn enqueue_and_dequeue_use_heaplesss_orderings() {
     let slot = handler.find("store Q.buffer[0][i] Plain").expect("the slot is stored");
     let publish = handler.find("atomic store Q.tail Release").expect("tail is published");
     assert!(slot < publish, "the slot is written before tail publishes it:\n{handler}");
-    let main = listing(&p, "main_loop");
+    let main = listing(&p, "on_timer");
     assert!(
         main.contains("atomic load Q.head Relaxed")
             && main.contains("atomic load Q.tail Acquire")
@@ -96,11 +96,14 @@ pub fn main_loop() {
     assert!(state.ends_with("CAP=1 OK=1 BACK=6 LEN=1 READY=false"), "{state}");
 }
 
-/// Over every schedule (the timer anywhere, every reordering the compiler
-/// may do), main gets the item whole or not at all: no data race on the
-/// slot, no value but 0 or 7. With a `Relaxed` store of `tail` in the
-/// model, the slot's store may sink below it and main reads the slot
-/// unsynchronized: this test fails.
+/// Main produces, the timer's handler consumes. Over every schedule (the
+/// timer anywhere, every reordering the compiler may do), the handler gets
+/// the item whole or not at all: no data race on the slot, no value but 0
+/// or 7. With a `Relaxed` store of `tail` in the model, the compiler may
+/// sink the slot's store below it, the handler can preempt in between and
+/// read the slot unsynchronized: this test fails. (The other way round, a
+/// handler producing for main, runs to its end before main goes on, so on
+/// one core the producer's ordering could not show.)
 #[test]
 fn the_release_store_of_tail_publishes_the_slot_on_every_schedule() {
     let p = program(QUEUE);
@@ -110,7 +113,7 @@ fn the_release_store_of_tail_publishes_the_slot_on_every_schedule() {
     for o in &report.outcomes {
         assert!(!o.labels.iter().any(|l| l == "data-race"), "a data race: {:?}", o);
         let got = o.finals.iter().find(|(n, _)| n == "GOT").map(|(_, v)| v.as_str());
-        assert!(matches!(got, Some("0" | "7")), "main got {got:?}: {o:?}");
+        assert!(matches!(got, Some("0" | "7")), "the handler got {got:?}: {o:?}");
     }
     assert!(report.outcomes.iter().any(|o| o.finals.iter().any(|(n, v)| n == "GOT" && v == "7")), "some run hands 7 over");
 }
