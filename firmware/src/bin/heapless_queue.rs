@@ -1,6 +1,6 @@
 //! Lesson 23, heapless's SPSC queue: the ADC handler owns the producer of a
-//! `heapless::spsc::Queue<u16, 3>` and main its consumer; a burst of three
-//! conversions fills the queue (capacity N - 1 = 2), and the scenario's
+//! `heapless::spsc::Queue<u16, 2>` and main its consumer; a burst of two
+//! conversions fills the queue (capacity N - 1 = 1), and the scenario's
 //! handler ignores the `Err` that hands the third sample back. Wired from
 //! lessons/23-heapless-queue/lesson.toml by build.rs.
 #![no_std]

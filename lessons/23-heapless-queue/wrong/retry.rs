@@ -8,12 +8,12 @@ use cortex_m::peripheral::NVIC;
 
 use crate::board::{self, Interrupt};
 
-/// Three slots: room for two samples (one slot always stays empty).
-pub static mut Q: Queue<u16, 3> = Queue::new();
+/// Two slots: room for one sample (one slot always stays empty).
+pub static mut Q: Queue<u16, 2> = Queue::new();
 /// The queue's two ends, moved out of `init` into the context that uses
 /// each: the producer for the handler, the consumer for main.
-pub static mut PRODUCER: Option<Producer<'static, u16, 3>> = None;
-pub static mut CONSUMER: Option<Consumer<'static, u16, 3>> = None;
+pub static mut PRODUCER: Option<Producer<'static, u16, 2>> = None;
+pub static mut CONSUMER: Option<Consumer<'static, u16, 2>> = None;
 /// Samples the handler took (only the handler writes it).
 pub static mut TAKEN: u32 = 0;
 /// Samples that found the queue full (only the handler writes it).
