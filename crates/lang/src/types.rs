@@ -32,7 +32,11 @@ pub enum LTy {
     SpscQueue(Box<LTy>, u32),
     /// `spsc::Producer<'_, T, N>` / `spsc::Consumer<'_, T, N>`: no cells of
     /// their own; they point at the crate's one static `Queue<T, N>`.
-    SpscEnd { producer: bool, elem: Box<LTy>, n: u32 },
+    SpscEnd {
+        producer: bool,
+        elem: Box<LTy>,
+        n: u32,
+    },
     /// The `(Producer, Consumer)` pair `split()` returns.
     SpscPair(Box<LTy>, u32),
 }

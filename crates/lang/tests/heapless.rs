@@ -115,5 +115,8 @@ fn the_release_store_of_tail_publishes_the_slot_on_every_schedule() {
         let got = o.finals.iter().find(|(n, _)| n == "GOT").map(|(_, v)| v.as_str());
         assert!(matches!(got, Some("0" | "7")), "the handler got {got:?}: {o:?}");
     }
-    assert!(report.outcomes.iter().any(|o| o.finals.iter().any(|(n, v)| n == "GOT" && v == "7")), "some run hands 7 over");
+    assert!(
+        report.outcomes.iter().any(|o| o.finals.iter().any(|(n, v)| n == "GOT" && v == "7")),
+        "some run hands 7 over"
+    );
 }
