@@ -2,9 +2,9 @@
 //! single-producer single-consumer queue: the handler owns the producer,
 //! main the consumer, and neither ever waits for the other.
 
-use heapless::spsc::{Consumer, Producer, Queue};
-
 use core::ptr::addr_of_mut;
+
+use heapless::spsc::{Consumer, Producer, Queue};
 
 use cortex_m::peripheral::NVIC;
 

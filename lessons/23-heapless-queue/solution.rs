@@ -3,9 +3,9 @@
 //! came back; the handler counts it in DROPPED and moves on (waiting for
 //! room would wait for main, which cannot run while the handler does).
 
-use heapless::spsc::{Consumer, Producer, Queue};
-
 use core::ptr::addr_of_mut;
+
+use heapless::spsc::{Consumer, Producer, Queue};
 
 use cortex_m::peripheral::NVIC;
 

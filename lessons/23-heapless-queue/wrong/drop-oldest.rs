@@ -1,9 +1,9 @@
 //! Wrong fix: when the queue is full, the handler makes room itself: it
 //! drops the oldest sample (counted) and queues the new one.
 
-use heapless::spsc::{Consumer, Producer, Queue};
-
 use core::ptr::addr_of_mut;
+
+use heapless::spsc::{Consumer, Producer, Queue};
 
 use cortex_m::peripheral::NVIC;
 

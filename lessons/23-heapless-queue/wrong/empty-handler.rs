@@ -1,9 +1,9 @@
 //! Wrong fix: a handler that does nothing but acknowledge its event never
 //! queues anything, so nothing is ever full and nothing is dropped.
 
-use heapless::spsc::{Consumer, Producer, Queue};
-
 use core::ptr::addr_of_mut;
+
+use heapless::spsc::{Consumer, Producer, Queue};
 
 use cortex_m::peripheral::NVIC;
 

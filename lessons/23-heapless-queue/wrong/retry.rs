@@ -1,8 +1,8 @@
 //! Wrong fix: when the queue is full, the handler tries again.
 
-use heapless::spsc::{Consumer, Producer, Queue};
-
 use core::ptr::addr_of_mut;
+
+use heapless::spsc::{Consumer, Producer, Queue};
 
 use cortex_m::peripheral::NVIC;
 

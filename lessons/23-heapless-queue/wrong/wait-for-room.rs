@@ -1,9 +1,9 @@
 //! Wrong fix: when the queue is full, the handler waits until main has
 //! made room, so that no sample is ever dropped.
 
-use heapless::spsc::{Consumer, Producer, Queue};
-
 use core::ptr::addr_of_mut;
+
+use heapless::spsc::{Consumer, Producer, Queue};
 
 use cortex_m::peripheral::NVIC;
 
