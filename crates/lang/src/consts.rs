@@ -107,7 +107,14 @@ pub fn eval(cx: &Crate, expr: &syn::Expr, ty: &LTy) -> Result<Vec<u64>, Diagnost
             }
             Ok(v)
         }
-        LTy::Never | LTy::Result(_) => Err(not_const(span)),
+        // `Queue::new()`: both indices 0, the slots uninitialized (0 here).
+        LTy::SpscQueue(..) => match expr {
+            syn::Expr::Call(c) if path_last(&c.func) == "new" && c.args.is_empty() => {
+                Ok(vec![0; ty.slots(&cx.structs) as usize])
+            }
+            _ => Err(not_const(span)),
+        },
+        LTy::Never | LTy::Result(_) | LTy::SpscEnd { .. } | LTy::SpscPair(..) => Err(not_const(span)),
     }
 }
 

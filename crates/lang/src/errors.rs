@@ -167,10 +167,11 @@ pub fn unresolved_import(path: &str, root: &str, span: Span) -> Diagnostic {
         .advise("lesson code may use `core`, `critical_section`, `cortex_m`, `portable_atomic` and `crate::board`")
 }
 
-/// Any item of the `heapless` crate, such as `heapless::spsc::Queue`.
+/// An item of the `heapless` crate irqlab does not model (it models
+/// `heapless::spsc::{Queue, Producer, Consumer}`, lesson 23).
 pub fn heapless(path: &str, span: Span) -> Diagnostic {
     unsupported(&format!("`{path}`"), span).advise(
-        "lesson 08 (08-ring-buffer) shows the ring buffer a `heapless::spsc::Queue` is made of: an array and two atomic indices, the slot written before the index that publishes it",
+        "irqlab models heapless 0.8's `spsc::Queue` in a `static mut`, split into a `Producer` and a `Consumer` (lesson 23, 23-heapless-queue); lesson 08 (08-ring-buffer) shows the ring buffer it is made of",
     )
 }
 

@@ -413,6 +413,7 @@ impl<'a> Crate<'a> {
                     ("core::cell", "RefCell") => Ok(LTy::RefCell(Box::new(generic(self)?))),
                     ("core::cell", "Cell") => Ok(LTy::Cell(Box::new(generic(self)?))),
                     ("critical_section" | "cortex_m::interrupt", "Mutex") => Ok(LTy::Mutex(Box::new(generic(self)?))),
+                    ("heapless::spsc", "Queue" | "Producer" | "Consumer") => self.spsc_type(name, path, span),
                     _ if canonical.starts_with("heapless::") => Err(errors::heapless(&canonical, span)),
                     _ if canonical.starts_with("std::") => Err(errors::no_std(&canonical, span)),
                     _ => Err(Diagnostic::error(format!("cannot find type `{last}` in this scope"), span)
@@ -428,15 +429,66 @@ impl<'a> Crate<'a> {
     }
 }
 
+impl Crate<'_> {
+    /// heapless 0.8's `Queue<T, N>`, `Producer<'_, T, N>`, `Consumer<'_, T, N>`:
+    /// the item type (an integer) and the const N (a literal or a `const`).
+    fn spsc_type(&mut self, name: &str, path: &syn::Path, span: irqlab_sim::Span) -> Result<LTy, Diagnostic> {
+        let missing = || Diagnostic::error(format!("missing generics for `{name}`"), span.clone()).code("E0107");
+        let seg = path.segments.last().ok_or_else(missing)?;
+        let syn::PathArguments::AngleBracketed(args) = &seg.arguments else { return Err(missing()) };
+        let mut elem = None;
+        let mut n = None;
+        for a in &args.args {
+            match a {
+                syn::GenericArgument::Lifetime(_) => {}
+                syn::GenericArgument::Type(t) if elem.is_none() => elem = Some(self.try_type(t)?),
+                // `Queue<u8, SIZE>`: syn reads a lone path as a type.
+                syn::GenericArgument::Type(syn::Type::Path(p)) => {
+                    let e = syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: p.path.clone() });
+                    n = consts::eval(self, &e, &LTy::Scalar(irqlab_sim::Ty::Usize))?.first().copied();
+                }
+                syn::GenericArgument::Const(e) => {
+                    n = consts::eval(self, e, &LTy::Scalar(irqlab_sim::Ty::Usize))?.first().copied();
+                }
+                _ => return Err(errors::unsupported("this generic argument", span)),
+            }
+        }
+        let (Some(elem), Some(n)) = (elem, n) else { return Err(missing()) };
+        if elem.scalar().is_none() {
+            return Err(errors::unsupported_with(
+                &format!("a `{name}` of `{}`", elem.name(&self.structs)),
+                span,
+                "irqlab models heapless queues of integers",
+            ));
+        }
+        if !(2..=64).contains(&n) {
+            return Err(errors::unsupported_with(
+                &format!("a `{name}` with N = {n}"),
+                span,
+                "heapless needs N > 1 (one slot stays empty); irqlab models N up to 64",
+            ));
+        }
+        let n = n as u32;
+        Ok(match name {
+            "Queue" => LTy::SpscQueue(Box::new(elem), n),
+            _ => LTy::SpscEnd { producer: name == "Producer", elem: Box::new(elem), n },
+        })
+    }
+}
+
 fn contains_struct(ty: &LTy, index: usize, structs: &[StructDef]) -> bool {
     match ty {
         LTy::Struct(i) => {
             *i == index
                 || structs.get(*i).is_some_and(|s| s.fields.iter().any(|(_, t)| contains_struct(t, index, structs)))
         }
-        LTy::Array(t, _) | LTy::Option(t) | LTy::Result(t) | LTy::RefCell(t) | LTy::Cell(t) | LTy::Mutex(t) => {
-            contains_struct(t, index, structs)
-        }
+        LTy::Array(t, _)
+        | LTy::Option(t)
+        | LTy::Result(t)
+        | LTy::RefCell(t)
+        | LTy::Cell(t)
+        | LTy::Mutex(t)
+        | LTy::SpscQueue(t, _) => contains_struct(t, index, structs),
         _ => false,
     }
 }

@@ -42,6 +42,9 @@ const KNOWN: &[&str] = &[
     "board::event_pending",
     "board::busy",
     "board::basepri",
+    "heapless::spsc::Queue",
+    "heapless::spsc::Producer",
+    "heapless::spsc::Consumer",
 ];
 
 pub fn is_known(canonical: &str) -> bool {

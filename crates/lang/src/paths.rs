@@ -8,7 +8,7 @@ use std::collections::HashMap;
 /// Crates (and `crate::board`) a lesson may use. `nrf52833_pac` is the
 /// micro:bit v2's device crate, whose `interrupt` attribute `board` re-exports.
 pub const KNOWN_ROOTS: &[&str] =
-    &["core", "critical_section", "cortex_m", "cortex_m_rt", "portable_atomic", "board", "nrf52833_pac"];
+    &["core", "critical_section", "cortex_m", "cortex_m_rt", "portable_atomic", "board", "nrf52833_pac", "heapless"];
 
 #[derive(Clone, Debug, Default)]
 pub struct Imports {

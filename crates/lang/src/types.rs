@@ -27,6 +27,18 @@ pub enum LTy {
     Cell(Box<LTy>),
     /// `critical_section::Mutex` or `cortex_m::interrupt::Mutex`.
     Mutex(Box<LTy>),
+    /// heapless 0.8's `spsc::Queue<T, N>`: `head` and `tail`
+    /// (`AtomicUsize`), then its N slots (one always stays empty).
+    SpscQueue(Box<LTy>, u32),
+    /// `spsc::Producer<'_, T, N>` / `spsc::Consumer<'_, T, N>`: no cells of
+    /// their own; they point at the crate's one static `Queue<T, N>`.
+    SpscEnd {
+        producer: bool,
+        elem: Box<LTy>,
+        n: u32,
+    },
+    /// The `(Producer, Consumer)` pair `split()` returns.
+    SpscPair(Box<LTy>, u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,6 +97,8 @@ impl LTy {
             LTy::Struct(i) => structs.get(*i).map_or(0, |s| s.fields.iter().map(|(_, t)| t.slots(structs)).sum()),
             LTy::Option(t) | LTy::Result(t) | LTy::RefCell(t) => 1 + t.slots(structs),
             LTy::Cell(t) | LTy::Mutex(t) => t.slots(structs),
+            LTy::SpscQueue(t, n) => 2 + t.slots(structs).saturating_mul(*n),
+            LTy::SpscEnd { .. } | LTy::SpscPair(..) => 0,
         }
     }
 
@@ -116,6 +130,14 @@ impl LTy {
                 t.leaves(structs, prefix, out);
             }
             LTy::Cell(t) | LTy::Mutex(t) => t.leaves(structs, prefix, out),
+            LTy::SpscQueue(t, n) => {
+                out.push((format!("{prefix}.head"), Leaf::Atomic(Ty::Usize)));
+                out.push((format!("{prefix}.tail"), Leaf::Atomic(Ty::Usize)));
+                for i in 0..*n {
+                    t.leaves(structs, &format!("{prefix}.buffer[{i}]"), out);
+                }
+            }
+            LTy::SpscEnd { .. } | LTy::SpscPair(..) => {}
         }
     }
 
@@ -126,7 +148,23 @@ impl LTy {
             LTy::Array(t, _) | LTy::Option(t) | LTy::Result(t) => t.is_copy(structs),
             // Lesson structs are treated as `#[derive(Clone, Copy)]` plain data.
             LTy::Struct(i) => structs.get(*i).is_some_and(|s| s.fields.iter().all(|(_, t)| t.is_copy(structs))),
-            LTy::Atomic { .. } | LTy::RefCell(_) | LTy::Cell(_) | LTy::Mutex(_) => false,
+            LTy::Atomic { .. }
+            | LTy::RefCell(_)
+            | LTy::Cell(_)
+            | LTy::Mutex(_)
+            | LTy::SpscQueue(..)
+            | LTy::SpscEnd { .. }
+            | LTy::SpscPair(..) => false,
+        }
+    }
+
+    /// A heapless `Producer`/`Consumer`, or an `Option` of one: moved
+    /// whole by an assignment (it has no cells of its own).
+    pub fn is_spsc_end(&self) -> bool {
+        match self {
+            LTy::SpscEnd { .. } => true,
+            LTy::Option(t) => t.is_spsc_end(),
+            _ => false,
         }
     }
 
@@ -144,6 +182,14 @@ impl LTy {
             LTy::RefCell(t) => format!("RefCell<{}>", t.name(structs)),
             LTy::Cell(t) => format!("Cell<{}>", t.name(structs)),
             LTy::Mutex(t) => format!("Mutex<{}>", t.name(structs)),
+            LTy::SpscQueue(t, n) => format!("Queue<{}, {n}>", t.name(structs)),
+            LTy::SpscEnd { producer, elem, n } => {
+                format!("{}<'_, {}, {n}>", if *producer { "Producer" } else { "Consumer" }, elem.name(structs))
+            }
+            LTy::SpscPair(t, n) => {
+                let t = t.name(structs);
+                format!("(Producer<'_, {t}, {n}>, Consumer<'_, {t}, {n}>)")
+            }
         }
     }
 }
@@ -159,7 +205,10 @@ impl LTy {
         }
         match self {
             LTy::Scalar(_) => format!("type `{name}`"),
-            LTy::Atomic { .. } | LTy::Struct(_) => format!("struct `{name}`"),
+            LTy::Atomic { .. } | LTy::Struct(_) | LTy::SpscQueue(..) | LTy::SpscEnd { .. } => {
+                format!("struct `{name}`")
+            }
+            LTy::SpscPair(..) => format!("tuple `{name}`"),
             LTy::Array(..) => format!("array `{name}`"),
             LTy::Option(_) => "enum `Option<T>`".into(),
             LTy::Result(_) => "enum `Result<T, E>`".into(),

@@ -91,33 +91,25 @@ fn as_mut_where_irqlab_does_not_model_it_says_where_it_does() {
 }
 
 #[test]
-fn heapless_queue_points_to_the_hand_written_ring_buffer() {
+fn heapless_items_other_than_the_spsc_queue_are_not_modelled() {
     check(
-        "use heapless::spsc::Queue;\n\npub static mut Q: Queue<u8, 4> = Queue::new();\n\npub fn main_loop() {\n    let mut mine: heapless::spsc::Queue<u8, 4> = heapless::spsc::Queue::new();\n    let _ = heapless::spsc::Queue::<u8, 4>::new();\n}\n",
+        "use heapless::Vec;\n\npub static mut V: Vec<u8, 4> = Vec::new();\n\npub fn main_loop() {\n    let _ = heapless::spsc::Queue::<u8, 4>::new();\n}\n",
         expect![[r#"
-            error: irqlab does not model `heapless::spsc::Queue` yet
-             --> lesson.rs:1:21
+            error: irqlab does not model `heapless::Vec` yet
+             --> lesson.rs:3:19
               |
-            1 | use heapless::spsc::Queue;
-              |                     ^^^^^ not modelled by irqlab
+            3 | pub static mut V: Vec<u8, 4> = Vec::new();
+              |                   ^^^^^^^^^^ not modelled by irqlab
               |
-              = help: lesson 08 (08-ring-buffer) shows the ring buffer a `heapless::spsc::Queue` is made of: an array and two atomic indices, the slot written before the index that publishes it
-
-            error: irqlab does not model `heapless::spsc::Queue` yet
-             --> lesson.rs:6:19
-              |
-            6 |     let mut mine: heapless::spsc::Queue<u8, 4> = heapless::spsc::Queue::new();
-              |                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ not modelled by irqlab
-              |
-              = help: lesson 08 (08-ring-buffer) shows the ring buffer a `heapless::spsc::Queue` is made of: an array and two atomic indices, the slot written before the index that publishes it
+              = help: irqlab models heapless 0.8's `spsc::Queue` in a `static mut`, split into a `Producer` and a `Consumer` (lesson 23, 23-heapless-queue); lesson 08 (08-ring-buffer) shows the ring buffer it is made of
 
             error: irqlab does not model `heapless::spsc::Queue::new` yet
-             --> lesson.rs:7:13
+             --> lesson.rs:6:13
               |
-            7 |     let _ = heapless::spsc::Queue::<u8, 4>::new();
+            6 |     let _ = heapless::spsc::Queue::<u8, 4>::new();
               |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ not modelled by irqlab
               |
-              = help: lesson 08 (08-ring-buffer) shows the ring buffer a `heapless::spsc::Queue` is made of: an array and two atomic indices, the slot written before the index that publishes it
+              = help: irqlab models heapless 0.8's `spsc::Queue` in a `static mut`, split into a `Producer` and a `Consumer` (lesson 23, 23-heapless-queue); lesson 08 (08-ring-buffer) shows the ring buffer it is made of
 
         "#]],
     );

@@ -501,7 +501,7 @@ impl FnBuilder<'_, '_> {
                 }
             }
             Place::Mem(m) => {
-                if !m.ty.is_copy(&self.cx.structs) {
+                if !m.ty.is_copy(&self.cx.structs) && !m.ty.is_spsc_end() {
                     return Err(self.err(errors::unsupported_with(
                         "assigning a whole atomic, cell or mutex",
                         span.clone(),

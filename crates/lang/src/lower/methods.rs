@@ -118,6 +118,8 @@ impl FnBuilder<'_, '_> {
                     LTy::RefCell(inner) => self.refcell_method(&p, &inner, call),
                     LTy::Cell(inner) => self.cell_method(&p, &inner, call),
                     LTy::Option(inner) => self.option_place_method(&p, &inner, call),
+                    LTy::SpscQueue(elem, n) => self.spsc_queue_method(&p, &elem, n, call),
+                    LTy::SpscEnd { producer, elem, n } => self.spsc_end_method(producer, &elem, n, call),
                     _ => {
                         let (ops, ty) = self.load(&p, rs)?;
                         self.value_method(ops, ty, call)
@@ -146,9 +148,13 @@ impl FnBuilder<'_, '_> {
                     self.emit(Op::Move { dst: lp.slots[0], src: Operand::Const(0) }, span);
                     return Ok(Val::Value(copies, lp.ty.clone()));
                 }
+                if let LTy::SpscEnd { producer, elem, n } = &lp.ty {
+                    return self.spsc_end_method(*producer, elem, *n, call);
+                }
                 let ops = lp.slots.iter().map(|l| Operand::Local(*l)).collect();
                 self.value_method(ops, lp.ty.clone(), call)
             }
+            Val::Value(_, LTy::SpscEnd { producer, elem, n }) => self.spsc_end_method(producer, &elem, n, call),
             Val::Value(ops, ty) => self.value_method(ops, ty, call),
             Val::RawPtr(p, mutable) => self.pointer_method(p, mutable, call),
             _ => Err(self.err(errors::no_method(method, "this value", "this value", ms.clone()))),

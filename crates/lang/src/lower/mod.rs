@@ -10,6 +10,7 @@ mod calls;
 mod cells;
 mod control;
 mod expr;
+mod heapless;
 mod infer;
 mod loops;
 mod macros;

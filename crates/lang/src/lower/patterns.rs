@@ -58,6 +58,17 @@ impl FnBuilder<'_, '_> {
     /// `x.as_mut()`/`x.as_ref()` of an `Option` in memory) its tag and the
     /// place of its payload, so that `Some(p)` binds `p` to that place.
     pub(super) fn scrutinee(&mut self, e: &syn::Expr) -> R<Scrutinee> {
+        // `unsafe { (*(&raw mut X)).as_mut() }`: the same, inside `unsafe`.
+        if let syn::Expr::Unsafe(u) = super::expr::strip(e)
+            && let [syn::Stmt::Expr(inner, None)] = &u.block.stmts[..]
+            && let syn::Expr::MethodCall(m) = super::expr::strip(inner)
+            && (m.method == "as_mut" || m.method == "as_ref")
+        {
+            self.unsafe_depth += 1;
+            let r = self.scrutinee(inner);
+            self.unsafe_depth -= 1;
+            return r;
+        }
         if let syn::Expr::MethodCall(m) = super::expr::strip(e)
             && (m.method == "as_mut" || m.method == "as_ref")
             && m.args.is_empty()

@@ -155,6 +155,24 @@ impl FnBuilder<'_, '_> {
                 }
                 Ok(false)
             }
+            // `let (producer, consumer) = queue.split();`
+            syn::Pat::Tuple(t) if matches!(&v, Val::Value(_, LTy::SpscPair(..))) && t.elems.len() == 2 => {
+                let Val::Value(_, LTy::SpscPair(elem, n)) = v else { return Err(Stop) };
+                for (i, p) in t.elems.iter().enumerate() {
+                    let end = LTy::SpscEnd { producer: i == 0, elem: elem.clone(), n };
+                    match p {
+                        syn::Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() => {
+                            self.bind(&pi.ident.to_string(), Binding::Value { slots: Vec::new(), ty: end });
+                        }
+                        syn::Pat::Wild(_) => {}
+                        other => {
+                            let s = self.span_of(other);
+                            return Err(self.err(crate::errors::unsupported("this pattern in `let`", s)));
+                        }
+                    }
+                }
+                Ok(false)
+            }
             other => {
                 let s = self.span_of(other);
                 Err(self.err(crate::errors::unsupported("this pattern in `let`", s)))
