@@ -48,7 +48,7 @@ fn firmware_bins(dir: &Path, out: &mut Vec<(String, PathBuf)>, depth: u32) {
 
 /// Checks `code` as `which` of `lesson` and insists that it round-trips.
 fn checked(lesson: &irqlab_lessons::Lesson, code: &str, which: &str) -> compiled::Checked {
-    let checked = compiled::check(lesson, code);
+    let checked = compiled::check(&lesson.setup, code);
     if let Err(why) = codec::round_trips(&checked) {
         panic!(
             "lesson `{}`: its compiled {which} does not round-trip through the page's codec (postcard): {why}. \
@@ -107,6 +107,19 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
     }
     let cards = cards(&found);
+    // The compiler worker carries each built-in lesson's lesson.toml, all it
+    // needs to check edited code (`irqlab_lessons::setup_of`): not the other
+    // files of `irqlab_lessons::builtin()`, nor their loading (which checks them all).
+    let tomls: Vec<(String, String)> = irqlab_lessons::builtin().into_iter().map(|l| (l.id, l.toml)).collect();
+    let mut worker = String::from(
+        "/// Each built-in lesson's id and lesson.toml, for the compiler worker (build.rs).\n\
+         pub static LESSON_TOMLS: &[(&str, &str)] = &[\n",
+    );
+    for (id, toml) in &tomls {
+        worker.push_str(&format!("    ({id:?}, {toml:?}),\n"));
+    }
+    worker.push_str("];\n");
+    std::fs::write(out_dir.join("worker_lessons.rs"), worker).expect("OUT_DIR is writable");
     let bytes = data::encode(&cards).unwrap_or_else(|e| panic!("the lesson data does not encode: {e}"));
     match data::decode(&bytes) {
         Ok(back) if back == cards => {}
