@@ -162,7 +162,7 @@ async function explorer(browser, url) {
   const page = await newPage(browser);
   await open(page, url, '');
   const ids = await page.locator('.card a').evaluateAll((as) => as.map((a) => a.dataset.lesson));
-  const native = join(ROOT, 'target/release/examples/explore_native');
+  const native = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'release/examples/explore_native');
   const rows = [];
   // The search runs in the explorer worker (the page's wasm has no explorer):
   // the page hands over each scenario's program, the worker times its search.
@@ -235,7 +235,7 @@ ${size.map((r) => `| ${r.file} | ${r.raw} | ${r.gzip} |`).join('\n')}
 The lesson data file, fetched by the page at start (not code, so not in the budget above):
 ${data.file} ${data.raw} B (${data.gzip} B gzipped; ${kb(data.gzip)} KB) for ${ex.rows.length} lessons.
 
-Loaded only on the first edit (the compiler worker: crates/lang with syn, crates/lessons), not
+Loaded only on the first edit (the compiler worker: crates/lang with syn, crates/lessons' toml reader), not
 part of the page's start: ${worker.map((r) => `${r.file} ${r.raw} B (${r.gzip} B gzipped)`).join(', ')}.
 
 Loaded on the first "Try every arrival point" (the explorer worker: irqlab_sim, which searches
@@ -259,10 +259,10 @@ name, else its first path segment (\`core\`, \`alloc\`: generic code instantiate
 ## What the page carries
 
 The page's wasm holds the simulator (irqlab_sim: machine and schedules, for stepping), Yew, the
-postcard decoder and the components. The explorer's search is not in it (it runs in the
-explorer worker, which the budgets script also times). It holds no compiler (edits go to the worker above), no
-markdown parser and no JSON decoder, and no lesson: cards, narratives (parsed to a safe tree at
-build time), code, the scenarios' compiled programs and the firmware bins' sources are in the
+postcard decoder and the components. It holds no explorer search (that runs in the explorer
+worker, where the budgets script also times it), no compiler (edits go to the compiler worker,
+which carries only each lesson's lesson.toml), no markdown parser and no JSON decoder, and no
+lesson: cards, narratives (parsed to a safe tree at build time), code, the scenarios' compiled programs and the firmware bins' sources are in the
 lesson data file (postcard, versioned, its name a hash of its content), which build.rs writes
 and the page fetches from next to its wasm. So more lessons make the data file grow, not the code.
 
