@@ -107,19 +107,14 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
     }
     let cards = cards(&found);
-    // The compiler worker carries each built-in lesson's lesson.toml, all it
-    // needs to check edited code (`irqlab_lessons::setup_of`): not the other
-    // files of `irqlab_lessons::builtin()`, nor their loading (which checks them all).
-    let tomls: Vec<(String, String)> = irqlab_lessons::builtin().into_iter().map(|l| (l.id, l.toml)).collect();
-    let mut worker = String::from(
-        "/// Each built-in lesson's id and lesson.toml, for the compiler worker (build.rs).\n\
-         pub static LESSON_TOMLS: &[(&str, &str)] = &[\n",
-    );
-    for (id, toml) in &tomls {
-        worker.push_str(&format!("    ({id:?}, {toml:?}),\n"));
-    }
-    worker.push_str("];\n");
-    std::fs::write(out_dir.join("worker_lessons.rs"), worker).expect("OUT_DIR is writable");
+    // The compiler worker carries each built-in lesson's setup, all it needs
+    // to check edited code: in JSON (its internally tagged enums do not
+    // decode from postcard), so it needs neither the lessons' other files
+    // nor the lesson.toml reader.
+    let setups: Vec<(String, irqlab_lang::Setup)> =
+        irqlab_lessons::builtin().into_iter().map(|l| (l.id, l.setup)).collect();
+    let json = serde_json::to_string(&setups).unwrap_or_else(|e| panic!("the lessons' setups do not encode: {e}"));
+    std::fs::write(out_dir.join("worker_setups.json"), json).expect("OUT_DIR is writable");
     let bytes = data::encode(&cards).unwrap_or_else(|e| panic!("the lesson data does not encode: {e}"));
     match data::decode(&bytes) {
         Ok(back) if back == cards => {}

@@ -1,9 +1,9 @@
 //! The compiler worker: checks edited lesson code with the Rust front end
 //! (crates/lang) off the page's thread, and answers with the program and
 //! diagnostics (postcard bytes, through `codec`, as the lesson data). Loaded
-//! on the first edit. It carries only each built-in lesson's lesson.toml
-//! (build.rs writes them; the lessons were loaded and checked there), not
-//! their narratives, solutions and wrong fixes.
+//! on the first edit. It carries only each built-in lesson's setup (build.rs
+//! writes them from the lessons it loaded and checked), not their files, and
+//! so no lesson.toml reader.
 
 use irqlab_web::compiled::{Answer, Checked, Diagnostic};
 use js_sys::{Array, Uint8Array};
@@ -11,14 +11,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-include!(concat!(env!("OUT_DIR"), "/worker_lessons.rs"));
+/// Each built-in lesson's id and setup (JSON; build.rs writes it from the
+/// lessons it loaded and checked).
+const SETUPS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/worker_setups.json"));
 
 thread_local! {
-    /// Each lesson's setup, its lesson.toml parsed: once per worker.
-    static SETUPS: Vec<(&'static str, irqlab_lang::Setup)> = LESSON_TOMLS
-        .iter()
-        .filter_map(|(id, toml)| irqlab_lessons::setup_of(toml).ok().map(|setup| (*id, setup)))
-        .collect();
+    /// The setups, decoded once per worker.
+    static SETUPS: Vec<(String, irqlab_lang::Setup)> = serde_json::from_str(SETUPS_JSON).unwrap_or_default();
 }
 
 /// A check that failed as a whole, as one diagnostic at the top.

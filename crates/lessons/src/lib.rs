@@ -212,14 +212,6 @@ pub fn builtin() -> Vec<Lesson> {
     builtin_results().into_iter().filter_map(Result::ok).collect()
 }
 
-/// The front end's setup that a lesson.toml describes, from that file
-/// alone: no other file is read or checked. For the compiler worker, which
-/// checks edited code against built-in lessons already loaded (and so
-/// checked) when the web app was built, and carries only their lesson.toml.
-pub fn setup_of(toml: &str) -> Result<Setup, Vec<LessonError>> {
-    manifest::read(toml).map(|(_, setup, _)| setup)
-}
-
 /// Every embedded lesson, loaded or with its problems.
 pub fn builtin_results() -> Vec<Result<Lesson, (String, Vec<LessonError>)>> {
     let mut out: Vec<_> = EMBEDDED

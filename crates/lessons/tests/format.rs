@@ -227,12 +227,3 @@ fn rules_and_wrong_fixes_are_checked_at_their_place() {
         "#]],
     );
 }
-
-/// The compiler worker checks edited code against `setup_of(lesson.toml)`
-/// alone: for every built-in lesson that is the setup loading gives.
-#[test]
-fn a_lessons_toml_alone_gives_its_setup() {
-    for lesson in irqlab_lessons::builtin() {
-        assert_eq!(irqlab_lessons::setup_of(&lesson.toml).as_ref(), Ok(&lesson.setup), "{}", lesson.id);
-    }
-}
