@@ -7,7 +7,7 @@ import init, * as bindings from './irqlab-web.js';
 window.irqlabFiles = new URL('./', import.meta.url).href;
 
 const wasm = await init({ module_or_path: new URL('./irqlab-web_bg.wasm', import.meta.url) });
-// For the budgets script: `irqlab.bench_explore(lesson, runs)`.
+// For the budgets script: `irqlab.bench_program(lesson)`, a program for the explorer worker to time.
 window.irqlab = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 

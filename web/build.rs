@@ -48,7 +48,7 @@ fn firmware_bins(dir: &Path, out: &mut Vec<(String, PathBuf)>, depth: u32) {
 
 /// Checks `code` as `which` of `lesson` and insists that it round-trips.
 fn checked(lesson: &irqlab_lessons::Lesson, code: &str, which: &str) -> compiled::Checked {
-    let checked = compiled::check(lesson, code);
+    let checked = compiled::check(&lesson.setup, code);
     if let Err(why) = codec::round_trips(&checked) {
         panic!(
             "lesson `{}`: its compiled {which} does not round-trip through the page's codec (postcard): {why}. \
@@ -107,6 +107,14 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
     }
     let cards = cards(&found);
+    // The compiler worker carries each built-in lesson's setup, all it needs
+    // to check edited code: in JSON (its internally tagged enums do not
+    // decode from postcard), so it needs neither the lessons' other files
+    // nor the lesson.toml reader.
+    let setups: Vec<(String, irqlab_lang::Setup)> =
+        irqlab_lessons::builtin().into_iter().map(|l| (l.id, l.setup)).collect();
+    let json = serde_json::to_string(&setups).unwrap_or_else(|e| panic!("the lessons' setups do not encode: {e}"));
+    std::fs::write(out_dir.join("worker_setups.json"), json).expect("OUT_DIR is writable");
     let bytes = data::encode(&cards).unwrap_or_else(|e| panic!("the lesson data does not encode: {e}"));
     match data::decode(&bytes) {
         Ok(back) if back == cards => {}

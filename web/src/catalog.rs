@@ -23,7 +23,7 @@ thread_local! {
     static LOADED: RefCell<Option<Rc<Vec<LessonCard>>>> = const { RefCell::new(None) };
 }
 
-/// Keeps the loaded lessons for `lessons()` (and the budgets' `bench_explore`).
+/// Keeps the loaded lessons for `lessons()` (and the budgets' `bench_program`).
 pub fn install(lessons: Vec<LessonCard>) -> Rc<Vec<LessonCard>> {
     let lessons = Rc::new(lessons);
     LOADED.with(|l| *l.borrow_mut() = Some(lessons.clone()));

@@ -36,10 +36,11 @@ pub struct Answer {
 /// The file name diagnostics and spans use for the edited code.
 pub const SCENARIO_FILE: &str = "scenario.rs";
 
-/// Checks `code` as the scenario of `lesson` (needs the front end: used by
-/// build.rs and the compiler worker, never by the page itself).
-pub fn check(lesson: &irqlab_lessons::Lesson, code: &str) -> Checked {
-    let compiled = lesson.compile(code, SCENARIO_FILE);
+/// Checks `code` as the scenario of a lesson with this setup (its
+/// lesson.toml's, `Lesson::setup`). Needs the front end: used by build.rs
+/// and the compiler worker, never by the page itself.
+pub fn check(setup: &irqlab_lang::Setup, code: &str) -> Checked {
+    let compiled = irqlab_lang::compile(setup, code, SCENARIO_FILE);
     let diagnostics = compiled
         .diagnostics
         .iter()

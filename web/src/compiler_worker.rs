@@ -1,7 +1,9 @@
 //! The compiler worker: checks edited lesson code with the Rust front end
-//! (crates/lang, via crates/lessons) off the page's thread, and answers with
-//! the program and diagnostics (postcard bytes, through `codec`, as the
-//! lesson data). Loaded on the first edit.
+//! (crates/lang) off the page's thread, and answers with the program and
+//! diagnostics (postcard bytes, through `codec`, as the lesson data). Loaded
+//! on the first edit. It carries only each built-in lesson's setup (build.rs
+//! writes them from the lessons it loaded and checked), not their files, and
+//! so no lesson.toml reader.
 
 use irqlab_web::compiled::{Answer, Checked, Diagnostic};
 use js_sys::{Array, Uint8Array};
@@ -9,9 +11,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
+/// Each built-in lesson's id and setup (JSON; build.rs writes it from the
+/// lessons it loaded and checked).
+const SETUPS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/worker_setups.json"));
+
 thread_local! {
-    /// Loading the lessons parses their files: once per worker.
-    static LESSONS: Vec<irqlab_lessons::Lesson> = irqlab_lessons::builtin();
+    /// The setups, decoded once per worker.
+    static SETUPS: Vec<(String, irqlab_lang::Setup)> = serde_json::from_str(SETUPS_JSON).unwrap_or_default();
 }
 
 /// A check that failed as a whole, as one diagnostic at the top.
@@ -31,8 +37,8 @@ fn failure(message: String) -> Checked {
 }
 
 fn answer(lesson: String, code: String) -> Vec<u8> {
-    let checked = LESSONS.with(|lessons| match lessons.iter().find(|l| l.id == lesson) {
-        Some(l) => irqlab_web::compiled::check(l, &code),
+    let checked = SETUPS.with(|setups| match setups.iter().find(|(id, _)| *id == lesson) {
+        Some((_, setup)) => irqlab_web::compiled::check(setup, &code),
         None => failure(format!("there is no lesson `{lesson}`")),
     });
     // The page must run the program checked here, or none.

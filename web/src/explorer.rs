@@ -195,16 +195,12 @@ impl Search {
     }
 }
 
-/// The mean time (ms, as measured by `now`) of one complete search of a
-/// lesson's scenario: after a few warm-up searches (so the engine has
+/// The mean time (ms, as measured by `now`) of one complete search of
+/// `program` (in the explorer worker, for the budgets script): after a few warm-up searches (so the engine has
 /// compiled the hot code), searches repeat until `min_total_ms` has passed,
-/// which also makes a coarse clock precise. -1 when the lesson is missing.
-pub fn mean_search_ms(lesson: &str, min_total_ms: f64, now: impl Fn() -> f64) -> f64 {
-    let Some(card) = crate::catalog::lessons().into_iter().find(|l| l.id == lesson) else { return -1.0 };
-    let Some(program) = crate::catalog::precompiled(&card, &card.scenario).and_then(|c| c.program) else {
-        return -1.0;
-    };
-    let search = || Explorer::new((*program).clone(), ExploreConfig::default()).map(|mut e| e.run()).is_ok();
+/// which also makes a coarse clock precise. -1 when it cannot be explored.
+pub fn mean_search_ms(program: &Program, min_total_ms: f64, now: impl Fn() -> f64) -> f64 {
+    let search = || Explorer::new(program.clone(), ExploreConfig::default()).map(|mut e| e.run()).is_ok();
     for _ in 0..3 {
         search();
     }
@@ -217,6 +213,15 @@ pub fn mean_search_ms(lesson: &str, min_total_ms: f64, now: impl Fn() -> f64) ->
         runs += 1;
     }
     (now() - start) / f64::from(runs)
+}
+
+/// For the budgets script: a lesson's scenario program, postcard-encoded as
+/// the page sends it to the explorer worker (which times searches of it,
+/// `mean_search_ms`); `None` for an unknown lesson or one without a program.
+pub fn scenario_program(lesson: &str) -> Option<Vec<u8>> {
+    let card = crate::catalog::lessons().into_iter().find(|l| l.id == lesson)?;
+    let program = crate::catalog::precompiled(&card, &card.scenario).and_then(|c| c.program)?;
+    crate::codec::encode(&*program).ok()
 }
 
 #[cfg(test)]

@@ -66,6 +66,9 @@ fn on_message(event: MessageEvent) {
         }
         return;
     }
+    if body.as_string().as_deref() == Some("bench") {
+        return bench(&message);
+    }
     let Ok(bytes) = body.dyn_into::<Uint8Array>() else {
         return say(run, Says::Failed("the program did not arrive".into()));
     };
@@ -80,6 +83,27 @@ fn on_message(event: MessageEvent) {
             say(run, Says::Failed(e));
         }
     }
+}
+
+/// For the budgets script: `[run, "bench", program, min_total_ms]` answers
+/// with the mean time in ms of one whole search of the program
+/// (`explorer::mean_search_ms`), a number; -1 when it cannot be explored.
+fn bench(message: &Array) {
+    let program =
+        message.get(2).dyn_into::<Uint8Array>().ok().map(|b| irqlab_web::codec::decode::<Program>(&b.to_vec()));
+    let min_total_ms = message.get(3).as_f64().unwrap_or(300.0);
+    let mean = match program {
+        Some(Ok(program)) => irqlab_web::explorer::mean_search_ms(&program, min_total_ms, now),
+        _ => -1.0,
+    };
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let _ = scope.post_message(&mean.into());
+}
+
+/// The worker's clock, in ms (`performance.now()`; the date when there is none).
+fn now() -> f64 {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    scope.performance().map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 fn main() {

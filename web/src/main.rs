@@ -6,12 +6,11 @@ fn main() {
     irqlab_web::app::start();
 }
 
-/// For the budgets script (`cargo xtask bench`): the mean time in ms of one
-/// complete explorer search of a lesson's scenario, computed in the page
-/// over at least `min_total_ms`. Returns -1 for an unknown lesson.
+/// For the budgets script (`cargo xtask bench`): a lesson's scenario
+/// program as the page sends it to the explorer worker, which the script
+/// times there (`[0, "bench", program, min_total_ms]`). The search itself is
+/// not in the page's wasm.
 #[wasm_bindgen]
-pub fn bench_explore(lesson: &str, min_total_ms: f64) -> f64 {
-    irqlab_web::explorer::mean_search_ms(lesson, min_total_ms, || {
-        web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-    })
+pub fn bench_program(lesson: &str) -> Option<Vec<u8>> {
+    irqlab_web::explorer::scenario_program(lesson)
 }

@@ -672,7 +672,7 @@ mod tests {
     fn checked(lesson: &str, code: &str) -> Action {
         let lessons = irqlab_lessons::builtin();
         let l = lessons.iter().find(|l| l.id == lesson).expect("lesson");
-        let checked = crate::compiled::check(l, code);
+        let checked = crate::compiled::check(&l.setup, code);
         Action::Checked(Rc::new(Answer { lesson: l.id.clone(), code: code.to_string(), checked }))
     }
 
@@ -752,7 +752,7 @@ mod tests {
         assert!(Rc::ptr_eq(&s, &s2), "an answer for other code is ignored");
         let lessons = irqlab_lessons::builtin();
         let lesson = lessons.iter().find(|l| l.id == "02-lost-update").expect("lesson");
-        let checked = crate::compiled::check(lesson, &edited);
+        let checked = crate::compiled::check(&lesson.setup, &edited);
         let s = s.reduce(Action::Checked(Rc::new(Answer { lesson: lesson.id.clone(), code: edited, checked })));
         assert!(!open(&s).checking());
         assert!(!open(&s).stale && open(&s).run.is_some());

@@ -13,7 +13,7 @@ fn every_lessons_scenario_and_solution_round_trip_through_the_codec() {
     assert!(lessons.len() >= 20, "the curriculum's lessons: {}", lessons.len());
     for lesson in &lessons {
         for (which, code) in [("scenario", &lesson.scenario), ("solution", &lesson.solution)] {
-            let checked = check(lesson, code);
+            let checked = check(&lesson.setup, code);
             assert!(checked.program.is_some(), "{} {which} compiles: {:?}", lesson.id, checked.diagnostics);
             let bytes = codec::encode(&checked).expect("encodes");
             let back: irqlab_web::compiled::Checked = codec::decode(&bytes).expect("decodes");
@@ -32,7 +32,7 @@ fn the_data_file_carries_every_lesson_with_its_compiled_scenario() {
     let lessons = irqlab_lessons::builtin();
     assert_eq!(cards.iter().map(|c| &c.id).collect::<Vec<_>>(), lessons.iter().map(|l| &l.id).collect::<Vec<_>>());
     for (card, lesson) in cards.iter().zip(&lessons) {
-        assert_eq!(card.checked, check(lesson, &lesson.scenario), "{}", card.id);
+        assert_eq!(card.checked, check(&lesson.setup, &lesson.scenario), "{}", card.id);
         assert!(!card.narrative.is_empty(), "{} has a narrative", card.id);
         assert!(
             card.firmware_source.as_deref().is_some_and(|s| s.contains("scenario.rs")),
@@ -55,4 +55,14 @@ fn damaged_or_foreign_data_is_refused_with_a_reason() {
     assert!(matches!(data::decode(b""), Err(data::DataError::Damaged(_))));
     let html = data::decode(b"<!doctype html><title>404</title>").expect_err("a server's error page");
     assert!(matches!(html, data::DataError::Version { .. } | data::DataError::Damaged(_)), "{html:?}");
+}
+
+/// The compiler worker's setups (build.rs, JSON) decode to each built-in lesson's.
+#[test]
+fn the_compiler_workers_setups_are_the_lessons() {
+    let json = include_str!(concat!(env!("OUT_DIR"), "/worker_setups.json"));
+    let setups: Vec<(String, irqlab_lang::Setup)> = serde_json::from_str(json).expect("the setups decode");
+    let lessons: Vec<(String, irqlab_lang::Setup)> =
+        irqlab_lessons::builtin().into_iter().map(|l| (l.id, l.setup)).collect();
+    assert_eq!(setups, lessons);
 }

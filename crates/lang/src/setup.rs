@@ -4,10 +4,10 @@
 //! so a wrong name gets a diagnostic in lesson.toml.
 
 use irqlab_sim::{PropertyWhen, Span, Target, Trigger};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A name as written, with where it was written.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Named {
     pub name: String,
     pub span: Span,
@@ -19,7 +19,7 @@ impl Named {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Setup {
     /// The target triple as written (`thumbv7em-none-eabihf`).
     pub target_triple: String,
@@ -45,7 +45,7 @@ impl Setup {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContextSetup {
     pub name: Named,
     pub core: u8,
@@ -53,13 +53,13 @@ pub struct ContextSetup {
 }
 
 /// One function a thread context calls, `times` times in a row.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallSetup {
     pub func: Named,
     pub times: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ContextSetupKind {
     /// Thread mode: calls each function in order.
@@ -72,7 +72,7 @@ pub enum ContextSetupKind {
     Handler { interrupt: Named, priority: u8, func: Named, enabled: bool },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceSetup {
     /// The interrupt the peripheral raises (its events are named after it).
     pub interrupt: Named,
@@ -80,7 +80,7 @@ pub struct SourceSetup {
     pub max_arrivals: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PropertySetup {
     pub name: String,
     pub when: PropertyWhen,
