@@ -465,3 +465,45 @@ pub fn handler() {}
     assert_eq!(verdict(&polled(r#"max_latency("RTC0") <= 260"#), "p"), Verdict::Holds);
     assert_eq!(verdict(&polled(r#"handled("RTC0") == unsafe { SEEN }"#), "p"), Verdict::Holds);
 }
+
+/// SEMANTICS.md §2, fences: `compiler_fence(SeqCst)` between a plain store
+/// and the NVIC unmask that lets a handler read it keeps the store before
+/// the unmask, and the fence publishes it. Before, the unmask could run
+/// early past the fence alone (no access pending before it), which moved
+/// the fence's release point after the handler's entry and reported a race
+/// the compiled code cannot have. Without the fence, the compiler may sink
+/// the plain store past the unmask (a volatile write): a real race.
+#[test]
+fn a_compiler_fence_keeps_a_store_before_the_unmask_that_publishes_it() {
+    let code = |fence: &str| {
+        format!(
+            r#"
+use core::sync::atomic::{{compiler_fence, Ordering}};
+use cortex_m::peripheral::NVIC;
+use crate::board::Interrupt;
+pub static mut DATA: u32 = 0;
+pub static mut SEEN: u32 = 0;
+pub fn main_fn() {{
+    unsafe {{ DATA = 7 }};
+    {fence}
+    unsafe {{ NVIC::unmask(Interrupt::TIMER0) }};
+}}
+pub fn handler() {{
+    unsafe {{ SEEN = DATA }};
+}}
+"#
+        )
+    };
+    let run = |code: &str| {
+        let head = TOML_HEAD.replace("runs = \"handler\"", "runs = \"handler\"\nenabled = false");
+        let toml = format!("{head}\n[[property]]\nname = \"p\"\nat = \"end\"\nholds = 'true'\n");
+        let lesson = Lesson::from_files("00-t", Some(&toml), Some("r"), Some(code), Some(code), &[])
+            .unwrap_or_else(|e| panic!("the test lesson compiles: {e:?}"));
+        let program = lesson.compile(code, "scenario.rs").program.expect("compiles");
+        Explorer::new(program, ExploreConfig::default()).expect("valid").run()
+    };
+    let fenced = run(&code("compiler_fence(Ordering::SeqCst);"));
+    assert_eq!(verdict(&fenced, "no undefined behavior"), Verdict::Holds, "{:?}", fenced.properties);
+    let bare = run(&code(""));
+    assert_eq!(verdict(&bare, "no undefined behavior"), Verdict::Violated);
+}

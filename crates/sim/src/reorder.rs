@@ -330,9 +330,15 @@ pub fn early_accesses(
         // Everything it overtakes: pending items before it, not needed by it.
         let moving: Vec<usize> = needs.iter().copied().chain([i]).collect();
         let stays: Vec<&Pending> = (0..i).filter(|j| !needs.contains(j)).map(|j| &path[j]).collect();
-        // Overtaking only local work or busy cycles changes nothing another
-        // context could see: the in-order run reaches the same states.
-        if !stays.iter().any(|s| s.access.is_some() || s.fence.is_some()) {
+        // Overtaking only local work, busy cycles or fences changes nothing
+        // another context could see: the in-order run reaches the same
+        // states. (A fence orders accesses against each other; with no
+        // pending access before it, running the access after it is the same
+        // run. Passing it would only move its release or acquire point past
+        // the access, which the race rule would misread: an NVIC unmask
+        // run before the `compiler_fence` that publishes the stores before
+        // it, or a load before the `fence(Acquire)` that orders it.)
+        if !stays.iter().any(|s| s.access.is_some()) {
             continue;
         }
         let clash = moving.iter().any(|&m| {
@@ -385,7 +391,7 @@ pub fn early_accesses(
                 let fresh = is_load && !index_written && !speculated.contains(&at);
                 if fresh
                     && let Some(access) = p.access
-                    && !before.is_empty()
+                    && before.iter().any(|q| q.access.is_some())
                     && may_pass_all(&before, &access)
                 {
                     out.push(EarlyAccess {
