@@ -12,6 +12,8 @@ mod serve;
 const WASM_BINDGEN: &str = "0.2.130";
 /// trunk 0.22 needs a newer rustc than the project's 1.95.
 const TRUNK: &str = "0.21.14";
+/// For the by-crate size breakdown in `cargo xtask bench` (web/BENCHMARKS-web.md).
+const TWIGGY: &str = "0.8.0";
 
 fn web_dir() -> PathBuf {
     root().join("web")
@@ -162,6 +164,7 @@ pub fn test(_: &[String]) -> Result<(), String> {
 pub fn bench(_: &[String]) -> Result<(), String> {
     browsers()?;
     setup()?;
+    setup::cargo_tool("twiggy", "twiggy", TWIGGY, true)?;
     release_build()?;
     println!("\n== web: native explorer time, for the browser comparison");
     run_env(
