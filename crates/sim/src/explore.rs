@@ -623,32 +623,20 @@ impl Explorer {
     }
 
     fn note_outcome(&mut self, o: &Outcome, steps: u64, trail: u32) {
-        let property = match o {
-            Outcome::PropertyViolated { .. }
-            | Outcome::DataRace { .. }
-            | Outcome::Panic { .. }
-            | Outcome::DoubleBorrow { .. }
-            | Outcome::Deadlock { .. }
-            | Outcome::Starvation { .. }
-            | Outcome::NeverFinishes { .. } => broken_property(o).expect("a failure breaks a property"),
+        match o {
             Outcome::PropertyUnknown { name, .. } => {
                 if let Some(p) = self.properties.iter().position(|p| &p.name == name) {
                     self.unknown[p] = true;
                 }
-                return;
             }
-            Outcome::BoundHit { bound, .. } => {
-                // A run cut short: what lies past it is unknown.
-                if self.cut_by.is_none() {
-                    self.cut_by = Some(*bound);
-                }
-                return;
-            }
+            // A run cut short: what lies past it is unknown.
+            Outcome::BoundHit { bound, .. } if self.cut_by.is_none() => self.cut_by = Some(*bound),
             // Waiting for an event that never comes is the environment's
             // choice, and merged events are how the NVIC works: both are
             // reported in the histogram, not as failures.
-            Outcome::Hang { .. } | Outcome::EventLost { .. } => return,
-        };
+            _ => {}
+        }
+        let Some(property) = broken_property(o) else { return };
         let Some(index) = self.properties.iter().position(|p| p.name == property) else { return };
         if let Some(c) = &self.properties[index].counterexample {
             // The simplest counterexample: the fewest compiler reorderings

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use irqlab_sim::build::{FnBuilder, ProgramBuilder};
-use irqlab_sim::explore::{ExploreConfig, Explorer, Verdict};
+use irqlab_sim::explore::{ExploreConfig, Explorer, Verdict, broken_property};
 use irqlab_sim::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -270,19 +270,6 @@ fn program(case: &Case) -> Program {
     b.build()
 }
 
-/// Which property an outcome breaks (as the explorer counts them).
-fn broken_property(o: &Outcome) -> Option<String> {
-    Some(match o {
-        Outcome::PropertyViolated { name, .. } => name.clone(),
-        Outcome::DataRace { .. } => "no undefined behavior".into(),
-        Outcome::Panic { .. } | Outcome::DoubleBorrow { .. } => "no panic".into(),
-        Outcome::Deadlock { .. } | Outcome::Starvation { .. } | Outcome::NeverFinishes { .. } => {
-            "no deadlock or starvation".into()
-        }
-        _ => return None,
-    })
-}
-
 #[derive(Default)]
 struct Enumerated {
     finals: BTreeSet<Vec<u64>>,
@@ -315,7 +302,7 @@ fn enumerate(program: &Program, m: Machine, reorders: bool, out: &mut Enumerated
             }
         };
         for o in &outcomes {
-            out.broken.extend(broken_property(o));
+            out.broken.extend(broken_property(o).map(str::to_string));
         }
         if !enumerate(program, child, reorders, out) {
             return false;

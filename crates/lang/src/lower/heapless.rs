@@ -98,17 +98,18 @@ impl FnBuilder<'_, '_> {
         Operand::Local(dst)
     }
 
+    /// `a op b` on `usize` indices.
+    fn usize_op(&mut self, op: BinOp, a: Operand, b: Operand, span: &Span) -> R<Operand> {
+        match self.binary_op(op, a, Ty::Usize, b, Ty::Usize, span)? {
+            Val::Value(v, _) => Ok(v[0]),
+            _ => Err(super::Stop),
+        }
+    }
+
     /// `(i + 1) % N`: heapless's `increment`.
     fn increment(&mut self, i: Operand, n: u32, span: &Span) -> R<Operand> {
-        let Val::Value(next, _) = self.binary_op(BinOp::Add, i, Ty::Usize, Operand::Const(1), Ty::Usize, span)? else {
-            return Err(super::Stop);
-        };
-        let Val::Value(wrapped, _) =
-            self.binary_op(BinOp::Rem, next[0], Ty::Usize, Operand::Const(u64::from(n)), Ty::Usize, span)?
-        else {
-            return Err(super::Stop);
-        };
-        Ok(wrapped[0])
+        let next = self.usize_op(BinOp::Add, i, Operand::Const(1), span)?;
+        self.usize_op(BinOp::Rem, next, Operand::Const(u64::from(n)), span)
     }
 
     /// The slot at `i` (a variable index into the queue's buffer).
@@ -162,15 +163,10 @@ impl FnBuilder<'_, '_> {
                 self.argc(args, 0, method, span)?;
                 let h = self.index_load(q, HEAD, Ordering::Relaxed, span);
                 let t = self.index_load(q, TAIL, Ordering::Relaxed, span);
-                let Val::Value(a, _) =
-                    self.binary_op(BinOp::Add, t, Ty::Usize, Operand::Const(u64::from(n)), Ty::Usize, span)?
-                else {
-                    return Err(super::Stop);
-                };
-                let Val::Value(b, _) = self.binary_op(BinOp::Sub, a[0], Ty::Usize, h, Ty::Usize, span)? else {
-                    return Err(super::Stop);
-                };
-                self.binary_op(BinOp::Rem, b[0], Ty::Usize, Operand::Const(u64::from(n)), Ty::Usize, span)
+                let a = self.usize_op(BinOp::Add, t, Operand::Const(u64::from(n)), span)?;
+                let b = self.usize_op(BinOp::Sub, a, h, span)?;
+                let len = self.usize_op(BinOp::Rem, b, Operand::Const(u64::from(n)), span)?;
+                Ok(Val::Value(vec![len], LTy::Scalar(Ty::Usize)))
             }
             "enqueue" => {
                 // inner_enqueue: tail Relaxed, head Acquire; write the slot,
