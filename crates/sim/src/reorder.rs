@@ -16,6 +16,8 @@
 //! is reachable this way (a linear extension is built by repeatedly running
 //! a minimal element), so within the window the search is complete.
 
+use smallvec::SmallVec;
+
 use crate::memory_model::{self, AccessKind, MemAccess};
 use crate::program::{Function, Local, LocalUse, Location, Op, Operand, Place, Program};
 
@@ -64,6 +66,13 @@ pub struct Speculated {
     pub armed: bool,
 }
 
+/// The few locals one instruction reads or writes (kept inline: the window
+/// is rebuilt at every step the explorer takes).
+type Locals = SmallVec<[Local; 4]>;
+
+/// The window's items, at most `WINDOW` of them plus a speculated block.
+type Path<T> = SmallVec<[T; WINDOW + 1]>;
+
 #[derive(Clone, Debug)]
 struct Pending {
     pc: u32,
@@ -73,8 +82,8 @@ struct Pending {
     fence: Option<crate::program::Ordering>,
     /// Pure computation on locals that cannot panic.
     pure: bool,
-    writes: Vec<Local>,
-    reads: Vec<Local>,
+    writes: Locals,
+    reads: Locals,
     /// A load already read early across a branch (speculated): it does not
     /// move again, but it still holds back what may not pass it, since a
     /// dropped speculation runs again in program order.
@@ -200,9 +209,9 @@ fn window(
     locals: &[u64],
     ahead: &[u32],
     speculated: &[u32],
-) -> (Vec<Pending>, Option<(u32, [u32; 2])>) {
-    let mut path: Vec<Pending> = Vec::new();
-    let mut seen: Vec<u32> = Vec::new();
+) -> (Path<Pending>, Option<(u32, [u32; 2])>) {
+    let mut path: Path<Pending> = Path::new();
+    let mut seen: SmallVec<[u32; 2 * WINDOW]> = SmallVec::new();
     let mut pc = start;
     while path.len() < WINDOW && !seen.contains(&pc) {
         seen.push(pc);
@@ -309,8 +318,8 @@ pub fn early_accesses(
             continue;
         }
         // The pure computations it needs, transitively (they run with it).
-        let mut needs: Vec<usize> = Vec::new();
-        let mut wanted: Vec<Local> = target.reads.clone();
+        let mut needs: Path<usize> = Path::new();
+        let mut wanted: SmallVec<[Local; 16]> = SmallVec::from_slice(&target.reads);
         let mut ok = true;
         for j in (0..i).rev() {
             let p = &path[j];
@@ -328,8 +337,8 @@ pub fn early_accesses(
         }
         needs.reverse();
         // Everything it overtakes: pending items before it, not needed by it.
-        let moving: Vec<usize> = needs.iter().copied().chain([i]).collect();
-        let stays: Vec<&Pending> = (0..i).filter(|j| !needs.contains(j)).map(|j| &path[j]).collect();
+        let moving: Path<usize> = needs.iter().copied().chain([i]).collect();
+        let stays: Path<&Pending> = (0..i).filter(|j| !needs.contains(j)).map(|j| &path[j]).collect();
         // Overtaking only local work, busy cycles or fences changes nothing
         // another context could see: the in-order run reaches the same
         // states. (A fence orders accesses against each other; with no
@@ -374,9 +383,9 @@ pub fn early_accesses(
     }
     // Loads just past the first unresolved branch, read early.
     if let Some((branch_pc, targets)) = branch {
-        let all: Vec<&Pending> = path.iter().collect();
+        let all: Path<&Pending> = path.iter().collect();
         for target in targets {
-            let mut block: Vec<Pending> = Vec::new();
+            let mut block: Path<Pending> = Path::new();
             let mut at = target;
             while all.len() + block.len() < WINDOW + 1 {
                 let Some(instr) = func.body.get(at as usize) else { break };
@@ -385,7 +394,7 @@ pub fn early_accesses(
                 }
                 let Some(p) = pending_of(program, func, at, locals) else { break };
                 let is_load = matches!(instr.op, Op::Load { .. } | Op::AtomicLoad { .. });
-                let before: Vec<&Pending> = all.iter().copied().chain(block.iter()).collect();
+                let before: SmallVec<[&Pending; 2 * WINDOW + 2]> = all.iter().copied().chain(block.iter()).collect();
                 let index_written =
                     index_local(&instr.op).is_some_and(|l| before.iter().any(|q| q.writes.contains(&l)));
                 let fresh = is_load && !index_written && !speculated.contains(&at);
@@ -405,6 +414,7 @@ pub fn early_accesses(
                         feeds: Vec::new(),
                     });
                 }
+                drop(before);
                 block.push(p);
                 at += 1;
             }
@@ -419,7 +429,7 @@ pub fn early_accesses(
 /// model (`may_move_before` keeps them after it, e.g. the same location).
 /// Running `path[i]` early is what lets them move further.
 fn dependents(path: &[Pending], i: usize) -> Vec<Location> {
-    let mut held: Vec<usize> = vec![i];
+    let mut held: Path<usize> = SmallVec::from_slice(&[i]);
     let mut out = Vec::new();
     for j in i + 1..path.len() {
         let q = &path[j];
@@ -456,8 +466,8 @@ fn holds_back(a: &MemAccess) -> bool {
 }
 
 /// (locals written, locals read) by an instruction, for dependence checks.
-pub fn locals_of(op: &Op) -> (Vec<Local>, Vec<Local>) {
-    let (mut writes, mut reads) = (Vec::new(), Vec::new());
+fn locals_of(op: &Op) -> (Locals, Locals) {
+    let (mut writes, mut reads) = (Locals::new(), Locals::new());
     op.for_each_local(|l, used| match used {
         LocalUse::Read => reads.push(*l),
         LocalUse::Write => writes.push(*l),
