@@ -11,7 +11,7 @@ const server = await startServer();
 const browser = await launch();
 try {
   const page = await newPage(browser, { width: 1440, height: 900 });
-  await open(page, server.url, '#v=1&lesson=02-lost-update&sched=TIMER0@2&step=7');
+  await open(page, server.url, '#v=2&lesson=lost-update&sched=TIMER0@2&step=7');
   await page.waitForSelector('[data-testid=readout]');
   // The story folded, so the code with each context's current line shows.
   await page.evaluate(() => document.querySelectorAll('details[open]').forEach((d) => d.removeAttribute('open')));

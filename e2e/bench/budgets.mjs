@@ -109,7 +109,7 @@ async function startTimes(browser, url, runs = 9) {
     await page.addInitScript(() => {
       addEventListener('TrunkApplicationStarted', () => { window.startedAt = performance.now(); });
     });
-    await open(page, url, '#v=1&lesson=02-lost-update');
+    await open(page, url, '#v=2&lesson=lost-update');
     await page.waitForFunction(() => window.startedAt !== undefined);
     started.push(await page.evaluate(() => window.startedAt));
     rendered.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? 0));
@@ -124,7 +124,7 @@ async function startTimes(browser, url, runs = 9) {
 /** A long run: 2,500 TIMER0 arrivals after main, so the timeline has thousands of marks. */
 async function stepLatency(browser, url) {
   const page = await newPage(browser);
-  await open(page, url, '#v=1&lesson=02-lost-update');
+  await open(page, url, '#v=2&lesson=lost-update');
   const schedule = Array.from({ length: 2500 }, (_, i) => `TIMER0@${40 + i * 14}`).join(',');
   await page.locator('input.schedule').fill(schedule);
   await page.locator('input.schedule').press('Enter');
@@ -182,7 +182,7 @@ async function explorer(browser, url) {
   }
   await page.evaluate(() => window.benchWorker.terminate());
   // The panel end to end (slices, timers and rendering included).
-  await open(page, url, '#v=1&lesson=02-lost-update');
+  await open(page, url, '#v=2&lesson=lost-update');
   const t0 = Date.now();
   await page.locator('[data-testid=explore]').click();
   await page.waitForSelector('[data-testid=explorer-report]', { timeout: 120000 });
@@ -281,7 +281,7 @@ Mean over at least 300 ms after 3 warm-up searches, the same code natively
 | --- | ---: | ---: | ---: |
 ${ex.rows.map((r) => `| ${r.id} | ${r.native.toFixed(4)} | ${r.browser.toFixed(4)} | ${(r.native > 0 ? r.browser / r.native : 0).toFixed(2)} |`).join('\n')}
 
-The explorer panel on 02-lost-update, click to report (in the explorer worker, slices of
+The explorer panel on 04-lost-update, click to report (in the explorer worker, slices of
 at most 50 ms between progress reports; the worker's start on the first search, the messages
 and rendering included): ${ex.panelMs} ms.
 `;

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startServer, launch, newPage, open, screenshot, readout, SCREENSHOTS } from './browser.mjs';
 
-const LOST = '#v=1&lesson=02-lost-update';
+const LOST = '#v=2&lesson=lost-update';
 let server;
 let browser;
 
@@ -198,6 +198,17 @@ test('edits the code to the fix and sees the proof', async () => {
   assertClean(page);
 });
 
+test('a link from before the lessons were renumbered opens the lesson it always did', async () => {
+  const page = await newPage(browser);
+  // Version 1 named lessons by their folder of the time: 14 was priorities (now 03).
+  await open(page, server.url, '#v=1&lesson=14-priorities&sched=UARTE0_UART0@3');
+  await page.waitForSelector('article.lesson');
+  assert.match(await page.locator('#lesson-title').innerText(), /priorit/i);
+  assert.equal(await page.locator('input.schedule').inputValue(), 'UARTE0_UART0@3');
+  await page.waitForFunction(() => /^#v=2&lesson=priorities/.test(location.hash), null, { timeout: 5000 });
+  assertClean(page);
+});
+
 test('opens a permalink and lands on the same step', async () => {
   const page = await newPage(browser);
   await open(page, server.url, LOST);
@@ -207,7 +218,7 @@ test('opens a permalink and lands on the same step', async () => {
   for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => /step=5/.test(location.hash));
   const link = await page.evaluate(() => location.href);
-  assert.match(link, /#v=1&lesson=02-lost-update&sched=TIMER0@2&step=5$/);
+  assert.match(link, /#v=2&lesson=lost-update&sched=TIMER0@2&step=5$/);
   const words = await readout(page);
   const other = await newPage(browser);
   await open(other, link, '');
@@ -262,7 +273,7 @@ test('a damaged permalink keeps its lesson and says what it left out', async () 
   assert.match(words, /`-3`/);
   assert.match(words, /`zoom`/);
   const title = (await page.locator('#lesson-title').innerText()).trim();
-  assert.match(title, /lost update/i, `lesson 02 is open, not another (${title})`);
+  assert.match(title, /lost update/i, `lesson 04 is open, not another (${title})`);
   assert.equal(await page.locator('input.schedule').inputValue(), 'TIMER0@2', 'the rest of the link is kept');
   await screenshot(page, 'damaged-permalink');
   assert.deepEqual(page.problems, []);
@@ -349,7 +360,7 @@ test('a click on a bar of a lane places an arrival there', async () => {
 
 test('a polled source has its own lane and takes an arrival by mouse', async () => {
   const page = await newPage(browser);
-  await open(page, server.url, '#v=1&lesson=01-superloop');
+  await open(page, server.url, '#v=2&lesson=superloop');
   const lane = page.locator('rect.lane-hit[data-lane=TIMER0]');
   await lane.waitFor({ timeout: 5000 });
   const box = await lane.boundingBox();
@@ -443,7 +454,7 @@ test('presenter mode: large type, no story, driven by the keyboard, kept in the 
   // The link keeps the mode: a copy opens in presenter mode.
   await page.waitForTimeout(300);
   const link = await page.evaluate(() => location.href);
-  assert.match(link, /\?present#v=1&lesson=02-lost-update/);
+  assert.match(link, /\?present#v=2&lesson=lost-update/);
   const other = await newPage(browser, { width: 1920, height: 1080 });
   await open(other, link, '');
   await other.waitForSelector('.lesson.presenting');
@@ -473,11 +484,11 @@ test('numbers steps as schedules do, across an idle skip', async () => {
 
 test('loads a tampered permalink', async () => {
   const cases = [
-    ['#v=1&lesson=02-lost-update&code=AAAA', /damaged/],
-    ['#v=7&lesson=02-lost-update', /version/],
+    ['#v=2&lesson=lost-update&code=AAAA', /damaged/],
+    ['#v=7&lesson=04-lost-update', /version/],
     ['#v=1&lesson=%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E', /not a lesson name/],
-    ['#v=1&lesson=99-no-such-lesson', /no lesson/],
-    ['#v=1&lesson=02-lost-update&sched=NOPE@3', /schedule/],
+    ['#v=2&lesson=no-such-lesson', /no lesson/],
+    ['#v=2&lesson=lost-update&sched=NOPE@3', /schedule/],
   ];
   for (const [fragment, message] of cases) {
     const page = await newPage(browser);
@@ -626,7 +637,7 @@ test('keeps working when the network drops (service worker)', async () => {
     await page.waitForSelector('article.lesson', { timeout: 30000 });
     assert.match((await page.locator('#lesson-title').innerText()), /lost update/i);
     // Another lesson from the list, and an edit (the compiler worker loads now).
-    await page.goto(`${own.url}#v=1&lesson=01-superloop`);
+    await page.goto(`${own.url}#v=2&lesson=superloop`);
     await page.waitForSelector('svg.timeline', { timeout: 30000 });
     const editor = page.locator('textarea.source');
     await editor.fill(`// offline\n${await editor.inputValue()}`);
@@ -656,7 +667,7 @@ test('axe-core finds no accessibility violations', async () => {
   const states = [
     ['the lesson list', '', async () => {}],
     ['a lesson at a step', `${LOST}&sched=TIMER0@2&step=6`, async () => {}],
-    ['a polled source', '#v=1&lesson=01-superloop', async () => {}],
+    ['a polled source', '#v=2&lesson=superloop', async () => {}],
     ['the table view', `${LOST}&sched=TIMER0@2&step=6`, async (page) => {
       await page.locator('.view-switch button', { hasText: 'Table' }).click();
       await page.waitForSelector('table.timeline-table');

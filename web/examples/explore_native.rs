@@ -7,7 +7,7 @@ use std::time::Instant;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let id = args.next().unwrap_or_else(|| "02-lost-update".to_string());
+    let id = args.next().unwrap_or_else(|| "04-lost-update".to_string());
     let min_total_ms: f64 = args.next().and_then(|r| r.parse().ok()).unwrap_or(200.0);
     let start = Instant::now();
     let now = || start.elapsed().as_secs_f64() * 1000.0;

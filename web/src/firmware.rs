@@ -103,8 +103,8 @@ mod tests {
     #[test]
     fn the_learners_code_goes_to_xtask_flash() {
         assert_eq!(
-            flash_command("03-edge-counter", "qemu-lm3s6965"),
-            "cargo xtask flash 03-edge-counter --file ~/Downloads/scenario.rs --board qemu-lm3s6965"
+            flash_command("07-edge-counter", "qemu-lm3s6965"),
+            "cargo xtask flash 07-edge-counter --file ~/Downloads/scenario.rs --board qemu-lm3s6965"
         );
     }
 

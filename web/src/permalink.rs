@@ -1,4 +1,4 @@
-//! Permalinks: `#v=1&lesson=..&code=..&sched=..&step=..`, so a teacher can
+//! Permalinks: `#v=2&lesson=..&code=..&sched=..&step=..`, so a teacher can
 //! share an exact moment. Versioned, compressed (deflate + base64url) and
 //! bounded in size. A link without a readable version or lesson is refused;
 //! a damaged code, schedule or step, or an unknown part, is left out and
@@ -8,8 +8,10 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-/// The only version this page writes and reads.
-pub const VERSION: u32 = 1;
+/// The version this page writes: lessons by slug (`lost-update`). It also
+/// reads version 1, which named lessons by their numbered folder of the
+/// first numbering (`irqlab_lessons::V1_IDS`, lessons/PERMALINKS.md).
+pub const VERSION: u32 = 2;
 /// A longer fragment is refused before any decoding.
 pub const MAX_LINK: usize = 16 * 1024;
 /// The code a link may carry once decompressed.
@@ -17,6 +19,7 @@ pub const MAX_CODE: usize = 64 * 1024;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Permalink {
+    /// The lesson's slug, whatever version the link was.
     pub lesson: String,
     /// The edited code, when it differs from the lesson's.
     pub code: Option<String>,
@@ -49,8 +52,10 @@ impl std::fmt::Display for LinkError {
             LinkError::TooLong { len } => {
                 write!(f, "the link is {len} characters long; a permalink has at most {MAX_LINK}")
             }
-            LinkError::NoVersion => write!(f, "the link has no version (`v=1`)"),
-            LinkError::Version(v) => write!(f, "the link is version `{v}`, but this page reads version {VERSION}"),
+            LinkError::NoVersion => write!(f, "the link has no version (`v={VERSION}`)"),
+            LinkError::Version(v) => {
+                write!(f, "the link is version `{v}`, but this page reads versions 1 to {VERSION}")
+            }
             LinkError::NoLesson => write!(f, "the link names no lesson"),
             LinkError::BadLesson(id) => write!(f, "`{id}` is not a lesson name"),
             LinkError::Code(why) => write!(f, "the code in the link is damaged ({why})"),
@@ -114,6 +119,7 @@ impl Permalink {
         }
         let mut link = Permalink::default();
         let mut version = None;
+        let mut name = None;
         for part in fragment.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = part.split_once('=').unwrap_or((part, ""));
             match key {
@@ -122,7 +128,7 @@ impl Permalink {
                     if !lesson_id_ok(value) {
                         return Err(LinkError::BadLesson(shorten(value)));
                     }
-                    link.lesson = value.to_string();
+                    name = Some(value);
                 }
                 "code" => match decompress(value) {
                     Ok(code) => link.code = Some(code),
@@ -137,14 +143,17 @@ impl Permalink {
                 other => link.dropped.push(LinkError::UnknownKey(shorten(other))),
             }
         }
-        match version {
+        let version = match version {
             None => return Err(LinkError::NoVersion),
-            Some(v) if v != VERSION.to_string() => return Err(LinkError::Version(shorten(v))),
-            Some(_) => {}
-        }
-        if link.lesson.is_empty() {
-            return Err(LinkError::NoLesson);
-        }
+            Some(v) => match v.parse::<u32>() {
+                Ok(n @ 1..=VERSION) => n,
+                _ => return Err(LinkError::Version(shorten(v))),
+            },
+        };
+        let name = name.ok_or(LinkError::NoLesson)?;
+        // A version 1 name that lesson never had is left to the page to
+        // refuse as an unknown lesson, quoted as the link had it.
+        link.lesson = irqlab_lessons::slug_of_link(version, name).unwrap_or(name).to_string();
         Ok(link)
     }
 }
@@ -164,7 +173,7 @@ mod tests {
 
     fn link() -> Permalink {
         Permalink {
-            lesson: "02-lost-update".into(),
+            lesson: "lost-update".into(),
             code: Some("pub fn foreground() {\n    unsafe { COUNT += 1 }\n}\n".into()),
             schedule: "TIMER0@3,TIMER0@9".into(),
             step: 7,
@@ -175,22 +184,36 @@ mod tests {
     #[test]
     fn a_link_reads_back_to_the_same_moment() {
         let text = link().encode();
-        assert!(text.starts_with("v=1&lesson=02-lost-update&code="), "{text}");
+        assert!(text.starts_with("v=2&lesson=lost-update&code="), "{text}");
         assert_eq!(Permalink::decode(&format!("#{text}")), Ok(link()));
     }
 
     #[test]
     fn a_plain_lesson_link_has_no_code_schedule_or_step() {
-        let plain = Permalink { lesson: "01-superloop".into(), ..Permalink::default() };
-        assert_eq!(plain.encode(), "v=1&lesson=01-superloop");
-        assert_eq!(Permalink::decode("v=1&lesson=01-superloop"), Ok(plain));
+        let plain = Permalink { lesson: "superloop".into(), ..Permalink::default() };
+        assert_eq!(plain.encode(), "v=2&lesson=superloop");
+        assert_eq!(Permalink::decode("v=2&lesson=superloop"), Ok(plain));
+    }
+
+    /// Links written before the lessons were renumbered name the lesson by
+    /// its old folder: they still open that lesson, with everything else.
+    #[test]
+    fn a_version_1_link_opens_the_lesson_it_always_did() {
+        let old = "v=1&lesson=02-lost-update&sched=TIMER0@3&step=4";
+        let link = Permalink::decode(old).expect("a version 1 link");
+        assert_eq!((link.lesson.as_str(), link.schedule.as_str(), link.step), ("lost-update", "TIMER0@3", 4));
+        assert_eq!(Permalink::decode("v=1&lesson=14-priorities").map(|l| l.lesson), Ok("priorities".into()));
+        // Today's numbered folder was never a version 1 name: left as given,
+        // for the page to refuse as an unknown lesson.
+        assert_eq!(Permalink::decode("v=1&lesson=04-lost-update").map(|l| l.lesson), Ok("04-lost-update".into()));
     }
 
     #[test]
     fn links_without_a_version_or_lesson_are_refused() {
         let cases = [
-            ("lesson=01-superloop", LinkError::NoVersion),
-            ("v=2&lesson=01-superloop", LinkError::Version("2".into())),
+            ("lesson=superloop", LinkError::NoVersion),
+            ("v=3&lesson=superloop", LinkError::Version("3".into())),
+            ("v=0&lesson=superloop", LinkError::Version("0".into())),
             ("v=1", LinkError::NoLesson),
             ("v=1&lesson=<script>", LinkError::BadLesson("<script>".into())),
         ];
@@ -212,7 +235,7 @@ mod tests {
             let link = Permalink::decode(text).expect("the lesson is kept");
             assert_eq!((link.lesson.as_str(), link.dropped), ("a", vec![expected]), "{text}");
         }
-        let damaged = Permalink::decode("v=1&lesson=02-lost-update&code=%%%&sched=TIMER0@1&step=-3&zoom=2")
+        let damaged = Permalink::decode("v=2&lesson=lost-update&code=%%%&sched=TIMER0@1&step=-3&zoom=2")
             .expect("the lesson is kept");
         assert_eq!(damaged.schedule, "TIMER0@1");
         assert_eq!((damaged.code, damaged.step), (None, 0));
@@ -247,7 +270,7 @@ mod tests {
     fn messages_name_the_problem() {
         assert_eq!(
             LinkError::Version("0".into()).to_string(),
-            "the link is version `0`, but this page reads version 1"
+            "the link is version `0`, but this page reads versions 1 to 2"
         );
         assert_eq!(shorten(&"x".repeat(50)).chars().count(), 41);
     }

@@ -2,6 +2,9 @@
 
 use std::collections::BTreeMap;
 
+/// Stages by lesson slug (`lost-update=proven`). Pages before the lessons
+/// were renumbered saved numbered ids under the same key: they are read as
+/// their slugs (`irqlab_lessons::slug`), so no progress is lost.
 const KEY: &str = "irqlab.progress.v1";
 
 /// Stages in order: a later stage includes the earlier ones.
@@ -39,7 +42,7 @@ impl Progress {
         let stages = text
             .split(';')
             .filter_map(|p| p.split_once('='))
-            .filter_map(|(id, st)| Some((id.to_string(), Stage::from_words(st)?)))
+            .filter_map(|(id, st)| Some((irqlab_lessons::slug(id).to_string(), Stage::from_words(st)?)))
             .collect();
         Progress { stages }
     }
@@ -48,16 +51,18 @@ impl Progress {
         self.stages.iter().map(|(id, st)| format!("{id}={}", st.words())).collect::<Vec<_>>().join(";")
     }
 
+    /// A lesson's stage, by id or slug.
     pub fn stage(&self, id: &str) -> Option<Stage> {
-        self.stages.get(id).copied()
+        self.stages.get(irqlab_lessons::slug(id)).copied()
     }
 
     /// Moves a lesson to `stage` if that is further; returns whether it moved.
     pub fn advance(&mut self, id: &str, stage: Stage) -> bool {
-        match self.stages.get(id) {
+        let slug = irqlab_lessons::slug(id);
+        match self.stages.get(slug) {
             Some(&s) if s >= stage => false,
             _ => {
-                self.stages.insert(id.to_string(), stage);
+                self.stages.insert(slug.to_string(), stage);
                 true
             }
         }
@@ -87,12 +92,22 @@ mod tests {
     #[test]
     fn progress_only_moves_forward_and_reads_back() {
         let mut p = Progress::default();
-        assert!(p.advance("02-lost-update", Stage::Broken));
-        assert!(!p.advance("02-lost-update", Stage::Opened));
+        assert!(p.advance("04-lost-update", Stage::Broken));
+        assert!(!p.advance("04-lost-update", Stage::Opened));
         assert!(p.advance("01-superloop", Stage::Opened));
-        assert_eq!(p.to_text(), "01-superloop=opened;02-lost-update=broken");
+        assert_eq!(p.to_text(), "lost-update=broken;superloop=opened");
         assert_eq!(Progress::parse(&p.to_text()), p);
         assert_eq!(Progress::parse("x=nonsense;;=;y=proven").stage("y"), Some(Stage::Proven));
         assert_eq!(Progress::parse("x=nonsense").stage("x"), None);
+    }
+
+    /// What a page saved before the lessons were renumbered (numbered ids
+    /// of the first numbering) is the same learner's progress now.
+    #[test]
+    fn progress_saved_under_old_numbers_is_kept() {
+        let old = Progress::parse("02-lost-update=proven;14-priorities=broken");
+        assert_eq!(old.stage("04-lost-update"), Some(Stage::Proven));
+        assert_eq!(old.stage("03-priorities"), Some(Stage::Broken));
+        assert_eq!(old.stage("lost-update"), Some(Stage::Proven));
     }
 }

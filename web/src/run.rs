@@ -182,9 +182,9 @@ impl Run {
 mod tests {
     use super::*;
 
-    /// Lesson 02 with an arrival in the middle of main's increment.
+    /// Lesson 04 with an arrival in the middle of main's increment.
     fn run() -> Run {
-        let card = crate::catalog::lessons().into_iter().find(|l| l.id == "02-lost-update").expect("lesson 02");
+        let card = crate::catalog::lessons().into_iter().find(|l| l.id == "04-lost-update").expect("lesson 04");
         let program = crate::catalog::precompiled(&card, &card.scenario).and_then(|c| c.program).expect("compiles");
         let schedule = Schedule::parse("TIMER0@2", &program).expect("a schedule");
         Run::new(program, schedule).expect("runs")

@@ -87,7 +87,7 @@ impl Open {
             None => (self.schedule_text(), self.run.as_ref().map_or(0, |r| r.step_index_at(self.step))),
         };
         Permalink {
-            lesson: self.card.id.clone(),
+            lesson: irqlab_lessons::slug(&self.card.id).to_string(),
             code: (*self.code != self.card.scenario).then(|| (*self.code).clone()),
             schedule,
             step,
@@ -189,8 +189,10 @@ impl State {
         }
     }
 
-    fn card(&self, id: &str) -> Option<Rc<LessonCard>> {
-        self.lessons.iter().find(|l| l.id == id).cloned()
+    /// The lesson with this id (`04-lost-update`) or slug (`lost-update`,
+    /// what permalinks name).
+    fn card(&self, name: &str) -> Option<Rc<LessonCard>> {
+        self.lessons.iter().find(|l| l.id == name || irqlab_lessons::slug(&l.id) == name).cloned()
     }
 
     /// Opens a lesson with some code, a schedule text and the cursor just
@@ -571,7 +573,7 @@ mod tests {
 
     #[test]
     fn replaying_the_explorers_counterexample_loses_a_count() {
-        let s = state().reduce(Action::OpenLesson("02-lost-update".into()));
+        let s = state().reduce(Action::OpenLesson("04-lost-update".into()));
         let program = open(&s).program.clone().expect("the scenario compiles");
         assert!(open(&s).run.as_ref().is_some_and(|r| r.len() > 5));
         let report = Explorer::new((*program).clone(), ExploreConfig::default()).expect("valid").run();
@@ -593,13 +595,13 @@ mod tests {
     #[test]
     fn a_permalink_reopens_the_same_moment() {
         let s = state()
-            .reduce(Action::OpenLesson("02-lost-update".into()))
+            .reduce(Action::OpenLesson("04-lost-update".into()))
             .reduce(Action::SetSchedule("TIMER0@2".into()))
             .reduce(Action::Step)
             .reduce(Action::Step)
             .reduce(Action::Step);
         let link = open(&s).permalink();
-        assert_eq!(link.encode(), "v=1&lesson=02-lost-update&sched=TIMER0@2&step=3");
+        assert_eq!(link.encode(), "v=2&lesson=lost-update&sched=TIMER0@2&step=3");
         let again = state().reduce(Action::OpenLink(Permalink::decode(&link.encode())));
         assert_eq!(open(&again).step, 3);
         assert_eq!(open(&again).schedule_text(), "TIMER0@2");
@@ -613,7 +615,7 @@ mod tests {
     #[test]
     fn steps_are_numbered_as_the_schedule_numbers_them_across_an_idle_skip() {
         let s = state()
-            .reduce(Action::OpenLesson("02-lost-update".into()))
+            .reduce(Action::OpenLesson("04-lost-update".into()))
             .reduce(Action::SetSchedule("TIMER0@200".into()));
         let run = open(&s).run.clone().expect("a run");
         // The simulator's own numbering, as `irqlab run --schedule TIMER0@200` prints it.
@@ -628,7 +630,7 @@ mod tests {
 
         // The cursor just before step 200: the link says 200, as the schedule does.
         let at = s.clone().reduce(Action::GoTo(landed));
-        assert_eq!(open(&at).permalink().encode(), "v=1&lesson=02-lost-update&sched=TIMER0@200&step=200");
+        assert_eq!(open(&at).permalink().encode(), "v=2&lesson=lost-update&sched=TIMER0@200&step=200");
         assert!(crate::describe::cursor(&run, landed).starts_with(&format!("Step {} ", indices[landed - 1])));
         // Step once: the readout names step 200.
         let after = at.clone().reduce(Action::Step);
@@ -658,13 +660,13 @@ mod tests {
 
     #[test]
     fn a_bad_link_falls_back_to_a_lesson_with_a_message() {
-        let s = state().reduce(Action::OpenLink(Permalink::decode("v=1&lesson=02-lost-update&sched=NOPE@1")));
+        let s = state().reduce(Action::OpenLink(Permalink::decode("v=2&lesson=lost-update&sched=NOPE@1")));
         assert!(s.notice.as_ref().is_some_and(|n| n.detail.contains("NOPE")), "{:?}", s.notice);
         assert!(open(&s).schedule.is_empty());
         let s = state().reduce(Action::OpenLink(Permalink::decode("v=9&lesson=x")));
         assert!(s.notice.as_ref().is_some_and(|n| n.detail.contains("version")), "{:?}", s.notice);
         assert!(s.open.is_some(), "the first lesson, not a blank page");
-        let s = state().reduce(Action::OpenLink(Permalink::decode("v=1&lesson=99-none")));
+        let s = state().reduce(Action::OpenLink(Permalink::decode("v=2&lesson=none")));
         assert!(s.open.is_none() && s.notice.is_some(), "the lesson list, with the message");
     }
 
@@ -676,13 +678,13 @@ mod tests {
         Action::Checked(Rc::new(Answer { lesson: l.id.clone(), code: code.to_string(), checked }))
     }
 
-    /// Lesson 02's scenario with a comment added at the end (the same
+    /// Lesson 04's scenario with a comment added at the end (the same
     /// program, but not the build's), in a link with `schedule` and `step`.
     fn edited_link(schedule: &str, step: u64) -> (String, Permalink) {
-        let scenario = open(&state().reduce(Action::OpenLesson("02-lost-update".into()))).card.scenario.clone();
+        let scenario = open(&state().reduce(Action::OpenLesson("04-lost-update".into()))).card.scenario.clone();
         let edited = format!("{scenario}// edited by the teacher\n");
         let link = Permalink {
-            lesson: "02-lost-update".into(),
+            lesson: "lost-update".into(),
             code: Some(edited.clone()),
             schedule: schedule.into(),
             step,
@@ -698,7 +700,7 @@ mod tests {
         assert!(open(&s).checking() && open(&s).run.is_none());
         // The address the page writes meanwhile still holds the whole moment.
         assert_eq!(open(&s).permalink(), link);
-        let s = s.reduce(checked("02-lost-update", &edited));
+        let s = s.reduce(checked("04-lost-update", &edited));
         assert_eq!(open(&s).schedule_text(), "TIMER0@1");
         let run = open(&s).run.clone().expect("a run");
         assert_eq!(open(&s).step, run.position_of_index(5));
@@ -710,7 +712,7 @@ mod tests {
     #[test]
     fn a_link_whose_schedule_does_not_fit_its_compiled_code_says_so() {
         let (edited, link) = edited_link("NOPE@1", 3);
-        let s = state().reduce(Action::OpenLink(Ok(link))).reduce(checked("02-lost-update", &edited));
+        let s = state().reduce(Action::OpenLink(Ok(link))).reduce(checked("04-lost-update", &edited));
         assert!(s.notice.as_ref().is_some_and(|n| n.detail.contains("NOPE")), "{:?}", s.notice);
         assert!(open(&s).schedule.is_empty() && open(&s).run.is_some());
     }
@@ -718,9 +720,9 @@ mod tests {
     #[test]
     fn a_damaged_link_keeps_its_lesson_and_names_what_it_left_out() {
         let s = state().reduce(Action::OpenLink(Permalink::decode(
-            "v=1&lesson=02-lost-update&code=%%%&sched=TIMER0@2&step=-3&zoom=2",
+            "v=2&lesson=lost-update&code=%%%&sched=TIMER0@2&step=-3&zoom=2",
         )));
-        assert_eq!(open(&s).card.id, "02-lost-update");
+        assert_eq!(open(&s).card.id, "04-lost-update");
         assert_eq!(*open(&s).code, open(&s).card.scenario);
         assert_eq!(open(&s).schedule_text(), "TIMER0@2");
         let notice = s.notice.as_ref().expect("a notice");
@@ -731,7 +733,7 @@ mod tests {
 
     #[test]
     fn stepping_stops_at_both_ends_and_returns_the_same_state_when_nothing_changes() {
-        let s = state().reduce(Action::OpenLesson("02-lost-update".into()));
+        let s = state().reduce(Action::OpenLesson("04-lost-update".into()));
         let unchanged = s.clone().reduce(Action::Back);
         assert!(Rc::ptr_eq(&s, &unchanged), "back at step 0 changes nothing");
         let end = s.reduce(Action::ToEnd);
@@ -743,15 +745,15 @@ mod tests {
 
     #[test]
     fn an_edit_waits_for_the_compiler_and_takes_only_its_own_answer() {
-        let s = state().reduce(Action::OpenLesson("02-lost-update".into()));
+        let s = state().reduce(Action::OpenLesson("04-lost-update".into()));
         let edited = format!("// note\n{}", open(&s).card.scenario);
         let s = s.reduce(Action::Edit(edited.clone()));
         assert!(open(&s).checking());
-        let stale = Answer { lesson: "02-lost-update".into(), code: "old".into(), checked: Default::default() };
+        let stale = Answer { lesson: "04-lost-update".into(), code: "old".into(), checked: Default::default() };
         let s2 = s.clone().reduce(Action::Checked(Rc::new(stale)));
         assert!(Rc::ptr_eq(&s, &s2), "an answer for other code is ignored");
         let lessons = irqlab_lessons::builtin();
-        let lesson = lessons.iter().find(|l| l.id == "02-lost-update").expect("lesson");
+        let lesson = lessons.iter().find(|l| l.id == "04-lost-update").expect("lesson");
         let checked = crate::compiled::check(&lesson.setup, &edited);
         let s = s.reduce(Action::Checked(Rc::new(Answer { lesson: lesson.id.clone(), code: edited, checked })));
         assert!(!open(&s).checking());

@@ -101,14 +101,14 @@ async fn the_list_shows_every_lesson_and_a_link_opens_one() {
     let lessons = lessons();
     let page = Mounted::app("").await;
     assert_eq!(page.count(".card"), lessons.len() as u32);
-    gloo::utils::window().location().set_hash("#v=1&lesson=02-lost-update").expect("hash");
-    let title = lessons.iter().find(|l| l.id == "02-lost-update").map(|l| l.title.clone()).expect("lesson 02");
-    until("lesson 02 opens", || page.text("#lesson-title") == title).await;
+    gloo::utils::window().location().set_hash("#v=2&lesson=lost-update").expect("hash");
+    let title = lessons.iter().find(|l| l.id == "04-lost-update").map(|l| l.title.clone()).expect("lesson 04");
+    until("lesson 04 opens", || page.text("#lesson-title") == title).await;
     assert!(page.text("[data-testid=readout]").starts_with("Before step 0: reset"));
 }
 
 async fn arrows_step_on_the_page_but_edit_in_the_editor() {
-    let page = Mounted::app("#v=1&lesson=02-lost-update").await;
+    let page = Mounted::app("#v=2&lesson=lost-update").await;
     let readout = || page.text("[data-testid=readout]");
     until("the lesson is at reset", || readout().starts_with("Before step 0")).await;
     let body: web_sys::EventTarget = gloo::utils::body().into();
@@ -124,7 +124,7 @@ async fn arrows_step_on_the_page_but_edit_in_the_editor() {
 }
 
 async fn the_timeline_has_a_title_a_description_and_named_focusable_marks() {
-    let page = Mounted::app("#v=1&lesson=02-lost-update&sched=TIMER0@2&step=6").await;
+    let page = Mounted::app("#v=2&lesson=lost-update&sched=TIMER0@2&step=6").await;
     until("the timeline is drawn", || page.count("g.mark") >= 2).await;
     assert_eq!(page.text("svg.timeline > title"), "Timeline of the run");
     assert!(page.text("svg.timeline > desc").contains("lanes"));
@@ -148,26 +148,26 @@ async fn the_timeline_has_a_title_a_description_and_named_focusable_marks() {
 // step) must not undo the change in between, or the lesson never opens.
 async fn a_link_followed_while_the_address_is_being_rewritten_still_opens() {
     let lessons = lessons();
-    let page = Mounted::app("#v=1&lesson=02-lost-update").await;
+    let page = Mounted::app("#v=2&lesson=lost-update").await;
     let readout = || page.text("[data-testid=readout]");
     until("the lesson is at reset", || readout().starts_with("Before step 0")).await;
     press(&gloo::utils::body().into(), "ArrowRight");
     until("one step is taken", || readout().contains("(1 of")).await;
     // The step schedules a rewrite of the address; the link changes it first.
-    load_with("#v=1&lesson=03-edge-counter");
+    load_with("#v=2&lesson=edge-counter");
     settle(400).await;
     let hashchange = web_sys::Event::new("hashchange").expect("event");
     gloo::utils::window().dispatch_event(&hashchange).expect("dispatch");
-    let title = lessons.iter().find(|l| l.id == "03-edge-counter").map(|l| l.title.clone()).expect("lesson 03");
-    until("lesson 03 opens", || page.text("#lesson-title") == title).await;
+    let title = lessons.iter().find(|l| l.id == "07-edge-counter").map(|l| l.title.clone()).expect("lesson 07");
+    until("lesson 07 opens", || page.text("#lesson-title") == title).await;
 }
 
 // "Skip to content" is a link to `#main`: it moves the focus and keeps the
 // learner in the lesson.
 async fn the_skip_link_keeps_the_lesson_open() {
-    let page = Mounted::app("#v=1&lesson=02-lost-update").await;
-    let title = lessons().iter().find(|l| l.id == "02-lost-update").map(|l| l.title.clone()).expect("lesson 02");
-    until("lesson 02 is open", || page.text("#lesson-title") == title).await;
+    let page = Mounted::app("#v=2&lesson=lost-update").await;
+    let title = lessons().iter().find(|l| l.id == "04-lost-update").map(|l| l.title.clone()).expect("lesson 04");
+    until("lesson 04 is open", || page.text("#lesson-title") == title).await;
     let skip = page.root.query_selector("a.skip").ok().flatten().expect("skip link");
     skip.dyn_into::<web_sys::HtmlElement>().expect("link").click();
     settle(300).await;
@@ -176,7 +176,7 @@ async fn the_skip_link_keeps_the_lesson_open() {
 }
 
 async fn a_tampered_link_explains_itself_and_falls_back_to_a_lesson() {
-    let page = Mounted::app("#v=1&lesson=02-lost-update&code=%%%").await;
+    let page = Mounted::app("#v=2&lesson=lost-update&code=%%%").await;
     until("the notice explains the link", || page.text("[data-testid=notice]").contains("damaged")).await;
     assert!(!page.text("#lesson-title").is_empty(), "a lesson is shown, not a blank page");
 }
@@ -199,7 +199,7 @@ fn core_row(page: &Mounted, row: u32) -> String {
 // The core-state panel reads the step's register snapshot: TIMER0 pends,
 // then is entered; each change is marked in the step that made it.
 async fn the_core_state_panel_shows_the_nvic_and_marks_what_changed() {
-    let page = Mounted::app("#v=1&lesson=02-lost-update&sched=TIMER0@2").await;
+    let page = Mounted::app("#v=2&lesson=lost-update&sched=TIMER0@2").await;
     until("the panel is shown", || page.text("#core-state-title") == "Core state at reset").await;
     assert_eq!(page.count("[data-testid=core-state] .changed"), 0, "nothing changed at reset");
     assert_eq!(nvic_cell(&page, "TIMER0", 2), ("yes".into(), false), "TIMER0 is enabled");

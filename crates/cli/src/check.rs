@@ -21,7 +21,7 @@ use crate::{InputError, Verdict, emit, lesson};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A built-in lesson (`02-lost-update` or `lost-update`) or a lesson directory.
+    /// A built-in lesson (`04-lost-update` or `lost-update`) or a lesson directory.
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     lesson: Option<String>,
     /// Check every lesson: each scenario must fail as its challenge says, each

@@ -8,7 +8,7 @@ use crate::{InputError, Verdict, emit, lesson};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A built-in lesson (`02-lost-update` or `lost-update`) or a lesson directory.
+    /// A built-in lesson (`04-lost-update` or `lost-update`) or a lesson directory.
     lesson: String,
     /// Also print why the fix works and solution.rs (the spoiler).
     #[arg(long, conflicts_with = "hint")]

@@ -1,5 +1,5 @@
 //! Which lesson and which code a command means: a built-in lesson by id or
-//! slug (`02-lost-update`, `lost-update`), or a lesson directory on disk.
+//! slug (`04-lost-update`, `lost-update`), or a lesson directory on disk.
 
 use std::path::{Path, PathBuf};
 

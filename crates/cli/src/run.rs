@@ -9,7 +9,7 @@ use crate::{InputError, Verdict, emit, lesson, timeline};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A built-in lesson (`02-lost-update` or `lost-update`) or a lesson directory.
+    /// A built-in lesson (`04-lost-update` or `lost-update`) or a lesson directory.
     lesson: String,
     /// The code to run instead of the lesson's scenario.rs (a path, or
     /// `solution.rs` for the lesson's solution).

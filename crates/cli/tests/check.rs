@@ -28,9 +28,9 @@ fn property<'v>(report: &'v serde_json::Value, name: &str) -> &'v serde_json::Va
 
 #[test]
 fn check_finds_the_lost_update_and_run_replays_its_counterexample() {
-    let (code, report) = json(&["check", "lessons/02-lost-update", "--json"]);
+    let (code, report) = json(&["check", "lessons/04-lost-update", "--json"]);
     assert_eq!(code, 1);
-    assert_eq!(report["lesson"], "02-lost-update");
+    assert_eq!(report["lesson"], "04-lost-update");
     assert_eq!(report["complete"], true);
     let lost = property(&report, "no count is lost");
     assert_eq!(lost["verdict"], "violated");
@@ -51,7 +51,7 @@ fn check_finds_the_lost_update_and_run_replays_its_counterexample() {
         assert_eq!(o["board_failure"], lost, "{o}");
     }
 
-    let (code, stdout, _) = irqlab(&["run", "lessons/02-lost-update", "--schedule", &schedule]);
+    let (code, stdout, _) = irqlab(&["run", "lessons/04-lost-update", "--schedule", &schedule]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("no count is lost"), "{stdout}");
 }
@@ -82,7 +82,7 @@ fn a_state_bound_gives_unknown_never_holds() {
 fn check_all_passes_for_the_lessons_in_the_repository() {
     let (code, stdout, stderr) = irqlab(&["check", "--all"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(stdout.contains("ok   lessons/02-lost-update/scenario.rs: expected a failure"), "{stdout}");
+    assert!(stdout.contains("ok   lessons/04-lost-update/scenario.rs: expected a failure"), "{stdout}");
     assert!(stdout.contains("0 problem(s)"), "{stdout}");
     // Every wrong fix too, each failing as its [[wrong]] entry says.
     assert!(
@@ -104,22 +104,22 @@ fn bad_input_exits_with_2_and_says_what() {
 
 #[test]
 fn a_broken_rule_fails_the_check_with_its_message_and_place() {
-    let wrong = "lessons/17-torn-u64/wrong/critical-section.rs";
-    let (code, stdout, _) = irqlab(&["check", "17-torn-u64", "--file", wrong]);
+    let wrong = "lessons/22-torn-u64/wrong/critical-section.rs";
+    let (code, stdout, _) = irqlab(&["check", "22-torn-u64", "--file", wrong]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("ok   main reads a time the counter held: holds"), "{stdout}");
     assert!(stdout.contains("FAIL interrupts stay on: forbid a critical section"), "{stdout}");
     assert!(stdout.contains("this lesson keeps interrupts on"), "{stdout}");
     assert!(stdout.contains(&format!("at {wrong}:")), "{stdout}");
-    let (code, report) = json(&["check", "--json", "17-torn-u64", "--file", wrong]);
+    let (code, report) = json(&["check", "--json", "22-torn-u64", "--file", wrong]);
     assert_eq!(code, 1);
     assert_eq!(report["rules_broken"][0]["rule"], "interrupts stay on");
     assert_eq!(report["rules_broken"][0]["kind"], "forbid");
     // A built-in lesson's wrong fix by its name in the lesson.
     let (code, stdout, _) = irqlab(&["check", "torn-u64", "--file", "wrong/critical-section.rs"]);
     assert_eq!(code, 1, "{stdout}");
-    assert!(stdout.contains("at lessons/17-torn-u64/wrong/critical-section.rs:"), "{stdout}");
-    let (code, stdout, _) = irqlab(&["check", "17-torn-u64", "--file", "solution.rs"]);
+    assert!(stdout.contains("at lessons/22-torn-u64/wrong/critical-section.rs:"), "{stdout}");
+    let (code, stdout, _) = irqlab(&["check", "22-torn-u64", "--file", "solution.rs"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("ok   interrupts stay on"), "{stdout}");
 }

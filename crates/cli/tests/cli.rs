@@ -47,7 +47,7 @@ impl Drop for TempFile {
 #[test]
 fn a_timer_between_load_and_store_loses_an_update() {
     // Step 0 is main's load of COUNT; the timer arrives before step 1.
-    let o = irqlab(&["run", "lessons/02-lost-update", "--schedule", "TIMER0@1"]);
+    let o = irqlab(&["run", "lessons/04-lost-update", "--schedule", "TIMER0@1"]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
     let load = row(&out, "12│ load COUNT → 0");
@@ -62,7 +62,7 @@ fn a_timer_between_load_and_store_loses_an_update() {
 
 #[test]
 fn the_solution_loses_nothing_on_the_same_schedule() {
-    let o = irqlab(&["run", "lessons/02-lost-update", "--schedule", "TIMER0@1", "--file", "solution.rs"]);
+    let o = irqlab(&["run", "lessons/04-lost-update", "--schedule", "TIMER0@1", "--file", "solution.rs"]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
     assert!(out.contains("COUNT = 4"), "{out}");
@@ -84,9 +84,9 @@ fn a_timer_inside_the_critical_section_waits_pending() {
 
 #[test]
 fn an_edge_between_load_and_store_is_wiped_out() {
-    let o = irqlab(&["run", "03-edge-counter", "--schedule", "GPIOTE@1"]);
+    let o = irqlab(&["run", "07-edge-counter", "--schedule", "GPIOTE@1"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    let o = irqlab(&["run", "03-edge-counter", "--schedule", "GPIOTE@1", "--file", "solution.rs"]);
+    let o = irqlab(&["run", "07-edge-counter", "--schedule", "GPIOTE@1", "--file", "solution.rs"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("swap EDGES 1 → 0"), "{}", stdout(&o));
 }
@@ -102,7 +102,7 @@ fn the_superloop_polls_the_flag() {
 
 #[test]
 fn json_output_has_the_trace_and_the_verdict() {
-    let o = irqlab(&["run", "02-lost-update", "--schedule", "TIMER0@1", "--json"]);
+    let o = irqlab(&["run", "04-lost-update", "--schedule", "TIMER0@1", "--json"]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert_eq!(v["failed"], true);
@@ -117,7 +117,7 @@ fn json_output_has_the_trace_and_the_verdict() {
 
 #[test]
 fn max_steps_stops_the_run_and_says_so() {
-    let o = irqlab(&["run", "02-lost-update", "--max-steps", "5"]);
+    let o = irqlab(&["run", "04-lost-update", "--max-steps", "5"]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains("[bound-hit]"), "{out}");
@@ -126,7 +126,7 @@ fn max_steps_stops_the_run_and_says_so() {
 
 #[test]
 fn bad_input_exits_2_with_the_error_on_stderr() {
-    let o = irqlab(&["run", "02-lost-update", "--schedule", "TIMER9@1"]);
+    let o = irqlab(&["run", "04-lost-update", "--schedule", "TIMER9@1"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("there is no event source `TIMER9`"), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
@@ -135,7 +135,7 @@ fn bad_input_exits_2_with_the_error_on_stderr() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no lesson `no-such-lesson`"), "{}", stderr(&o));
 
-    let o = irqlab(&["run", "02-lost-update", "--file", "missing.rs"]);
+    let o = irqlab(&["run", "04-lost-update", "--file", "missing.rs"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no file `missing.rs`"), "{}", stderr(&o));
 
@@ -147,7 +147,7 @@ fn bad_input_exits_2_with_the_error_on_stderr() {
 fn code_that_does_not_compile_gets_rustc_style_diagnostics() {
     let code = "pub static mut COUNT: u32 = 0;\npub static TICKS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);\n\npub fn foreground() {\n    COUNT += 1;\n}\n\npub fn on_timer() {}\n";
     let file = TempFile::new("unsafe.rs", code);
-    let o = irqlab(&["run", "02-lost-update", "--file", file.path()]);
+    let o = irqlab(&["run", "04-lost-update", "--file", file.path()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("error[E0133]: use of mutable static is unsafe and requires unsafe block"), "{err}");
@@ -162,7 +162,7 @@ fn a_fix_that_indexes_a_static_mut_array_by_reference_is_checked_not_refused() {
     // refused as not modelled, at its line, never as a missing function.
     let fix = "use core::sync::atomic::{AtomicU32, Ordering};\n\npub static mut COUNT: u32 = 0;\npub static mut SLOTS: [u32; 2] = [0; 2];\npub static TICKS: AtomicU32 = AtomicU32::new(0);\n\npub fn foreground() {\n    critical_section::with(|_| {\n        let slot = unsafe { &mut SLOTS[1] };\n        *slot += 1;\n        let n = *slot;\n        unsafe { COUNT = n.clone() + TICKS.load(Ordering::Relaxed) };\n    });\n}\n\npub fn on_timer() {\n    TICKS.fetch_add(1, Ordering::Relaxed);\n    critical_section::with(|_| unsafe { COUNT += 1 });\n}\n";
     let file = TempFile::new("slots.rs", fix);
-    let o = irqlab(&["check", "02-lost-update", "--file", file.path()]);
+    let o = irqlab(&["check", "04-lost-update", "--file", file.path()]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
     assert!(out.contains("holds"), "{out}");
@@ -172,7 +172,7 @@ fn a_fix_that_indexes_a_static_mut_array_by_reference_is_checked_not_refused() {
         "*slot += 1;\n        if cortex_m::peripheral::NVIC::is_pending(crate::board::Interrupt::TIMER0) {}",
     );
     let file = TempFile::new("polled.rs", &polled);
-    let o = irqlab(&["check", "02-lost-update", "--file", file.path()]);
+    let o = irqlab(&["check", "04-lost-update", "--file", file.path()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("error: irqlab does not model `NVIC::is_pending` yet"), "{err}");
@@ -185,21 +185,21 @@ fn list_shows_every_builtin_lesson() {
     let o = irqlab(&["list"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    for id in ["01-superloop", "02-lost-update", "03-edge-counter"] {
+    for id in ["01-superloop", "04-lost-update", "07-edge-counter"] {
         assert!(out.contains(id), "{out}");
     }
     let o = irqlab(&["list", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
-    assert_eq!(v[1]["id"], "02-lost-update");
-    assert_eq!(v[1]["covers"], serde_json::json!(["T4", "T5"]));
+    assert_eq!(v[3]["id"], "04-lost-update");
+    assert_eq!(v[3]["covers"], serde_json::json!(["T4", "T5"]));
 }
 
 #[test]
 fn explain_prints_the_narrative_and_numbered_code() {
-    let o = irqlab(&["explain", "lessons/02-lost-update", "--solution"]);
+    let o = irqlab(&["explain", "lessons/04-lost-update", "--solution"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    assert!(out.starts_with("The lost update (02-lost-update)"), "{out}");
+    assert!(out.starts_with("The lost update (04-lost-update)"), "{out}");
     assert!(out.contains("TIMER0: handler of TIMER0, priority 1, runs on_timer()"), "{out}");
     assert!(out.contains("main: thread mode on core 0, runs foreground() x3"), "{out}");
     assert!(out.contains("12 |     unsafe { COUNT += 1 } // load, add, store"), "{out}");
@@ -210,17 +210,17 @@ fn explain_prints_the_narrative_and_numbered_code() {
 
 #[test]
 fn explain_keeps_the_solution_and_the_hints_back_until_asked() {
-    let o = irqlab(&["explain", "02-lost-update"]);
+    let o = irqlab(&["explain", "04-lost-update"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     assert!(out.contains("# The lost update"), "{out}");
     assert!(!out.contains("## Why the fix works") && !out.contains("--- solution.rs"), "{out}");
     assert!(!out.contains("Hint 1:"), "{out}");
-    assert!(out.contains("irqlab explain 02-lost-update --hint 1"), "{out}");
-    let o = irqlab(&["explain", "02-lost-update", "--hint", "1"]);
+    assert!(out.contains("irqlab explain 04-lost-update --hint 1"), "{out}");
+    let o = irqlab(&["explain", "04-lost-update", "--hint", "1"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).starts_with("Hint 1 of "), "{}", stdout(&o));
-    let o = irqlab(&["explain", "02-lost-update", "--hint", "99"]);
+    let o = irqlab(&["explain", "04-lost-update", "--hint", "99"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("hint(s), not 99"), "{}", stderr(&o));
 }
@@ -229,7 +229,7 @@ fn explain_keeps_the_solution_and_the_hints_back_until_asked() {
 fn a_broken_lesson_directory_reports_file_and_line() {
     let dir = std::env::temp_dir().join(format!("irqlab-cli-{}-broken", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let src = repo().join("lessons/02-lost-update");
+    let src = repo().join("lessons/04-lost-update");
     for f in ["README.md", "scenario.rs", "solution.rs"] {
         std::fs::copy(src.join(f), dir.join(f)).expect("copy lesson file");
     }
@@ -274,13 +274,13 @@ fn a_reader_that_stops_early_is_not_a_crash() {
     // command that prints ends as it would have, quietly.
     use std::process::Stdio;
     let commands: &[&[&str]] = &[
-        &["run", "02-lost-update", "--schedule", "TIMER0@1"],
-        &["run", "--json", "02-lost-update", "--schedule", "TIMER0@1"],
-        &["explain", "02-lost-update"],
+        &["run", "04-lost-update", "--schedule", "TIMER0@1"],
+        &["run", "--json", "04-lost-update", "--schedule", "TIMER0@1"],
+        &["explain", "04-lost-update"],
         &["list"],
         &["list", "--json"],
-        &["check", "02-lost-update"],
-        &["check", "--json", "02-lost-update"],
+        &["check", "04-lost-update"],
+        &["check", "--json", "04-lost-update"],
     ];
     for args in commands {
         let read = irqlab(args);
@@ -330,7 +330,7 @@ fn exits(args: &[&str], code: i32) {
 
 #[test]
 fn a_schedule_number_beyond_the_limit_is_bad_input() {
-    let run = |schedule: &str, needle: &str| refused(&["run", "02-lost-update", "--schedule", schedule], needle);
+    let run = |schedule: &str, needle: &str| refused(&["run", "04-lost-update", "--schedule", schedule], needle);
     run(
         "TIMER0@18446744073709551615",
         "schedule item 1 `TIMER0@18446744073709551615`: step 18446744073709551615 is too large; \
@@ -339,42 +339,42 @@ fn a_schedule_number_beyond_the_limit_is_bad_input() {
     run("TIMER0@1,TIMER0@c18446744073709551615", "schedule item 2 `TIMER0@c18446744073709551615`: cycle 1844");
     run("reorder@99999999999999999999999", "step 99999999999999999999999 is too large");
     // The limit itself is accepted.
-    exits(&["run", "02-lost-update", "--schedule", "TIMER0@1000000000000"], 0);
+    exits(&["run", "04-lost-update", "--schedule", "TIMER0@1000000000000"], 0);
 }
 
 #[test]
 fn step_and_state_limits_beyond_their_maxima_are_bad_input() {
     let max = "18446744073709551615";
     refused(
-        &["run", "02-lost-update", "--max-steps", max],
+        &["run", "04-lost-update", "--max-steps", max],
         "--max-steps <N>': 18446744073709551615 is not in 1..=1000000",
     );
-    refused(&["run", "02-lost-update", "--max-steps", "0"], "0 is not in 1..=1000000");
+    refused(&["run", "04-lost-update", "--max-steps", "0"], "0 is not in 1..=1000000");
     refused(
-        &["check", "02-lost-update", "--max-states", max],
+        &["check", "04-lost-update", "--max-states", max],
         "--max-states <N>': 18446744073709551615 is not in 1..=10000000",
     );
     refused(
-        &["check", "02-lost-update", "--time-limit-ms", max],
+        &["check", "04-lost-update", "--time-limit-ms", max],
         "--time-limit-ms <MS>': 18446744073709551615 is not in 1..=3600000",
     );
     // The maxima themselves are accepted.
-    exits(&["run", "02-lost-update", "--max-steps", "1000000"], 0);
-    exits(&["check", "02-lost-update", "--max-states", "10000000", "--time-limit-ms", "3600000"], 1);
+    exits(&["run", "04-lost-update", "--max-steps", "1000000"], 0);
+    exits(&["check", "04-lost-update", "--max-states", "10000000", "--time-limit-ms", "3600000"], 1);
 }
 
-/// A copy of lesson 02 in a scratch directory, with `edit` applied to
+/// A copy of lesson 04 in a scratch directory, with `edit` applied to
 /// (file name, text) of each of its files; removed when dropped.
 fn lesson_copy(name: &str, edit: impl Fn(&str, String) -> String) -> TempFile {
     let dir = std::env::temp_dir().join(format!("irqlab-cli-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     for f in ["README.md", "scenario.rs", "solution.rs", "lesson.toml"] {
-        let text = std::fs::read_to_string(repo().join("lessons/02-lost-update").join(f)).expect("lesson file");
+        let text = std::fs::read_to_string(repo().join("lessons/04-lost-update").join(f)).expect("lesson file");
         std::fs::write(dir.join(f), edit(f, text)).expect("write lesson file");
     }
     // The wrong fixes lesson.toml names.
     std::fs::create_dir_all(dir.join("wrong")).expect("temp dir");
-    for entry in std::fs::read_dir(repo().join("lessons/02-lost-update/wrong")).expect("wrong/").flatten() {
+    for entry in std::fs::read_dir(repo().join("lessons/04-lost-update/wrong")).expect("wrong/").flatten() {
         std::fs::copy(entry.path(), dir.join("wrong").join(entry.file_name())).expect("copy a wrong fix");
     }
     TempFile(dir)
@@ -386,8 +386,8 @@ fn nesting_without_brackets_is_refused_in_check_run_explain_and_properties() {
     let deep = format!("pub static mut SEEN: u32 = 0;\npub fn foreground() {{\n    let _x = {nots}true;\n}}\n");
     let file = TempFile::new("deep.rs", &deep);
     for command in ["check", "run"] {
-        refused(&[command, "02-lost-update", "--file", file.path()], "error: expression nested too deeply (limit 128)");
-        refused(&[command, "02-lost-update", "--file", file.path()], &format!("--> {}:3:134", file.path()));
+        refused(&[command, "04-lost-update", "--file", file.path()], "error: expression nested too deeply (limit 128)");
+        refused(&[command, "04-lost-update", "--file", file.path()], &format!("--> {}:3:134", file.path()));
     }
     let code = lesson_copy("deep-code", |f, text| {
         if f == "scenario.rs" {
@@ -415,7 +415,7 @@ fn a_lesson_file_that_is_not_utf8_is_reported_at_its_first_bad_byte() {
     refused(&["check", lesson.path()], "lesson.toml:1:2: the file is not UTF-8 text: byte 1 is 0x9f");
     let code = TempFile::new("latin1.rs", "");
     std::fs::write(&code.0, b"pub fn f() {}\n// caf\xe9\n").expect("write");
-    refused(&["run", "02-lost-update", "--file", code.path()], "latin1.rs:2:7: the file is not UTF-8 text: byte 20");
+    refused(&["run", "04-lost-update", "--file", code.path()], "latin1.rs:2:7: the file is not UTF-8 text: byte 20");
 }
 
 #[test]
@@ -425,7 +425,7 @@ fn control_bytes_and_megabyte_lines_do_not_reach_the_terminal_raw() {
         "pub static mut COUNT: u32 = 0;\npub fn foreground() {{\n    let _x = missing; // \u{7}\u{1b}[2J\n    let _y = \"{megabyte}\"; let _z = missing;\n}}\npub fn on_timer() {{}}\n"
     );
     let file = TempFile::new("hostile.rs", &code);
-    let o = irqlab(&["check", "02-lost-update", "--file", file.path()]);
+    let o = irqlab(&["check", "04-lost-update", "--file", file.path()]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{}", &err[..err.len().min(2000)]);
     assert!(err.len() < 4000, "{}", &err[..4000]);
@@ -471,7 +471,7 @@ fn a_report_shows_the_first_500_diagnostics_and_counts_them_all() {
     // two properties of lesson.toml that name statics this code lacks.
     let code = format!("pub fn foreground() {{ {} }}\npub fn on_timer() {{}}\n", "x;".repeat(598));
     let file = TempFile::new("many-errors.rs", &code);
-    let o = irqlab(&["run", "02-lost-update", "--file", file.path()]);
+    let o = irqlab(&["run", "04-lost-update", "--file", file.path()]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(err.matches("error[E0425]: cannot find value `x` in this scope").count(), 500, "{err}");
@@ -526,7 +526,7 @@ fn a_file_over_the_size_limit_is_refused_with_its_size() {
     let file = TempFile::new("big.rs", &big);
     for command in ["check", "run"] {
         refused(
-            &[command, "02-lost-update", "--file", file.path()],
+            &[command, "04-lost-update", "--file", file.path()],
             &format!("is {} bytes; irqlab reads lesson files up to 8388608 bytes (8 MiB)", big.len()),
         );
     }

@@ -168,10 +168,10 @@ pub fn unresolved_import(path: &str, root: &str, span: Span) -> Diagnostic {
 }
 
 /// An item of the `heapless` crate irqlab does not model (it models
-/// `heapless::spsc::{Queue, Producer, Consumer}`, lesson 23).
+/// `heapless::spsc::{Queue, Producer, Consumer}`, lesson 20).
 pub fn heapless(path: &str, span: Span) -> Diagnostic {
     unsupported(&format!("`{path}`"), span).advise(
-        "irqlab models heapless 0.8's `spsc::Queue` in a `static mut`, split into a `Producer` and a `Consumer` (lesson 23, 23-heapless-queue); lesson 08 (08-ring-buffer) shows the ring buffer it is made of",
+        "irqlab models heapless 0.8's `spsc::Queue` in a `static mut`, split into a `Producer` and a `Consumer` (lesson 20, 20-heapless-queue); lesson 19 (19-ring-buffer) shows the ring buffer it is made of",
     )
 }
 

@@ -139,7 +139,7 @@ mod tests {
                 }
             }
         }
-        // 37 today (07-shared-peripheral/scenario.rs).
+        // 37 today (12-shared-peripheral/scenario.rs).
         assert!(deepest.0 <= MAX_DEPTH / 3, "{deepest:?}");
     }
 }

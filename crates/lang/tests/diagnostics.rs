@@ -101,7 +101,7 @@ fn heapless_items_other_than_the_spsc_queue_are_not_modelled() {
             3 | pub static mut V: Vec<u8, 4> = Vec::new();
               |                   ^^^^^^^^^^ not modelled by irqlab
               |
-              = help: irqlab models heapless 0.8's `spsc::Queue` in a `static mut`, split into a `Producer` and a `Consumer` (lesson 23, 23-heapless-queue); lesson 08 (08-ring-buffer) shows the ring buffer it is made of
+              = help: irqlab models heapless 0.8's `spsc::Queue` in a `static mut`, split into a `Producer` and a `Consumer` (lesson 20, 20-heapless-queue); lesson 19 (19-ring-buffer) shows the ring buffer it is made of
 
             error: irqlab does not model `heapless::spsc::Queue::new` yet
              --> lesson.rs:6:13
@@ -109,7 +109,7 @@ fn heapless_items_other_than_the_spsc_queue_are_not_modelled() {
             6 |     let _ = heapless::spsc::Queue::<u8, 4>::new();
               |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ not modelled by irqlab
               |
-              = help: irqlab models heapless 0.8's `spsc::Queue` in a `static mut`, split into a `Producer` and a `Consumer` (lesson 23, 23-heapless-queue); lesson 08 (08-ring-buffer) shows the ring buffer it is made of
+              = help: irqlab models heapless 0.8's `spsc::Queue` in a `static mut`, split into a `Producer` and a `Consumer` (lesson 20, 20-heapless-queue); lesson 19 (19-ring-buffer) shows the ring buffer it is made of
 
         "#]],
     );

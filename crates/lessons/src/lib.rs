@@ -35,7 +35,7 @@ pub struct EmbeddedLesson {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Lesson {
-    /// The directory name, such as `02-lost-update`.
+    /// The directory name, such as `04-lost-update`.
     pub id: String,
     pub title: String,
     pub summary: String,
@@ -115,7 +115,7 @@ impl Lesson {
         self.readme.find(WHY_THE_FIX_WORKS).map(|at| &self.readme[at..])
     }
 
-    /// The id without its number: `lost-update` for `02-lost-update`.
+    /// The id without its number: `lost-update` for `04-lost-update`.
     pub fn slug(&self) -> &str {
         slug(&self.id)
     }
@@ -198,11 +198,51 @@ impl Lesson {
 /// The heading that starts a README's spoiler.
 pub const WHY_THE_FIX_WORKS: &str = "\n## Why the fix works";
 
-/// `lost-update` for `02-lost-update`.
+/// `lost-update` for `04-lost-update`.
 pub fn slug(id: &str) -> &str {
     match id.split_once('-') {
         Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) => rest,
         _ => id,
+    }
+}
+
+/// The lesson ids of the first numbering (permalinks of version 1, and
+/// progress saved by pages of that time), frozen. The lessons were put in
+/// a newcomer's order since; a lesson's slug (its id without the number)
+/// names it across numberings, and `lessons/PERMALINKS.md` keeps the map.
+pub const V1_IDS: [&str; 23] = [
+    "01-superloop",
+    "02-lost-update",
+    "03-edge-counter",
+    "04-handler-preempts-main",
+    "05-flag-and-data",
+    "06-struct-critical-section",
+    "07-shared-peripheral",
+    "08-ring-buffer",
+    "09-init-order",
+    "10-long-handler",
+    "11-retrigger",
+    "12-merged-pending",
+    "13-deadlock",
+    "14-priorities",
+    "15-basepri-ceiling",
+    "16-cortex-m0-atomics",
+    "17-torn-u64",
+    "18-dual-core",
+    "19-immutable-static",
+    "20-static-mut-refs",
+    "21-lost-wakeup",
+    "22-priority-ceilings",
+    "23-heapless-queue",
+];
+
+/// The slug a lesson name of a given permalink version stands for: version
+/// 1 named lessons by their numbered id of the time (`V1_IDS`), later
+/// versions by slug. `None` for a name that version never had.
+pub fn slug_of_link(version: u32, name: &str) -> Option<&str> {
+    match version {
+        1 => V1_IDS.iter().find(|id| **id == name).map(|id| slug(id)),
+        _ => Some(name),
     }
 }
 

@@ -3,19 +3,19 @@
 use expect_test::{Expect, expect};
 use irqlab_lessons::Lesson;
 
-const TOML: &str = include_str!("../../../lessons/02-lost-update/lesson.toml");
-const README: &str = include_str!("../../../lessons/02-lost-update/README.md");
-const SCENARIO: &str = include_str!("../../../lessons/02-lost-update/scenario.rs");
-const SOLUTION: &str = include_str!("../../../lessons/02-lost-update/solution.rs");
+const TOML: &str = include_str!("../../../lessons/04-lost-update/lesson.toml");
+const README: &str = include_str!("../../../lessons/04-lost-update/README.md");
+const SCENARIO: &str = include_str!("../../../lessons/04-lost-update/scenario.rs");
+const SOLUTION: &str = include_str!("../../../lessons/04-lost-update/solution.rs");
 const WRONG: &[(&str, &str)] = &[
-    ("wrong/empty-handler.rs", include_str!("../../../lessons/02-lost-update/wrong/empty-handler.rs")),
-    ("wrong/load-then-store.rs", include_str!("../../../lessons/02-lost-update/wrong/load-then-store.rs")),
-    ("wrong/loop-in-main.rs", include_str!("../../../lessons/02-lost-update/wrong/loop-in-main.rs")),
+    ("wrong/empty-handler.rs", include_str!("../../../lessons/04-lost-update/wrong/empty-handler.rs")),
+    ("wrong/load-then-store.rs", include_str!("../../../lessons/04-lost-update/wrong/load-then-store.rs")),
+    ("wrong/loop-in-main.rs", include_str!("../../../lessons/04-lost-update/wrong/loop-in-main.rs")),
 ];
 
-/// Loads lesson 02 with lesson.toml and scenario.rs changed.
+/// Loads lesson 04 with lesson.toml and scenario.rs changed.
 fn problems(toml: &str, scenario: &str) -> String {
-    match Lesson::from_files("02-lost-update", Some(toml), Some(README), Some(scenario), Some(SOLUTION), WRONG) {
+    match Lesson::from_files("04-lost-update", Some(toml), Some(README), Some(scenario), Some(SOLUTION), WRONG) {
         Ok(_) => "loads".to_string(),
         Err(errors) => errors.iter().map(|e| format!("{e}\n")).collect(),
     }

@@ -114,7 +114,7 @@ fn each_scenario_breaks_as_its_lesson_says_and_each_solution_holds() {
 
 #[test]
 fn the_lost_update_needs_the_timer_between_load_and_store() {
-    let lesson = builtin().into_iter().find(|l| l.id == "02-lost-update").expect("lesson 02");
+    let lesson = builtin().into_iter().find(|l| l.id == "04-lost-update").expect("lesson 04");
     let program = lesson.compile(&lesson.scenario, "scenario.rs").program.expect("compiles");
     let at = |step: u64| {
         let schedule = Schedule::parse(&format!("TIMER0@{step}"), &program).expect("schedule");
@@ -125,4 +125,30 @@ fn the_lost_update_needs_the_timer_between_load_and_store() {
     assert!(!at(0), "before the load nothing is lost");
     assert!(at(1) && at(2), "between the load and the store an update is lost");
     assert!(!at(3), "after the store nothing is lost");
+}
+
+/// Renumbering never breaks a link: every lesson id of the first numbering
+/// (`V1_IDS`) still names one lesson, with the same slug, and no two lessons
+/// share a slug (the name permalinks of version 2 and progress use).
+#[test]
+fn every_first_numbering_id_still_opens_its_lesson() {
+    let lessons = builtin();
+    for old in irqlab_lessons::V1_IDS {
+        let slug = irqlab_lessons::slug_of_link(1, old).expect("a v1 id");
+        let found: Vec<&str> = lessons.iter().filter(|l| l.slug() == slug).map(|l| l.id.as_str()).collect();
+        assert_eq!(found.len(), 1, "v1 `{old}` names lesson(s) {found:?}");
+    }
+    assert_eq!(irqlab_lessons::slug_of_link(1, "04-lost-update"), None, "not an id of the first numbering");
+    assert_eq!(irqlab_lessons::slug_of_link(2, "lost-update"), Some("lost-update"));
+    let mut slugs: Vec<&str> = lessons.iter().map(|l| l.slug()).collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    assert_eq!(slugs.len(), lessons.len(), "two lessons share a slug");
+    // The map file the README points to lists every old id with its lesson now.
+    let doc = std::fs::read_to_string(lessons_dir().join("PERMALINKS.md")).expect("lessons/PERMALINKS.md");
+    for old in irqlab_lessons::V1_IDS {
+        let now = lessons.iter().find(|l| l.slug() == irqlab_lessons::slug(old)).expect("lesson");
+        let row = format!("| `{old}` | `{}` |", now.id);
+        assert!(doc.contains(&row), "lessons/PERMALINKS.md lacks the row {row}");
+    }
 }

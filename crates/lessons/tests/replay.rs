@@ -39,12 +39,12 @@ fn every_explored_run_replays_through_session_to_the_same_end() {
 }
 
 /// The comparison can fail: replayed without its reorderings, some run of
-/// lesson 05's scenario ends elsewhere (what the check above catches if the
+/// lesson 18's scenario ends elsewhere (what the check above catches if the
 /// explorer ever forgot to record a choice).
 #[test]
 fn a_run_replayed_without_its_reorderings_ends_elsewhere() {
     use irqlab_sim::{Schedule, ScheduleItem};
-    let lesson = builtin().into_iter().find(|l| l.id == "05-flag-and-data").expect("lesson 05");
+    let lesson = builtin().into_iter().find(|l| l.id == "18-flag-and-data").expect("lesson 18");
     let program = lesson.compile(&lesson.scenario, "scenario.rs").program.expect("compiles");
     let config = ExploreConfig::default();
     let mut explorer = Explorer::new(program.clone(), config).expect("valid").record_ends(ENDS);
@@ -66,7 +66,7 @@ fn a_run_replayed_without_its_reorderings_ends_elsewhere() {
 /// Every counterexample of every lesson (scenario and wrong fixes) is as
 /// short to read as it can be: it replays to the failure it names, and
 /// without any one of its items the property no longer breaks. (Before the
-/// explorer shrank them, lesson 18's lost packet took twelve core picks,
+/// explorer shrank them, lesson 23's lost packet took twelve core picks,
 /// each of which could go.)
 #[test]
 fn every_counterexample_replays_and_needs_each_of_its_items() {

@@ -55,7 +55,7 @@ fn a_wrong_fix_that_is_proven_is_reported() {
 
 #[test]
 fn a_rule_names_its_place_and_message() {
-    let lesson = builtin().into_iter().find(|l| l.id == "17-torn-u64").expect("lesson 17");
+    let lesson = builtin().into_iter().find(|l| l.id == "22-torn-u64").expect("lesson 22");
     let wrong = lesson.wrong.iter().find(|w| w.file == "wrong/critical-section.rs").expect("the wrong fix");
     let broken = lesson.check_rules(&wrong.code, &wrong.file);
     assert_eq!(broken.len(), 1, "{broken:?}");

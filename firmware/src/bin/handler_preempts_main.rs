@@ -1,17 +1,17 @@
-//! Lesson 04, the handler preempts main: SysTick (an exception of the core)
+//! Lesson 02, the handler preempts main: SysTick (an exception of the core)
 //! and TIMER0 (an interrupt of the chip) call the same `average` as main.
-//! Wired from lessons/04-handler-preempts-main/lesson.toml by build.rs; the
+//! Wired from lessons/02-handler-preempts-main/lesson.toml by build.rs; the
 //! lesson's SysTick handler runs inside the board's SysTick arrival generator.
 #![no_std]
 #![no_main]
 
 #[cfg_attr(
     not(any(feature = "solution", feature = "learner")),
-    path = "../../../lessons/04-handler-preempts-main/scenario.rs"
+    path = "../../../lessons/02-handler-preempts-main/scenario.rs"
 )]
 #[cfg_attr(
     all(feature = "solution", not(feature = "learner")),
-    path = "../../../lessons/04-handler-preempts-main/solution.rs"
+    path = "../../../lessons/02-handler-preempts-main/solution.rs"
 )]
 #[cfg_attr(feature = "learner", path = "../../.learner/handler_preempts_main.rs")]
 mod lesson;

@@ -1,17 +1,17 @@
-//! Lesson 19, cannot assign to immutable static: the UART handler counts
+//! Lesson 05, cannot assign to immutable static: the UART handler counts
 //! waiting commands in a `static mut` that main reads and then resets; the
 //! solution makes it an atomic, a plain `static`.
-//! Wired from lessons/19-immutable-static/lesson.toml by build.rs.
+//! Wired from lessons/05-immutable-static/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
 #[cfg_attr(
     not(any(feature = "solution", feature = "learner")),
-    path = "../../../lessons/19-immutable-static/scenario.rs"
+    path = "../../../lessons/05-immutable-static/scenario.rs"
 )]
 #[cfg_attr(
     all(feature = "solution", not(feature = "learner")),
-    path = "../../../lessons/19-immutable-static/solution.rs"
+    path = "../../../lessons/05-immutable-static/solution.rs"
 )]
 #[cfg_attr(feature = "learner", path = "../../.learner/immutable_static.rs")]
 mod lesson;

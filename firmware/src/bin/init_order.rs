@@ -1,11 +1,11 @@
-//! Lesson 09, initialize then unmask: main unmasks TIMER0 before it moves
+//! Lesson 13, initialize then unmask: main unmasks TIMER0 before it moves
 //! the accelerometer in, and an early tick finds None.
-//! Wired from lessons/09-init-order/lesson.toml by build.rs.
+//! Wired from lessons/13-init-order/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
-#[cfg_attr(not(any(feature = "solution", feature = "learner")), path = "../../../lessons/09-init-order/scenario.rs")]
-#[cfg_attr(all(feature = "solution", not(feature = "learner")), path = "../../../lessons/09-init-order/solution.rs")]
+#[cfg_attr(not(any(feature = "solution", feature = "learner")), path = "../../../lessons/13-init-order/scenario.rs")]
+#[cfg_attr(all(feature = "solution", not(feature = "learner")), path = "../../../lessons/13-init-order/solution.rs")]
 #[cfg_attr(feature = "learner", path = "../../.learner/init_order.rs")]
 mod lesson;
 

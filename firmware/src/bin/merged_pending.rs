@@ -1,16 +1,16 @@
-//! Lesson 12, pending bits merge: main and the TIMER0 handler post requests
+//! Lesson 08, pending bits merge: main and the TIMER0 handler post requests
 //! and pend the SWI0_EGU0 worker; two pends while it is pending give one run.
-//! Wired from lessons/12-merged-pending/lesson.toml by build.rs.
+//! Wired from lessons/08-merged-pending/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
 #[cfg_attr(
     not(any(feature = "solution", feature = "learner")),
-    path = "../../../lessons/12-merged-pending/scenario.rs"
+    path = "../../../lessons/08-merged-pending/scenario.rs"
 )]
 #[cfg_attr(
     all(feature = "solution", not(feature = "learner")),
-    path = "../../../lessons/12-merged-pending/solution.rs"
+    path = "../../../lessons/08-merged-pending/solution.rs"
 )]
 #[cfg_attr(feature = "learner", path = "../../.learner/merged_pending.rs")]
 mod lesson;

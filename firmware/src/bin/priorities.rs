@@ -1,12 +1,12 @@
-//! Lesson 14, priorities: the UART handler (priority 1) preempts the filter
+//! Lesson 03, priorities: the UART handler (priority 1) preempts the filter
 //! (priority 3) in the middle of its update of the shared ACTIVITY count; the
 //! logger, of equal priority, waits for the filter and tail-chains.
-//! Wired from lessons/14-priorities/lesson.toml by build.rs.
+//! Wired from lessons/03-priorities/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
-#[cfg_attr(not(any(feature = "solution", feature = "learner")), path = "../../../lessons/14-priorities/scenario.rs")]
-#[cfg_attr(all(feature = "solution", not(feature = "learner")), path = "../../../lessons/14-priorities/solution.rs")]
+#[cfg_attr(not(any(feature = "solution", feature = "learner")), path = "../../../lessons/03-priorities/scenario.rs")]
+#[cfg_attr(all(feature = "solution", not(feature = "learner")), path = "../../../lessons/03-priorities/solution.rs")]
 #[cfg_attr(feature = "learner", path = "../../.learner/priorities.rs")]
 mod lesson;
 

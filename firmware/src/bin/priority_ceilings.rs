@@ -1,18 +1,18 @@
-//! Lesson 22, priority ceilings: two resources shared at three priorities,
+//! Lesson 16, priority ceilings: two resources shared at three priorities,
 //! each locked by raising BASEPRI to its ceiling. Without the ADC handler's
 //! lock of the transmit queue the send handler (TIMER0, from the board's
 //! hardware timer in the free run) lands in its update and a message is
-//! counted twice. Wired from lessons/22-priority-ceilings/lesson.toml by build.rs.
+//! counted twice. Wired from lessons/16-priority-ceilings/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
 #[cfg_attr(
     not(any(feature = "solution", feature = "learner")),
-    path = "../../../lessons/22-priority-ceilings/scenario.rs"
+    path = "../../../lessons/16-priority-ceilings/scenario.rs"
 )]
 #[cfg_attr(
     all(feature = "solution", not(feature = "learner")),
-    path = "../../../lessons/22-priority-ceilings/solution.rs"
+    path = "../../../lessons/16-priority-ceilings/solution.rs"
 )]
 #[cfg_attr(feature = "learner", path = "../../.learner/priority_ceilings.rs")]
 mod lesson;

@@ -1,11 +1,11 @@
-//! Lesson 08, a ring buffer for the handoff: main queues a message's bytes,
+//! Lesson 19, a ring buffer for the handoff: main queues a message's bytes,
 //! the UART's transmit handler sends them one per event.
-//! Wired from lessons/08-ring-buffer/lesson.toml by build.rs.
+//! Wired from lessons/19-ring-buffer/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
-#[cfg_attr(not(any(feature = "solution", feature = "learner")), path = "../../../lessons/08-ring-buffer/scenario.rs")]
-#[cfg_attr(all(feature = "solution", not(feature = "learner")), path = "../../../lessons/08-ring-buffer/solution.rs")]
+#[cfg_attr(not(any(feature = "solution", feature = "learner")), path = "../../../lessons/19-ring-buffer/scenario.rs")]
+#[cfg_attr(all(feature = "solution", not(feature = "learner")), path = "../../../lessons/19-ring-buffer/solution.rs")]
 #[cfg_attr(feature = "learner", path = "../../.learner/ring_buffer.rs")]
 mod lesson;
 

@@ -1,16 +1,16 @@
-//! Lesson 07, a peripheral in a Mutex: main moves the UART into a
+//! Lesson 12, a peripheral in a Mutex: main moves the UART into a
 //! `Mutex<RefCell<Option<Uart>>>`; the receive handler echoes with it.
-//! Wired from lessons/07-shared-peripheral/lesson.toml by build.rs.
+//! Wired from lessons/12-shared-peripheral/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
 #[cfg_attr(
     not(any(feature = "solution", feature = "learner")),
-    path = "../../../lessons/07-shared-peripheral/scenario.rs"
+    path = "../../../lessons/12-shared-peripheral/scenario.rs"
 )]
 #[cfg_attr(
     all(feature = "solution", not(feature = "learner")),
-    path = "../../../lessons/07-shared-peripheral/solution.rs"
+    path = "../../../lessons/12-shared-peripheral/solution.rs"
 )]
 #[cfg_attr(feature = "learner", path = "../../.learner/shared_peripheral.rs")]
 mod lesson;

@@ -1,17 +1,17 @@
-//! Lesson 20, no references to static mut: the ADC handler posts a reading
+//! Lesson 06, no references to static mut: the ADC handler posts a reading
 //! pair through `&raw` pointers and main copies it; the solution moves the
 //! pair whole inside two small functions.
-//! Wired from lessons/20-static-mut-refs/lesson.toml by build.rs.
+//! Wired from lessons/06-static-mut-refs/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
 #[cfg_attr(
     not(any(feature = "solution", feature = "learner")),
-    path = "../../../lessons/20-static-mut-refs/scenario.rs"
+    path = "../../../lessons/06-static-mut-refs/scenario.rs"
 )]
 #[cfg_attr(
     all(feature = "solution", not(feature = "learner")),
-    path = "../../../lessons/20-static-mut-refs/solution.rs"
+    path = "../../../lessons/06-static-mut-refs/solution.rs"
 )]
 #[cfg_attr(feature = "learner", path = "../../.learner/static_mut_refs.rs")]
 mod lesson;

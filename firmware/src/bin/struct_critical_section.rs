@@ -1,16 +1,16 @@
-//! Lesson 06, two fields and one critical section: the SAADC handler updates
+//! Lesson 11, two fields and one critical section: the SAADC handler updates
 //! a count and a sum; main copies both to report them.
-//! Wired from lessons/06-struct-critical-section/lesson.toml by build.rs.
+//! Wired from lessons/11-struct-critical-section/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
 #[cfg_attr(
     not(any(feature = "solution", feature = "learner")),
-    path = "../../../lessons/06-struct-critical-section/scenario.rs"
+    path = "../../../lessons/11-struct-critical-section/scenario.rs"
 )]
 #[cfg_attr(
     all(feature = "solution", not(feature = "learner")),
-    path = "../../../lessons/06-struct-critical-section/solution.rs"
+    path = "../../../lessons/11-struct-critical-section/solution.rs"
 )]
 #[cfg_attr(feature = "learner", path = "../../.learner/struct_critical_section.rs")]
 mod lesson;

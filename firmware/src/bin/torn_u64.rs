@@ -1,11 +1,11 @@
-//! Lesson 17, the torn 64-bit read: the RTC0 tick keeps a 64-bit count in two
+//! Lesson 22, the torn 64-bit read: the RTC0 tick keeps a 64-bit count in two
 //! 32-bit halves; main reading high then low tears at a carry.
-//! Wired from lessons/17-torn-u64/lesson.toml by build.rs.
+//! Wired from lessons/22-torn-u64/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
-#[cfg_attr(not(any(feature = "solution", feature = "learner")), path = "../../../lessons/17-torn-u64/scenario.rs")]
-#[cfg_attr(all(feature = "solution", not(feature = "learner")), path = "../../../lessons/17-torn-u64/solution.rs")]
+#[cfg_attr(not(any(feature = "solution", feature = "learner")), path = "../../../lessons/22-torn-u64/scenario.rs")]
+#[cfg_attr(all(feature = "solution", not(feature = "learner")), path = "../../../lessons/22-torn-u64/solution.rs")]
 #[cfg_attr(feature = "learner", path = "../../.learner/torn_u64.rs")]
 mod lesson;
 

@@ -1,5 +1,5 @@
 //! Interactive mode, on the micro:bit v2 only: button B held at reset makes a
-//! lesson with a GPIOTE edge source (lesson 03, the edge counter) wait for
+//! lesson with a GPIOTE edge source (lesson 07, the edge counter) wait for
 //! presses of button A instead of running the free run or the sweep. Thread
 //! mode calls the lesson's main function over and over; each press is a real
 //! GPIOTE edge (and a bouncing button gives a few), landing wherever main is.

@@ -108,7 +108,7 @@ pub fn run(lesson: &'static Lesson) -> ! {
         if interactive::available(lesson) {
             interactive::run(lesson);
         }
-        crate::say!("irqlab note button B held at reset: interactive mode needs a GPIOTE edge source (lesson 03)");
+        crate::say!("irqlab note button B held at reset: interactive mode needs a GPIOTE edge source (lesson 07)");
     }
     if lesson.main.forever {
         // Main never returns: the supervisor ends each run (forever.rs).

@@ -30,7 +30,7 @@ pub fn LessonList() -> Html {
                 for (i, lesson) in app.lessons.iter().enumerate() {
                     {{
                         let (glyph, words) = badge(app.progress.stage(&lesson.id));
-                        let href = format!("#{}", Permalink { lesson: lesson.id.clone(), ..Permalink::default() }.encode());
+                        let href = format!("#{}", Permalink { lesson: irqlab_lessons::slug(&lesson.id).to_string(), ..Permalink::default() }.encode());
                         html! {
                             <li class="card" key={lesson.id.clone()}>
                                 <a href={href} data-lesson={lesson.id.clone()}>

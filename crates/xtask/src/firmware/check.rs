@@ -248,7 +248,7 @@ fn replay(built: &Built, sweep: &Report) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    const FREE: &str = "irqlab start bin=lost_update lesson=02-lost-update variant=solution expect=held mode=free\n\
+    const FREE: &str = "irqlab start bin=lost_update lesson=04-lost-update variant=solution expect=held mode=free\n\
         irqlab sources TIMER0:1\nirqlab outcome COUNT=4 TICKS=1 holds=y runs=2000 first=0 arrival=none\n";
 
     #[test]
@@ -280,11 +280,11 @@ mod tests {
     fn a_panic_in_the_scenario_is_the_break_only_of_a_scenario_that_promises_one() {
         let text = |variant: &str, expect: &str, at: &str| {
             format!(
-                "irqlab start bin=shared_peripheral lesson=07-shared-peripheral variant={variant} expect={expect} \
+                "irqlab start bin=shared_peripheral lesson=12-shared-peripheral variant={variant} expect={expect} \
                  mode=sweep\nirqlab panic RefCell already borrowed at src/bin/../../../lessons/{at}:36\n"
             )
         };
-        let ours = "07-shared-peripheral/scenario.rs";
+        let ours = "12-shared-peripheral/scenario.rs";
         assert!(expected_panic(&report::parse(&text("scenario", "broken", ours))).is_some());
         assert_eq!(expected_panic(&report::parse(&text("scenario", "held", ours))), None);
         assert_eq!(expected_panic(&report::parse(&text("solution", "held", ours))), None);

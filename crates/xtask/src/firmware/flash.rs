@@ -58,7 +58,7 @@ impl Request {
             }
         }
         let lesson = lesson
-            .ok_or(format!("which lesson? (its number, folder or bin: 03, 03-edge-counter, edge_counter)\n{USAGE}"))?;
+            .ok_or(format!("which lesson? (its number, folder or bin: 03, 07-edge-counter, edge_counter)\n{USAGE}"))?;
         let known: Vec<&str> = BOARDS.iter().map(|b| b.feature).collect();
         let board = BOARDS
             .iter()
@@ -493,13 +493,13 @@ type Judge = fn(Result<Option<Finished>, String>) -> Result<String, String>;
 pub const CHECKED_BIN: &str = "edge_counter";
 pub const CHECKED_BOARD: &str = "qemu-lm3s6965";
 
-/// `flash` end to end, the way a learner uses it: lesson 03's files copied
+/// `flash` end to end, the way a learner uses it: lesson 07's files copied
 /// to a folder outside the repository and edited there, run in QEMU: a
 /// correct fix holds, a broken one is called broken, and one that does not
 /// compile shows rustc's error (and `flash` exits non-zero).
 pub fn check_all(root: &Path) -> Vec<super::check::Verdict> {
     use super::check::Verdict;
-    let lesson = root.join("lessons/03-edge-counter");
+    let lesson = root.join("lessons/07-edge-counter");
     let dir = std::env::temp_dir().join(format!("irqlab-flash-check-{}", std::process::id()));
     let name = |what: &str| format!("flash edge_counter --file {what} --board {CHECKED_BOARD}");
     let mut verdicts = Vec::new();
@@ -569,7 +569,7 @@ mod tests {
 
     #[test]
     fn reads_the_bin_boards_and_the_properties_the_firmware_checks() {
-        let lesson = read_lesson(Path::new("lessons/03-edge-counter"), TOML);
+        let lesson = read_lesson(Path::new("lessons/07-edge-counter"), TOML);
         assert_eq!(lesson.bin, "edge_counter");
         assert_eq!(lesson.boards, ["microbit-v2", "qemu-lm3s6965"]);
         assert_eq!(lesson.properties, ["counted once", "last"], "sim_only properties are not on the board");
@@ -579,11 +579,11 @@ mod tests {
     #[test]
     fn finds_a_lesson_by_number_folder_or_bin_and_says_which_exist() {
         let lessons = crate::setup::root().join("lessons");
-        for name in ["3", "03", "03-edge-counter", "edge_counter"] {
+        for name in ["3", "03", "07-edge-counter", "edge_counter"] {
             assert_eq!(find_lesson(&lessons, name).expect(name).bin, "edge_counter");
         }
         let unknown = find_lesson(&lessons, "99").unwrap_err();
-        assert!(unknown.contains("no lesson `99`") && unknown.contains("03-edge-counter (edge_counter)"), "{unknown}");
+        assert!(unknown.contains("no lesson `99`") && unknown.contains("07-edge-counter (edge_counter)"), "{unknown}");
     }
 
     #[test]
@@ -607,13 +607,13 @@ mod tests {
         assert_eq!(named, "error[E0599]: no method\n  --> /home/me/fix.rs:23:19\n");
     }
 
-    const SWEEP: &str = "irqlab start bin=edge_counter lesson=03-edge-counter variant=scenario expect=broken mode=sweep\n\
+    const SWEEP: &str = "irqlab start bin=edge_counter lesson=07-edge-counter variant=scenario expect=broken mode=sweep\n\
         irqlab sources GPIOTE:2\nirqlab property 0 unsafe { TOTAL } + EDGES.load(Ordering::Relaxed) == SEEN.load(Ordering::Relaxed)\n\
         irqlab property 1 true\n";
 
     /// The verdict on a sweep of 300 arrival points with these outcomes.
     fn verdict_on(outcomes: &str, arrivals: u64) -> Verdict {
-        let lesson = read_lesson(Path::new("lessons/03-edge-counter"), TOML);
+        let lesson = read_lesson(Path::new("lessons/07-edge-counter"), TOML);
         let totals =
             format!("irqlab handled GPIOTE={arrivals}\nirqlab total runs=300 arrivals={arrivals}\nirqlab end\n");
         judge(&report::parse(&format!("{SWEEP}{outcomes}{totals}")), &lesson)
@@ -650,7 +650,7 @@ mod tests {
     fn no_event_and_a_panic_are_not_a_pass() {
         let verdict = verdict_on("irqlab outcome EDGES=0 SEEN=0 TOTAL=0 holds=yy runs=300 first=0 arrival=none\n", 0);
         assert!(verdict.broken && verdict.text.contains("UNDECIDED: no event arrived"), "{}", verdict.text);
-        let lesson = read_lesson(Path::new("lessons/03-edge-counter"), TOML);
+        let lesson = read_lesson(Path::new("lessons/07-edge-counter"), TOML);
         let panic = format!("{SWEEP}irqlab panic attempt to add with overflow at /home/me/fix.rs:23:5\n");
         let verdict = judge(&report::parse(&panic), &lesson);
         assert!(verdict.broken && verdict.text.contains("panicked") && verdict.text.contains("/home/me/fix.rs:23"));

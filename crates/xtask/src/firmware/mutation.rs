@@ -1,5 +1,5 @@
 //! The mutation test: each check that says a firmware run is hollow must be
-//! able to fail. One build of lesson 02's solution with the `mutants`
+//! able to fail. One build of lesson 04's solution with the `mutants`
 //! feature (firmware/src/harness/mutant.rs) runs once per mutant, chosen on
 //! the semihosting command line, and goes through the same checks as every
 //! other run. A mutant passes this test when the checker reports its run as

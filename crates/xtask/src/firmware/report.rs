@@ -172,7 +172,7 @@ mod tests {
     use super::*;
 
     const SWEEP: &str = "\
-irqlab start bin=lost_update lesson=02-lost-update variant=scenario expect=broken board=qemu-lm3s6965 mode=sweep times=3
+irqlab start bin=lost_update lesson=04-lost-update variant=scenario expect=broken board=qemu-lm3s6965 mode=sweep times=3
 irqlab sources TIMER0:1
 irqlab property 0 3 + TICKS.load(Ordering::Relaxed) == unsafe { COUNT }
 irqlab sweep ticks=3 length=1
@@ -192,7 +192,7 @@ irqlab end
             ("sweep", "lost_update", "scenario")
         );
         assert_eq!(report.expect, "broken");
-        assert_eq!(report.lesson, "02-lost-update");
+        assert_eq!(report.lesson, "04-lost-update");
         assert_eq!(report.sources, [("TIMER0".to_string(), 1)]);
         assert_eq!(report.properties, ["3 + TICKS.load(Ordering::Relaxed) == unsafe { COUNT }"]);
         assert_eq!(report.outcomes.len(), 2);

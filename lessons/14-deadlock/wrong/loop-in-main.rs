@@ -30,7 +30,7 @@ pub fn record_sample() {
 /// SAADC (priority 1): a conversion is done; record it. Main cannot preempt
 /// a handler, and this is the only handler that touches the pair, so it runs
 /// its update whole. Give a second handler of another priority access to the
-/// pair, and this one needs a critical section too (lesson 14).
+/// pair, and this one needs a critical section too (lesson 03).
 pub fn on_conversion() {
     board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
     CONVERSIONS.fetch_add(1, Ordering::Relaxed);
