@@ -128,6 +128,12 @@ test('runs the explorer on the lost-update lesson and replays its counterexample
   assert.match(report, /Complete/);
   assert.match(report, /violated/);
   assert.ok((await page.locator('.histogram tbody tr').count()) >= 2, 'more than one final outcome');
+  // Each counterexample is told step by step, down to the lost store.
+  const story = page.locator('[data-testid=story]').first();
+  await story.locator('summary').click();
+  const told = await story.innerText();
+  assert.match(told, /TIMER0's event arrives/);
+  assert.match(told, /step \d+ main: writes COUNT ← \d+: TIMER0's store of step \d+ is lost/);
   await page.locator('[data-testid=replay]').first().click();
   await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
   assert.match(await readout(page), /^Before step 0: reset/, 'the replay starts at step 0');

@@ -9,6 +9,7 @@ use irqlab_sim::Program;
 use irqlab_sim::explore::{
     Counterexample, ExploreConfig, Explorer, OutcomeCount, Progress, PropertyReport, Report, Verdict,
 };
+use irqlab_sim::story::StoryLine;
 use irqlab_sim::{Arrival, ArrivalPoint, Bound, Schedule, ScheduleItem, SourceId};
 use serde::{Deserialize, Serialize};
 
@@ -50,12 +51,12 @@ pub struct WireReport {
     merged: u64,
     revisited: u64,
     naive_schedules: f64,
-    /// (name, source, verdict, counterexample: schedule, steps, explanation).
+    /// (name, source, verdict, counterexample: schedule, steps, explanation, story).
     properties: Vec<WireProperty>,
     outcomes: Vec<OutcomeCount>,
 }
 
-type WireProperty = (String, String, Verdict, Option<(Vec<WireItem>, u64, String)>);
+type WireProperty = (String, String, Verdict, Option<(Vec<WireItem>, u64, String, Vec<StoryLine>)>);
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum WireItem {
@@ -106,7 +107,8 @@ impl From<&Report> for WireReport {
                 .iter()
                 .map(|p| {
                     let counterexample = p.counterexample.as_ref().map(|c| {
-                        (c.schedule.items.iter().map(WireItem::from).collect(), c.steps, c.explanation.clone())
+                        let items = c.schedule.items.iter().map(WireItem::from).collect();
+                        (items, c.steps, c.explanation.clone(), c.story.clone())
                     });
                     (p.name.clone(), p.source.clone(), p.verdict, counterexample)
                 })
@@ -133,10 +135,11 @@ impl From<WireReport> for Report {
                     name,
                     source,
                     verdict,
-                    counterexample: counterexample.map(|(items, steps, explanation)| Counterexample {
+                    counterexample: counterexample.map(|(items, steps, explanation, story)| Counterexample {
                         schedule: Schedule { items: items.into_iter().map(ScheduleItem::from).collect() },
                         steps,
                         explanation,
+                        story,
                     }),
                 })
                 .collect(),

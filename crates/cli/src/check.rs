@@ -91,6 +91,7 @@ struct JsonCounterexample {
     schedule: String,
     steps: u64,
     explanation: String,
+    story: Vec<irqlab_sim::story::StoryLine>,
 }
 
 #[derive(Serialize)]
@@ -216,6 +217,15 @@ fn text(lesson: &Lesson, file: &str, program: &Program, r: &Report, elapsed_ms: 
             };
             let _ = writeln!(out, "       counterexample: {shown}, {} steps", cx.steps);
             let _ = writeln!(out, "       {}", cx.explanation);
+            if !cx.story.is_empty() {
+                let _ = writeln!(out, "       how it goes:");
+                for l in &cx.story {
+                    let at = l.line.map_or(String::new(), |n| format!(" (line {n})"));
+                    let step = if l.who.is_empty() { String::new() } else { format!("step {:>4}  ", l.step) };
+                    let who = if l.who.is_empty() { String::new() } else { format!("{}: ", l.who) };
+                    let _ = writeln!(out, "         {step}{who}{}{at}", l.text);
+                }
+            }
             let _ =
                 writeln!(out, "       replay: irqlab run {} --schedule \"{schedule}\"", replay_target(lesson, file));
         }
@@ -304,6 +314,7 @@ fn json(
                     schedule: c.schedule.to_text(program),
                     steps: c.steps,
                     explanation: c.explanation.clone(),
+                    story: c.story.clone(),
                 }),
             })
             .collect(),

@@ -123,3 +123,20 @@ fn a_broken_rule_fails_the_check_with_its_message_and_place() {
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("ok   interrupts stay on"), "{stdout}");
 }
+
+/// Lesson 23's counterexample needs no event, only the two cores taking
+/// turns: `check` tells it step by step, in the text and in the JSON, down
+/// to the store that wipes out the other core's.
+#[test]
+fn the_two_core_counterexample_is_told_step_by_step() {
+    let (code, out, _) = irqlab(&["check", "lessons/23-dual-core"]);
+    assert_eq!(code, 1, "{out}");
+    let story = out.split("how it goes:").nth(1).expect("a story under the counterexample");
+    let first = story.split("replay:").next().unwrap_or_default();
+    assert!(first.contains("core0: reads PACKETS → 0") && first.contains("core1: reads PACKETS → 0"), "{first}");
+    assert!(first.contains("core0's store of step") && first.contains("is lost"), "{first}");
+    let (_, report) = json(&["check", "lessons/23-dual-core", "--json"]);
+    let told = property(&report, "no packet is lost")["counterexample"]["story"].as_array().expect("story").clone();
+    assert!(told.iter().any(|l| l["text"].as_str().unwrap_or_default().contains("is lost")), "{told:?}");
+    assert!(told.iter().all(|l| l["step"].as_u64().is_some() && l["who"].is_string()), "{told:?}");
+}

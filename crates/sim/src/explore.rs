@@ -67,6 +67,9 @@ pub struct Counterexample {
     pub steps: u64,
     /// What went wrong, in one sentence.
     pub explanation: String,
+    /// The steps that decide it, in order (`story::tell`).
+    #[serde(default)]
+    pub story: Vec<crate::story::StoryLine>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -409,6 +412,11 @@ impl Explorer {
                     i = i.min(best.schedule.items.len());
                 }
             }
+            if best.story.is_empty()
+                && let Some(told) = self.replay_breaks(&best.schedule, &name)
+            {
+                best = told;
+            }
             self.properties[index].counterexample = Some(best);
         }
     }
@@ -430,7 +438,8 @@ impl Explorer {
             return None;
         }
         let explanation = broken.explain(&self.program);
-        Some(Counterexample { schedule: schedule.clone(), steps: session.position(), explanation })
+        let story = crate::story::tell(&self.program, session.trace(), &crate::story::focus(&self.program, &broken));
+        Some(Counterexample { schedule: schedule.clone(), steps: session.position(), explanation, story })
     }
 
     /// Runs to the end (bounded by `max_states`).
@@ -658,7 +667,8 @@ impl Explorer {
         let schedule = self.schedule_of(trail);
         let report = &mut self.properties[index];
         report.verdict = Verdict::Violated;
-        report.counterexample = Some(Counterexample { schedule, steps, explanation });
+        // The story is told once the counterexample is final (`shrink_counterexamples`).
+        report.counterexample = Some(Counterexample { schedule, steps, explanation, story: Vec::new() });
     }
 
     /// The findings so far (partial until `is_done`).

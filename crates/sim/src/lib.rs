@@ -22,6 +22,7 @@ pub mod race;
 pub mod reorder;
 pub mod schedule;
 pub mod session;
+pub mod story;
 pub mod trace;
 pub mod value;
 

@@ -227,3 +227,30 @@ fn a_handler_waiting_for_the_other_cores_spinlock_is_not_starved() {
     let counts = final_values(&r, "COUNT");
     assert!(counts.contains(&"5") && counts.iter().all(|c| *c == "4" || *c == "5"), "{counts:?}");
 }
+
+/// The counterexample is told step by step (`story::tell`): the arrival, the
+/// handler's entry, both contexts' accesses to COUNT in step order, and the
+/// store that wipes out the handler's as a lost update. Without the
+/// arrival there is nothing lost to tell.
+#[test]
+fn a_lost_update_is_told_step_by_step() {
+    let p = lost_update(Target::Armv7em, 3);
+    let r = explore(&p);
+    let cx = property(&r, "no count is lost").counterexample.as_ref().expect("a counterexample");
+    let story = &cx.story;
+    let steps: Vec<u64> = story.iter().map(|l| l.step).collect();
+    assert!(steps.windows(2).all(|w| w[0] <= w[1]), "in step order: {story:#?}");
+    let text: Vec<String> = story.iter().map(|l| format!("{} {}: {}", l.step, l.who, l.text)).collect();
+    let has = |needle: &str| text.iter().any(|t| t.contains(needle));
+    assert!(has("TIMER0's event arrives"), "{text:#?}");
+    assert!(has("the TIMER0 handler starts, preempting main"), "{text:#?}");
+    let lost: Vec<&String> = text.iter().filter(|t| t.contains("is lost")).collect();
+    assert_eq!(lost.len(), 1, "one lost store: {text:#?}");
+    assert!(lost[0].contains("main: writes COUNT") && lost[0].contains("TIMER0's store"), "{text:#?}");
+
+    // The same program run without the arrival: no store is lost.
+    let mut session = Session::new(p.clone(), Schedule::default(), Bounds::default()).expect("valid");
+    while session.step() {}
+    let calm = story::tell(&p, session.trace(), &[Location(0)]);
+    assert!(!calm.is_empty() && calm.iter().all(|l| !l.text.contains("is lost")), "{calm:#?}");
+}

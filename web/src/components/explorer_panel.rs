@@ -64,6 +64,25 @@ fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callb
                                 if let Some(c) = &p.counterexample {
                                     { format!(" (shortest counterexample: {} steps) ", c.steps) }
                                     <button type="button" {onclick} data-testid="replay">{ "Replay counterexample" }</button>
+                                    if !c.story.is_empty() {
+                                        <details class="story" data-testid="story">
+                                            <summary>{ "How it goes, step by step" }</summary>
+                                            <ol>
+                                                for l in c.story.iter() {
+                                                    <li>
+                                                        if !l.who.is_empty() {
+                                                            <span class="story-step">{ format!("step {}", l.step) }</span>
+                                                            { " " }<strong>{ &l.who }</strong>{ ": " }
+                                                        }
+                                                        { &l.text }
+                                                        if let Some(n) = l.line {
+                                                            <span class="story-line">{ format!(" (line {n})") }</span>
+                                                        }
+                                                    </li>
+                                                }
+                                            </ol>
+                                        </details>
+                                    }
                                 }
                             </li>
                         }
