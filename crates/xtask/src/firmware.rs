@@ -28,11 +28,22 @@ fn firmware_dir() -> PathBuf {
     root().join("firmware")
 }
 
-/// QEMU to run the CI variants, llvm-size to measure the bins.
+/// QEMU to run the CI variants, llvm-size to measure the bins, flip-link to
+/// link the real boards' bins.
 pub fn setup() -> Result<(), String> {
     setup::rust_targets()?;
-    setup::apt(&[("qemu-system-arm", "qemu-system-arm"), ("llvm", "llvm-size")])
+    setup::apt(&[("qemu-system-arm", "qemu-system-arm"), ("llvm", "llvm-size")])?;
+    flip_link()
 }
+
+/// flip-link, the real boards' linker (firmware/.cargo/config.toml): it has
+/// no `--version` (it runs as a linker), so cargo's list of installed tools
+/// says which version is there.
+fn flip_link() -> Result<(), String> {
+    setup::cargo_tool_listed("flip-link", FLIP_LINK, true)
+}
+
+const FLIP_LINK: &str = "0.1.12";
 
 /// Builds every bin for every board and variant, runs each QEMU variant and
 /// checks its report; compile-error snippets are rejected with their code;
