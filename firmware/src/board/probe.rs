@@ -35,12 +35,15 @@ pub fn exit(ok: bool) -> ! {
     cortex_m::interrupt::disable();
     OK.store(ok, Ordering::SeqCst);
     EXITING.store(true, Ordering::SeqCst);
+    // Wait until the host has read the log (at once when no host set the
+    // RTT channel to blocking), so the halt cuts no line off.
+    defmt::flush();
     // Inside HardFault, a `bkpt` no debugger halts on would lock the core up:
-    // there only when DHCSR says a debugger is attached (readable on ARMv7-M;
-    // on ARMv6-M, software access is IMPLEMENTATION DEFINED and may read 0,
-    // and then the board idles as before).
+    // there only when a debugger is known to be attached. DHCSR says so on
+    // ARMv7-M (on ARMv6-M software access to it is IMPLEMENTATION DEFINED),
+    // and `probe-rs run` sets the RTT channel to blocking when it attaches.
     let in_hard_fault = SCB::vect_active() == VectActive::Exception(Exception::HardFault);
-    if !in_hard_fault || DCB::is_debugger_attached() {
+    if !in_hard_fault || DCB::is_debugger_attached() || defmt_rtt::in_blocking_mode() {
         debug::exit(if ok { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
     }
     idle()
