@@ -28,11 +28,22 @@ fn firmware_dir() -> PathBuf {
     root().join("firmware")
 }
 
-/// QEMU to run the CI variants, llvm-size to measure the bins.
+/// QEMU to run the CI variants, llvm-size to measure the bins, flip-link to
+/// link the real boards' bins.
 pub fn setup() -> Result<(), String> {
     setup::rust_targets()?;
-    setup::apt(&[("qemu-system-arm", "qemu-system-arm"), ("llvm", "llvm-size")])
+    setup::apt(&[("qemu-system-arm", "qemu-system-arm"), ("llvm", "llvm-size")])?;
+    flip_link()
 }
+
+/// flip-link, the real boards' linker (firmware/.cargo/config.toml): it has
+/// no `--version` (it runs as a linker), so cargo's list of installed tools
+/// says which version is there.
+fn flip_link() -> Result<(), String> {
+    setup::cargo_tool_listed("flip-link", FLIP_LINK, true)
+}
+
+const FLIP_LINK: &str = "0.1.12";
 
 /// Builds every bin for every board and variant, runs each QEMU variant and
 /// checks its report; compile-error snippets are rejected with their code;
@@ -95,6 +106,10 @@ pub fn fuzz_nvic(args: &[String]) -> Result<(), String> {
     summarize(&nvic::fuzz(&firmware_dir(), n, seed)?)
 }
 
+/// Where firmware/BENCHMARKS-firmware.md's hand-written part starts, which
+/// `cargo xtask firmware-sizes` keeps.
+const KEPT: &str = "<!-- kept by cargo xtask firmware-sizes -->";
+
 /// Flash and RAM of every bin on every board, as a Markdown table, printed
 /// and written to firmware/BENCHMARKS-firmware.md (BENCHMARKS.md includes it),
 /// and the free-run scenario builds' table in firmware/README.md.
@@ -103,13 +118,19 @@ pub fn sizes(_: &[String]) -> Result<(), String> {
     let builds = build::all(&firmware_dir(), &build::Only::default())?;
     let table = sizes::table(&builds)?;
     println!("{table}");
+    let path = firmware_dir().join("BENCHMARKS-firmware.md");
+    // Measurements written by hand below the marker (a change's before and after) stay.
+    let kept = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|old| old.find(KEPT).map(|at| format!("\n{}", &old[at..])))
+        .unwrap_or_default();
     let text = format!(
         "Flash / static RAM in bytes of every bin, board and variant (`llvm-size`), written by \
          `cargo xtask bench`.\n\n{table}\n\nAbout 3.7 KiB of the RAM is the harness's outcome table, 1 KiB the \
-         RTT buffer on real boards, and the two-core bin adds 8 KiB for core 1's stack; flash is mostly \
-         `core::fmt`.\n"
+         RTT buffer on real boards, and the two-core bin adds 8 KiB for core 1's stack. The QEMU bins format \
+         their report with `core::fmt`; the real boards send defmt frames, and link `core::fmt` only for \
+         panic-probe's panic message.\n{kept}"
     );
-    let path = firmware_dir().join("BENCHMARKS-firmware.md");
     std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     sizes::write_readme(&builds, &firmware_dir().join("README.md"))
 }

@@ -67,12 +67,35 @@ pub fn cargo_tool(krate: &str, binary: &str, version: &str, locked: bool) -> Res
     {
         return Ok(());
     }
-    println!("{binary} {version} is missing or another version: installing (this can take minutes)");
+    cargo_install(krate, version, locked)
+}
+
+/// Installs a cargo tool unless `cargo install --list` lists `krate` at
+/// `version`: for a tool that has no `--version` of its own.
+pub fn cargo_tool_listed(krate: &str, version: &str, locked: bool) -> Result<(), String> {
+    let listed = Command::new("cargo")
+        .args(["install", "--list"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default();
+    if listed_at(&listed, krate, version) {
+        return Ok(());
+    }
+    cargo_install(krate, version, locked)
+}
+
+fn cargo_install(krate: &str, version: &str, locked: bool) -> Result<(), String> {
+    println!("{krate} {version} is missing or another version: installing (this can take minutes)");
     let mut args = vec!["cargo", "install", krate, "--version", version];
     if locked {
         args.push("--locked");
     }
     run(&args)
+}
+
+/// Whether `cargo install --list`'s text has `krate vVERSION:`.
+fn listed_at(listed: &str, krate: &str, version: &str) -> bool {
+    listed.lines().any(|line| line.trim_end().strip_suffix(':') == Some(&format!("{krate} v{version}")))
 }
 
 fn is_root() -> bool {
@@ -98,4 +121,17 @@ pub fn apt(packages: &[(&str, &str)]) -> Result<(), String> {
     let mut args = vec!["apt-get", "install", "-y", "-q"];
     args.extend(&missing);
     run(&args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_version_of_an_installed_tool() {
+        let listed = "flip-link v0.1.12:\n    flip-link\ntrunk v0.21.14:\n    trunk\n";
+        assert!(listed_at(listed, "flip-link", "0.1.12"));
+        assert!(!listed_at(listed, "flip-link", "0.1.11"));
+        assert!(!listed_at(listed, "link", "0.1.12"));
+    }
 }

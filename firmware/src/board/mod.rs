@@ -44,7 +44,17 @@ use chip as target;
 #[cfg(any(feature = "qemu-lm3s6965", feature = "qemu-microbit", feature = "qemu-an521"))]
 use qemu as target;
 
-pub use target::{BOARD, GENERATOR_PERIOD, TIMER_PERIOD, argument, exit, init, log, show};
+pub use target::{BOARD, GENERATOR_PERIOD, TIMER_PERIOD, argument, exit, init, show};
+
+/// A line of text on semihosting (`crate::Line::say`): the QEMU machines'
+/// log. The real boards log defmt frames (`crate::say!`, probe.rs).
+#[cfg(any(feature = "qemu-lm3s6965", feature = "qemu-microbit", feature = "qemu-an521"))]
+pub use qemu::log;
+
+/// The real boards' end of a run: a semihosting exit that `probe-rs run`
+/// ends on, or, with no debugger, a HardFault that leads to `idle`.
+#[cfg(any(feature = "microbit-v2", feature = "pico"))]
+pub use probe::{idle, semihosting_exit_at};
 
 /// Button B held at reset, and one row of the LED matrix (interactive mode).
 #[cfg(feature = "microbit-v2")]

@@ -11,7 +11,7 @@ use nrf52833_pac::interrupt;
 
 use super::Interrupt;
 use super::mmio::{read, write};
-pub use super::probe::{argument, log};
+pub use super::probe::{argument, exit};
 use crate::harness::dispatch;
 
 pub const BOARD: &str = "microbit-v2";
@@ -134,10 +134,10 @@ pub fn light_row(row: usize, held: bool) {
     write(port + OUTSET, 1 << pin);
 }
 
-/// A real board has nowhere to exit to: stop the lesson's interrupts and
-/// keep the LED matrix lit (a tick, or a cross after a violation or a panic).
-pub fn exit(ok: bool) -> ! {
-    cortex_m::interrupt::disable();
+/// After the run (`probe::exit`, with no debugger to end it): keep the LED
+/// matrix lit, a tick, or a cross after a violation or a fault. Interrupts
+/// are off.
+pub fn idle(ok: bool) -> ! {
     let held = ok && HELD.load(Ordering::Relaxed);
     loop {
         for row in 0..ROWS.len() {

@@ -14,7 +14,7 @@ use rp2040_hal::{Sio, Watchdog, clocks};
 
 use super::Interrupt;
 use super::mmio::{read, write};
-pub use super::probe::{argument, log};
+pub use super::probe::{argument, exit};
 use crate::harness::dispatch;
 
 #[unsafe(link_section = ".boot2")]
@@ -141,10 +141,10 @@ pub fn show(held: bool) {
     HELD.store(held, Ordering::Relaxed);
 }
 
-/// Nowhere to exit to: the LED stays on when every property held, and
-/// blinks after a violation or a panic.
-pub fn exit(ok: bool) -> ! {
-    cortex_m::interrupt::disable();
+/// After the run (`probe::exit`, with no debugger to end it): the LED stays
+/// on when every property held, and blinks after a violation or a fault.
+/// Interrupts are off.
+pub fn idle(ok: bool) -> ! {
     let held = ok && HELD.load(Ordering::Relaxed);
     loop {
         write(SIO_OUT_SET, 1 << LED);

@@ -31,7 +31,7 @@ use cortex_m::peripheral::{NVIC, SCB};
 use critical_section::Mutex;
 
 use super::{
-    LESSON, PHASE, PHASE_BEFORE, PHASE_NONE, PROGRESS, Snapshot, TIMER0_IN_HARDWARE, begin_run, describe, end_run,
+    LESSON, PHASE, PHASE_BEFORE, PHASE_NONE, PROGRESS, Snapshot, TIMER0_IN_HARDWARE, begin_run, end_run, say_outcome,
     unmask_handlers, with_tally,
 };
 use crate::arrival::{self, ARRIVED};
@@ -286,7 +286,7 @@ fn finish(lesson: &Lesson) -> ! {
     let ok = with_tally(|tally| {
         if REPLAY.load(Ordering::SeqCst) {
             if let Some(outcome) = tally.outcomes().next() {
-                describe(lesson, outcome).say();
+                say_outcome(lesson, outcome);
             }
             crate::say!(
                 "irqlab replay at={} arrival_phase={}",
@@ -297,17 +297,20 @@ fn finish(lesson: &Lesson) -> ! {
             tally.report(lesson);
             if SWEEP.load(Ordering::SeqCst) {
                 if INDEX.load(Ordering::SeqCst) == MAX_OFFSETS {
-                    crate::say!("irqlab bound offsets={MAX_OFFSETS} hit before the arrival reached the start of main");
+                    crate::say!(
+                        "irqlab bound offsets={} hit before the arrival reached the start of main",
+                        MAX_OFFSETS
+                    );
                 }
                 if let Some(first) = tally.first_violation(lesson) {
-                    crate::say!("irqlab counterexample at={first}");
+                    crate::say!("irqlab counterexample at={}", first);
                 }
             }
         }
         tally.violations == 0
     });
     if slept > 0 {
-        crate::say!("irqlab note main slept through an event in {slept} run(s): asleep in WFI with its work waiting");
+        crate::say!("irqlab note main slept through an event in {} run(s): asleep in WFI with its work waiting", slept);
     }
     board::show(ok);
     crate::say!("irqlab end");

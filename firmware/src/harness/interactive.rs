@@ -9,7 +9,7 @@
 //! generator and no watchdog run (SysTick stays off). Not built for the other
 //! boards, so the QEMU runs are the same as without it.
 
-use super::{PHASE_NONE, Snapshot, begin_run, call_main, describe, handler_runs, unmask_handlers, with_tally};
+use super::{PHASE_NONE, Snapshot, begin_run, call_main, handler_runs, say_outcome, unmask_handlers, with_tally};
 use crate::board::{self, Interrupt};
 use crate::harness::{Lesson, Trigger};
 
@@ -46,7 +46,7 @@ pub fn run(lesson: &'static Lesson) -> ! {
                     broken += 1;
                 }
                 presses += 1;
-                describe(lesson, &outcome).say();
+                say_outcome(lesson, &outcome);
                 crate::say!("irqlab press n={} edges={} broken={} of {}", presses, edges, broken, presses);
                 // The next press is judged on its own: from the boot values.
                 snapshot.restore(lesson.statics);

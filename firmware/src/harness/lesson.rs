@@ -147,6 +147,17 @@ impl fmt::Display for Value {
     }
 }
 
+/// The same text over defmt (real boards): `3`, `true`.
+#[cfg(feature = "defmt")]
+impl defmt::Format for Value {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self {
+            Value::Int(v) => defmt::write!(f, "{=i64}", v),
+            Value::Bool(v) => defmt::write!(f, "{=bool}", v),
+        }
+    }
+}
+
 /// Types of statics the harness can report.
 pub trait Scalar {
     /// # Safety

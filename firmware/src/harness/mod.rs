@@ -20,18 +20,19 @@ pub mod free;
 pub mod sweep;
 
 use core::cell::RefCell;
-use core::fmt::Write;
 use core::ptr;
 use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, Ordering};
 
 pub use lesson::{Call, Handler, Lesson, Main, Property, Scalar, Source, Tick, Trigger, Value, Watch};
 pub use snapshot::Snapshot;
-pub use tally::{Outcome, Tally, describe};
+pub use tally::{Outcome, Tally, say_outcome};
 
 use cortex_m::peripheral::NVIC;
 use critical_section::Mutex;
 
 use crate::board::{self, Interrupt};
+use crate::line::say_parts;
+use crate::put;
 
 static LESSON: AtomicPtr<Lesson> = AtomicPtr::new(ptr::null_mut());
 
@@ -80,16 +81,17 @@ pub fn run(lesson: &'static Lesson) -> ! {
     board::init();
     mutant::select();
     if let Err(problem) = lesson.validate() {
-        crate::say!("irqlab error {problem}");
+        crate::say!("irqlab error {}", problem);
         board::exit(false);
     }
     LESSON.store(ptr::from_ref(lesson).cast_mut(), Ordering::Release);
     for handler in lesson.handlers {
         if let Err(most) = board::set_priority(handler.interrupt, handler.priority) {
             crate::say!(
-                "irqlab error {} has priority {}: this board has levels 0 to {most} below its arrival generator",
+                "irqlab error {} has priority {}: this board has levels 0 to {} below its arrival generator",
                 handler.interrupt.name(),
-                handler.priority
+                handler.priority,
+                most
             );
             board::exit(false);
         }
@@ -99,7 +101,7 @@ pub fn run(lesson: &'static Lesson) -> ! {
     {
         // A two-core lesson built for a one-core board: nothing to run.
         header(lesson, "free");
-        crate::say!("irqlab skip {problem}");
+        crate::say!("irqlab skip {}", problem);
         crate::say!("irqlab end");
         board::exit(true);
     }
@@ -324,29 +326,29 @@ fn header(lesson: &Lesson, mode: &str) {
         if lesson.core1.is_some() { 2 } else { 1 },
         lesson.main.total()
     );
-    let mut boards = crate::Line::new();
-    let _ = write!(boards, "irqlab boards");
-    for board in lesson.boards {
-        let _ = write!(boards, " {board}");
-    }
-    boards.say();
-    let mut sources = crate::Line::new();
-    let _ = write!(sources, "irqlab sources");
-    for source in lesson.sources {
-        let _ = write!(sources, " {}:{}", source.interrupt.name(), source.max_arrivals);
-    }
-    if let Some(tick) = &lesson.systick {
-        let _ = write!(sources, " SysTick:{}", tick.max_arrivals);
-    }
-    sources.say();
+    say_parts(|out| {
+        put!(out, "irqlab boards");
+        for board in lesson.boards {
+            put!(out, " {}", board);
+        }
+    });
+    say_parts(|out| {
+        put!(out, "irqlab sources");
+        for source in lesson.sources {
+            put!(out, " {}:{}", source.interrupt.name(), source.max_arrivals);
+        }
+        if let Some(tick) = &lesson.systick {
+            put!(out, " SysTick:{}", tick.max_arrivals);
+        }
+    });
     for (index, property) in lesson.properties.iter().enumerate() {
         // `stringify!` may break a long expression over lines: one line here.
-        let mut line = crate::Line::new();
-        let _ = write!(line, "irqlab property {index}");
-        for word in property.text.split_whitespace() {
-            let _ = write!(line, " {word}");
-        }
-        line.say();
+        say_parts(|out| {
+            put!(out, "irqlab property {}", index);
+            for word in property.text.split_whitespace() {
+                put!(out, " {}", word);
+            }
+        });
     }
 }
 

@@ -26,7 +26,7 @@ pub fn select() {
     if cfg!(feature = "mutants") {
         let mutant = crate::board::argument("mutant").unwrap_or(0);
         MUTANT.store(mutant, Ordering::Relaxed);
-        crate::say!("irqlab mutant {mutant}");
+        crate::say!("irqlab mutant {}", mutant);
     }
 }
 

@@ -16,12 +16,13 @@
 //! ARM (B5.2.3, MSR; and CPS) guarantees that a pending interrupt the lowered
 //! mask lets through is taken only after a context synchronization event.
 
-use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use cortex_m::peripheral::NVIC;
 
 use crate::board::{self, Interrupt};
+use crate::line::say_parts;
+use crate::put;
 
 use super::mutant;
 
@@ -101,7 +102,7 @@ pub fn run(code: &'static [u8]) -> ! {
     CODE.store(code.as_ptr() as usize, Ordering::Relaxed);
     CODE_LEN.store(code.len(), Ordering::Relaxed);
     let count = u16::from_le_bytes([code[0], code[1]]);
-    crate::say!("irqlab start bin=nvic_fuzz board={} mode=nvic scenarios={count}", board::BOARD);
+    crate::say!("irqlab start bin=nvic_fuzz board={} mode=nvic scenarios={}", board::BOARD, count);
     ACTIVE.store(true, Ordering::Relaxed);
     let mut at = 2;
     for index in 0..count {
@@ -119,7 +120,7 @@ pub fn run(code: &'static [u8]) -> ! {
             // The mutant swaps the first two priorities: the traces must differ.
             let k = if mutant::is(mutant::SWAPPED_PRIORITIES) && k < 2 { 1 - k } else { k };
             if board::set_priority(Interrupt::ALL[k], *priority).is_err() {
-                crate::say!("irqlab error scenario {index}: priority {priority} is out of range");
+                crate::say!("irqlab error scenario {}: priority {} is out of range", index, priority);
                 board::exit(false);
             }
         }
@@ -139,18 +140,18 @@ pub fn run(code: &'static [u8]) -> ! {
 }
 
 fn report(index: u16) {
-    let mut line = crate::Line::new();
-    let _ = write!(line, "irqlab nvic {index} ");
-    let len = TRACE_LEN.load(Ordering::Relaxed);
-    if len > TRACE_CAPACITY {
-        let _ = write!(line, "overflow");
-    } else if len == 0 {
-        let _ = write!(line, "-");
-    }
-    for (i, event) in TRACE[..len.min(TRACE_CAPACITY)].iter().enumerate() {
-        let event = event.load(Ordering::Relaxed);
-        let dot = if i == 0 { "" } else { "." };
-        let _ = write!(line, "{dot}{}{}", if event & 0x80 == 0 { 'E' } else { 'X' }, event & 0x0f);
-    }
-    line.say();
+    say_parts(|out| {
+        put!(out, "irqlab nvic {} ", index);
+        let len = TRACE_LEN.load(Ordering::Relaxed);
+        if len > TRACE_CAPACITY {
+            put!(out, "overflow");
+        } else if len == 0 {
+            put!(out, "-");
+        }
+        for (i, event) in TRACE[..len.min(TRACE_CAPACITY)].iter().enumerate() {
+            let event = event.load(Ordering::Relaxed);
+            let dot = if i == 0 { "" } else { "." };
+            put!(out, "{}{}{}", dot, if event & 0x80 == 0 { 'E' } else { 'X' }, event & 0x0f);
+        }
+    });
 }

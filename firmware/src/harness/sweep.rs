@@ -17,7 +17,7 @@ use super::{
 };
 use crate::arrival::{self, ARRIVED};
 use crate::board;
-use crate::harness::{Lesson, describe};
+use crate::harness::{Lesson, say_outcome};
 
 /// The most offsets one sweep tries (a bound, reported when hit).
 const MAX_OFFSETS: u32 = 20_000;
@@ -42,7 +42,7 @@ pub fn run(lesson: &'static Lesson) -> bool {
         let phase = one_run(lesson, &snapshot, Some(ahead), offset, true);
         return with_tally(|tally| {
             if let Some(outcome) = tally.outcomes().next() {
-                describe(lesson, outcome).say();
+                say_outcome(lesson, outcome);
             }
             crate::say!("irqlab replay at={} arrival_phase={}", offset, phase);
             tally.violations == 0
@@ -57,14 +57,14 @@ pub fn run(lesson: &'static Lesson) -> bool {
         }
         offset += 1;
         if offset == MAX_OFFSETS {
-            crate::say!("irqlab bound offsets={MAX_OFFSETS} hit before the arrival reached the start of main");
+            crate::say!("irqlab bound offsets={} hit before the arrival reached the start of main", MAX_OFFSETS);
             break;
         }
     }
     with_tally(|tally| {
         tally.report(lesson);
         if let Some(first) = tally.first_violation(lesson) {
-            crate::say!("irqlab counterexample at={first}");
+            crate::say!("irqlab counterexample at={}", first);
         }
         tally.violations == 0
     })

@@ -2,10 +2,9 @@
 //! the first run (or arrival offset) that produced it: the firmware's answer
 //! to the explorer's outcome histogram.
 
-use core::fmt::Write;
-
 use super::lesson::{Lesson, MAX_PROPERTIES, MAX_STATICS, Value};
-use crate::Line;
+use crate::line::say_parts;
+use crate::put;
 
 #[derive(Clone, Copy)]
 pub struct Outcome {
@@ -91,17 +90,17 @@ impl Tally {
     /// `irqlab outcome ...` lines, each handler's runs, then the totals.
     pub fn report(&self, lesson: &Lesson) {
         for outcome in self.outcomes() {
-            describe(lesson, outcome).say();
+            say_outcome(lesson, outcome);
         }
-        let mut handled = Line::new();
-        let _ = handled.write_str("irqlab handled");
-        for handler in lesson.handlers {
-            let _ = write!(handled, " {}={}", handler.interrupt.name(), self.handled[handler.interrupt as usize]);
-        }
-        if lesson.systick.is_some() {
-            let _ = write!(handled, " SysTick={}", self.handled[super::SYSTICK_RUNS]);
-        }
-        handled.say();
+        say_parts(|out| {
+            put!(out, "irqlab handled");
+            for handler in lesson.handlers {
+                put!(out, " {}={}", handler.interrupt.name(), self.handled[handler.interrupt as usize]);
+            }
+            if lesson.systick.is_some() {
+                put!(out, " SysTick={}", self.handled[super::SYSTICK_RUNS]);
+            }
+        });
         crate::say!(
             "irqlab total runs={} violations={} arrivals={} outcomes={} untallied={}",
             self.runs,
@@ -119,30 +118,30 @@ impl Default for Tally {
     }
 }
 
-/// `irqlab outcome COUNT=4 TICKS=1 holds=y runs=57 first=0 arrival=after`
-pub fn describe(lesson: &Lesson, outcome: &Outcome) -> Line {
-    let mut line = Line::new();
-    let _ = line.write_str("irqlab outcome");
-    let reported = lesson.statics.iter().filter(|w| w.read.is_some());
-    for (watch, value) in reported.zip(outcome.values.iter().flatten()) {
-        let _ = write!(line, " {}={}", watch.name, value);
-    }
-    let _ = line.write_str(" holds=");
-    for holds in &outcome.holds[..lesson.properties.len()] {
-        let _ = line.write_char(if *holds { 'y' } else { 'n' });
-    }
-    if outcome.starved {
-        let _ = line.write_str(" starved=y");
-    }
-    if outcome.deadlock {
-        let _ = line.write_str(" deadlock=y");
-    }
-    let _ = write!(line, " runs={} first={} arrival=", outcome.runs, outcome.first);
-    let _ = match outcome.phase {
-        super::PHASE_BEFORE => line.write_str("before"),
-        super::PHASE_DONE => line.write_str("after"),
-        super::PHASE_NONE => line.write_str("none"),
-        call => write!(line, "call{call}"),
-    };
-    line
+/// Says `irqlab outcome COUNT=4 TICKS=1 holds=y runs=57 first=0 arrival=after`.
+pub fn say_outcome(lesson: &Lesson, outcome: &Outcome) {
+    say_parts(|out| {
+        put!(out, "irqlab outcome");
+        let reported = lesson.statics.iter().filter(|w| w.read.is_some());
+        for (watch, value) in reported.zip(outcome.values.iter().flatten()) {
+            put!(out, " {}={}", watch.name, value);
+        }
+        put!(out, " holds=");
+        for holds in &outcome.holds[..lesson.properties.len()] {
+            put!(out, "{}", if *holds { "y" } else { "n" });
+        }
+        if outcome.starved {
+            put!(out, " starved=y");
+        }
+        if outcome.deadlock {
+            put!(out, " deadlock=y");
+        }
+        put!(out, " runs={} first={} arrival=", outcome.runs, outcome.first);
+        match outcome.phase {
+            super::PHASE_BEFORE => put!(out, "before"),
+            super::PHASE_DONE => put!(out, "after"),
+            super::PHASE_NONE => put!(out, "none"),
+            call => put!(out, "call{}", call),
+        }
+    });
 }

@@ -10,28 +10,41 @@ pub struct Board {
     pub target: &'static str,
     /// `qemu-system-arm` arguments choosing the machine; None for a real board.
     pub qemu: Option<&'static [&'static str]>,
+    /// Extra `cargo` arguments of its builds: the Pico links with flip-link,
+    /// which firmware/.cargo/config.toml cannot give it alone (its target,
+    /// thumbv6m, is also QEMU's microbit's), as the `cargo pico` alias does.
+    pub cargo: &'static [&'static str],
 }
 
 pub const BOARDS: &[Board] = &[
-    Board { feature: "microbit-v2", name: "micro:bit v2", target: "thumbv7em-none-eabihf", qemu: None },
-    Board { feature: "pico", name: "Pico", target: "thumbv6m-none-eabi", qemu: None },
+    Board { feature: "microbit-v2", name: "micro:bit v2", target: "thumbv7em-none-eabihf", qemu: None, cargo: &[] },
+    Board {
+        feature: "pico",
+        name: "Pico",
+        target: "thumbv6m-none-eabi",
+        qemu: None,
+        cargo: &["--config", "target.thumbv6m-none-eabi.linker = 'flip-link'"],
+    },
     Board {
         feature: "qemu-lm3s6965",
         name: "lm3s6965evb",
         target: "thumbv7m-none-eabi",
         qemu: Some(&["-cpu", "cortex-m3", "-machine", "lm3s6965evb"]),
+        cargo: &[],
     },
     Board {
         feature: "qemu-microbit",
         name: "microbit (nRF51)",
         target: "thumbv6m-none-eabi",
         qemu: Some(&["-machine", "microbit"]),
+        cargo: &[],
     },
     Board {
         feature: "qemu-an521",
         name: "mps2-an521",
         target: "thumbv7m-none-eabi",
         qemu: Some(&["-machine", "mps2-an521"]),
+        cargo: &[],
     },
 ];
 

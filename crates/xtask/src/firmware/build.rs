@@ -79,7 +79,9 @@ pub fn clippy(firmware: &Path, only: &Only) -> Result<(), String> {
     for board in BOARDS.iter().filter(|b| only.board(b)) {
         let features = format!("{},replay", board.feature);
         let args = ["cargo", "clippy", "--release", "--locked", "--bins", "--target", board.target];
-        let args = [&args[..], &["--no-default-features", "--features", &features, "--", "-D", "warnings"]].concat();
+        let args =
+            [&args[..], board.cargo, &["--no-default-features", "--features", &features, "--", "-D", "warnings"]]
+                .concat();
         crate::setup::run_in(firmware, &args).map_err(|e| format!("firmware clippy on {}: {e}", board.feature))?;
     }
     Ok(())
@@ -104,6 +106,7 @@ pub fn build(
             &["build", "--release", "--locked"][..],
             &selection,
             &["--target", board.target, "--no-default-features", "--features", features],
+            board.cargo,
             &["--message-format=json-render-diagnostics"],
         ]
         .concat();

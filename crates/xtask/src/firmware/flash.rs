@@ -236,6 +236,10 @@ pub fn run(root: &Path, request: &Request) -> Result<Option<Finished>, String> {
             features.push_str(feature);
         }
     }
+    if request.board.qemu.is_none() {
+        // A real board's build links with flip-link (firmware/.cargo/config.toml).
+        super::flip_link()?;
+    }
     let elf = build(&firmware, request.board, &lesson.bin, &features, file.as_deref())?;
     if request.uf2 {
         let (path, blocks) = super::uf2::convert(&elf)?;
@@ -282,18 +286,11 @@ fn folder(lesson: &Lesson) -> String {
 /// prints them (with the learner's path). Returns the ELF.
 fn build(firmware: &Path, board: &Board, bin: &str, features: &str, file: Option<&Path>) -> Result<PathBuf, String> {
     let args = [
-        "build",
-        "--release",
-        "--locked",
-        "--bin",
-        bin,
-        "--target",
-        board.target,
-        "--no-default-features",
-        "--features",
-        features,
-        "--message-format=json-render-diagnostics",
-    ];
+        &["build", "--release", "--locked", "--bin", bin, "--target", board.target][..],
+        board.cargo,
+        &["--no-default-features", "--features", features, "--message-format=json-render-diagnostics"],
+    ]
+    .concat();
     println!("$ (in firmware/) cargo {}", args.join(" "));
     let output = Command::new("cargo")
         .args(args)
@@ -366,28 +363,28 @@ fn probe(board: &Board, elf: &Path, bin: &str, file: Option<&Path>) -> Result<Op
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start probe-rs: {e}"))?;
-    let mut log = String::new();
-    let mut ended = false;
+    let mut log = BoardLog::default();
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
             let line = learner_paths(&line, bin, file);
             println!("{line}");
-            // defmt may put a level or a timestamp before the text.
-            if let Some(at) = line.find("irqlab ") {
-                log.push_str(&line[at..]);
-                log.push('\n');
-            }
-            if line.contains("irqlab end") {
-                ended = true;
+            if log.read(&line) {
                 break;
             }
         }
     }
-    if ended {
+    // The firmware ends `probe-rs run` itself (a semihosting exit after
+    // `irqlab end`); stop it anyway, as an older probe-rs may wait on.
+    if log.ended {
         let _ = child.kill();
     }
     let status = child.wait().map_err(|e| format!("waiting for probe-rs: {e}"))?;
+    if !log.ended && log.text.contains("irqlab panic") {
+        // panic-probe's HardFault, on which probe-rs stops with an error.
+        return Ok(Some(report::parse(&log.text)));
+    }
+    let (log, ended) = (log.text, log.ended);
     if !ended {
         if status.success() || status.code().is_none() {
             println!("probe-rs stopped before the report ended: no verdict");
@@ -396,6 +393,38 @@ fn probe(board: &Board, elf: &Path, bin: &str, file: Option<&Path>) -> Result<Op
         return Err(format!("probe-rs failed ({status}): see its message above"));
     }
     Ok(Some(report::parse(&log)))
+}
+
+/// What `probe-rs run` printed, kept as report lines.
+#[derive(Debug, Default)]
+struct BoardLog {
+    text: String,
+    ended: bool,
+    /// Where panic-probe said the code panicked; its message is the next line.
+    panic_at: Option<String>,
+}
+
+impl BoardLog {
+    /// Keeps the `irqlab` lines (defmt may put a level or a timestamp before
+    /// the text) and panic-probe's `panicked at FILE:LINE:COL:` followed by
+    /// the message, as `irqlab panic MESSAGE at FILE:LINE:COL` (what QEMU's
+    /// panic handler prints). True at `irqlab end`.
+    fn read(&mut self, line: &str) -> bool {
+        if let Some(at) = self.panic_at.take() {
+            self.text.push_str(&format!("irqlab panic {} at {at}\n", line.trim()));
+            return false;
+        }
+        if let Some(at) = line.find("panicked at ") {
+            self.panic_at = Some(line[at + "panicked at ".len()..].trim_end().trim_end_matches(':').to_string());
+            return false;
+        }
+        if let Some(at) = line.find("irqlab ") {
+            self.text.push_str(&line[at..]);
+            self.text.push('\n');
+        }
+        self.ended = line.contains("irqlab end");
+        self.ended
+    }
 }
 
 /// The run's result in plain words.
@@ -644,6 +673,21 @@ mod tests {
         );
         assert!(verdict.text.contains("held:   \"last\""), "{}", verdict.text);
         assert!(verdict.text.ends_with("verdict: BROKEN: some schedule of the interrupts breaks a property"));
+    }
+
+    #[test]
+    fn reads_the_board_log_and_a_panic_of_panic_probe() {
+        let mut log = BoardLog::default();
+        assert!(!log.read("<lvl> irqlab start bin=edge_counter mode=free"));
+        assert!(!log.read("[ERROR] panicked at /home/me/fix.rs:23:5:"));
+        assert!(!log.read("attempt to add with overflow"));
+        assert_eq!(
+            log.text,
+            "irqlab start bin=edge_counter mode=free\nirqlab panic attempt to add with overflow at /home/me/fix.rs:23:5\n"
+        );
+        assert!(log.read("irqlab end"));
+        let report = report::parse(&log.text);
+        assert!(report.ended && report.problems[0].starts_with("irqlab panic attempt to add"));
     }
 
     #[test]
