@@ -568,7 +568,7 @@ pub fn check_all(root: &Path) -> Vec<super::check::Verdict> {
             .and_then(|text| std::fs::write(&path, edit(text)).map_err(|e| format!("{}: {e}", path.display())));
         let result = written.and_then(|()| {
             let request = Request {
-                lesson: "03".to_string(),
+                lesson: "07".to_string(),
                 file: Some(path.clone()),
                 board: BOARDS.iter().find(|b| b.feature == CHECKED_BOARD).expect("a known board"),
                 solution: false,
@@ -608,7 +608,7 @@ mod tests {
     #[test]
     fn finds_a_lesson_by_number_folder_or_bin_and_says_which_exist() {
         let lessons = crate::setup::root().join("lessons");
-        for name in ["3", "03", "07-edge-counter", "edge_counter"] {
+        for name in ["7", "07", "07-edge-counter", "edge_counter"] {
             assert_eq!(find_lesson(&lessons, name).expect(name).bin, "edge_counter");
         }
         let unknown = find_lesson(&lessons, "99").unwrap_err();
