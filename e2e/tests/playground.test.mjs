@@ -269,6 +269,34 @@ test('a permalink with edited code reopens at its step with its schedule', async
   assertClean(page);
 });
 
+test('a long search can be cancelled: the worker stops and the page says the results are partial', async () => {
+  // Lesson 04 with a main that adds 2,000 times per call: tens of thousands
+  // of steps, and every one an arrival point, so the search runs for long.
+  const plain = await newPage(browser);
+  await open(plain, server.url, LOST);
+  const scenario = await plain.locator('textarea.source').inputValue();
+  await plain.close();
+  const long = scenario.replace('unsafe { COUNT += 1 } // load, add, store', 'for _ in 0..2000 {\n        unsafe { COUNT += 1 }\n    }');
+  assert.notEqual(long, scenario, 'the edit applies');
+  const page = await newPage(browser);
+  await open(page, server.url, `${LOST}&code=${codeParam(long)}`);
+  const explore = page.locator('[data-testid=explore]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=explore]')?.disabled, null, { timeout: 30000 });
+  await explore.click();
+  await page.waitForSelector('[data-testid=explorer-progress]', { timeout: 10000 });
+  await page.locator('.explorer .running button', { hasText: 'Cancel' }).click();
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 10000 });
+  const report = await page.locator('[data-testid=explorer-report]').innerText();
+  assert.match(report, /Cancelled: these are partial results\./);
+  assert.doesNotMatch(report, /Complete/);
+  // The worker is free for a new search, and the page still steps.
+  assert.ok(await page.locator('.explorer button', { hasText: 'Try every arrival point again' }).isEnabled());
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /\(1 of/.test(document.querySelector('[data-testid=readout]').innerText), null, { timeout: 5000 });
+  assertClean(page);
+});
+
 test('a damaged permalink keeps its lesson and says what it left out', async () => {
   const page = await newPage(browser);
   await open(page, server.url, `${LOST}&code=%%%&sched=TIMER0@2&step=-3&zoom=2`);
