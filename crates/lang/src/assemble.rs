@@ -77,7 +77,7 @@ fn first_change(body: &[irqlab_sim::Instr], functions: &[Function], visited: &mu
                     }
                 }
             }
-            op if !op.is_pure() => return Some(instr.span.clone()),
+            op if !op.is_property_safe() => return Some(instr.span.clone()),
             _ => {}
         }
     }

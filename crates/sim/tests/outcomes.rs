@@ -371,3 +371,38 @@ fn division_by_zero_panics_like_rust() {
     let s = run(&p, "");
     assert!(s.outcomes().iter().any(|o| o.explain(&p).contains("attempt to divide by zero")));
 }
+
+/// A property may read a `critical_section::Mutex` through its token: the
+/// critical section around the read leaves the machine as it was (a
+/// property runs between two steps, indivisibly), so it is accepted and
+/// evaluates the read. A write inside the section is still refused.
+#[test]
+fn a_property_may_read_inside_a_critical_section_but_not_write() {
+    let build = |write: bool| {
+        let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+        let count = b.scalar("COUNT", Ty::U32, LocationKind::Plain, 0);
+        let bump = b.function("bump", 0, |f| {
+            f.increment(count, Ty::U32).ret();
+        });
+        b.thread("main", 0, &[(bump, 2)]);
+        b.property("counted twice", PropertyWhen::End, |f| {
+            let (v, ok) = (f.local(), f.local());
+            f.critical_section(|f| {
+                f.load(v, count);
+                if write {
+                    f.store(count, Operand::Const(7));
+                }
+            });
+            f.op(Op::Binary { op: BinOp::Eq, ty: Ty::U32, dst: ok, lhs: Operand::Local(v), rhs: Operand::Const(2) });
+            f.op(Op::Return { value: Some(Operand::Local(ok)) });
+        });
+        b.build()
+    };
+    let reads = build(false);
+    reads.validate().expect("a critical section around a read is allowed");
+    let report = irqlab_sim::explore::Explorer::new(reads, Default::default()).expect("valid").run();
+    let p = report.properties.iter().find(|p| p.name == "counted twice").expect("reported");
+    assert_eq!(p.verdict, irqlab_sim::explore::Verdict::Holds, "{report:?}");
+    let err = build(true).validate().expect_err("a property that stores");
+    assert!(matches!(&err, ProgramError::BadProperty { property, .. } if property == "counted twice"), "{err}");
+}

@@ -199,6 +199,18 @@ atomic!(atomic::AtomicI8, atomic::AtomicI16, atomic::AtomicI32, atomic::AtomicIs
 atomic!(portable_atomic::AtomicU8, portable_atomic::AtomicU16, portable_atomic::AtomicU32);
 atomic!(portable_atomic::AtomicU64, portable_atomic::AtomicI32, portable_atomic::AtomicUsize);
 
+/// A scalar in a `critical_section::Mutex<Cell<_>>` (lesson 05's fix), read
+/// the way the lesson reads it: through the token of a critical section.
+impl<T: Scalar + Copy> Scalar for critical_section::Mutex<core::cell::Cell<T>> {
+    unsafe fn value(at: *const Self) -> Value {
+        // SAFETY: the caller's contract.
+        let cell = unsafe { &*at };
+        let v = critical_section::with(|cs| cell.borrow(cs).get());
+        // SAFETY: `v` is a live `T`.
+        unsafe { T::value(&v) }
+    }
+}
+
 impl Scalar for atomic::AtomicBool {
     unsafe fn value(at: *const Self) -> Value {
         // SAFETY: the caller's contract.

@@ -149,6 +149,12 @@ impl Machine {
                         }
                     }
                 }
+                // A critical section around the reads (a `Mutex<Cell<_>>`
+                // read through its token, as the firmware reads it): a
+                // property is evaluated between two steps, indivisibly, so
+                // masking changes nothing there (`Op::is_property_safe`).
+                Op::ReadPrimask { dst } => locals[dst.0 as usize] = 1,
+                Op::DisableInterrupts | Op::RestorePrimask { .. } => {}
                 _ => return Err(format!("{}: a property can only read statics", instr.span)),
             }
         }

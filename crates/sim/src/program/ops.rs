@@ -357,6 +357,16 @@ impl Op {
     }
 }
 
+impl Op {
+    /// What a property may run: pure instructions, and the critical section
+    /// a `critical_section::Mutex` read needs (save PRIMASK, disable,
+    /// restore). A property is evaluated between two steps, indivisibly, so
+    /// a critical section inside it leaves the machine as it was.
+    pub fn is_property_safe(&self) -> bool {
+        self.is_pure() || matches!(self, Op::ReadPrimask { .. } | Op::DisableInterrupts | Op::RestorePrimask { .. })
+    }
+}
+
 /// How an instruction uses a local (`Op::for_each_local`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LocalUse {

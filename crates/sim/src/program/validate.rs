@@ -312,7 +312,7 @@ impl Program {
             for instr in &self.function(f).body {
                 match &instr.op {
                     Op::Call { func, .. } => todo.push(*func),
-                    op if !op.is_pure() => return Some(instr),
+                    op if !op.is_property_safe() => return Some(instr),
                     _ => {}
                 }
             }
