@@ -21,6 +21,9 @@ pub fn eval(cx: &Crate, expr: &syn::Expr, ty: &LTy) -> Result<Vec<u64>, Diagnost
         }
         return Ok(c.values.clone());
     }
+    if let Some(body) = const_fn_body(cx, expr, ty, &span)? {
+        return eval(cx, body, ty);
+    }
     match ty {
         LTy::Scalar(t) => {
             let v = int(cx, expr, Some(*t))?;
@@ -41,7 +44,22 @@ pub fn eval(cx: &Crate, expr: &syn::Expr, ty: &LTy) -> Result<Vec<u64>, Diagnost
             v.extend(eval(cx, arg, inner)?);
             Ok(v)
         }
-        LTy::Cell(inner) | LTy::Mutex(inner) => {
+        LTy::Tuple(elems) => match expr {
+            syn::Expr::Tuple(t) if t.elems.len() == elems.len() => {
+                let mut v = Vec::new();
+                for (e, t) in t.elems.iter().zip(elems) {
+                    v.extend(eval(cx, e, t)?);
+                }
+                Ok(v)
+            }
+            syn::Expr::Tuple(t) => Err(errors::mismatched(
+                &ty.name(&cx.structs),
+                &format!("a tuple with {} elements", t.elems.len()),
+                span,
+            )),
+            _ => Err(not_const(span)),
+        },
+        LTy::Cell(inner) | LTy::Mutex(inner) | LTy::UnsafeCell(inner) => {
             let arg = constructor(cx, expr, "new", span)?;
             eval(cx, arg, inner)
         }
@@ -114,7 +132,51 @@ pub fn eval(cx: &Crate, expr: &syn::Expr, ty: &LTy) -> Result<Vec<u64>, Diagnost
             }
             _ => Err(not_const(span)),
         },
-        LTy::Never | LTy::Result(_) | LTy::SpscEnd { .. } | LTy::SpscPair(..) => Err(not_const(span)),
+        LTy::Never | LTy::Result(_) | LTy::SpscEnd { .. } | LTy::SpscPair(..) | LTy::CsToken => Err(not_const(span)),
+    }
+}
+
+/// `Type::new()` calling a `const fn` of the lesson without parameters
+/// whose body is one expression: that expression (evaluated in its place).
+fn const_fn_body<'c>(
+    cx: &'c Crate,
+    expr: &syn::Expr,
+    ty: &LTy,
+    span: &irqlab_sim::Span,
+) -> Result<Option<&'c syn::Expr>, Diagnostic> {
+    let syn::Expr::Call(c) = expr else { return Ok(None) };
+    let syn::Expr::Path(p) = strip(&c.func) else { return Ok(None) };
+    let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let key = match segs.as_slice() {
+        [ty_name, f] if ty_name == "Self" => match cx.self_ty.and_then(|i| cx.structs.get(i)) {
+            Some(s) => format!("{}::{f}", s.name),
+            None => return Ok(None),
+        },
+        [ty_name, f] if cx.struct_index.contains_key(ty_name) => format!("{ty_name}::{f}"),
+        [f] => f.clone(),
+        _ => return Ok(None),
+    };
+    let Some(f) = cx.inline_index.get(&key).and_then(|i| cx.inline_fns.get(*i)) else { return Ok(None) };
+    if !f.is_const {
+        let kind = if f.self_ty.is_some() { "associated function" } else { "function" };
+        return Err(Diagnostic::error(format!("cannot call non-const {kind} `{key}` in statics"), span.clone())
+            .code("E0015")
+            .note("calls in statics are limited to constant functions, tuple structs and tuple variants")
+            .note("consider wrapping this expression in `std::sync::LazyLock::new(|| ...)`")
+            .advise(format!("declare it `const fn {}`", f.item.sig.ident)));
+    }
+    if &f.ret != ty {
+        return Err(errors::mismatched(&ty.name(&cx.structs), &f.ret.name(&cx.structs), span.clone()));
+    }
+    match (f.params.is_empty() && f.receiver.is_none() && c.args.is_empty(), f.item.block.stmts.as_slice()) {
+        // One level only: a `const fn` whose body calls another is not
+        // evaluated (and so cannot recurse).
+        (true, [syn::Stmt::Expr(body, None)]) if !matches!(strip(body), syn::Expr::Call(_)) => Ok(Some(body)),
+        _ => Err(errors::unsupported_with(
+            "this `const fn` in an initializer",
+            span.clone(),
+            "irqlab evaluates a `const fn` without parameters whose body is one expression, such as `Self { .. }`",
+        )),
     }
 }
 

@@ -192,6 +192,20 @@ pub fn no_atomic64(name: &str, span: Span) -> Diagnostic {
 }
 
 /// A construct outside the subset irqlab models.
+/// E0061: a call with the wrong number of arguments.
+pub fn argument_count(want: usize, got: usize, span: Span) -> Diagnostic {
+    let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+    Diagnostic::error(
+        format!(
+            "this function takes {want} {} but {got} {} supplied",
+            plural(want),
+            if got == 1 { "argument was" } else { "arguments were" }
+        ),
+        span,
+    )
+    .code("E0061")
+}
+
 pub fn unsupported(what: &str, span: Span) -> Diagnostic {
     Diagnostic::error(format!("irqlab does not model {what} yet"), span).label("not modelled by irqlab")
 }

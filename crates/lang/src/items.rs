@@ -56,6 +56,11 @@ pub struct FnInfo {
     pub is_unsafe: bool,
     pub attr: FnAttr,
     pub item: syn::ItemFn,
+    /// `&self` (false) or `&mut self` (true).
+    pub receiver: Option<bool>,
+    /// The struct of the `impl` block it is in.
+    pub self_ty: Option<usize>,
+    pub is_const: bool,
 }
 
 pub struct Crate<'a> {
@@ -76,6 +81,13 @@ pub struct Crate<'a> {
     pub locations: Vec<LocationDecl>,
     pub fns: Vec<FnInfo>,
     pub fn_index: HashMap<String, usize>,
+    /// Functions lowered into each caller by the front end: those of `impl`
+    /// blocks, by `Type::name`, and those that take or return values of
+    /// several cells (a tuple, a struct) or a `CriticalSection`, by name.
+    pub inline_fns: Vec<FnInfo>,
+    pub inline_index: HashMap<String, usize>,
+    /// The struct whose `impl` block is being read or lowered (`Self`).
+    pub self_ty: Option<usize>,
     /// Statics and consts whose declaration had an error: their uses
     /// report nothing more.
     pub poisoned: Vec<String>,
@@ -98,6 +110,9 @@ impl<'a> Crate<'a> {
             locations: Vec::new(),
             fns: Vec::new(),
             fn_index: HashMap::new(),
+            inline_fns: Vec::new(),
+            inline_index: HashMap::new(),
+            self_ty: None,
             poisoned: Vec::new(),
         }
     }
@@ -137,7 +152,7 @@ impl<'a> Crate<'a> {
             if let syn::Item::Struct(s) = item {
                 let name = s.ident.to_string();
                 self.struct_index.insert(name.clone(), self.structs.len());
-                self.structs.push(StructDef { name, fields: Vec::new() });
+                self.structs.push(StructDef { name, fields: Vec::new(), sync: false });
             }
         }
         for item in &file.items {
@@ -147,11 +162,18 @@ impl<'a> Crate<'a> {
                 _ => {}
             }
         }
+        // `impl` blocks before statics: a static's initializer may call a
+        // `const fn`, and its type must be `Sync`.
+        for item in &file.items {
+            if let syn::Item::Impl(i) = item {
+                self.collect_impl(i);
+            }
+        }
         for item in &file.items {
             match item {
                 syn::Item::Static(s) => self.collect_static(s),
-                syn::Item::Fn(f) => self.collect_fn(f),
-                syn::Item::Use(_) | syn::Item::Struct(_) | syn::Item::Const(_) => {}
+                syn::Item::Fn(f) => self.collect_fn(f, None),
+                syn::Item::Use(_) | syn::Item::Struct(_) | syn::Item::Const(_) | syn::Item::Impl(_) => {}
                 other => {
                     let span = self.span(item_head_span(other));
                     self.error(errors::unsupported(item_kind(other), span));
@@ -212,6 +234,9 @@ impl<'a> Crate<'a> {
             self.poisoned.push(name);
             return;
         };
+        if !mutable && let Some(d) = self.not_sync(&ty, &s.ty) {
+            self.error(d);
+        }
         let values = match consts::eval(self, &s.expr, &ty) {
             Ok(v) => v,
             Err(d) => {
@@ -247,7 +272,89 @@ impl<'a> Crate<'a> {
         self.statics.push(StaticInfo { name, ty, mutable, first, decl_span: decl });
     }
 
-    fn collect_fn(&mut self, f: &syn::ItemFn) {
+    /// An `impl` block: `unsafe impl Sync for T {}` marks the struct `Sync`;
+    /// an inherent `impl T { .. }` adds its functions, lowered into each
+    /// caller (`Type::name`).
+    fn collect_impl(&mut self, i: &syn::ItemImpl) {
+        let target = match &*i.self_ty {
+            syn::Type::Path(p) if p.qself.is_none() && p.path.segments.len() == 1 => {
+                self.struct_index.get(&p.path.segments[0].ident.to_string()).copied()
+            }
+            _ => None,
+        };
+        let Some(target) = target else {
+            let s = self.span(i.self_ty.span());
+            self.error(errors::unsupported_with(
+                "`impl` blocks for this type",
+                s,
+                "an `impl` block is for a `struct` of the lesson",
+            ));
+            return;
+        };
+        if let Some(g) = i.generics.params.first() {
+            let s = self.span(g.span());
+            self.error(errors::unsupported("generic `impl` blocks", s));
+            return;
+        }
+        if let Some((_, path, _)) = &i.trait_ {
+            let name = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            let canonical = self.imports.canonical(path);
+            let is_sync = name == "Sync" && matches!(canonical.as_str(), "Sync" | "core::marker::Sync");
+            if !is_sync {
+                let s = self.span(path.span());
+                self.error(errors::unsupported_with(
+                    "trait implementations",
+                    s,
+                    "irqlab models `unsafe impl Sync for T {}` and inherent `impl T { .. }` blocks",
+                ));
+                return;
+            }
+            if i.unsafety.is_none() {
+                let start = i.impl_token.span.start();
+                let whole = self.map.span(start, i.self_ty.span().end());
+                let d = Diagnostic::error("the trait `Sync` requires an `unsafe impl` declaration", whole)
+                    .code("E0200")
+                    .note("the trait `Sync` enforces invariants that the compiler can't check. Review the trait documentation and make sure this implementation upholds those invariants before adding the `unsafe` keyword")
+                    .suggest("add `unsafe` to this trait implementation", self.map.span(start, start), "unsafe ");
+                self.error(d);
+                return;
+            }
+            if let Some(item) = i.items.first() {
+                let s = self.span(item.span());
+                self.error(errors::unsupported("items in `unsafe impl Sync`", s));
+            }
+            self.structs[target].sync = true;
+            return;
+        }
+        if let Some(u) = &i.unsafety {
+            let s = self.span(u.span);
+            self.error(
+                Diagnostic::error("inherent impls cannot be unsafe", s).code("E0197").label("unsafe because of this"),
+            );
+            return;
+        }
+        for item in &i.items {
+            match item {
+                syn::ImplItem::Fn(f) => {
+                    let item = syn::ItemFn {
+                        attrs: f.attrs.clone(),
+                        vis: f.vis.clone(),
+                        sig: f.sig.clone(),
+                        block: Box::new(f.block.clone()),
+                    };
+                    self.self_ty = Some(target);
+                    self.collect_fn(&item, Some(target));
+                    self.self_ty = None;
+                }
+                other => {
+                    let s = self.span(other.span());
+                    self.error(errors::unsupported("this item in an `impl` block", s));
+                }
+            }
+        }
+    }
+
+    fn collect_fn(&mut self, f: &syn::ItemFn, self_ty: Option<usize>) {
         let name = f.sig.ident.to_string();
         let span = self.span(f.sig.ident.span());
         let mut attr = FnAttr::Plain;
@@ -279,6 +386,8 @@ impl<'a> Crate<'a> {
             self.error(errors::unsupported("`async fn`", s));
         }
         let mut params = Vec::new();
+        let mut receiver = None;
+        let mut inline = self_ty.is_some();
         for input in &f.sig.inputs {
             match input {
                 syn::FnArg::Typed(pt) => {
@@ -293,19 +402,31 @@ impl<'a> Crate<'a> {
                     };
                     let Some(ty) = self.parse_type(&pt.ty) else { continue };
                     if ty.scalar().is_none() {
-                        let s = self.span(pt.ty.span());
-                        self.error(errors::unsupported_with(
-                            "parameters of this type",
-                            s,
-                            "a lesson function's parameters are integers or `bool`; pass other data through a static",
-                        ));
-                        continue;
+                        if ty == LTy::CsToken || (ty.is_copy(&self.structs) && !matches!(ty, LTy::Unit | LTy::Never)) {
+                            inline = true;
+                        } else {
+                            let s = self.span(pt.ty.span());
+                            self.error(errors::unsupported_with(
+                                "parameters of this type",
+                                s,
+                                "a lesson function's parameters are plain data (integers, `bool`, tuples, structs) or a `CriticalSection`; pass other data through a static",
+                            ));
+                            continue;
+                        }
                     }
                     params.push((pname, ty, mutable));
                 }
+                syn::FnArg::Receiver(r) if self_ty.is_some() && r.reference.is_some() && r.colon_token.is_none() => {
+                    receiver = Some(r.mutability.is_some());
+                }
                 syn::FnArg::Receiver(r) => {
                     let s = self.span(r.span());
-                    self.error(errors::unsupported("methods (`self` parameters)", s));
+                    let what = if self_ty.is_some() {
+                        "methods taking `self` by value"
+                    } else {
+                        "methods (`self` parameters)"
+                    };
+                    self.error(errors::unsupported(what, s));
                 }
             }
         }
@@ -313,28 +434,98 @@ impl<'a> Crate<'a> {
             syn::ReturnType::Default => LTy::Unit,
             syn::ReturnType::Type(_, ty) => match self.parse_type(ty) {
                 Some(t @ (LTy::Scalar(_) | LTy::Unit | LTy::Never)) => t,
+                // A struct with cells of its own, for `const fn new() -> Self`.
+                Some(t) if t.is_copy(&self.structs) || matches!(t, LTy::Struct(_) | LTy::Tuple(_)) => {
+                    inline = true;
+                    t
+                }
                 Some(_) => {
                     let s = self.span(ty.span());
                     self.error(errors::unsupported_with(
                         "return values of this type",
                         s,
-                        "a lesson function returns an integer, a `bool`, or nothing",
+                        "a lesson function returns plain data (an integer, a `bool`, a tuple, a struct) or nothing",
                     ));
                     LTy::Unit
                 }
                 None => LTy::Unit,
             },
         };
-        if self.fn_index.contains_key(&name) {
-            self.error(
-                Diagnostic::error(format!("the name `{name}` is defined multiple times"), span.clone())
+        let key = match self_ty {
+            Some(t) => format!("{}::{name}", self.structs[t].name),
+            None => name.clone(),
+        };
+        if self.fn_index.contains_key(&key) || self.inline_index.contains_key(&key) {
+            let d = match self_ty {
+                Some(_) => Diagnostic::error(format!("duplicate definitions with name `{name}`"), span.clone())
+                    .code("E0592")
+                    .label(format!("duplicate definitions for `{name}`")),
+                None => Diagnostic::error(format!("the name `{name}` is defined multiple times"), span.clone())
                     .code("E0428")
                     .label(format!("`{name}` redefined here")),
-            );
+            };
+            self.error(d);
             return;
         }
-        self.fn_index.insert(name.clone(), self.fns.len());
-        self.fns.push(FnInfo { name, params, ret, span, is_unsafe: f.sig.unsafety.is_some(), attr, item: f.clone() });
+        let info = FnInfo {
+            name: key.clone(),
+            params,
+            ret,
+            span,
+            is_unsafe: f.sig.unsafety.is_some(),
+            attr,
+            item: f.clone(),
+            receiver,
+            self_ty,
+            is_const: f.sig.constness.is_some(),
+        };
+        if inline {
+            self.inline_index.insert(key, self.inline_fns.len());
+            self.inline_fns.push(info);
+        } else {
+            self.fn_index.insert(key, self.fns.len());
+            self.fns.push(info);
+        }
+    }
+
+    /// rustc's E0277 for a `static` whose type is not `Sync`: an
+    /// `UnsafeCell`, `Cell` or `RefCell` outside a `Mutex`, unless a struct
+    /// around it promises `unsafe impl Sync`.
+    fn not_sync(&self, ty: &LTy, written: &syn::Type) -> Option<Diagnostic> {
+        let mut within = Vec::new();
+        let culprit = ty.not_sync(&self.structs, &mut within)?;
+        let c = culprit.name(&self.structs);
+        let span = self.span(written.span());
+        let mut d = Diagnostic::error(format!("`{c}` cannot be shared between threads safely"), span)
+            .code("E0277")
+            .label(format!("`{c}` cannot be shared between threads safely"));
+        d = match within.last() {
+            Some(outer) => {
+                d.help(format!("within `{}`, the trait `Sync` is not implemented for `{c}`", outer.name(&self.structs)))
+            }
+            None => d.help(format!("the trait `Sync` is not implemented for `{c}`")),
+        };
+        match &culprit {
+            LTy::Cell(inner) => {
+                let atomic = match inner.scalar() {
+                    Some(t) => format!(" or `std::sync::atomic::{}`", crate::types::atomic_name(t)),
+                    None => String::new(),
+                };
+                d = d.note(format!(
+                    "if you want to do aliasing and mutation between multiple threads, use `std::sync::RwLock`{atomic} instead"
+                ));
+            }
+            LTy::RefCell(_) => {
+                d = d.note(
+                    "if you want to do aliasing and mutation between multiple threads, use `std::sync::RwLock` instead",
+                );
+            }
+            _ => {}
+        }
+        for t in &within {
+            d = d.note(format!("required because it appears within the type `{}`", t.name(&self.structs)));
+        }
+        Some(d.note("shared static variables must have a type that implements `Sync`"))
     }
 
     /// The subset's type for a type as written, or a diagnostic.
@@ -360,6 +551,10 @@ impl<'a> Crate<'a> {
             syn::Type::Group(g) => self.try_type(&g.elem),
             syn::Type::Never(_) => Ok(LTy::Never),
             syn::Type::Tuple(t) if t.elems.is_empty() => Ok(LTy::Unit),
+            syn::Type::Tuple(t) => {
+                let elems = t.elems.iter().map(|e| self.try_type(e)).collect::<Result<Vec<_>, _>>()?;
+                Ok(LTy::Tuple(elems))
+            }
             syn::Type::Array(a) => {
                 let elem = self.try_type(&a.elem)?;
                 let len = consts::eval(self, &a.len, &LTy::Scalar(irqlab_sim::Ty::Usize))?;
@@ -395,6 +590,11 @@ impl<'a> Crate<'a> {
                     if let Some(i) = self.struct_index.get(&last) {
                         return Ok(LTy::Struct(*i));
                     }
+                    if last == "Self"
+                        && let Some(i) = self.self_ty
+                    {
+                        return Ok(LTy::Struct(i));
+                    }
                     if last == "Option" && !self.imports.is_imported("Option") {
                         return Ok(LTy::Option(Box::new(generic(self)?)));
                     }
@@ -412,6 +612,10 @@ impl<'a> Crate<'a> {
                     ("core::option", "Option") => Ok(LTy::Option(Box::new(generic(self)?))),
                     ("core::cell", "RefCell") => Ok(LTy::RefCell(Box::new(generic(self)?))),
                     ("core::cell", "Cell") => Ok(LTy::Cell(Box::new(generic(self)?))),
+                    ("core::cell", "UnsafeCell") => Ok(LTy::UnsafeCell(Box::new(generic(self)?))),
+                    ("critical_section", "CriticalSection") | ("cortex_m::interrupt", "CriticalSection") => {
+                        Ok(LTy::CsToken)
+                    }
                     ("critical_section" | "cortex_m::interrupt", "Mutex") => Ok(LTy::Mutex(Box::new(generic(self)?))),
                     ("heapless::spsc", "Queue" | "Producer" | "Consumer") => self.spsc_type(name, path, span),
                     _ if canonical.starts_with("heapless::") => Err(errors::heapless(&canonical, span)),
@@ -488,7 +692,9 @@ fn contains_struct(ty: &LTy, index: usize, structs: &[StructDef]) -> bool {
         | LTy::RefCell(t)
         | LTy::Cell(t)
         | LTy::Mutex(t)
+        | LTy::UnsafeCell(t)
         | LTy::SpscQueue(t, _) => contains_struct(t, index, structs),
+        LTy::Tuple(ts) => ts.iter().any(|t| contains_struct(t, index, structs)),
         _ => false,
     }
 }

@@ -39,12 +39,22 @@ pub enum LTy {
     },
     /// The `(Producer, Consumer)` pair `split()` returns.
     SpscPair(Box<LTy>, u32),
+    /// `(A, B, ..)`: its elements in order (a local tuple is one local per
+    /// cell).
+    Tuple(Vec<LTy>),
+    /// `core::cell::UnsafeCell<T>`: adds nothing; what `get()` points at is
+    /// read and written with plain accesses.
+    UnsafeCell(Box<LTy>),
+    /// `critical_section::CriticalSection`: a token, no cells.
+    CsToken,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StructDef {
     pub name: String,
     pub fields: Vec<(String, LTy)>,
+    /// `unsafe impl Sync for Name {}`: the author's promise.
+    pub sync: bool,
 }
 
 /// One scalar cell of a laid-out value.
@@ -98,7 +108,9 @@ impl LTy {
             LTy::Option(t) | LTy::Result(t) | LTy::RefCell(t) => 1 + t.slots(structs),
             LTy::Cell(t) | LTy::Mutex(t) => t.slots(structs),
             LTy::SpscQueue(t, n) => 2 + t.slots(structs).saturating_mul(*n),
-            LTy::SpscEnd { .. } | LTy::SpscPair(..) => 0,
+            LTy::SpscEnd { .. } | LTy::SpscPair(..) | LTy::CsToken => 0,
+            LTy::Tuple(ts) => ts.iter().map(|t| t.slots(structs)).sum(),
+            LTy::UnsafeCell(t) => t.slots(structs),
         }
     }
 
@@ -129,7 +141,12 @@ impl LTy {
                 out.push((format!("{prefix} (borrow flag)"), Leaf::Flag));
                 t.leaves(structs, prefix, out);
             }
-            LTy::Cell(t) | LTy::Mutex(t) => t.leaves(structs, prefix, out),
+            LTy::Cell(t) | LTy::Mutex(t) | LTy::UnsafeCell(t) => t.leaves(structs, prefix, out),
+            LTy::Tuple(ts) => {
+                for (i, t) in ts.iter().enumerate() {
+                    t.leaves(structs, &format!("{prefix}.{i}"), out);
+                }
+            }
             LTy::SpscQueue(t, n) => {
                 out.push((format!("{prefix}.head"), Leaf::Atomic(Ty::Usize)));
                 out.push((format!("{prefix}.tail"), Leaf::Atomic(Ty::Usize)));
@@ -137,14 +154,15 @@ impl LTy {
                     t.leaves(structs, &format!("{prefix}.buffer[{i}]"), out);
                 }
             }
-            LTy::SpscEnd { .. } | LTy::SpscPair(..) => {}
+            LTy::SpscEnd { .. } | LTy::SpscPair(..) | LTy::CsToken => {}
         }
     }
 
     /// Whether a value of this type can be copied out of memory (`Copy`).
     pub fn is_copy(&self, structs: &[StructDef]) -> bool {
         match self {
-            LTy::Scalar(_) | LTy::Unit | LTy::Never => true,
+            LTy::Scalar(_) | LTy::Unit | LTy::Never | LTy::CsToken => true,
+            LTy::Tuple(ts) => ts.iter().all(|t| t.is_copy(structs)),
             LTy::Array(t, _) | LTy::Option(t) | LTy::Result(t) => t.is_copy(structs),
             // Lesson structs are treated as `#[derive(Clone, Copy)]` plain data.
             LTy::Struct(i) => structs.get(*i).is_some_and(|s| s.fields.iter().all(|(_, t)| t.is_copy(structs))),
@@ -152,10 +170,31 @@ impl LTy {
             | LTy::RefCell(_)
             | LTy::Cell(_)
             | LTy::Mutex(_)
+            | LTy::UnsafeCell(_)
             | LTy::SpscQueue(..)
             | LTy::SpscEnd { .. }
             | LTy::SpscPair(..) => false,
         }
+    }
+
+    /// The first part of this type that is not `Sync` (an `UnsafeCell`,
+    /// `Cell` or `RefCell` outside a `Mutex`, in a struct without `unsafe
+    /// impl Sync`), with the types around it, innermost first, in `within`.
+    pub fn not_sync(&self, structs: &[StructDef], within: &mut Vec<LTy>) -> Option<LTy> {
+        let found = match self {
+            LTy::UnsafeCell(_) | LTy::Cell(_) | LTy::RefCell(_) => return Some(self.clone()),
+            LTy::Struct(i) => match structs.get(*i) {
+                Some(s) if !s.sync => s.fields.iter().find_map(|(_, t)| t.not_sync(structs, within)),
+                _ => None,
+            },
+            LTy::Tuple(ts) => ts.iter().find_map(|t| t.not_sync(structs, within)),
+            LTy::Array(t, _) | LTy::Option(t) | LTy::Result(t) => t.not_sync(structs, within),
+            _ => None,
+        }?;
+        if matches!(self, LTy::Struct(_) | LTy::Tuple(_)) {
+            within.push(self.clone());
+        }
+        Some(found)
     }
 
     /// A heapless `Producer`/`Consumer`, or an `Option` of one: moved
@@ -182,6 +221,12 @@ impl LTy {
             LTy::RefCell(t) => format!("RefCell<{}>", t.name(structs)),
             LTy::Cell(t) => format!("Cell<{}>", t.name(structs)),
             LTy::Mutex(t) => format!("Mutex<{}>", t.name(structs)),
+            LTy::UnsafeCell(t) => format!("UnsafeCell<{}>", t.name(structs)),
+            LTy::CsToken => "CriticalSection<'_>".into(),
+            LTy::Tuple(ts) => {
+                let names: Vec<String> = ts.iter().map(|t| t.name(structs)).collect();
+                if names.len() == 1 { format!("({},)", names[0]) } else { format!("({})", names.join(", ")) }
+            }
             LTy::SpscQueue(t, n) => format!("Queue<{}, {n}>", t.name(structs)),
             LTy::SpscEnd { producer, elem, n } => {
                 format!("{}<'_, {}, {n}>", if *producer { "Producer" } else { "Consumer" }, elem.name(structs))
@@ -208,7 +253,9 @@ impl LTy {
             LTy::Atomic { .. } | LTy::Struct(_) | LTy::SpscQueue(..) | LTy::SpscEnd { .. } => {
                 format!("struct `{name}`")
             }
-            LTy::SpscPair(..) => format!("tuple `{name}`"),
+            LTy::SpscPair(..) | LTy::Tuple(_) => format!("tuple `{name}`"),
+            LTy::CsToken => "struct `CriticalSection<'cs>`".into(),
+            LTy::UnsafeCell(_) => "struct `UnsafeCell<T>`".into(),
             LTy::Array(..) => format!("array `{name}`"),
             LTy::Option(_) => "enum `Option<T>`".into(),
             LTy::Result(_) => "enum `Result<T, E>`".into(),
@@ -254,6 +301,7 @@ mod tests {
         let structs = vec![StructDef {
             name: "Pair".into(),
             fields: vec![("a".into(), LTy::Scalar(Ty::U8)), ("b".into(), LTy::Scalar(Ty::U16))],
+            sync: false,
         }];
         let t = LTy::Mutex(Box::new(LTy::RefCell(Box::new(LTy::Option(Box::new(LTy::Struct(0)))))));
         let mut leaves = Vec::new();

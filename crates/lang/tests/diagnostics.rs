@@ -219,13 +219,15 @@ fn a_misspelled_exception_handler() {
 #[test]
 fn constructs_outside_the_subset_say_so_where_they_are() {
     check(
-        "pub struct Led;\n\nimpl Led {\n    pub fn on(&self) {}\n}\n\npub fn main_loop() {\n    let s = \"text\";\n    let t = (1, 2);\n}\n",
+        "pub struct Led;\n\nimpl Clone for Led {\n    fn clone(&self) -> Led { Led }\n}\n\npub fn main_loop() {\n    let s = \"text\";\n    let t = (1, 2).eq(&(1, 2));\n}\n",
         expect![[r#"
-            error: irqlab does not model `impl` blocks yet
-             --> lesson.rs:3:1
+            error: irqlab does not model trait implementations yet
+             --> lesson.rs:3:6
               |
-            3 | impl Led {
-              | ^^^^ not modelled by irqlab
+            3 | impl Clone for Led {
+              |      ^^^^^ not modelled by irqlab
+              |
+              = help: irqlab models `unsafe impl Sync for T {}` and inherent `impl T { .. }` blocks
 
             error: irqlab does not model this kind of literal yet
              --> lesson.rs:8:13
@@ -235,11 +237,11 @@ fn constructs_outside_the_subset_say_so_where_they_are() {
               |
               = help: lesson code computes with integers and `bool`
 
-            error: irqlab does not model tuples yet
-             --> lesson.rs:9:13
+            error[E0599]: no method named `eq` found for tuple `(i32, i32)` in the current scope
+             --> lesson.rs:9:20
               |
-            9 |     let t = (1, 2);
-              |             ^^^^^^ not modelled by irqlab
+            9 |     let t = (1, 2).eq(&(1, 2));
+              |                    ^^ method not found in `(i32, i32)`
 
         "#]],
     );

@@ -1,41 +1,59 @@
 //! A wrong fix: the solution, with the SAADC handler emptied.
 
-use core::ptr::{read_volatile, write_volatile};
+use core::cell::UnsafeCell;
+
+use critical_section::CriticalSection;
 
 use crate::board::{self, Interrupt};
 
-/// The latest reading: reading number `seq` is `seq * 100` millivolts, so a
-/// matching pair can be checked. Touched only by `post_next_reading` and
-/// `copy_reading` below.
-pub static mut READING_MV: u32 = 0;
-pub static mut READING_SEQ: u32 = 0;
+/// The latest reading, `(millivolts, sequence number)`: reading number `seq`
+/// is `seq * 100` millivolts, so a matching pair can be checked.
+pub struct Reading {
+    pair: UnsafeCell<(u32, u32)>,
+}
+
+// SAFETY: the pair is only reached through `post_next` and `get`, and both
+// take a `CriticalSection` token: on this single core no other context runs
+// while one of them does, so no two accesses to the pair ever overlap.
+unsafe impl Sync for Reading {}
+
+impl Reading {
+    const fn new() -> Self {
+        Reading { pair: UnsafeCell::new((0, 0)) }
+    }
+
+    /// Posts the reading after the last one, whole.
+    fn post_next(&self, _cs: CriticalSection) {
+        // SAFETY: the token says interrupts are off (see `unsafe impl Sync`).
+        unsafe {
+            let (_, seq) = *self.pair.get();
+            *self.pair.get() = ((seq + 1) * 100, seq + 1);
+        }
+    }
+
+    /// The latest reading, whole.
+    fn get(&self, _cs: CriticalSection) -> (u32, u32) {
+        // SAFETY: as in `post_next`.
+        unsafe { *self.pair.get() }
+    }
+}
+
+/// A plain `static`, not `static mut`: `Sync` is what lets it be shared.
+/// (`pub` only for the firmware bin, which restores it before each run; the
+/// pair inside stays private to `Reading`'s methods.)
+pub static READING: Reading = Reading::new();
+
 /// Main's copy of the reading (only main touches these).
 pub static mut SEEN_MV: u32 = 0;
 pub static mut SEEN_SEQ: u32 = 0;
 
-/// Posts the reading after the last one, whole. Safe to call from any
-/// context of this core.
-fn post_next_reading() {
-    critical_section::with(|_| {
-        // SAFETY: interrupts are off, so no other context touches the pair
-        // until the section ends; `&raw` makes no reference to the statics.
-        unsafe {
-            let seq = read_volatile(&raw const READING_SEQ) + 1;
-            write_volatile(&raw mut READING_MV, seq * 100);
-            write_volatile(&raw mut READING_SEQ, seq);
-        }
-    });
-}
-
-/// Copies the latest reading into main's copy, whole.
-fn copy_latest() {
-    critical_section::with(|_| {
-        // SAFETY: as in `post_next_reading`; SEEN_MV and SEEN_SEQ are main's.
-        unsafe {
-            SEEN_MV = read_volatile(&raw const READING_MV);
-            SEEN_SEQ = read_volatile(&raw const READING_SEQ);
-        }
-    });
+/// Keeps main's copy of a reading.
+fn keep(reading: (u32, u32)) {
+    // SAFETY: only main, never a handler, touches SEEN_MV and SEEN_SEQ.
+    unsafe {
+        SEEN_MV = reading.0;
+        SEEN_SEQ = reading.1;
+    }
 }
 
 /// SAADC (priority 1): post the next reading.
@@ -46,5 +64,5 @@ pub fn on_conversion() {
 
 /// Thread mode: copy the latest reading.
 pub fn copy_reading() {
-    copy_latest();
+    keep(critical_section::with(|cs| READING.get(cs)));
 }

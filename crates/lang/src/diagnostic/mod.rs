@@ -228,6 +228,9 @@ impl Diagnostic {
             out.push_str(&format!("{pad} |\n"));
         }
         for note in &self.notes {
+            // A note's further lines line up under its first (rustc's
+            // "expected tuple ..\n   found tuple ..").
+            let note = note.replace('\n', &format!("\n{pad}         "));
             out.push_str(&format!("{pad} = note: {note}\n"));
         }
         for help in self.help.iter().chain(advice) {

@@ -165,7 +165,7 @@ impl FnBuilder<'_, '_> {
         self.place_label(top);
         self.emit(Op::AtomicLoad { dst: prev, place, ordering: fetch }, span);
         let end = self.new_label();
-        let body = self.closure_body(&cl.body, binds, end);
+        let body = self.closure_body(&cl.body, binds, end, None);
         self.place_label(end);
         let (ops, rty) = body?;
         let want = LTy::Option(Box::new(LTy::Scalar(ty)));

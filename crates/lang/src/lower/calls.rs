@@ -42,8 +42,12 @@ impl FnBuilder<'_, '_> {
         {
             return self.event_count(count, &args, span);
         }
+        if let Some(v) = self.associated_call(&p.path, &args, span) {
+            return v;
+        }
         match self.resolve(&p.path) {
             Resolved::LessonFn(i) => self.lesson_call(i, &args, span),
+            Resolved::InlineFn(i) => self.inline_call(i, None, &args, span),
             Resolved::Known(canonical) if canonical.starts_with("heapless::") => {
                 Err(self.err(errors::heapless(&canonical, fs)))
             }
@@ -84,20 +88,7 @@ impl FnBuilder<'_, '_> {
             self.cx.error(errors::unsafe_call(&f.name, span.clone()));
         }
         if args.len() != f.params.len() {
-            let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
-            return Err(self.err(
-                Diagnostic::error(
-                    format!(
-                        "this function takes {} {} but {} {} supplied",
-                        f.params.len(),
-                        plural(f.params.len()),
-                        args.len(),
-                        if args.len() == 1 { "argument was" } else { "arguments were" }
-                    ),
-                    span.clone(),
-                )
-                .code("E0061"),
-            ));
+            return Err(self.err(errors::argument_count(f.params.len(), args.len(), span.clone())));
         }
         let mut ops = Vec::new();
         for (a, (_, ty, _)) in args.iter().zip(&f.params) {
@@ -525,7 +516,7 @@ impl FnBuilder<'_, '_> {
         };
         let tokens = self.enter_section(kind, span);
         let end = self.new_label();
-        let body = self.closure_body(&cl.body, binds, end);
+        let body = self.closure_body(&cl.body, binds, end, None);
         self.place_label(end);
         self.leave_section(tokens, &close);
         let (ops, ty) = body?;

@@ -15,6 +15,8 @@ pub enum Resolved {
     Const(Vec<u64>, LTy),
     Static(usize),
     LessonFn(usize),
+    /// A function lowered into its callers (`items::Crate::inline_fns`).
+    InlineFn(usize),
     /// A known item of `core`, `critical_section`, `cortex_m`, `board`...
     Known(String),
     Unknown,
@@ -74,7 +76,9 @@ impl FnBuilder<'_, '_> {
                     syn::Member::Named(n) => n.to_string(),
                     syn::Member::Unnamed(i) => i.index.to_string(),
                 };
-                self.field_of(base, &name, span)
+                // rustc points at the field's name.
+                let ms = self.span_of(&f.member);
+                self.field_of(base, &name, &ms)
             }
             syn::Expr::Index(ix) => {
                 let base = self.expr(&ix.expr, None)?;
@@ -145,7 +149,7 @@ impl FnBuilder<'_, '_> {
                 span.clone(),
                 "use `if let` or `while let`",
             ))),
-            syn::Expr::Tuple(_) => Err(self.err(errors::unsupported("tuples", span.clone()))),
+            syn::Expr::Tuple(t) => self.tuple(t, expect),
             syn::Expr::Range(_) => Err(self.err(errors::unsupported_with(
                 "ranges outside `for` loops",
                 span.clone(),
@@ -274,11 +278,44 @@ impl FnBuilder<'_, '_> {
         }
     }
 
+    /// `(a, b)`: the elements' cells in order.
+    fn tuple(&mut self, t: &syn::ExprTuple, expect: Option<&LTy>) -> R<Val> {
+        let want = match expect {
+            Some(LTy::Tuple(ts)) if ts.len() == t.elems.len() => ts.clone(),
+            _ => Vec::new(),
+        };
+        let mut ops = Vec::new();
+        let mut tys = Vec::new();
+        for (i, x) in t.elems.iter().enumerate() {
+            let s = self.span_of(x);
+            let v = self.expr(x, want.get(i))?;
+            let (o, ty) = self.rvalue(v, &s)?;
+            if ty.is_never() {
+                return Ok(Val::Never);
+            }
+            ops.extend(o);
+            tys.push(ty);
+        }
+        Ok(Val::Value(ops, LTy::Tuple(tys)))
+    }
+
     pub(super) fn field_of(&mut self, base: Val, name: &str, span: &Span) -> R<Val> {
         match base {
+            Val::Value(ops, LTy::Tuple(tys)) => {
+                let slots: Vec<u32> = tys.iter().map(|t| t.slots(&self.cx.structs)).collect();
+                match name.parse::<usize>().ok().filter(|i| *i < tys.len()) {
+                    Some(i) => {
+                        let start = slots[..i].iter().sum::<u32>() as usize;
+                        Ok(Val::Value(ops[start..start + slots[i] as usize].to_vec(), tys[i].clone()))
+                    }
+                    None => {
+                        let fields: Vec<String> = (0..tys.len()).map(|i| i.to_string()).collect();
+                        let ty = LTy::Tuple(tys).name(&self.cx.structs);
+                        Err(self.err(no_field(name, &ty, span).note(available(&fields))))
+                    }
+                }
+            }
             Val::Value(ops, ty) => {
-                let tmp = LocalPlace { name: String::new(), slots: Vec::new(), ty: ty.clone(), mutable: false };
-                let _ = tmp;
                 let LTy::Struct(si) = &ty else {
                     return Err(self.err(
                         Diagnostic::error(
@@ -297,9 +334,8 @@ impl FnBuilder<'_, '_> {
                     }
                     offset += n;
                 }
-                Err(self.err(
-                    Diagnostic::error(format!("no field `{name}` on type `{}`", def.name), span.clone()).code("E0609"),
-                ))
+                let names: Vec<String> = def.fields.iter().map(|(n, _)| n.clone()).collect();
+                Err(self.err(no_field(name, &def.name, span).note(available(&names))))
             }
             other => {
                 let p = self.as_place(other, span)?;
@@ -674,4 +710,15 @@ pub fn is_literal(e: &syn::Expr) -> bool {
         syn::Expr::Unary(u) => matches!(u.op, syn::UnOp::Neg(_)) && is_literal(&u.expr),
         _ => false,
     }
+}
+
+/// rustc's note under E0609: `available fields are: `0`, `1``.
+pub fn available(fields: &[String]) -> String {
+    let names: Vec<String> = fields.iter().map(|n| format!("`{n}`")).collect();
+    format!("available fields are: {}", names.join(", "))
+}
+
+/// E0609 for a field a type does not have.
+pub fn no_field(name: &str, ty: &str, span: &Span) -> Diagnostic {
+    Diagnostic::error(format!("no field `{name}` on type `{ty}`"), span.clone()).code("E0609").label("unknown field")
 }

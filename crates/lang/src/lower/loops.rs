@@ -315,13 +315,15 @@ impl FnBuilder<'_, '_> {
         body: &syn::Expr,
         binds: Vec<(String, Binding)>,
         end: u32,
+        ty: Option<LTy>,
     ) -> R<(Vec<Operand>, LTy)> {
+        let expect = ty.clone();
         self.exits.push(ExitFrame {
             label: end,
             scope_depth: self.scopes.len(),
             temps_depth: self.temps.len(),
             result: Vec::new(),
-            ty: None,
+            ty,
         });
         self.push_scope();
         for (n, b) in binds {
@@ -329,7 +331,7 @@ impl FnBuilder<'_, '_> {
         }
         let bs = self.span_of(body);
         let mark = self.temps_mark();
-        let v = self.expr(body, None);
+        let v = self.expr(body, expect.as_ref());
         let v = match v {
             Ok(v) => self.rvalue(v, &bs),
             Err(Stop) => Err(Stop),

@@ -96,6 +96,9 @@ impl FnBuilder<'_, '_> {
 
     pub(super) fn method_on(&mut self, recv: Val, call: &MethodArgs, rs: &Span) -> R<Val> {
         let MethodArgs { method, span, ms, .. } = *call;
+        if let Some(v) = self.struct_method(&recv, call, rs) {
+            return v;
+        }
         match recv {
             Val::Guard(g) => {
                 let place = self.deref(Val::Guard(g), rs)?;
@@ -117,6 +120,7 @@ impl FnBuilder<'_, '_> {
                     LTy::Mutex(inner) => self.mutex_method(&p, &inner, call),
                     LTy::RefCell(inner) => self.refcell_method(&p, &inner, call),
                     LTy::Cell(inner) => self.cell_method(&p, &inner, call),
+                    LTy::UnsafeCell(inner) => self.unsafe_cell_method(&p, &inner, call),
                     LTy::Option(inner) => self.option_place_method(&p, &inner, call),
                     LTy::SpscQueue(elem, n) => self.spsc_queue_method(&p, &elem, n, call),
                     LTy::SpscEnd { producer, elem, n } => self.spsc_end_method(producer, &elem, n, call),

@@ -11,6 +11,7 @@ mod cells;
 mod control;
 mod expr;
 mod heapless;
+mod impls;
 mod infer;
 mod loops;
 mod macros;
@@ -147,6 +148,8 @@ pub struct FnBuilder<'c, 'a> {
     depth: u32,
     /// Lowering a lesson.toml property: `arrivals("X")` and its kin exist.
     in_property: bool,
+    /// The functions being lowered into this one (`impls.rs`), innermost last.
+    inlining: Vec<usize>,
 }
 
 /// How deeply expressions may nest before irqlab gives up (no stack overflow
@@ -170,6 +173,7 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
             mutable_locals: Vec::new(),
             depth: 0,
             in_property: false,
+            inlining: Vec::new(),
         }
     }
 

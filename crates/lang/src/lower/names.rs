@@ -33,6 +33,9 @@ impl FnBuilder<'_, '_> {
             if let Some(i) = self.cx.fn_index.get(&name) {
                 return Resolved::LessonFn(*i);
             }
+            if let Some(i) = self.cx.inline_index.get(&name) {
+                return Resolved::InlineFn(*i);
+            }
             if self.cx.poisoned.contains(&name) {
                 return Resolved::Binding(Binding::Poison);
             }
@@ -77,7 +80,7 @@ impl FnBuilder<'_, '_> {
                     borrowed: false,
                 })))
             }
-            Resolved::LessonFn(_) => Err(self.err(errors::unsupported_with(
+            Resolved::LessonFn(_) | Resolved::InlineFn(_) => Err(self.err(errors::unsupported_with(
                 "functions as values",
                 span.clone(),
                 "call the function: `name()`",

@@ -237,6 +237,34 @@ impl FnBuilder<'_, '_> {
                 self.compare_const(ops, ty, &values, fail, span)?;
                 Ok(Vec::new())
             }
+            syn::Pat::Tuple(t) => {
+                let LTy::Tuple(tys) = ty else {
+                    let ps = self.span_of(t);
+                    return Err(self.err(errors::mismatched(&ty.name(&self.cx.structs), "a tuple", ps)));
+                };
+                if t.elems.len() != tys.len() || t.elems.iter().any(|p| matches!(p, syn::Pat::Rest(_))) {
+                    let ps = self.span_of(t);
+                    let (want, got) = (tys.len(), t.elems.len());
+                    let blanks = vec!["_"; got].join(", ");
+                    return Err(self.err(
+                        crate::diagnostic::Diagnostic::error("mismatched types", ps)
+                            .code("E0308")
+                            .label(format!("expected a tuple with {want} elements, found one with {got} elements"))
+                            .note(format!(
+                                "expected tuple `{}`\n   found tuple `({blanks})`",
+                                ty.name(&self.cx.structs)
+                            )),
+                    ));
+                }
+                let mut binds = Vec::new();
+                let mut start = 0;
+                for (p, elem) in t.elems.iter().zip(tys) {
+                    let n = elem.slots(&self.cx.structs) as usize;
+                    binds.extend(self.pattern(p, &ops[start..start + n], elem, fail, span)?);
+                    start += n;
+                }
+                Ok(binds)
+            }
             syn::Pat::TupleStruct(ts) => {
                 let name = ts.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
                 let inner = match (name.as_str(), ty) {

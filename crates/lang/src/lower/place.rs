@@ -143,19 +143,13 @@ impl FnBuilder<'_, '_> {
             Place::Mem(m) => m.ty.clone(),
             Place::Local(l) => l.ty.clone(),
         };
-        let LTy::Struct(si) = ty else {
-            return Err(self.err(
-                crate::diagnostic::Diagnostic::error(
-                    format!("no field `{field}` on type `{}`", ty.name(&self.cx.structs)),
-                    span.clone(),
-                )
-                .code("E0609")
-                .label("unknown field"),
-            ));
+        let fields: Vec<(String, LTy)> = match &ty {
+            LTy::Struct(si) => self.cx.structs[*si].fields.clone(),
+            LTy::Tuple(ts) => ts.iter().enumerate().map(|(i, t)| (i.to_string(), t.clone())).collect(),
+            _ => return Err(self.err(super::expr::no_field(field, &ty.name(&self.cx.structs), span))),
         };
-        let def = self.cx.structs[si].clone();
         let mut offset = 0;
-        for (name, fty) in &def.fields {
+        for (name, fty) in &fields {
             if name == field {
                 return Ok(match p {
                     Place::Mem(m) => {
@@ -175,15 +169,9 @@ impl FnBuilder<'_, '_> {
             }
             offset += fty.slots(&self.cx.structs);
         }
-        Err(self.err(
-            crate::diagnostic::Diagnostic::error(format!("no field `{field}` on type `{}`", def.name), span.clone())
-                .code("E0609")
-                .label("unknown field")
-                .note(format!(
-                    "available fields are: {}",
-                    def.fields.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-                )),
-        ))
+        let d = super::expr::no_field(field, &ty.name(&self.cx.structs), span);
+        let names: Vec<String> = fields.into_iter().map(|(n, _)| n).collect();
+        Err(self.err(d.note(super::expr::available(&names))))
     }
 
     /// `place[index]`: a constant index is checked now, a variable one by

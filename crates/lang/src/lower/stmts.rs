@@ -127,18 +127,14 @@ impl FnBuilder<'_, '_> {
         let v = match self.expr(&init.expr, declared.as_ref().or(inferred.as_ref())) {
             Ok(v) => v,
             Err(Stop) => {
-                if let syn::Pat::Ident(pi) = pat {
-                    self.bind(&pi.ident.to_string(), Binding::Poison);
-                }
+                self.poison(pat);
                 return Err(Stop);
             }
         };
         if matches!(v, Val::Never) {
             // Nothing after this runs; its uses of the variable report
             // nothing (rustc accepts `let b: bool = loop {};`).
-            if let syn::Pat::Ident(pi) = pat {
-                self.bind(&pi.ident.to_string(), Binding::Poison);
-            }
+            self.poison(pat);
             return Ok(true);
         }
         match pat {
@@ -173,10 +169,66 @@ impl FnBuilder<'_, '_> {
                 }
                 Ok(false)
             }
+            // `let (hi, lo) = pair;`: each element its own variable.
+            syn::Pat::Tuple(t) => {
+                let s = self.span_of(t);
+                let bound = self.let_tuple(pat, v, declared.as_ref(), &s);
+                if bound.is_err() {
+                    self.poison(pat);
+                }
+                bound.map(|()| false)
+            }
             other => {
                 let s = self.span_of(other);
                 Err(self.err(crate::errors::unsupported("this pattern in `let`", s)))
             }
+        }
+    }
+
+    fn let_tuple(&mut self, pat: &syn::Pat, v: Val, declared: Option<&LTy>, s: &Span) -> R<()> {
+        let (ops, ty) = self.rvalue(v, s)?;
+        if let Some(d) = declared
+            && *d != ty
+        {
+            let (d, ty) = (d.name(&self.cx.structs), ty.name(&self.cx.structs));
+            return Err(self.err(crate::errors::mismatched(&d, &ty, s.clone())));
+        }
+        if self.refutable(pat) {
+            return Err(self.err(
+                crate::diagnostic::Diagnostic::error("refutable pattern in local binding", s.clone())
+                    .code("E0005")
+                    .label("pattern not covered"),
+            ));
+        }
+        let fail = self.new_label();
+        let binds = self.pattern(pat, &ops, &ty, fail, s)?;
+        self.place_label(fail);
+        for (name, b) in binds {
+            self.bind(&name, b);
+        }
+        Ok(())
+    }
+
+    /// Binds every name of a `let` pattern whose value had an error (its
+    /// uses report nothing more).
+    fn poison(&mut self, pat: &syn::Pat) {
+        match pat {
+            syn::Pat::Ident(pi) => self.bind(&pi.ident.to_string(), Binding::Poison),
+            syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| self.poison(p)),
+            syn::Pat::Paren(p) => self.poison(&p.pat),
+            _ => {}
+        }
+    }
+
+    /// Whether a `let` pattern can fail to match (anything but names,
+    /// `_` and tuples of them).
+    fn refutable(&self, pat: &syn::Pat) -> bool {
+        match pat {
+            syn::Pat::Wild(_) => false,
+            syn::Pat::Ident(pi) => pi.subpat.is_some() || self.cx.consts.contains_key(&pi.ident.to_string()),
+            syn::Pat::Tuple(t) => t.elems.iter().any(|p| self.refutable(p)),
+            syn::Pat::Paren(p) => self.refutable(&p.pat),
+            _ => true,
         }
     }
 
