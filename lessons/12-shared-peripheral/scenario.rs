@@ -1,11 +1,12 @@
-//! A peripheral shared by main and a handler. Main sets up the UART, then
-//! moves it into a `Mutex<RefCell<Option<Uart>>>`; from then on main sends
-//! with it and the receive handler echoes with it: it borrows the UART to
-//! take the byte received, and sends it back with `send`.
+//! A peripheral shared by main and a handler. Main sets up the UART, moves
+//! it into a `Mutex<RefCell<Option<Uart>>>` and unmasks its interrupt; from
+//! then on main sends a status byte with it now and then, and the receive
+//! handler echoes every byte that arrives.
 
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use cortex_m::peripheral::NVIC;
 use critical_section::Mutex;
 
 use crate::board::{self, Interrupt};
@@ -20,39 +21,39 @@ pub struct Uart {
 
 /// Empty until main has set the UART up and moved it in.
 pub static UART: Mutex<RefCell<Option<Uart>>> = Mutex::new(RefCell::new(None));
-/// Bytes the handler took from the UART, and bytes it echoed back.
+/// Bytes that arrived, and bytes the handler echoed back.
 pub static RECEIVED: AtomicU32 = AtomicU32::new(0);
 pub static ECHOED: AtomicU32 = AtomicU32::new(0);
 
-/// Thread mode, once: configure the UART, then move it into the Mutex.
+/// Thread mode, once: configure the UART, move it into the Mutex, then let
+/// its interrupt in.
 pub fn init() {
     let uart = Uart { rx: 0x41, tx: 0, sent: 0 };
     critical_section::with(|cs| UART.borrow(cs).replace(Some(uart)));
+    unsafe { NVIC::unmask(Interrupt::UARTE0_UART0) };
 }
 
-/// Sends one byte on the shared UART.
-fn send(byte: u8) {
-    critical_section::with(|cs| {
-        if let Some(uart) = UART.borrow_ref_mut(cs).as_mut() {
-            uart.tx = byte;
-            uart.sent += 1;
-        }
-    });
-}
-
-/// Thread mode: main's own traffic, a status byte.
+/// Thread mode: main's own traffic, a status byte. Sending takes a while,
+/// so main holds the UART for the send and keeps its critical sections to
+/// the two moves.
 pub fn send_status() {
-    send(0x53);
+    let taken = critical_section::with(|cs| UART.borrow(cs).take());
+    if let Some(mut uart) = taken {
+        uart.tx = 0x53;
+        board::busy(40); // wait while the byte goes out
+        uart.sent += 1;
+        critical_section::with(|cs| UART.borrow(cs).replace(Some(uart)));
+    }
 }
 
 /// UARTE0_UART0: a byte arrived; echo it back.
 pub fn on_receive() {
     board::clear_event(Interrupt::UARTE0_UART0);
+    RECEIVED.fetch_add(1, Ordering::Relaxed);
     critical_section::with(|cs| {
         if let Some(uart) = UART.borrow_ref_mut(cs).as_mut() {
-            let byte = uart.rx;
-            RECEIVED.fetch_add(1, Ordering::Relaxed);
-            send(byte); // echo it
+            uart.tx = uart.rx;
+            uart.sent += 1;
             ECHOED.fetch_add(1, Ordering::Relaxed);
         }
     });

@@ -1,5 +1,6 @@
 //! Lesson 12, a peripheral in a Mutex: main moves the UART into a
-//! `Mutex<RefCell<Option<Uart>>>`; the receive handler echoes with it.
+//! `Mutex<RefCell<Option<Uart>>>` and sends with it; the receive handler
+//! echoes every byte with it (RECEIVED against ECHOED).
 //! Wired from lessons/12-shared-peripheral/lesson.toml by build.rs.
 #![no_std]
 #![no_main]

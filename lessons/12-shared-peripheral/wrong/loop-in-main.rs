@@ -4,6 +4,7 @@
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use cortex_m::peripheral::NVIC;
 use critical_section::Mutex;
 
 use crate::board::{self, Interrupt};
@@ -18,21 +19,25 @@ pub struct Uart {
 
 /// Empty until main has set the UART up and moved it in.
 pub static UART: Mutex<RefCell<Option<Uart>>> = Mutex::new(RefCell::new(None));
-/// Bytes the handler took from the UART, and bytes it echoed back.
+/// Bytes that arrived, and bytes the handler echoed back.
 pub static RECEIVED: AtomicU32 = AtomicU32::new(0);
 pub static ECHOED: AtomicU32 = AtomicU32::new(0);
 
-/// Thread mode, once: configure the UART, then move it into the Mutex.
+/// Thread mode, once: configure the UART, move it into the Mutex, then let
+/// its interrupt in.
 pub fn init() {
     let uart = Uart { rx: 0x41, tx: 0, sent: 0 };
     critical_section::with(|cs| UART.borrow(cs).replace(Some(uart)));
+    unsafe { NVIC::unmask(Interrupt::UARTE0_UART0) };
 }
 
-/// Sends one byte on the shared UART.
+/// Sends one byte with the UART where it is, inside one critical section:
+/// no one else can use it meanwhile, and no one finds it missing.
 fn send(byte: u8) {
     critical_section::with(|cs| {
         if let Some(uart) = UART.borrow_ref_mut(cs).as_mut() {
             uart.tx = byte;
+            board::busy(40); // wait while the byte goes out
             uart.sent += 1;
         }
     });
@@ -49,7 +54,9 @@ pub fn send_status() {
 /// UARTE0_UART0: a byte arrived; echo it back.
 pub fn on_receive() {
     board::clear_event(Interrupt::UARTE0_UART0);
-    // Take the byte out: the borrow ends with the section, before `send`.
+    RECEIVED.fetch_add(1, Ordering::Relaxed);
+    // Copy the byte out: this borrow ends with its section, before `send`
+    // borrows the UART again.
     let mut byte: Option<u8> = None;
     critical_section::with(|cs| {
         if let Some(uart) = UART.borrow_ref_mut(cs).as_mut() {
@@ -57,7 +64,6 @@ pub fn on_receive() {
         }
     });
     if let Some(byte) = byte {
-        RECEIVED.fetch_add(1, Ordering::Relaxed);
         send(byte);
         ECHOED.fetch_add(1, Ordering::Relaxed);
     }

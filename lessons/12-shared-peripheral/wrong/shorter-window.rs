@@ -1,0 +1,58 @@
+//! A wrong fix: main still takes the UART out of the Mutex, but waits for
+//! the byte only once the UART is back, so it is out for a few steps only.
+
+use core::cell::RefCell;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use cortex_m::peripheral::NVIC;
+use critical_section::Mutex;
+
+use crate::board::{self, Interrupt};
+
+/// The UART as the HAL hands it out once configured: whoever holds it may
+/// use it (a stand-in: the byte last received, the byte last sent, a count).
+pub struct Uart {
+    pub rx: u8,
+    pub tx: u8,
+    pub sent: u32,
+}
+
+/// Empty until main has set the UART up and moved it in.
+pub static UART: Mutex<RefCell<Option<Uart>>> = Mutex::new(RefCell::new(None));
+/// Bytes that arrived, and bytes the handler echoed back.
+pub static RECEIVED: AtomicU32 = AtomicU32::new(0);
+pub static ECHOED: AtomicU32 = AtomicU32::new(0);
+
+/// Thread mode, once: configure the UART, move it into the Mutex, then let
+/// its interrupt in.
+pub fn init() {
+    let uart = Uart { rx: 0x41, tx: 0, sent: 0 };
+    critical_section::with(|cs| UART.borrow(cs).replace(Some(uart)));
+    unsafe { NVIC::unmask(Interrupt::UARTE0_UART0) };
+}
+
+/// Thread mode: main's own traffic, a status byte. Sending takes a while,
+/// so main holds the UART for the send and keeps its critical sections to
+/// the two moves.
+pub fn send_status() {
+    let taken = critical_section::with(|cs| UART.borrow(cs).take());
+    if let Some(mut uart) = taken {
+        uart.tx = 0x53;
+        uart.sent += 1;
+        critical_section::with(|cs| UART.borrow(cs).replace(Some(uart)));
+        board::busy(40); // wait while the byte goes out, the UART back in place
+    }
+}
+
+/// UARTE0_UART0: a byte arrived; echo it back.
+pub fn on_receive() {
+    board::clear_event(Interrupt::UARTE0_UART0);
+    RECEIVED.fetch_add(1, Ordering::Relaxed);
+    critical_section::with(|cs| {
+        if let Some(uart) = UART.borrow_ref_mut(cs).as_mut() {
+            uart.tx = uart.rx;
+            uart.sent += 1;
+            ECHOED.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+}
