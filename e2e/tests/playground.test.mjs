@@ -47,7 +47,11 @@ test('opens the first lesson', async () => {
   assert.match(await readout(page), /^Before step 0: reset, nothing has run yet \(0 of \d+ steps taken\)/);
   // Progress is saved: back on the list the lesson says "opened".
   await page.goBack();
-  await page.waitForSelector('.lesson-list');
+  await page.waitForSelector('.lesson-list', { timeout: 10000 }).catch(async (e) => {
+    // Say where back went and what the page shows, not only that it timed out.
+    const where = await page.evaluate(() => `${location.href}, ${history.length} entries, h1 “${document.querySelector('h1')?.innerText}”`);
+    throw new Error(`back did not return to the lesson list (${where}): ${e.message}`);
+  });
   assert.match(await page.locator('.card').first().innerText(), /opened/);
   await screenshot(page, 'opens-the-first-lesson');
   assertClean(page);
@@ -283,12 +287,18 @@ test('a long search can be cancelled: the worker stops and the page says the res
   const explore = page.locator('[data-testid=explore]');
   await page.waitForFunction(() => !document.querySelector('[data-testid=explore]')?.disabled, null, { timeout: 30000 });
   await explore.click();
-  await page.waitForSelector('[data-testid=explorer-progress]', { timeout: 10000 });
+  // Cancel once the worker is searching (it has reported states); a cancel
+  // before its wasm has started just returns the panel to idle.
+  await page.waitForFunction(
+    () => /Searching… \d+ schedules, [1-9]\d* states/.test(document.querySelector('[data-testid=explorer-progress]')?.innerText ?? ''),
+    null,
+    { timeout: 30000 },
+  );
   await page.locator('.explorer .running button', { hasText: 'Cancel' }).click();
   await page.waitForSelector('[data-testid=explorer-report]', { timeout: 10000 });
   const report = await page.locator('[data-testid=explorer-report]').innerText();
-  assert.match(report, /Cancelled: these are partial results\./);
-  assert.doesNotMatch(report, /Complete/);
+  assert.match(report, /Cancelled: these are partial results\./, report);
+  assert.doesNotMatch(report, /Complete/, report);
   // The worker is free for a new search, and the page still steps.
   assert.ok(await page.locator('.explorer button', { hasText: 'Try every arrival point again' }).isEnabled());
   await page.locator('body').click({ position: { x: 5, y: 5 } });

@@ -82,10 +82,15 @@ pub fn use_permalink(state: &UseReducerHandle<State>) {
     let moment = state.open.as_ref().map(|o| o.permalink());
     use_effect_with(moment, move |moment| {
         let fragment = moment.as_ref().map(Permalink::encode).unwrap_or_default();
+        // What the address said when this moment was reached: if it has
+        // moved since (a link followed, back or forward), this moment is
+        // gone, even once the page has opened what the address says.
+        let then = known.borrow().clone();
         *pending.borrow_mut() = Some(Timeout::new(150, move || {
-            if current_fragment() != *known.borrow() {
-                // Changed by the learner and not opened yet: its
-                // `hashchange` will open it, and this moment is gone.
+            let now = current_fragment();
+            if now != *known.borrow() || now != then {
+                // Changed by the learner: its `hashchange` opens (or has
+                // opened) it, and the later moment writes its own link.
                 return;
             }
             replace_fragment(&fragment);
