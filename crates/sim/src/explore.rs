@@ -538,7 +538,7 @@ impl Explorer {
                         item = Some(ScheduleItem::Core { step: step_index, core: c });
                     }
                     steps += 1;
-                    let choice = Choice { arrivals: Vec::new(), core, reorder };
+                    let choice = Choice { arrivals: Vec::new(), core, reorder, later: false };
                     child.step(&self.program, &choice, false).map(|s| s.outcomes).unwrap_or_default()
                 }
                 Move::Finish => child.finish(&self.program),

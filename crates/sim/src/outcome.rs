@@ -66,8 +66,16 @@ pub enum Outcome {
     /// A thread can never finish its calls: every event has arrived (each
     /// source's `max_arrivals`) and it still waits, or it loops forever.
     NeverFinishes { context: ContextId, span: Span, waiting_on: String },
-    /// A ready context made no progress within the starvation bound.
-    Starvation { context: ContextId, by: ContextId, steps: u64 },
+    /// A ready context made no progress within the starvation bound, or
+    /// never can: every `period` steps (0 when the bound ended the run)
+    /// its core is back in the same state (`Machine::check_livelock`).
+    Starvation {
+        context: ContextId,
+        by: ContextId,
+        steps: u64,
+        #[serde(default)]
+        period: u64,
+    },
     /// An event added no handler run.
     EventLost { source: SourceId, step: u64, reason: LostReason },
     /// A lesson property evaluated to false.
@@ -202,8 +210,13 @@ impl Outcome {
                 ctx(context),
                 span.line
             ),
-            Outcome::Starvation { context, by, steps } => format!(
+            Outcome::Starvation { context, by, steps, period: 0 } => format!(
                 "Starvation: {} made no progress for {steps} steps because {} kept running.",
+                ctx(context),
+                ctx(by)
+            ),
+            Outcome::Starvation { context, by, steps, period } => format!(
+                "Starvation: {} made no progress for {steps} steps because {} kept running, and never will: every {period} steps the core is back in the same state.",
                 ctx(context),
                 ctx(by)
             ),

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::machine::{Bounds, Choice, Machine, Status};
 use crate::outcome::{Bound, Outcome};
 use crate::program::{Program, ProgramError};
-use crate::schedule::{ArrivalPoint, Schedule, ScheduleItem};
+use crate::schedule::{Arrival, ArrivalPoint, Schedule, ScheduleItem};
 use crate::trace::{StepRecord, Trace};
 
 /// How often a snapshot is kept, in steps, at first.
@@ -135,6 +135,14 @@ impl Session {
             choice.arrivals.push(source);
             self.cycle_cursor += 1;
         }
+        // Items for later steps may still change the run's course.
+        choice.later = self.cycle_cursor < self.cycle_arrivals.len()
+            || self.schedule.items.iter().any(|item| match *item {
+                ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Step(s), .. })
+                | ScheduleItem::Reorder { step: s, .. }
+                | ScheduleItem::Core { step: s, .. } => s > step,
+                ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Cycle(_), .. }) => false,
+            });
         choice
     }
 

@@ -119,7 +119,17 @@ pub fn tell(program: &Program, trace: &[StepRecord], focus: &[Location]) -> Vec<
                 }
                 Event::Exited { context, to } => {
                     let name = &program.context(*context).name;
+                    // Tail-chaining (ARMv7-M B1.5.12): `to` is the pending
+                    // handler entered without unstacking, not a return to it.
+                    let chained = rec.events.iter().any(|e| matches!(e, Event::TailChain { .. }));
                     let text = match to {
+                        Some(t) if chained && t == context => format!(
+                            "the {name} handler returns; {name} is pending again, so the core goes straight back into it (tail-chaining)"
+                        ),
+                        Some(t) if chained => format!(
+                            "the {name} handler returns; {} is pending, so the core goes straight into it (tail-chaining)",
+                            program.context(*t).name
+                        ),
                         Some(t) => format!("the {name} handler returns to {}", program.context(*t).name),
                         None => format!("the {name} handler returns"),
                     };

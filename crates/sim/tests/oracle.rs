@@ -297,7 +297,7 @@ fn enumerate(program: &Program, m: Machine, reorders: bool, out: &mut Enumerated
             Move::Arrive(s) => child.arrive_now(program, s),
             Move::Finish => child.finish(program),
             Move::Step { core, reorder } => {
-                let choice = Choice { arrivals: Vec::new(), core, reorder };
+                let choice = Choice { arrivals: Vec::new(), core, reorder, later: false };
                 child.step(program, &choice, false).map(|s| s.outcomes).unwrap_or_default()
             }
         };

@@ -184,6 +184,103 @@ fn level_triggered_flag_not_cleared_retriggers_and_starves_main() {
     assert!(value(&s, "HANDLED") > 100);
 }
 
+/// A level-triggered handler that never clears its flag and changes
+/// nothing else (it stores a constant): after two runs the whole state
+/// repeats at each entry, so main can never run again.
+fn level_timer_storing_a_constant() -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let flag = b.scalar("TICK", Ty::Bool, LocationKind::Atomic, 0);
+    let work = b.scalar("MAIN_WORK", Ty::U32, LocationKind::Atomic, 0);
+    let main = b.function("main_loop", 0, |f| {
+        f.atomic_add(work, 1, Ordering::Relaxed).ret();
+    });
+    let h = b.function("on_timer", 0, |f| {
+        f.op(Op::AtomicStore { place: Place::at(flag), src: Operand::Const(1), ordering: Ordering::Relaxed }).ret();
+    });
+    b.thread("main", 0, &[(main, 5)]);
+    let t = b.handler("TIMER0", 8, 1, h);
+    b.source("TIMER0", Some(t), Trigger::Level, 2);
+    b.build()
+}
+
+fn starvation(s: &Session) -> (u64, u64) {
+    s.outcomes()
+        .iter()
+        .find_map(|o| match o {
+            Outcome::Starvation { steps, period, .. } => Some((*steps, *period)),
+            _ => None,
+        })
+        .expect("starvation")
+}
+
+// A state that repeats while the thread waits can repeat for ever: nothing
+// returns the core to thread mode while an exception is pending above it
+// (ARMv7-M B1.5.4, B1.5.12). The run ends there, long before the window.
+#[test]
+fn a_state_that_repeats_while_main_waits_is_starvation_at_once() {
+    let p = level_timer_storing_a_constant();
+    let s = run(&p, "TIMER0@1");
+    let (steps, period) = starvation(&s);
+    assert!(period > 0, "the repeat is named");
+    assert!(
+        steps < 40,
+        "found at the repeat, not at the {}-step window: {steps}",
+        s.machine().bounds().starvation_steps
+    );
+    let o = s.outcomes().iter().find(|o| matches!(o, Outcome::Starvation { .. })).expect("starvation");
+    assert!(
+        o.explain(&p).contains(&format!("every {period} steps the core is back in the same state")),
+        "{}",
+        o.explain(&p)
+    );
+    assert_eq!(s.machine().status(), Status::Halted);
+}
+
+// Tail-chaining (ARMv7-M B1.5.12) is told as what it is: the handler
+// returns and the core goes straight into the pending one, not "returns to
+// TIMER0". The explorer's counterexample ends at the repeat too.
+#[test]
+fn a_handler_that_never_clears_its_level_source_is_told_as_a_tail_chain() {
+    let p = level_timer_storing_a_constant();
+    let s = run(&p, "TIMER0@1");
+    let story = story::tell(&p, s.trace(), &[]);
+    let text: Vec<&str> = story.iter().map(|l| l.text.as_str()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("TIMER0 is pending again, so the core goes straight back into it (tail-chaining)")),
+        "{text:#?}"
+    );
+    assert!(!text.iter().any(|t| t.contains("returns to TIMER0")), "{text:#?}");
+    let report = explore::Explorer::new(p.clone(), explore::ExploreConfig::default()).expect("valid").run();
+    let hang = report.properties.iter().find(|r| r.name == "no deadlock or starvation").expect("built in");
+    let cx = hang.counterexample.as_ref().expect("main starves");
+    assert!(cx.steps < 40, "the search's run ends at the repeat: {} steps", cx.steps);
+    assert!(cx.explanation.contains("the core is back in the same state"), "{}", cx.explanation);
+}
+
+// The schedule still has an arrival to come: the run goes on to it (it may
+// change the course of the run); after it, the repeat ends the run.
+#[test]
+fn a_repeat_does_not_end_a_run_whose_schedule_has_more_to_come() {
+    let p = level_timer_storing_a_constant();
+    let s = run(&p, "TIMER0@1,TIMER0@300");
+    let (steps, period) = starvation(&s);
+    assert!(period > 0);
+    assert!(s.machine().step_index() > 300, "the run reached the second arrival: {}", s.machine().step_index());
+    assert!(steps < s.machine().bounds().starvation_steps, "{steps}");
+}
+
+// A handler that counts its runs never repeats a state: only the window
+// ends the run (no false repeat).
+#[test]
+fn a_handler_that_changes_the_state_each_time_is_ended_by_the_window() {
+    let p = level_timer(false, false);
+    let s = run(&p, "TIMER0@1");
+    let (steps, period) = starvation(&s);
+    assert_eq!(period, 0);
+    assert_eq!(steps, s.machine().bounds().starvation_steps);
+}
+
 #[test]
 fn level_triggered_flag_cleared_runs_the_handler_once() {
     let p = level_timer(true, true);

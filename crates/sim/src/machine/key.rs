@@ -189,6 +189,17 @@ impl Machine {
     /// Writes the state key's words into `words` (cleared first), so the
     /// explorer can look a state up without allocating.
     pub fn encode_state(&self, words: &mut Vec<u32>, hints: &KeyHints) {
+        self.encode(words, hints, true);
+    }
+
+    /// The exact state (`KeyHints::default()`), with or without each core's
+    /// count of steps its thread has waited (`check_livelock` compares
+    /// states without it).
+    pub(super) fn encode_exact(&self, words: &mut Vec<u32>, waited: bool) {
+        self.encode(words, &KeyHints::default(), waited);
+    }
+
+    fn encode(&self, words: &mut Vec<u32>, hints: &KeyHints, waited: bool) {
         words.clear();
         let Machine {
             cores,
@@ -239,6 +250,11 @@ impl Machine {
                 steps_since_thread_ran,
                 released,
                 cycles: _,
+                // Where the search for a repeated state stands: it only
+                // ends a run that would starve anyway, sooner
+                // (`check_livelock`), so merging on it changes no verdict.
+                entries: _,
+                lasso: _,
             } = core;
             e.len(stack.len());
             for Activation { context, frames } in stack {
@@ -294,7 +310,7 @@ impl Machine {
             // makes new states until the starvation window ends it. Left
             // out when the handler work still to come cannot reach the
             // window (the count then decides nothing).
-            if hints.starvation_possible(self, ci) {
+            if waited && hints.starvation_possible(self, ci) {
                 e.flag(true);
                 e.wide(*steps_since_thread_ran);
             } else {

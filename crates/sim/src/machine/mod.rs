@@ -75,6 +75,12 @@ pub struct Choice {
     /// 0: the next instruction in program order. k > 0: the k-th access
     /// the compiler may run early instead (`Machine::reorder_options`).
     pub reorder: u16,
+    /// The caller has choices of its own for later steps (a `Session`'s
+    /// schedule has items left): a state that repeats does not end the
+    /// run then, since those choices may still change its course. The
+    /// explorer leaves it false: it tries every later choice from the
+    /// first time the state was reached (`Machine::check_livelock`).
+    pub later: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -131,9 +137,22 @@ struct Core {
     iterations: u32,
     thread_done: bool,
     steps_since_thread_ran: u64,
+    /// Handler entries since the thread last ran, and the state at the
+    /// last power-of-two one: a later entry in that same state means the
+    /// thread can never run again (`Machine::check_livelock`).
+    entries: u32,
+    lasso: Option<Lasso>,
     cycles: u64,
     /// Everything this core's contexts published at release points.
     released: VectorClock,
+}
+
+/// A state saved for `Machine::check_livelock`: its exact key (without the
+/// count of steps the thread has waited) and the step it was reached at.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Lasso {
+    key: std::sync::Arc<[u32]>,
+    step: u64,
 }
 
 /// A source's events so far, for the `EventCount` properties.
@@ -276,6 +295,8 @@ impl Machine {
                 iterations: 0,
                 thread_done: false,
                 steps_since_thread_ran: 0,
+                entries: 0,
+                lasso: None,
                 cycles: 0,
                 released: VectorClock::default(),
             };
@@ -392,7 +413,9 @@ impl Machine {
             r.core = core;
             r.cycle = cycle_before;
         });
+        let depth = self.cores[core as usize].stack.len();
         self.step_core(program, core, choice.reorder, &mut rec);
+        let entered = self.cores[core as usize].stack.len() > depth;
         self.update_level_lines(program, &mut rec);
         if !self.cores[core as usize].spinning && self.cores.len() > 1 {
             // A step that did work may have released what another core spins
@@ -414,6 +437,9 @@ impl Machine {
         });
         if self.status == Status::Running {
             self.check_starvation(program, &mut rec);
+        }
+        if entered && self.status == Status::Running {
+            self.check_livelock(core, choice.later, &mut rec);
         }
         if self.status == Status::Running {
             for p in program.properties.iter().filter(|p| p.when == PropertyWhen::Always) {
@@ -531,7 +557,10 @@ impl Machine {
                     return;
                 }
             }
-            self.cores[ci].steps_since_thread_ran = 0;
+            let c = &mut self.cores[ci];
+            c.steps_since_thread_ran = 0;
+            c.entries = 0;
+            c.lasso = None;
         } else {
             self.cores[ci].steps_since_thread_ran += 1;
         }
@@ -590,6 +619,8 @@ fn placeholder_core() -> Core {
         iterations: 0,
         thread_done: true,
         steps_since_thread_ran: 0,
+        entries: 0,
+        lasso: None,
         cycles: 0,
         released: VectorClock::default(),
     }

@@ -35,7 +35,7 @@ impl Machine {
                     // A handler spins with nothing left to release it: the
                     // thread below it never runs again.
                     let (context, by) = (core.stack[0].context, top.context);
-                    outcomes.push(Outcome::Starvation { context, by, steps: core.steps_since_thread_ran });
+                    outcomes.push(Outcome::Starvation { context, by, steps: core.steps_since_thread_ran, period: 0 });
                     self.status = Status::Halted;
                     return outcomes;
                 }
@@ -175,9 +175,54 @@ impl Machine {
                 let thread = c.stack[0].context;
                 let by = c.stack.last().map_or(thread, |a| a.context);
                 let steps = c.steps_since_thread_ran;
-                self.halt(Outcome::Starvation { context: thread, by, steps }, rec);
+                self.halt(Outcome::Starvation { context: thread, by, steps, period: 0 }, rec);
                 return;
             }
+        }
+    }
+
+    /// A handler was just entered on `core` while its thread waits: if the
+    /// whole state (all but the count of steps the thread has waited) is one
+    /// the core was in at an earlier entry since the thread last ran, the
+    /// same steps can repeat for ever and the thread never runs again
+    /// (nothing returns a core to thread mode while an exception is pending
+    /// above it, ARMv7-M B1.5.4 and B1.5.12; the same holds with two cores,
+    /// the other core's state being part of it). That is starvation, known
+    /// now rather than when the window runs out. Every outcome a run from
+    /// the repeated state can reach, the run from the first one could too,
+    /// a period of steps earlier: nothing is lost by stopping. The state is
+    /// saved at entries 2, 4, 8, … (Brent's cycle detection), so a cycle is
+    /// found within about twice its start plus its length, at the cost of
+    /// one key per entry.
+    ///
+    /// With `later` (the caller's schedule still has choices to make) the
+    /// states are saved and compared all the same, so a run replayed from
+    /// a schedule stops where the explorer's did, but a repeat does not end it.
+    pub(super) fn check_livelock(&mut self, core: u8, later: bool, rec: &mut Rec) {
+        let ci = usize::from(core);
+        let c = &mut self.cores[ci];
+        if c.thread_done || c.asleep || c.steps_since_thread_ran == 0 {
+            return;
+        }
+        c.entries += 1;
+        if c.entries < 2 {
+            return;
+        }
+        let mut words = Vec::new();
+        self.encode_exact(&mut words, false);
+        let c = &mut self.cores[ci];
+        if let Some(lasso) = &c.lasso
+            && !later
+            && *lasso.key == *words
+        {
+            let period = self.step - lasso.step;
+            let (context, by) = (c.stack[0].context, c.stack.last().map_or(c.stack[0].context, |a| a.context));
+            let steps = c.steps_since_thread_ran;
+            self.halt(Outcome::Starvation { context, by, steps, period }, rec);
+            return;
+        }
+        if c.entries.is_power_of_two() {
+            c.lasso = Some(super::Lasso { key: words.into(), step: self.step });
         }
     }
 
