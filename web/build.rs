@@ -82,9 +82,11 @@ fn cards(firmware: &[(String, PathBuf)]) -> Vec<data::LessonCard> {
                 hints: lesson.hints.clone(),
                 break_it: lesson.challenge.break_it.clone().unwrap_or_default(),
                 fix_it: lesson.challenge.fix_it.clone().unwrap_or_default(),
+                find_first: lesson.challenge.find_first,
                 firmware_bin: lesson.firmware.bin.clone(),
                 boards: lesson.firmware.boards.clone(),
-                narrative: markdown_tree::parse(&lesson.readme),
+                narrative: markdown_tree::parse(lesson.story()),
+                why_it_works: lesson.why_the_fix_works().map(markdown_tree::parse).unwrap_or_default(),
                 checked: scenario,
                 firmware_source,
             }

@@ -123,6 +123,32 @@ test('places an interrupt by clicking the timeline', async () => {
   assertClean(page);
 });
 
+test('a lesson that asks the learner to find the arrival first keeps the counterexample back until asked', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, '#v=2&lesson=edge-counter');
+  await page.locator('[data-testid=explore]').click();
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  const report = await page.locator('[data-testid=explorer-report]').innerText();
+  assert.match(report, /violated \(a counterexample exists: find it yourself first\)/, report);
+  assert.equal(await page.locator('[data-testid=replay]').count(), 0, 'no replay yet');
+  assert.equal(await page.locator('[data-testid=story]').count(), 0, 'no story yet');
+  assert.match(await page.locator('[data-testid=held]').innerText(), /after 3 more tries/);
+  await screenshot(page, 'find-the-arrival-first');
+  await page.locator('[data-testid=show-counterexamples]').click();
+  await page.waitForSelector('[data-testid=replay]');
+  assert.equal(await page.locator('[data-testid=held]').count(), 0);
+  // No spoiler in the story: "Why the fix works" waits for a proof or the solution.
+  assert.doesNotMatch(await page.locator('.narrative').innerText(), /Why the fix works/);
+  assert.equal(await page.locator('[data-testid=why-it-works]').count(), 0);
+  for (let i = 0; i < 10 && (await page.locator('button', { hasText: 'Show a hint' }).count()) > 0; i++) {
+    await page.locator('button', { hasText: 'Show a hint' }).click();
+  }
+  await page.locator('button', { hasText: 'Show the solution in the editor' }).click();
+  await page.waitForSelector('[data-testid=why-it-works]');
+  assert.match(await page.locator('[data-testid=why-it-works]').innerText(), /Why the fix works/);
+  assertClean(page);
+});
+
 test('runs the explorer on the lost-update lesson and replays its counterexample', async () => {
   const page = await newPage(browser);
   await open(page, server.url, LOST);

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::compiled::Checked;
 
 /// Bump when `LessonCard`, `Node` or `Checked` change shape.
-pub const DATA_VERSION: u32 = 1;
+pub const DATA_VERSION: u32 = 2;
 
 /// A lesson as the page needs it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,10 +26,17 @@ pub struct LessonCard {
     pub hints: Vec<String>,
     pub break_it: String,
     pub fix_it: String,
+    /// Schedules of their own the learner runs before the explorer's
+    /// counterexamples are shown (lesson.toml's `find_first`; 0: at once).
+    pub find_first: u32,
     pub firmware_bin: String,
     pub boards: Vec<String>,
-    /// The README, parsed at build time into a tree of safe elements.
+    /// The README up to its `## Why the fix works` section (the story),
+    /// parsed at build time into a tree of safe elements.
     pub narrative: Vec<Node>,
+    /// That section and what follows: the spoiler, shown once the learner's
+    /// code is proven or the solution is shown. Empty when there is none.
+    pub why_it_works: Vec<Node>,
     /// The build's check of `scenario`.
     pub checked: Checked,
     /// The source of `firmware_bin`, when the build found it.

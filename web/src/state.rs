@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use irqlab_sim::outcome::Severity;
 use irqlab_sim::{Arrival, ArrivalPoint, Program, Schedule, ScheduleItem, SourceId};
 use yew::Reducible;
 
@@ -62,12 +63,32 @@ pub struct Open {
     pub stale: bool,
     pub hints_shown: usize,
     pub solution_shown: bool,
+    /// Schedules with an arrival the learner placed or typed, for a lesson
+    /// that asks them to find a failing one first (`LessonCard::find_first`).
+    pub tries: u32,
+    /// The learner asked to see the explorer's counterexamples.
+    pub counterexamples_asked: bool,
 }
 
 impl Open {
     /// Whether the code in the editor waits for the compiler worker.
     pub fn checking(&self) -> bool {
         !Rc::ptr_eq(&self.code, &self.checked_code) && *self.code != *self.checked_code
+    }
+
+    /// Whether the explorer's counterexamples are kept back: the lesson
+    /// asks the learner to find a failing arrival first, and they have not
+    /// yet run enough schedules of their own, seen their own run fail, or
+    /// asked.
+    pub fn counterexamples_held(&self) -> bool {
+        let failed = self.run.as_ref().is_some_and(|r| {
+            !self.schedule.is_empty() && r.outcomes_until(r.len()).iter().any(|o| o.severity() == Severity::Failure)
+        });
+        self.card.find_first > 0
+            && self.tries < self.card.find_first
+            && !self.counterexamples_asked
+            && !self.solution_shown
+            && !failed
     }
 
     pub fn schedule_text(&self) -> String {
@@ -138,6 +159,8 @@ pub enum Action {
     ResetCode,
     ShowSolution,
     ShowHint,
+    /// Show the explorer's counterexamples that `find_first` keeps back.
+    ShowCounterexamples,
     Step,
     Back,
     GoTo(usize),
@@ -217,6 +240,8 @@ impl State {
             stale: false,
             hints_shown: 0,
             solution_shown: false,
+            tries: 0,
+            counterexamples_asked: false,
             card,
         };
         recheck(&mut open);
@@ -465,6 +490,12 @@ fn reduce_lesson(open: &mut Open, action: Action, playing: &mut bool) -> bool {
             open.code = Rc::new(open.card.solution.clone());
             recheck(open);
         }
+        Action::ShowCounterexamples => {
+            if open.counterexamples_asked {
+                return false;
+            }
+            open.counterexamples_asked = true;
+        }
         Action::ShowHint => {
             if open.hints_shown >= open.card.hints.len() {
                 return false;
@@ -520,6 +551,9 @@ fn reduce_lesson(open: &mut Open, action: Action, playing: &mut bool) -> bool {
             let Some(program) = &open.program else { return false };
             match Schedule::parse(&text, program) {
                 Ok(schedule) => {
+                    if !schedule.is_empty() && schedule != open.schedule {
+                        open.tries += 1;
+                    }
                     open.schedule = schedule;
                     open.schedule_error = None;
                     rerun(open);
@@ -553,6 +587,7 @@ fn toggle_arrival(open: &mut Open, source: SourceId, index: u64) {
             return;
         }
         open.schedule.push(item);
+        open.tries += 1;
     }
     rerun(open);
 }
@@ -569,6 +604,39 @@ mod tests {
 
     fn open(state: &State) -> &Open {
         state.open.as_ref().expect("a lesson is open")
+    }
+
+    /// Lesson 07 asks for three tries first (`find_first = 3`): its
+    /// counterexamples are kept back until then, until the learner's own
+    /// run fails, or until they ask; lesson 04 shows them at once.
+    #[test]
+    fn a_lesson_that_asks_the_learner_to_find_the_arrival_keeps_its_counterexample_back() {
+        let s = state().reduce(Action::OpenLesson("07-edge-counter".into()));
+        assert_eq!(open(&s).card.find_first, 3);
+        assert!(open(&s).counterexamples_held());
+        assert!(!s.clone().reduce(Action::ShowCounterexamples).open.as_ref().expect("open").counterexamples_held());
+
+        // Three arrivals placed: three tries, whatever they found.
+        let mut tried = s.clone();
+        for index in [1, 3, 5] {
+            tried = tried.reduce(Action::ToggleArrival { source: SourceId(0), index });
+        }
+        assert_eq!(open(&tried).tries, 3);
+        assert!(!open(&tried).counterexamples_held());
+        // Taking an arrival away is no new try.
+        let removed = tried.clone().reduce(Action::ToggleArrival { source: SourceId(0), index: 5 });
+        assert_eq!(open(&removed).tries, 3);
+
+        // One try that fails: found, so shown.
+        let program = open(&s).program.clone().expect("the scenario compiles");
+        let report = Explorer::new((*program).clone(), ExploreConfig::default()).expect("valid").run();
+        let failing = report.properties.iter().find_map(|p| p.counterexample.as_ref()).expect("the scenario fails");
+        let found = s.clone().reduce(Action::SetSchedule(failing.schedule.to_text(&program)));
+        assert_eq!(open(&found).tries, 1);
+        assert!(!open(&found).counterexamples_held(), "the learner's own run failed");
+
+        let plain = state().reduce(Action::OpenLesson("04-lost-update".into()));
+        assert!(!open(&plain).counterexamples_held());
     }
 
     #[test]

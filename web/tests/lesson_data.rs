@@ -34,6 +34,17 @@ fn the_data_file_carries_every_lesson_with_its_compiled_scenario() {
     for (card, lesson) in cards.iter().zip(&lessons) {
         assert_eq!(card.checked, check(&lesson.setup, &lesson.scenario), "{}", card.id);
         assert!(!card.narrative.is_empty(), "{} has a narrative", card.id);
+        // The story stops where "Why the fix works" begins: that part waits
+        // for a proof (or the solution) on the page.
+        let story = format!("{:?}", card.narrative);
+        assert!(!story.contains("Why the fix works"), "{}: the story gives the fix away", card.id);
+        assert_eq!(
+            card.why_it_works.is_empty(),
+            lesson.why_the_fix_works().is_none(),
+            "{}: the spoiler is carried apart",
+            card.id
+        );
+        assert!(format!("{:?}", card.why_it_works).contains("Why the fix works") || card.why_it_works.is_empty());
         assert!(
             card.firmware_source.as_deref().is_some_and(|s| s.contains("scenario.rs")),
             "{}: the source of firmware bin `{}`",

@@ -130,6 +130,8 @@ struct RawChallenge {
     fix_it: Option<String>,
     #[serde(default)]
     hints: Vec<String>,
+    #[serde(default)]
+    find_first: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -249,6 +251,11 @@ pub struct Challenge {
     pub fix_it: Option<String>,
     /// What the explorer finds for scenario.rs (solution.rs must hold).
     pub scenario_expect: Expect,
+    /// The learner is asked to find a failing arrival by hand first: the
+    /// page keeps the explorer's counterexamples (replay and story) back
+    /// until this many schedules of their own have run, their own run has
+    /// failed, or they ask. 0: shown at once.
+    pub find_first: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -565,6 +572,29 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
             "the scenario is expected to violate a property, but the lesson has no [[property]]".into(),
         );
     }
+    /// More tries than this and the learner would rather ask.
+    const MAX_FIND_FIRST: u32 = 10;
+    let find_first = match &rch.find_first {
+        None => 0,
+        Some(n) if !(1..=MAX_FIND_FIRST).contains(n.get_ref()) => {
+            error(
+                n.span(),
+                format!(
+                    "`find_first = {}`: use 1 to {MAX_FIND_FIRST} (the schedules a learner runs before the counterexample is shown), or leave it out",
+                    n.get_ref()
+                ),
+            );
+            0
+        }
+        Some(n) if scenario_expect == Expect::Holds => {
+            error(
+                n.span(),
+                "`find_first` asks the learner to find a failing arrival, but `scenario_expect = \"holds\"`: there is none to find".into(),
+            );
+            0
+        }
+        Some(n) => *n.get_ref(),
+    };
     let rfw = raw.firmware.get_ref();
     if rfw.bin.get_ref().trim().is_empty() {
         error(rfw.bin.span(), "`bin` is empty: name the firmware bin of this lesson".into());
@@ -664,7 +694,12 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
         contexts: entries,
         sources: source_entries,
         properties: property_entries,
-        challenge: Challenge { break_it: rch.break_it.clone(), fix_it: rch.fix_it.clone(), scenario_expect },
+        challenge: Challenge {
+            break_it: rch.break_it.clone(),
+            fix_it: rch.fix_it.clone(),
+            scenario_expect,
+            find_first,
+        },
         firmware: Firmware {
             bin: rfw.bin.get_ref().clone(),
             boards: rfw.boards.get_ref().iter().map(|b| b.get_ref().clone()).collect(),

@@ -77,6 +77,23 @@ fn values_out_of_their_range() {
 }
 
 #[test]
+fn find_first_asks_for_a_few_tries_of_a_scenario_that_fails() {
+    check(("scenario_expect = \"violated\"", "scenario_expect = \"violated\"\nfind_first = 3"), expect!["loads"]);
+    check(
+        ("scenario_expect = \"violated\"", "scenario_expect = \"violated\"\nfind_first = 0"),
+        expect![[r#"
+            lesson.toml:38:14: `find_first = 0`: use 1 to 10 (the schedules a learner runs before the counterexample is shown), or leave it out
+        "#]],
+    );
+    check(
+        ("scenario_expect = \"violated\"", "scenario_expect = \"holds\"\nfind_first = 2"),
+        expect![[r#"
+            lesson.toml:38:14: `find_first` asks the learner to find a failing arrival, but `scenario_expect = "holds"`: there is none to find
+        "#]],
+    );
+}
+
+#[test]
 fn forever_is_for_a_main_whose_last_call_runs_once() {
     check(
         ("times = 3", "times = 3\nforever = true"),

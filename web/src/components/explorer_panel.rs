@@ -24,7 +24,21 @@ fn tenths(x: f64) -> String {
     format!("{}.{}", t / 10, (t % 10).abs())
 }
 
-fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callback<usize>) -> Html {
+/// A lesson that asks the learner to find a failing arrival first: the
+/// tries they have left, and the button that shows the counterexamples now.
+struct Held {
+    left: u32,
+    show: Callback<MouseEvent>,
+}
+
+fn report_html(
+    report: &Report,
+    elapsed_ms: f64,
+    cancelled: bool,
+    replay: &Callback<usize>,
+    held: Option<&Held>,
+) -> Html {
+    let kept_back = held.is_some() && report.properties.iter().any(|p| p.counterexample.is_some());
     let total: u64 = report.outcomes.iter().map(|o| o.count).sum::<u64>().max(1);
     let pruned = if report.naive_schedules > 0.0 {
         format!(
@@ -61,7 +75,9 @@ fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callb
                             <li class={class}>
                                 <span class="glyph" aria-hidden="true">{ glyph }</span>
                                 <strong>{ &p.name }</strong>{ ": " }{ words }
-                                if let Some(c) = &p.counterexample {
+                                if p.counterexample.is_some() && held.is_some() {
+                                    { " (a counterexample exists: find it yourself first)" }
+                                } else if let Some(c) = &p.counterexample {
                                     { format!(" (shortest counterexample: {} steps) ", c.steps) }
                                     <button type="button" {onclick} data-testid="replay">{ "Replay counterexample" }</button>
                                     if !c.story.is_empty() {
@@ -89,6 +105,16 @@ fn report_html(report: &Report, elapsed_ms: f64, cancelled: bool, replay: &Callb
                     }}
                 }
             </ul>
+            if let (true, Some(held)) = (kept_back, held) {
+                <p class="held" data-testid="held">
+                    { format!(
+                        "This lesson asks you to find a failing arrival yourself: place an interrupt on the timeline (or type a schedule) and step through the run. The explorer's counterexample is shown after {} more {}, or when your own run fails. ",
+                        held.left,
+                        if held.left == 1 { "try" } else { "tries" }
+                    ) }
+                    <button type="button" onclick={held.show.clone()} data-testid="show-counterexamples">{ "Show me the counterexample" }</button>
+                </p>
+            }
             <h3>{ "Outcomes over all schedules" }</h3>
             <table class="histogram">
                 <thead><tr><th scope="col">{ "Final values" }</th><th scope="col">{ "Found" }</th><th scope="col">{ "Schedules" }</th></tr></thead>
@@ -142,6 +168,13 @@ pub fn ExplorerPanel() -> Html {
             }
         });
     }
+    let held = app.open.as_ref().filter(|o| o.counterexamples_held()).map(|o| Held {
+        left: o.card.find_first.saturating_sub(o.tries),
+        show: {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::ShowCounterexamples))
+        },
+    });
     let start = handle.start.reform(|_: MouseEvent| ());
     let cancel = handle.cancel.reform(|_: MouseEvent| ());
     // What was replayed last, said next to the report: the timeline it
@@ -182,7 +215,7 @@ pub fn ExplorerPanel() -> Html {
                     <>
                         <button type="button" onclick={start} disabled={program.is_none()}>{ "Try every arrival point again" }</button>
                         <p class="replayed" role="status" data-testid="replayed">{ (*replayed).clone().unwrap_or_default() }</p>
-                        { report_html(report, *elapsed_ms, *cancelled, &replay) }
+                        { report_html(report, *elapsed_ms, *cancelled, &replay, held.as_ref()) }
                     </>
                 },
                 ExplorerStatus::Failed(e) => html! { <p class="error" role="alert">{ format!("The explorer cannot run this program: {e}") }</p> },

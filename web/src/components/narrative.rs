@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::app::use_app;
 use crate::markdown;
+use crate::progress::Stage;
 use crate::state::Action;
 
 #[component]
@@ -16,6 +17,10 @@ pub fn Narrative() -> Html {
     let hint = crate::app::on(&app.dispatcher(), |_: MouseEvent| Action::ShowHint);
     let solution = crate::app::on(&app.dispatcher(), |_: MouseEvent| Action::ShowSolution);
     let all_hints = open.hints_shown >= card.hints.len();
+    // "Why the fix works" gives the fix away: only once the learner's code
+    // is proven, or they asked for the solution.
+    let proven = app.progress.stage(&card.id) == Some(Stage::Proven);
+    let why = (proven || open.solution_shown) && !card.why_it_works.is_empty();
     html! {
         <div class="narrative">
             <details open=true>
@@ -46,6 +51,9 @@ pub fn Narrative() -> Html {
                     if open.solution_shown { <span class="muted">{ "The editor holds the solution. Run the explorer to see the proof." }</span> }
                 </div>
             </div>
+            if why {
+                <div class="readme why-it-works" data-testid="why-it-works">{ markdown::render(&card.why_it_works) }</div>
+            }
         </div>
     }
 }
