@@ -80,12 +80,13 @@ pub fn raw_deref_needs_unsafe(span: Span) -> Diagnostic {
 }
 
 /// The edition 2024 `static_mut_refs` error on `&X` / `&mut X`. rustc
-/// suggests replacing all from `&` to the operand (at `operand`, line and
-/// column) with `&raw const ` / `&raw mut `.
-pub fn reference_to_static_mut(mutable: bool, span: Span, operand: (u32, u32)) -> Diagnostic {
+/// suggests replacing all from `&` (at column `amp` of the span's first
+/// line: `span` starts earlier when the reference is in parentheses) to the
+/// operand (at `operand`, line and column) with `&raw const ` / `&raw mut `.
+pub fn reference_to_static_mut(mutable: bool, span: Span, amp: u32, operand: (u32, u32)) -> Diagnostic {
     let (line, col) = operand;
     let same_line = line == span.line;
-    let replaced = Span::new(span.file.clone(), span.line, span.col_start, if same_line { col } else { span.col_end });
+    let replaced = Span::new(span.file.clone(), span.line, amp, if same_line { col } else { span.col_end });
     let d = static_mut_ref_base(mutable, span);
     let d = if mutable {
         d.suggest("use `&raw mut` instead to create a raw pointer", replaced, "&raw mut ")
@@ -146,6 +147,12 @@ pub fn mismatched(expected: &str, found: &str, span: Span) -> Diagnostic {
 }
 
 /// E0433 for a path into a crate irqlab does not know.
+/// E0432: a `use` through a module that does not exist (`core::atomic`),
+/// at that module's segment (fixtures/e0432_atomic_path.stderr).
+pub fn missing_module(path: &str, label: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(format!("unresolved import `{path}`"), span).code("E0432").label(label)
+}
+
 pub fn unresolved_import(path: &str, root: &str, span: Span) -> Diagnostic {
     if root == "std" {
         return no_std(path, span);
@@ -256,16 +263,40 @@ pub fn unknown_interrupt(name: &str, span: Span) -> Diagnostic {
 /// `Interrupt::NAME` with a name `board::Interrupt` does not have: rustc's
 /// E0599 on the firmware's enum, suggesting a variant in the order
 /// firmware/src/board/mod.rs declares them (compared by hand with rustc 1.95
-/// on that module: tests/diagnostics.rs).
-pub fn no_interrupt_variant(name: &str, span: Span) -> Diagnostic {
+/// on that module: tests/diagnostics.rs). rustc names the enum
+/// `irqlab_firmware::board::Interrupt` when the code also names `cortex_m`,
+/// whose crate has another item called `Interrupt`
+/// (fixtures/e0599_interrupt_swi0.stderr, e0599_interrupt_timer00.stderr).
+pub fn no_interrupt_variant(name: &str, span: Span, names_cortex_m: bool) -> Diagnostic {
+    let ty = if names_cortex_m { "irqlab_firmware::board::Interrupt" } else { "Interrupt" };
     let mut d = Diagnostic::error(
-        format!("no variant or associated item named `{name}` found for enum `Interrupt` in the current scope"),
+        format!("no variant or associated item named `{name}` found for enum `{ty}` in the current scope"),
         span.clone(),
     )
     .code("E0599")
-    .label("variant or associated item not found in `Interrupt`")
+    .label(format!("variant or associated item not found in `{ty}`"))
     .advise(format!("the board vocabulary's interrupts are: {}", board::interrupt_names().join(", ")));
     if let Some(close) = similar_name::best_match(name, board::VOCABULARY_ORDER) {
+        d = d.suggest("there is a variant with a similar name", span, close);
+    }
+    d
+}
+
+/// `Ordering::NAME` with a name `core::sync::atomic::Ordering` does not
+/// have (portable-atomic's is core's). rustc names the enum by its whole
+/// path, `core::cmp::Ordering` being in every crate graph, and suggests a
+/// variant in the order core declares them
+/// (fixtures/e0599_ordering_*.stderr).
+pub fn no_ordering_variant(name: &str, span: Span) -> Diagnostic {
+    const ENUM: &str = "core::sync::atomic::Ordering";
+    const VARIANTS: &[&str] = &["Relaxed", "Release", "Acquire", "AcqRel", "SeqCst"];
+    let mut d = Diagnostic::error(
+        format!("no variant or associated item named `{name}` found for enum `{ENUM}` in the current scope"),
+        span.clone(),
+    )
+    .code("E0599")
+    .label(format!("variant or associated item not found in `{ENUM}`"));
+    if let Some(close) = similar_name::best_match(name, VARIANTS) {
         d = d.suggest("there is a variant with a similar name", span, close);
     }
     d
@@ -282,15 +313,45 @@ pub fn unknown_exception(name: &str, span: Span) -> Diagnostic {
     d
 }
 
-/// E0425 for an unknown value or function, with a close name if there is one.
-pub fn not_found(kind: &str, name: &str, span: Span, candidates: Vec<&str>) -> Diagnostic {
-    let mut d = Diagnostic::error(format!("cannot find {kind} `{name}` in this scope"), span)
-        .code("E0425")
-        .label("not found in this scope");
-    if let Some(close) = similar_name::best_match(name, &candidates) {
-        d = d.help(format!("a {kind} with a similar name exists: `{close}`"));
+/// E0433 for `Type::item` with no `Type` in scope (a `use` forgotten or
+/// misspelt): rustc points at the type (fixtures/e0433_nvic_not_imported.stderr).
+pub fn undeclared_type(name: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(format!("cannot find type `{name}` in this scope"), span)
+        .code("E0433")
+        .label(format!("use of undeclared type `{name}`"))
+}
+
+/// A name in scope that rustc may suggest for a misspelled one.
+pub struct Candidate {
+    pub name: String,
+    /// What rustc calls it: "local variable", "static", "constant", "function".
+    pub what: &'static str,
+    /// Where an item is defined (rustc points there); `None` for a local.
+    pub defined: Option<Span>,
+}
+
+/// E0425 for an unknown value or function, with the close name rustc
+/// suggests if there is one: rustc sorts the names in scope before it picks
+/// (`lookup_typo_candidate`), shows the change as a `help:` and points at
+/// the item it names ("similarly named static `X` defined here"); without
+/// one, the span says "not found in this scope"
+/// (fixtures/e0425_*.stderr).
+pub fn not_found(kind: &str, name: &str, span: Span, mut candidates: Vec<Candidate>) -> Diagnostic {
+    let d = Diagnostic::error(format!("cannot find {kind} `{name}` in this scope"), span.clone()).code("E0425");
+    candidates.sort_by(|a, b| a.name.cmp(&b.name));
+    candidates.dedup_by(|a, b| a.name == b.name);
+    let names: Vec<&str> = candidates.iter().map(|c| c.name.as_str()).collect();
+    let Some(close) = similar_name::best_match(name, &names) else {
+        return d.label("not found in this scope");
+    };
+    let Some(c) = candidates.iter().find(|c| c.name == close) else {
+        return d.label("not found in this scope");
+    };
+    let mut d = d;
+    if let Some(at) = &c.defined {
+        d = d.secondary(at.clone(), format!("similarly named {} `{close}` defined here", c.what));
     }
-    d
+    d.suggest(format!("a {} with a similar name exists", c.what), span, close)
 }
 
 /// rustc checks lints (`static_mut_refs`) only in code that has no other

@@ -37,6 +37,10 @@ pub struct StaticInfo {
     /// From `pub` (or `static`) through the type: what rustc underlines when
     /// it points at the item.
     pub decl_span: Span,
+    /// The whole item, `pub` through `;` (its first line when it has several).
+    pub item_span: Span,
+    /// The type as written.
+    pub ty_span: Span,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +95,10 @@ pub struct Crate<'a> {
     /// Statics and consts whose declaration had an error: their uses
     /// report nothing more.
     pub poisoned: Vec<String>,
+    /// The code names the `cortex_m` crate: rustc then loads it, and with
+    /// it a second item named `Interrupt` (cortex-m's `VectActive::Interrupt`),
+    /// so it names the board's enum by its whole path in messages.
+    pub names_cortex_m: bool,
 }
 
 impl<'a> Crate<'a> {
@@ -114,6 +122,7 @@ impl<'a> Crate<'a> {
             inline_index: HashMap::new(),
             self_ty: None,
             poisoned: Vec::new(),
+            names_cortex_m: false,
         }
     }
 
@@ -143,7 +152,11 @@ impl<'a> Crate<'a> {
                 self.imports.add(&u.tree, &[], &mut bad);
                 for b in bad {
                     let span = self.span(b.span);
-                    self.error(errors::unresolved_import(&b.path, &b.root, span));
+                    let d = match &b.missing {
+                        Some(label) => errors::missing_module(&b.path, label, span),
+                        None => errors::unresolved_import(&b.path, &b.root, span),
+                    };
+                    self.error(d);
                 }
             }
         }
@@ -260,6 +273,8 @@ impl<'a> Crate<'a> {
         let start = s.vis.span();
         let start = if matches!(s.vis, syn::Visibility::Inherited) { s.static_token.span } else { start };
         let decl = self.map.span(start.start(), s.ty.span().end());
+        let item_span = self.map.span(start.start(), s.semi_token.span.end());
+        let ty_span = self.map.span(s.ty.span().start(), s.ty.span().end());
         let ident_span = self.span(s.ident.span());
         self.static_decls.push(StaticDecl {
             name: name.clone(),
@@ -269,7 +284,7 @@ impl<'a> Crate<'a> {
             span: ident_span,
         });
         self.static_index.entry(name.clone()).or_insert(self.statics.len());
-        self.statics.push(StaticInfo { name, ty, mutable, first, decl_span: decl });
+        self.statics.push(StaticInfo { name, ty, mutable, first, decl_span: decl, item_span, ty_span });
     }
 
     /// An `impl` block: `unsafe impl Sync for T {}` marks the struct `Sync`;

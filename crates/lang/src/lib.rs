@@ -46,7 +46,7 @@ use irqlab_sim::Program;
 use serde::Serialize;
 
 pub use diagnostic::{
-    Diagnostic, Level, MAX_RENDERED, SpanLabel, Suggestion, render_all, render_report, rendered_or_counted,
+    Child, Diagnostic, Level, MAX_RENDERED, SpanLabel, Suggestion, render_all, render_report, rendered_or_counted,
     terminal_safe,
 };
 pub use setup::{CallSetup, ContextSetup, ContextSetupKind, Named, PropertySetup, Setup, SourceSetup};
@@ -145,6 +145,7 @@ fn compile_text(setup: &Setup, code: &str, file_name: &str) -> Compiled {
         }
     };
     let mut cx = items::Crate::new(setup, map);
+    cx.names_cortex_m = code.contains("cortex_m");
     cx.collect(&file);
     let mut functions = Vec::new();
     for i in 0..cx.fns.len() {

@@ -24,6 +24,10 @@ pub struct BadImport {
     pub path: String,
     pub root: String,
     pub span: proc_macro2::Span,
+    /// rustc's E0432 label when a module on the path does not exist
+    /// (`core::atomic`): `path` is then the path up to that module and
+    /// `span` its segment.
+    pub missing: Option<String>,
 }
 
 impl Imports {
@@ -33,6 +37,20 @@ impl Imports {
             syn::UseTree::Path(p) => {
                 let mut next = prefix.to_vec();
                 next.push(p.ident.to_string());
+                if let [root, module] = &next[..]
+                    && root == "core"
+                    && !CORE_MODULES.contains(&module.as_str())
+                {
+                    // One error for the whole tree; its names say nothing more.
+                    bad.push(BadImport {
+                        path: next.join("::"),
+                        root: root.clone(),
+                        span: p.ident.span(),
+                        missing: Some(format!("could not find `{module}` in `core`")),
+                    });
+                    self.poison_names(&p.tree);
+                    return;
+                }
                 self.add(&p.tree, &next, bad);
             }
             syn::UseTree::Name(n) => {
@@ -64,6 +82,17 @@ impl Imports {
                     self.add(t, prefix, bad);
                 }
             }
+        }
+    }
+
+    /// The names a `use` tree would bring in, marked as failed.
+    fn poison_names(&mut self, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => self.poison_names(&p.tree),
+            syn::UseTree::Name(n) => self.poisoned.push(n.ident.to_string()),
+            syn::UseTree::Rename(r) => self.poisoned.push(r.rename.to_string()),
+            syn::UseTree::Glob(_) => {}
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| self.poison_names(t)),
         }
     }
 
@@ -118,6 +147,79 @@ impl Imports {
     }
 }
 
+/// The modules of `core` (rustc 1.95, unstable ones included: rustc says
+/// something else of those). A `use core::X::..` of another X is E0432.
+const CORE_MODULES: &[&str] = &[
+    "alloc",
+    "any",
+    "arch",
+    "array",
+    "ascii",
+    "assert_matches",
+    "async_iter",
+    "autodiff",
+    "borrow",
+    "bstr",
+    "cell",
+    "char",
+    "clone",
+    "cmp",
+    "contracts",
+    "convert",
+    "default",
+    "error",
+    "f128",
+    "f16",
+    "f32",
+    "f64",
+    "ffi",
+    "fmt",
+    "from",
+    "future",
+    "hash",
+    "hint",
+    "i128",
+    "i16",
+    "i32",
+    "i64",
+    "i8",
+    "intrinsics",
+    "io",
+    "isize",
+    "iter",
+    "marker",
+    "mem",
+    "net",
+    "num",
+    "ops",
+    "option",
+    "panic",
+    "panicking",
+    "pat",
+    "pin",
+    "prelude",
+    "primitive",
+    "profiling",
+    "ptr",
+    "random",
+    "range",
+    "result",
+    "simd",
+    "slice",
+    "str",
+    "sync",
+    "task",
+    "time",
+    "u128",
+    "u16",
+    "u32",
+    "u64",
+    "u8",
+    "ub_checks",
+    "unsafe_binder",
+    "usize",
+];
+
 /// `crate::board::X` -> `board::X`; `std::` stays (and is refused later).
 fn canonical_segments(segments: &[String]) -> Vec<String> {
     let mut s: Vec<String> = segments.to_vec();
@@ -135,7 +237,7 @@ fn check_root(full: &[String], span: proc_macro2::Span) -> Option<BadImport> {
     if KNOWN_ROOTS.contains(&root.as_str()) && !device_item {
         return None;
     }
-    Some(BadImport { path: full.join("::"), root, span })
+    Some(BadImport { path: full.join("::"), root, span, missing: None })
 }
 
 #[cfg(test)]

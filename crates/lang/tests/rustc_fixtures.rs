@@ -1,12 +1,23 @@
-//! Every diagnostic the curriculum teaches, checked against the exact text
-//! rustc 1.95 prints for the same code. The `.stderr` files are rustc's own
-//! output, recorded by `fixtures/generate.sh`; the test renders irqlab's
-//! diagnostics for each snippet and compares them byte for byte.
+//! Every diagnostic the curriculum teaches, and the learner's mistakes of the
+//! fidelity corpus, checked against the exact text rustc 1.95 prints for the
+//! same code. The `.stderr` files are rustc's own output, recorded by
+//! `fixtures/generate.sh`: a file naming a firmware bin on its second line
+//! (`// bin: lost_update`, a lesson file with one mistake) inside that real
+//! bin, the others alone as a library. The test renders irqlab's diagnostics
+//! for each file and compares them byte for byte with rustc's. The only
+//! additions lessons/README.md documents, irqlab's own `= help:` advice after
+//! rustc's text, are left out (`render_report` renders without them).
+//!
+//! The files that differ are exactly those of the table "Known differences
+//! from rustc" in lessons/README.md, so that a new difference, or one fixed,
+//! fails until the table says so; and at least `MIN_IDENTICAL_PERCENT` of
+//! the files must match.
 //!
 //! `e0599_interrupt_name` is compiled against the micro:bit v2's device crate
 //! (nrf52833-pac with cortex-m-rt's `#[interrupt]`): nothing in rustc's text
 //! for it points into the crate or the macro, so it too is compared whole.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use irqlab_lang::{Setup, compile, render_report};
@@ -27,17 +38,92 @@ fn fixtures() -> Vec<(String, String, String)> {
     out
 }
 
+/// irqlab's report for `code`, as rustc would print it (without irqlab's
+/// advice), compiled for the target its first line names.
+fn ours(name: &str, code: &str) -> String {
+    let target = code.lines().next().and_then(|l| l.strip_prefix("// target: ")).expect("target line");
+    let setup = Setup::library(target).expect("a known target");
+    let compiled = compile(&setup, code, name);
+    render_report(&compiled.diagnostics, |_| code)
+}
+
+/// `None` when irqlab prints exactly `rustc`, else both texts side by side.
+fn difference(name: &str, code: &str, rustc: &str) -> Option<String> {
+    let ours = ours(name, code);
+    (ours != rustc).then(|| format!("== {name}: irqlab\n{ours}== {name}: rustc\n{rustc}"))
+}
+
+/// The files listed in the table under "Known differences from rustc".
+fn known_differences(readme: &str) -> BTreeSet<String> {
+    let section = readme.split_once("Known differences from rustc").map_or("", |(_, rest)| rest);
+    let section = section.split("\n#").next().unwrap_or("");
+    section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once('`').map(|(file, _)| file.to_string()))
+        .collect()
+}
+
+/// The share of the corpus irqlab must print exactly as rustc does (the
+/// issue's bar; irqlab is at 67 of 74 files when this was written).
+const MIN_IDENTICAL_PERCENT: usize = 90;
+
+fn readme() -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::read_to_string(root.join("lessons/README.md")).expect("lessons/README.md")
+}
+
 #[test]
-fn every_taught_diagnostic_matches_rustc_exactly() {
+fn the_corpus_matches_rustc_but_for_the_known_differences() {
     let all = fixtures();
-    assert!(all.len() >= 6, "the fixtures are missing: {}", all.len());
-    for (name, code, rustc) in all {
-        let target = code.lines().next().and_then(|l| l.strip_prefix("// target: ")).expect("target line");
-        let setup = Setup::library(target).expect("a known target");
-        let compiled = compile(&setup, &code, &name);
-        let ours = render_report(&compiled.diagnostics, |_| code.as_str());
-        assert_eq!(ours, rustc, "{name}: irqlab (left) and rustc (right) differ");
+    assert!(all.len() >= 60, "the corpus has {} files, fewer than 60", all.len());
+    let mut differing = BTreeSet::new();
+    let mut texts = Vec::new();
+    for (name, code, rustc) in &all {
+        if let Some(text) = difference(name, code, rustc) {
+            differing.insert(name.clone());
+            texts.push(text);
+        }
     }
+    let identical = all.len() - differing.len();
+    println!("{identical}/{} files identical to rustc's stderr", all.len());
+    let known = known_differences(&readme());
+    let new: Vec<&String> = differing.difference(&known).collect();
+    let fixed: Vec<&String> = known.difference(&differing).collect();
+    assert!(
+        new.is_empty() && fixed.is_empty(),
+        "differences not in lessons/README.md's table: {new:?}; in the table but now identical: {fixed:?}\n{}",
+        texts.concat()
+    );
+    assert!(
+        identical * 100 >= all.len() * MIN_IDENTICAL_PERCENT,
+        "{identical}/{} identical: below {MIN_IDENTICAL_PERCENT}%",
+        all.len()
+    );
+}
+
+#[test]
+fn an_altered_recording_is_a_difference() {
+    // The check can fail: rustc's text with one character changed, a line
+    // dropped or a summary line missing is no longer irqlab's.
+    let all = fixtures();
+    let (name, code, rustc) = all.iter().find(|(n, _, _)| n == "e0133_lost_update_count.rs").expect("the fixture");
+    assert_eq!(difference(name, code, rustc), None);
+    let caret = rustc.replacen("^^^^^ use", "^^^^ use", 1);
+    let no_note = rustc.lines().filter(|l| !l.contains("= note")).map(|l| format!("{l}\n")).collect::<String>();
+    let no_summary = rustc.replacen("error: aborting due to 1 previous error\n\n", "", 1);
+    for altered in [caret, no_note, no_summary] {
+        assert_ne!(&altered, rustc);
+        assert!(difference(name, code, &altered).is_some(), "{altered}");
+    }
+}
+
+#[test]
+fn the_table_of_differences_is_read_from_its_section_only() {
+    let readme = "## A\n| `a.rs` | x |\n### Known differences from rustc\n\n| file | what |\n| --- | --- |\n\
+                  | `b.rs` | one |\n| `c.rs` | two |\n\n## Next\n| `d.rs` | x |\n";
+    let known: Vec<String> = known_differences(readme).into_iter().collect();
+    assert_eq!(known, ["b.rs", "c.rs"]);
 }
 
 #[test]

@@ -197,9 +197,13 @@ fn a_property_diagnostic_underlines_the_expression_inside_the_toml_string() {
           --> lesson.toml:27:47
            |
         27 | holds = "3 + TICKS.load(Ordering::Relaxed) == COUNTS"
-           |                                               ^^^^^^ not found in this scope
+           |                                               ^^^^^^
            |
-           = help: a value with a similar name exists: `COUNT`
+        help: a static with a similar name exists
+           |
+        27 - holds = "3 + TICKS.load(Ordering::Relaxed) == COUNTS"
+        27 + holds = "3 + TICKS.load(Ordering::Relaxed) == COUNT"
+           |
 
     "#]]
     .assert_eq(&rendered);

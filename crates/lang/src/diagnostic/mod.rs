@@ -37,6 +37,18 @@ pub struct SpanLabel {
     pub label: Option<String>,
 }
 
+/// A `note:` with its own snippet, after the diagnostic's (rustc's
+/// `note: function defined here` under E0061): `span` is underlined with `^`,
+/// each of `secondary` with `-`, none labelled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Child {
+    /// `help:` rather than `note:`.
+    pub help: bool,
+    pub message: String,
+    pub span: Span,
+    pub secondary: Vec<Span>,
+}
+
 /// A code change rustc would suggest: `replacement` in place of the text
 /// under `span` (an empty span inserts).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -68,6 +80,9 @@ pub struct Diagnostic {
     /// when it covers several lines; `span` then holds its first line.
     pub ends_at: Option<(u32, u32)>,
     pub suggestion: Option<Suggestion>,
+    /// `note:`s with their own snippet, in the diagnostic's file.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Child>,
     /// irqlab's own advice for a learner, beyond what rustc prints (for
     /// example "use portable-atomic" under E0599 on thumbv6m). Rendered as
     /// further `= help:` lines; `render_rustc` leaves them out.
@@ -87,6 +102,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             ends_at: None,
             suggestion: None,
+            children: Vec::new(),
             advice: Vec::new(),
         }
     }
@@ -126,6 +142,14 @@ impl Diagnostic {
         }
         self
     }
+    pub fn child(mut self, message: impl Into<String>, span: Span, secondary: Vec<Span>) -> Self {
+        self.children.push(Child { help: false, message: message.into(), span, secondary });
+        self
+    }
+    pub fn child_help(mut self, message: impl Into<String>, span: Span) -> Self {
+        self.children.push(Child { help: true, message: message.into(), span, secondary: Vec::new() });
+        self
+    }
     pub fn advise(mut self, advice: impl Into<String>) -> Self {
         self.advice.push(advice.into());
         self
@@ -160,6 +184,10 @@ impl Diagnostic {
         if let Some(s) = &self.suggestion {
             lines.push(s.span.line);
             lines.extend(s.ends_at.map(|(line, _)| line));
+        }
+        for c in self.children.iter().filter(|c| c.span.file == self.span.file) {
+            lines.push(c.span.line);
+            lines.extend(c.secondary.iter().map(|s| s.line));
         }
         let first = lines.iter().copied().min().unwrap_or(1).max(1);
         (first, lines.iter().copied().max().unwrap_or(1).max(first))
@@ -217,15 +245,31 @@ impl Diagnostic {
         }
         marks.sort_by_key(|m| (m.line, m.start));
         let max_line = snippet::last_line(&marks, block.as_ref());
-        let width = max_line.max(self.suggestion.as_ref().map_or(0, |s| s.span.line)).to_string().len();
+        let children: Vec<&Child> = self.children.iter().filter(|c| c.span.file == self.span.file).collect();
+        let child_lines =
+            children.iter().flat_map(|c| std::iter::once(c.span.line).chain(c.secondary.iter().map(|s| s.line)));
+        let width = max_line
+            .max(self.suggestion.as_ref().map_or(0, |s| s.span.line))
+            .max(child_lines.max().unwrap_or(0))
+            .to_string()
+            .len();
         let pad = " ".repeat(width);
         out.push_str(&format!("{pad}--> {}:{}:{}\n", self.span.file, self.span.line, self.span.col_start));
         out.push_str(&format!("{pad} |\n"));
         out.push_str(&snippet::render(&text, &marks, block.as_ref(), width));
         let advice: &[String] = if with_advice { &self.advice } else { &[] };
-        let children = !self.notes.is_empty() || self.help.is_some() || !advice.is_empty();
-        if children || self.suggestion.is_some() {
+        let more = !self.notes.is_empty() || self.help.is_some() || !advice.is_empty() || !children.is_empty();
+        if more || self.suggestion.is_some() {
             out.push_str(&format!("{pad} |\n"));
+        }
+        for c in &children {
+            let s = &c.span;
+            let word = if c.help { "help" } else { "note" };
+            out.push_str(&format!("{word}: {}\n{pad}--> {}:{}:{}\n{pad} |\n", c.message, s.file, s.line, s.col_start));
+            let mut child_marks = vec![mark(s, None, true)];
+            child_marks.extend(c.secondary.iter().map(|s| mark(s, None, false)));
+            child_marks.sort_by_key(|m| (m.line, m.start));
+            out.push_str(&snippet::render(&text, &child_marks, None, width));
         }
         for note in &self.notes {
             // A note's further lines line up under its first (rustc's

@@ -106,6 +106,69 @@ pub fn render<'t>(text: &impl Fn(u32) -> &'t str, marks: &[Mark], block: Option<
         }
         out.push_str(&source(*line));
         match row {
+            // A mark inside another: the underlines in one row (the inner
+            // drawn over the outer), then each label on a row of its own
+            // below, the rightmost first, hung from its mark by `|`:
+            //    ^^^^^^^^--^^
+            //    |       |
+            //    |       found here
+            //    expected integer, found `()`
+            Row::Marks(ms) if ms.windows(2).any(|w| w[0].end > w[1].start) => {
+                let start = |m: &Mark| cut.column(m.start) - 1;
+                let mut under: Vec<char> = Vec::new();
+                let mut order: Vec<&&Mark> = ms.iter().collect();
+                order.sort_by_key(|m| !m.primary);
+                for m in order {
+                    let width_of = ((m.end.max(m.start + 1) - m.start) as usize).max(1);
+                    let from = start(m);
+                    if under.len() < from + width_of {
+                        under.resize(from + width_of, ' ');
+                    }
+                    under[from..from + width_of].fill(if m.primary { '^' } else { '-' });
+                }
+                out.push_str(&format!("{pad} | {margin}{}\n", under.iter().collect::<String>()));
+                let labelled: Vec<&&Mark> = ms.iter().filter(|m| m.label.is_some()).collect();
+                let bars = |upto: usize| {
+                    let mut row: Vec<char> = Vec::new();
+                    for m in &labelled[..upto] {
+                        if row.len() <= start(m) {
+                            row.resize(start(m) + 1, ' ');
+                        }
+                        row[start(m)] = '|';
+                    }
+                    row.into_iter().collect::<String>()
+                };
+                out.push_str(&format!("{pad} | {margin}{}\n", bars(labelled.len())));
+                for (i, m) in labelled.iter().enumerate().rev() {
+                    let left = bars(i);
+                    let gap = " ".repeat(start(m).saturating_sub(left.chars().count()));
+                    out.push_str(&format!("{pad} | {margin}{left}{gap}{}\n", m.label.unwrap_or_default()));
+                }
+            }
+            // Marks side by side, only the last labelled: one row, as rustc
+            // draws `^^^^^^^------ label`.
+            Row::Marks(ms)
+                if ms.len() > 1
+                    && ms.windows(2).all(|w| w[0].end <= w[1].start)
+                    && ms[..ms.len() - 1].iter().all(|m| m.label.is_none()) =>
+            {
+                let mut l = format!("{pad} | {margin}");
+                let mut at = 0;
+                for m in ms {
+                    let before = cut.column(m.start) - 1;
+                    let width_of =
+                        ((m.end.max(m.start + 1) - m.start) as usize).min(cut.width.saturating_sub(before)).max(1);
+                    l.push_str(&" ".repeat(before.saturating_sub(at)));
+                    l.push_str(&(if m.primary { "^" } else { "-" }).repeat(width_of));
+                    at = before.max(at) + width_of;
+                }
+                if let Some(label) = ms.last().and_then(|m| m.label) {
+                    l.push(' ');
+                    l.push_str(label);
+                }
+                out.push_str(&l);
+                out.push('\n');
+            }
             Row::Marks(ms) => {
                 for m in ms {
                     let mark = if m.primary { "^" } else { "-" };

@@ -46,6 +46,10 @@ impl FnBuilder<'_, '_> {
             return v;
         }
         match self.resolve(&p.path) {
+            Resolved::LessonFn(i) if args.len() != self.cx.fns[i].params.len() => {
+                let d = self.argument_count_of(i, c, span);
+                Err(self.err(d))
+            }
             Resolved::LessonFn(i) => self.lesson_call(i, &args, span),
             Resolved::InlineFn(i) => self.inline_call(i, None, &args, span),
             Resolved::Known(canonical) if canonical.starts_with("heapless::") => {
@@ -54,12 +58,10 @@ impl FnBuilder<'_, '_> {
             Resolved::Known(canonical) => self.known_call(&canonical, &args, expect, span, &fs),
             Resolved::Binding(_) | Resolved::Const(..) | Resolved::Static(_) => Err(self
                 .err(Diagnostic::error("expected function, found a value", fs).code("E0618").label("not a function"))),
+            Resolved::Unknown if p.path.segments.len() > 1 => Err(self.undeclared_type_error(&p.path)),
             Resolved::Unknown => {
                 let name = p.path.segments[0].ident.to_string();
-                let names: Vec<&str> = self.cx.fns.iter().map(|f| f.name.as_str()).collect();
-                let names: Vec<String> = names.into_iter().map(str::to_string).collect();
-                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-                Err(self.err(errors::not_found("function", &name, fs, refs)))
+                Err(self.err(errors::not_found("function", &name, fs, self.typo_candidates())))
             }
         }
     }
@@ -80,6 +82,56 @@ impl FnBuilder<'_, '_> {
         let dst = self.temp(Ty::U32);
         self.emit(irqlab_sim::Op::EventCount { dst, source, count }, span);
         Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(Ty::U32)))
+    }
+
+    /// E0061 on a call of a lesson function, as rustc 1.95 words it for one
+    /// argument missing or one too many: the callee underlined, the missing
+    /// argument's type (or the extra one's) beside it, the definition as a
+    /// note and the fix as a help (fixtures/e0061_*.stderr). Other counts get
+    /// the header alone.
+    fn argument_count_of(&mut self, i: usize, c: &syn::ExprCall, span: &Span) -> Diagnostic {
+        let f = &self.cx.fns[i];
+        let (want, got) = (f.params.len(), c.args.len());
+        let plain = errors::argument_count(want, got, span.clone());
+        let callee = self.span_of(&c.func);
+        let parens = self.cx.span(c.paren_token.span.join());
+        if callee.line != parens.line || parens.col_end <= parens.col_start {
+            return plain;
+        }
+        let defined = self.cx.span(f.item.sig.ident.span());
+        let inputs: Vec<Span> = f.item.sig.inputs.iter().map(|a| self.span_of(a)).collect();
+        let header = Diagnostic { span: callee, ..plain };
+        if got + 1 == want {
+            let ty = f.params[got].1.name(&self.cx.structs);
+            let close = parens.col_end - 1;
+            let at = Span::new(parens.file.clone(), parens.line, close, close);
+            let comma = if got == 0 { "" } else { ", " };
+            return header
+                .secondary(parens, format!("argument #{} of type `{ty}` is missing", got + 1))
+                .child("function defined here", defined, inputs.get(got).cloned().into_iter().collect())
+                .suggest("provide the argument", at, format!("{comma}/* {ty} */"));
+        }
+        let extra = c.args.iter().nth(want);
+        let ty = match extra.map(strip) {
+            Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. })) if n.suffix().is_empty() => {
+                "{integer}".to_string()
+            }
+            Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. })) => n.suffix().to_string(),
+            Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Bool(_), .. })) => "bool".to_string(),
+            _ => return Diagnostic { span: span.clone(), ..header },
+        };
+        let (Some(extra), true) = (extra, got == want + 1) else { return Diagnostic { span: span.clone(), ..header } };
+        let arg = self.span_of(extra);
+        // From the end of the argument before (or the `(`) to the extra one's end.
+        let from = match want {
+            0 => parens.col_start + 1,
+            _ => c.args.iter().nth(want - 1).map_or(arg.col_start, |a| self.span_of(a).col_end),
+        };
+        let removed = Span::new(arg.file.clone(), arg.line, from, arg.col_end);
+        header
+            .secondary(arg, format!("unexpected argument of type `{ty}`"))
+            .child("function defined here", defined, Vec::new())
+            .suggest("remove the extra argument", removed, "")
     }
 
     pub(super) fn lesson_call(&mut self, i: usize, args: &[&syn::Expr], span: &Span) -> R<Val> {

@@ -16,6 +16,32 @@ struct Gather {
 }
 
 impl FnBuilder<'_, '_> {
+    /// rustc's E0317 for an `if` without `else` whose block has a value: the
+    /// whole `if` expected the block's type, the block's value "found here"
+    /// (fixtures/e0308_if_without_else.stderr). An unsuffixed literal is
+    /// rustc's "integer".
+    fn missing_else(&self, i: &syn::ExprIf, ty: &LTy) -> crate::diagnostic::Diagnostic {
+        let tail = match i.then_branch.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) => Some(e),
+            _ => None,
+        };
+        let expected = match tail.map(super::expr::strip) {
+            Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(n), .. })) if n.suffix().is_empty() => {
+                "integer".to_string()
+            }
+            _ => format!("`{}`", ty.name(&self.cx.structs)),
+        };
+        let mut d = crate::diagnostic::Diagnostic::error("`if` may be missing an `else` clause", self.span_of(i))
+            .code("E0317")
+            .label(format!("expected {expected}, found `()`"))
+            .note("`if` expressions without `else` evaluate to `()`")
+            .help("consider adding an `else` block that evaluates to the expected type");
+        if let Some(e) = tail {
+            d = d.secondary(self.span_of(e), "found here");
+        }
+        d
+    }
+
     /// Puts one branch's value in the shared result slots.
     fn gather(&mut self, g: &mut Gather, v: Val, span: &Span) -> R<()> {
         let (ops, ty) = self.rvalue(v, span)?;
@@ -130,10 +156,7 @@ impl FnBuilder<'_, '_> {
                 && !ty.is_never()
             {
                 let _ = ops;
-                return Err(self.err(
-                    errors::mismatched("()", &ty.name(&self.cx.structs), then_span)
-                        .note("`if` expressions without `else` evaluate to `()`"),
-                ));
+                return Err(self.err(self.missing_else(i, ty)));
             }
             self.gather(&mut g, then_v, &then_span)?;
             self.jump(end, &close);

@@ -37,7 +37,9 @@ impl FnBuilder<'_, '_> {
     pub(super) fn expr_inner(&mut self, e: &syn::Expr, expect: Option<&LTy>, span: &Span) -> R<Val> {
         match e {
             syn::Expr::Lit(l) => self.literal(&l.lit, expect, span),
-            syn::Expr::Paren(p) => self.expr(&p.expr, expect),
+            // rustc lowers `(e)` to `e` with the span of `(e)`: what it says
+            // of `e` points at the parentheses too.
+            syn::Expr::Paren(p) => self.expr_inner(&p.expr, expect, span),
             syn::Expr::Group(g) => self.expr(&g.expr, expect),
             syn::Expr::Path(p) => self.path_expr(&p.path, expect, span, false),
             syn::Expr::Unary(u) => self.unary(u, expect, span),
@@ -424,7 +426,51 @@ impl FnBuilder<'_, '_> {
 
     /// `place op= value`: read, compute, write back. On a `static mut`
     /// these are three separate steps.
+    /// rustc's error for an assignment to `x` or `x.field` when `x` is a
+    /// `let` without `mut` (E0384, E0594): it points at the `let` and
+    /// suggests the `mut` (fixtures/e0384_immutable_local.stderr,
+    /// e0596_stats_not_mut.stderr). `None` when `left` is something else.
+    pub(super) fn assign_to_immutable_let(&mut self, left: &syn::Expr, span: &Span) -> Option<Stop> {
+        let mut base = strip(left);
+        let mut fields = Vec::new();
+        while let syn::Expr::Field(f) = base {
+            fields.push(match &f.member {
+                syn::Member::Named(n) => n.to_string(),
+                syn::Member::Unnamed(i) => i.index.to_string(),
+            });
+            base = strip(&f.base);
+        }
+        let syn::Expr::Path(p) = base else { return None };
+        let name = p.path.get_ident()?.to_string();
+        if !matches!(self.lookup(&name), Some(Binding::Value { .. })) {
+            return None;
+        }
+        let (_, at) = self.immutable_lets.iter().rev().find(|(n, _)| *n == name)?.clone();
+        let insert = Span::new(at.file.clone(), at.line, at.col_start, at.col_start);
+        let d = if fields.is_empty() {
+            Diagnostic::error(format!("cannot assign twice to immutable variable `{name}`"), span.clone())
+                .code("E0384")
+                .label("cannot assign twice to immutable variable")
+                .secondary(at, format!("first assignment to `{name}`"))
+                .suggest("consider making this binding mutable", insert, "mut ")
+        } else {
+            fields.reverse();
+            let place = format!("{name}.{}", fields.join("."));
+            Diagnostic::error(
+                format!("cannot assign to `{place}`, as `{name}` is not declared as mutable"),
+                span.clone(),
+            )
+            .code("E0594")
+            .label("cannot assign")
+            .suggest("consider changing this to be mutable", insert, "mut ")
+        };
+        Some(self.err(d))
+    }
+
     pub(super) fn compound(&mut self, b: &syn::ExprBinary, op: BinOp, span: &Span) -> R<Val> {
+        if let Some(stop) = self.assign_to_immutable_let(&b.left, span) {
+            return Err(stop);
+        }
         let target = self.expr(&b.left, None)?;
         let place = self.as_place(target, span)?;
         let ty = match &place {
@@ -504,6 +550,9 @@ impl FnBuilder<'_, '_> {
             let _ = self.rvalue(v, &s);
             return Ok(Val::unit());
         }
+        if let Some(stop) = self.assign_to_immutable_let(&a.left, span) {
+            return Err(stop);
+        }
         let target = match self.expr(&a.left, None)? {
             Val::Value(..) => {
                 let name = match &*a.left {
@@ -527,7 +576,14 @@ impl FnBuilder<'_, '_> {
             return Ok(Val::Never);
         }
         if vt != ty {
-            return Err(self.err(errors::mismatched(&ty.name(&self.cx.structs), &vt.name(&self.cx.structs), vs)));
+            let mut d = errors::mismatched(&ty.name(&self.cx.structs), &vt.name(&self.cx.structs), vs);
+            // `X = value` to a static: rustc points at the type it declares.
+            if let syn::Expr::Path(p) = &*a.left
+                && let Resolved::Static(i) = self.resolve(&p.path)
+            {
+                d = d.secondary(self.cx.statics[i].ty_span.clone(), "expected due to this type");
+            }
+            return Err(self.err(d));
         }
         self.check_writable(&target, span)?;
         match target {
@@ -592,7 +648,8 @@ impl FnBuilder<'_, '_> {
         {
             let operand = self.span_of(&r.expr);
             let at = (operand.line, operand.col_start);
-            return Err(self.err(errors::reference_to_static_mut(mutable, span.clone(), at)));
+            let amp = self.span_of(&r.and_token).col_start;
+            return Err(self.err(errors::reference_to_static_mut(mutable, span.clone(), amp, at)));
         }
         if mutable && let Val::Place(p) = &v {
             self.check_writable(p, span)?;
@@ -634,7 +691,11 @@ impl FnBuilder<'_, '_> {
                             span.clone(),
                         )
                         .code("E0596")
-                        .label("cannot borrow as mutable"),
+                        .label("cannot borrow as mutable")
+                        .secondary(
+                            self.cx.statics[m.static_idx].decl_span.clone(),
+                            "this `static` cannot be borrowed as mutable",
+                        ),
                     ));
                 }
                 m.perm = if mutable { Perm::RawMut } else { Perm::RawConst };

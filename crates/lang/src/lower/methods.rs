@@ -213,6 +213,10 @@ impl FnBuilder<'_, '_> {
                     | "clone_from_slice"
                     | "swap_with_slice"
                     | "copy_within"
+                    // heapless's `Queue::split`, `Producer::enqueue`, `Consumer::dequeue`.
+                    | "split"
+                    | "enqueue"
+                    | "dequeue"
             );
             return Err(self.err(errors::method_on_static_mut(mutable, span.clone())));
         }

@@ -141,6 +141,11 @@ pub struct FnBuilder<'c, 'a> {
     exits: Vec<ExitFrame>,
     temps: Vec<DropAction>,
     unsafe_depth: u32,
+    /// Where each `let x` without `mut` names its variable, latest last:
+    /// rustc points there when the code assigns to it.
+    immutable_lets: Vec<(String, Span)>,
+    /// Where each `let x` names its variable, in scope or not, latest last.
+    lets: Vec<(String, Span)>,
     ret_ty: LTy,
     next_guard: u32,
     /// Locals that belong to `let mut` variables (copied when aliased).
@@ -168,6 +173,8 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
             exits: Vec::new(),
             temps: Vec::new(),
             unsafe_depth: u32::from(is_unsafe),
+            immutable_lets: Vec::new(),
+            lets: Vec::new(),
             ret_ty,
             next_guard: 0,
             mutable_locals: Vec::new(),
@@ -314,6 +321,34 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
         if let Some(scope) = self.scopes.last_mut() {
             scope.bindings.push((name.to_string(), b));
         }
+    }
+
+    /// The names rustc may suggest for a misspelled value or function: the
+    /// locals in scope, the statics, consts and functions of the file.
+    fn typo_candidates(&self) -> Vec<crate::errors::Candidate> {
+        use crate::errors::Candidate;
+        let mut out = Vec::new();
+        for scope in &self.scopes {
+            for (name, _) in &scope.bindings {
+                out.push(Candidate { name: name.clone(), what: "local variable", defined: None });
+            }
+        }
+        for s in &self.cx.statics {
+            out.push(Candidate { name: s.name.clone(), what: "static", defined: Some(s.item_span.clone()) });
+        }
+        for name in self.cx.consts.keys() {
+            out.push(Candidate { name: name.clone(), what: "constant", defined: None });
+        }
+        for f in &self.cx.fns {
+            let sig = f.item.sig.span();
+            let start = match f.item.vis {
+                syn::Visibility::Inherited => sig.start(),
+                ref vis => vis.span().start(),
+            };
+            let defined = self.cx.map.span(start, sig.end());
+            out.push(Candidate { name: f.name.clone(), what: "function", defined: Some(defined) });
+        }
+        out
     }
 
     fn lookup(&self, name: &str) -> Option<Binding> {

@@ -52,7 +52,34 @@ impl FnBuilder<'_, '_> {
                 None => Resolved::Unknown,
             };
         }
+        if self.undeclared_type(path) {
+            return Resolved::Unknown;
+        }
         Resolved::Known(self.cx.imports.canonical(path))
+    }
+
+    /// `Type::item` where `Type` (a capitalised first segment) is neither
+    /// imported, nor a type of the file, nor in the prelude: rustc's E0433.
+    fn undeclared_type(&self, path: &syn::Path) -> bool {
+        let Some(first) = path.segments.first().filter(|_| path.segments.len() > 1 && path.leading_colon.is_none())
+        else {
+            return false;
+        };
+        let name = first.ident.to_string();
+        name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name != "Self"
+            && !self.cx.imports.is_imported(&name)
+            && !self.cx.struct_index.contains_key(&name)
+            && !self.cx.poisoned.contains(&name)
+            && crate::known::prelude(&name).is_none()
+            && self.cx.imports.glob_candidates(&name).iter().all(|c| !crate::known::is_known(c))
+    }
+
+    /// E0433 on the first segment of a path `undeclared_type` refused.
+    pub(super) fn undeclared_type_error(&mut self, path: &syn::Path) -> Stop {
+        let first = &path.segments[0].ident;
+        let span = self.span_of(first);
+        self.err(errors::undeclared_type(&first.to_string(), span))
     }
 
     /// `raw`: the path is the operand of `&raw const`/`&raw mut`, which is
@@ -90,14 +117,20 @@ impl FnBuilder<'_, '_> {
                 let last = path.segments.last().map_or_else(|| span.clone(), |s| self.span_of(&s.ident));
                 self.known_value(&canonical, expect, span, &last)
             }
+            Resolved::Unknown if path.segments.len() > 1 => Err(self.undeclared_type_error(path)),
             Resolved::Unknown => {
                 let name = path.segments[0].ident.to_string();
-                let mut candidates: Vec<&str> = self.cx.statics.iter().map(|s| s.name.as_str()).collect();
-                candidates.extend(self.cx.consts.keys().map(String::as_str));
-                for scope in &self.scopes {
-                    candidates.extend(scope.bindings.iter().map(|(n, _)| n.as_str()));
+                let mut d = errors::not_found("value", &name, span.clone(), self.typo_candidates());
+                // A `let` of that name whose scope has ended (a loop's body):
+                // rustc points at it instead (fixtures/e0425_torn_u64_lo.rs).
+                if d.suggestion.is_none()
+                    && let Some((_, at)) = self.lets.iter().rev().find(|(n, _)| *n == name)
+                {
+                    d.label = None;
+                    let message =
+                        format!("the binding `{name}` is available in a different scope in the same function");
+                    d = d.child_help(message, at.clone());
                 }
-                let d = errors::not_found("value", &name, span.clone(), candidates);
                 Err(self.err(d))
             }
         }
@@ -110,12 +143,13 @@ impl FnBuilder<'_, '_> {
                 if let Some(o) = irqlab_sim::Ordering::from_name(name) {
                     return Ok(Val::Ordering(o));
                 }
+                return Err(self.err(errors::no_ordering_variant(name, last.clone())));
             }
             "board::Interrupt" => {
                 if crate::board::is_interrupt(name) {
                     return Ok(Val::Interrupt(name.to_string()));
                 }
-                return Err(self.err(errors::no_interrupt_variant(name, last.clone())));
+                return Err(self.err(errors::no_interrupt_variant(name, last.clone(), self.cx.names_cortex_m)));
             }
             "core::option::Option" if name == "None" => {
                 return match expect {

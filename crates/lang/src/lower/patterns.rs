@@ -79,6 +79,7 @@ impl FnBuilder<'_, '_> {
             if let Place::Mem(p) = self.as_place(recv, &rs)?
                 && let LTy::Option(inner) = p.ty.clone()
             {
+                self.autoref_check(&p, &m.method.to_string(), &span)?;
                 if m.method == "as_mut" {
                     self.check_writable(&Place::Mem(p.clone()), &span)?;
                 }

@@ -106,6 +106,17 @@ impl FnBuilder<'_, '_> {
             None => None,
         };
         let span = self.span_of(local);
+        if let syn::Pat::Ident(pi) = pat {
+            let at = self.span_of(&pi.ident);
+            self.lets.push((pi.ident.to_string(), at));
+        }
+        if let syn::Pat::Ident(pi) = pat
+            && pi.mutability.is_none()
+            && pi.by_ref.is_none()
+        {
+            let at = self.span_of(&pi.ident);
+            self.immutable_lets.push((pi.ident.to_string(), at));
+        }
         let Some(init) = &local.init else {
             return Err(self.err(crate::errors::unsupported_with(
                 "`let` without a value",
