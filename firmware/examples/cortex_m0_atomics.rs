@@ -31,10 +31,8 @@
 mod lesson;
 
 use cortex_m::peripheral::NVIC;
-// The log: defmt frames over RTT, which `probe-rs run` prints.
-use defmt_rtt as _;
-// A panic: its message in the log, then a HardFault.
-use panic_probe as _;
+use defmt_rtt as _; // the log: defmt frames over RTT, which `probe-rs run` prints
+use panic_probe as _; // a panic: its message in the log, then a HardFault
 use rp2040_hal::pac::{self, interrupt};
 use rp2040_hal::{Watchdog, clocks};
 

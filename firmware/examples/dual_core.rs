@@ -31,12 +31,10 @@
 #[allow(dead_code)] // a static one of the two files keeps and the other does not use
 mod lesson;
 
-use cortex_m::peripheral::NVIC;
-// The log: defmt frames over RTT, which `probe-rs run` prints.
-use defmt_rtt as _;
-// A panic: its message in the log, then a HardFault.
 use core::sync::atomic::{AtomicBool, Ordering};
-use panic_probe as _;
+use cortex_m::peripheral::NVIC;
+use defmt_rtt as _; // the log: defmt frames over RTT, which `probe-rs run` prints
+use panic_probe as _; // a panic: its message in the log, then a HardFault
 use rp2040_hal::Sio;
 use rp2040_hal::multicore::{Multicore, Stack};
 use rp2040_hal::pac::{self, interrupt};

@@ -32,11 +32,9 @@ mod lesson;
 
 use cortex_m::peripheral::NVIC;
 use cortex_m_rt::entry;
-// The log: defmt frames over RTT, which `probe-rs run` prints.
-use defmt_rtt as _;
+use defmt_rtt as _; // the log: defmt frames over RTT, which `probe-rs run` prints
 use nrf52833_pac::{self as pac, Interrupt, interrupt};
-// A panic: its message in the log, then a HardFault.
-use panic_probe as _;
+use panic_probe as _; // a panic: its message in the log, then a HardFault
 
 #[entry]
 fn main() -> ! {

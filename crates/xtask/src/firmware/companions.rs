@@ -665,15 +665,14 @@ fn microbit(lesson: &Lesson) -> Result<String, String> {
     }
     out.push_str(
         "use cortex_m_rt::entry;\n\
-         // The log: defmt frames over RTT, which `probe-rs run` prints.\n\
-         use defmt_rtt as _;\n",
+         use defmt_rtt as _; // the log: defmt frames over RTT, which `probe-rs run` prints\n",
     );
     out.push_str(if handlers {
         "use nrf52833_pac::{self as pac, Interrupt, interrupt};\n"
     } else {
         "use nrf52833_pac as pac;\n"
     });
-    out.push_str("// A panic: its message in the log, then a HardFault.\nuse panic_probe as _;\n");
+    out.push_str("use panic_probe as _; // a panic: its message in the log, then a HardFault\n");
     if lesson.systick.is_some() {
         out.push_str(
             "use cortex_m::peripheral::scb::SystemHandler;\n\
@@ -938,10 +937,8 @@ fn pico(lesson: &Lesson) -> Result<String, String> {
     let mut out = header(lesson);
     out.push_str(
         "\nuse cortex_m::peripheral::NVIC;\n\
-         // The log: defmt frames over RTT, which `probe-rs run` prints.\n\
-         use defmt_rtt as _;\n\
-         // A panic: its message in the log, then a HardFault.\n\
-         use panic_probe as _;\n\
+         use defmt_rtt as _; // the log: defmt frames over RTT, which `probe-rs run` prints\n\
+         use panic_probe as _; // a panic: its message in the log, then a HardFault\n\
          use rp2040_hal::pac::{self, interrupt};\n\
          use rp2040_hal::{Watchdog, clocks};\n",
     );
