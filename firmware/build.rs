@@ -36,6 +36,7 @@ fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=build");
     println!("cargo::rerun-if-changed=src/bin");
+    println!("cargo::rerun-if-changed=examples");
     if let Err(e) = fs::copy(&source, out.join("memory.x")) {
         println!("cargo::error=board {board}: cannot copy {}: {e}", source.display());
         return;
@@ -46,10 +47,13 @@ fn main() {
         let _ = fs::write(out.join("device.x"), "/* vector table defined by the board module */\n");
     }
     println!("cargo::rustc-link-search={}", out.display());
-    println!("cargo::rustc-link-arg-bins=--nmagic");
-    println!("cargo::rustc-link-arg-bins=-Tlink.x");
-    if env::var_os("CARGO_FEATURE_DEFMT").is_some() {
-        println!("cargo::rustc-link-arg-bins=-Tdefmt.x");
+    // The lesson bins, and the companions (examples/, `cargo xtask companions`).
+    for kind in ["bins", "examples"] {
+        println!("cargo::rustc-link-arg-{kind}=--nmagic");
+        println!("cargo::rustc-link-arg-{kind}=-Tlink.x");
+        if env::var_os("CARGO_FEATURE_DEFMT").is_some() {
+            println!("cargo::rustc-link-arg-{kind}=-Tdefmt.x");
+        }
     }
     if let Err(e) = wiring::generate(&PathBuf::from("../lessons"), &out) {
         println!("cargo::error=lesson wiring: {e}");

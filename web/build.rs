@@ -2,7 +2,8 @@
 //! the Rust front end nor a markdown parser, and carries no lesson in its
 //! wasm: every built-in lesson's card, its narrative (markdown parsed here
 //! into a safe tree), its code, its scenario compiled here, and the source
-//! of its firmware bin (firmware/**/src/bin/*.rs).
+//! of its firmware bin (firmware/**/src/bin/*.rs) and of its companion
+//! program (firmware/examples/<bin>.rs).
 //!
 //! Out: `$OUT_DIR/lessons.bin` (the file), `$OUT_DIR/lesson_data.rs` (its
 //! content-hashed name, which the page fetches). Trunk's post-build hook
@@ -60,7 +61,7 @@ fn checked(lesson: &irqlab_lessons::Lesson, code: &str, which: &str) -> compiled
     checked
 }
 
-fn cards(firmware: &[(String, PathBuf)]) -> Vec<data::LessonCard> {
+fn cards(firmware: &[(String, PathBuf)], firmware_dir: &Path) -> Vec<data::LessonCard> {
     irqlab_lessons::builtin()
         .iter()
         .map(|lesson| {
@@ -72,6 +73,9 @@ fn cards(firmware: &[(String, PathBuf)]) -> Vec<data::LessonCard> {
                 .iter()
                 .find(|(name, _)| *name == lesson.firmware.bin)
                 .and_then(|(_, path)| std::fs::read_to_string(path).ok());
+            let companion = firmware_dir.join("examples").join(format!("{}.rs", lesson.firmware.bin));
+            println!("cargo:rerun-if-changed={}", companion.display());
+            let companion_source = std::fs::read_to_string(companion).ok();
             data::LessonCard {
                 id: lesson.id.clone(),
                 title: lesson.title.clone(),
@@ -89,6 +93,7 @@ fn cards(firmware: &[(String, PathBuf)]) -> Vec<data::LessonCard> {
                 why_it_works: lesson.why_the_fix_works().map(markdown_tree::parse).unwrap_or_default(),
                 checked: scenario,
                 firmware_source,
+                companion_source,
             }
         })
         .collect()
@@ -108,7 +113,7 @@ fn main() {
     for (_, path) in &found {
         println!("cargo:rerun-if-changed={}", path.display());
     }
-    let cards = cards(&found);
+    let cards = cards(&found, &firmware);
     // The compiler worker carries each built-in lesson's setup, all it needs
     // to check edited code: in JSON (its internally tagged enums do not
     // decode from postcard), so it needs neither the lessons' other files

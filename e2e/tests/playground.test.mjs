@@ -230,6 +230,14 @@ test('edits the code to the fix and sees the proof', async () => {
   await page.locator('#tab-firmware').click();
   const href = await page.locator('[data-testid=download-code]').getAttribute('href');
   assert.equal(decodeURIComponent(href.replace(/^data:text\/plain;charset=utf-8,/, '')), fixed);
+  // The lesson as a whole program for the micro:bit: its handler, and how to flash the solution.
+  const companion = await page.locator('[data-testid=companion-source]').innerText();
+  assert.match(companion, /#\[interrupt\]\s*fn TIMER0\(\) \{\s*lesson::on_timer\(\);/);
+  assert.match(companion, /set_priority\(Interrupt::TIMER0, board::nvic_priority\(1\)\)/);
+  assert.match(
+    await page.locator('[data-testid=companion-command]').innerText(),
+    /cargo run --release --example lost_update --features solution\s+# solution\.rs/,
+  );
   await screenshot(page, 'the-fix-is-proven');
   assertClean(page);
 });

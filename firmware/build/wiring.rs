@@ -47,18 +47,18 @@ pub fn generate(lessons: &Path, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn text<'a>(table: &'a Table, key: &str) -> Result<&'a str, String> {
+pub fn text<'a>(table: &'a Table, key: &str) -> Result<&'a str, String> {
     table.get(key).and_then(Value::as_str).ok_or(format!("`{key}` must be a string"))
 }
 
-fn integer(table: &Table, key: &str, default: i64) -> Result<i64, String> {
+pub fn integer(table: &Table, key: &str, default: i64) -> Result<i64, String> {
     match table.get(key) {
         None => Ok(default),
         Some(value) => value.as_integer().ok_or(format!("`{key}` must be an integer")),
     }
 }
 
-fn tables<'a>(lesson: &'a Table, key: &str) -> Vec<&'a Table> {
+pub fn tables<'a>(lesson: &'a Table, key: &str) -> Vec<&'a Table> {
     lesson.get(key).and_then(Value::as_array).map_or(Vec::new(), |a| a.iter().filter_map(Value::as_table).collect())
 }
 

@@ -1,6 +1,6 @@
 //! The lesson data file: everything the page shows of the built-in lessons
 //! (cards, narratives, code, the scenario's compiled program, the firmware
-//! bin's source), written by build.rs, served next to the wasm and fetched
+//! bin's source and the lesson's companion program), written by build.rs, served next to the wasm and fetched
 //! by the page at start, so none of it sits in the page's wasm.
 //!
 //! Format: postcard of `(DATA_VERSION, Vec<LessonCard>)`. The version comes
@@ -41,6 +41,9 @@ pub struct LessonCard {
     pub checked: Checked,
     /// The source of `firmware_bin`, when the build found it.
     pub firmware_source: Option<String>,
+    /// The lesson's plain program for a real board, firmware/examples/<bin>.rs
+    /// (`cargo xtask companions`), when the build found it.
+    pub companion_source: Option<String>,
 }
 
 /// A node of a narrative: text, or an element with attributes and children.

@@ -48,6 +48,28 @@ pub fn commands(bin: &str, boards: &[String]) -> Vec<BoardCommand> {
         .collect()
 }
 
+/// The board of a lesson's companion program (firmware/examples/<bin>.rs,
+/// written by `cargo xtask companions`): the micro:bit v2, whose interrupt
+/// names the lessons use, or the Pico for a lesson that does not run on it
+/// (the Cortex-M0+ and two-core lessons).
+pub fn companion_board(boards: &[String]) -> &'static str {
+    if boards.iter().any(|b| b == "microbit-v2") || !boards.iter().any(|b| b == "pico") {
+        "BBC micro:bit v2 (nRF52833)"
+    } else {
+        "Raspberry Pi Pico (RP2040)"
+    }
+}
+
+/// The commands, run from firmware/, that build the companion program of
+/// `bin` and flash it with probe-rs: the scenario, then the solution, as
+/// the companion's own header says.
+pub fn companion_command(bin: &str, boards: &[String]) -> String {
+    let cargo = if companion_board(boards).starts_with("BBC") { "cargo run --release" } else { "cargo pico" };
+    let solution = format!("{cargo} --example {bin} --features solution");
+    let width = solution.len();
+    format!("{:width$}  # scenario.rs\n{solution:width$}  # solution.rs", format!("{cargo} --example {bin}"))
+}
+
 /// `-icount shift=0` makes QEMU deterministic: the same run every time.
 fn qemu(bin: &str, target: &str, machine: &str) -> String {
     format!(

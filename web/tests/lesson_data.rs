@@ -51,6 +51,16 @@ fn the_data_file_carries_every_lesson_with_its_compiled_scenario() {
             card.id,
             card.firmware_bin
         );
+        let companion = card.companion_source.as_deref().unwrap_or_default();
+        assert!(
+            companion.contains("scenario.rs") && companion.contains("fn main() -> ! {"),
+            "{}: its companion",
+            card.id
+        );
+        let command = irqlab_web::firmware::companion_command(&card.firmware_bin, &card.boards);
+        for line in command.lines() {
+            assert!(companion.contains(&format!("//! {line}")), "{}: the companion says `{line}`", card.id);
+        }
     }
     assert_eq!(catalog::lessons(), cards);
     assert_eq!(DATA_FILE, data::file_name(BUILT), "the name is the content's hash");

@@ -6,6 +6,7 @@
 mod boards;
 mod build;
 mod check;
+pub mod companions;
 mod compile_fail;
 mod flash;
 mod json;
@@ -59,6 +60,10 @@ pub fn test(args: &[String]) -> Result<(), String> {
     setup::run_in(&firmware_dir(), &["cargo", "fmt", "--check"]).map_err(|e| format!("firmware rustfmt: {e}"))?;
     build::clippy(&firmware_dir(), &only)?;
     let mut results = compile_fail::check_all(&firmware_dir())?;
+    // The lessons' plain programs (firmware/examples), on their real boards.
+    if only.bins.is_empty() {
+        results.extend(companions::check(&firmware_dir(), &only.boards));
+    }
     let builds = build::all(&firmware_dir(), &only)?;
     if only.everything() {
         results.push(sizes::readme_lists(&builds, &firmware_dir().join("README.md")));

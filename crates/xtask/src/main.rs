@@ -29,6 +29,11 @@ const COMMANDS: &[(&str, &str, Run)] = &[
         "N [SEED]: N seeded interrupt scenarios, the firmware in QEMU against the simulator",
         firmware::fuzz_nvic,
     ),
+    (
+        "companions",
+        "[--check]: write each lesson's plain program for a real board, firmware/examples/<bin>.rs, from lesson.toml",
+        firmware::companions::run,
+    ),
     ("firmware-sizes", "build every firmware bin and write its size tables (firmware/README.md)", firmware::sizes),
     ("fuzz-explorer", "N: check the explorer against plain enumeration on N generated programs", fuzz_explorer),
     ("setup", "install what the other commands need, and nothing else", setup_all),

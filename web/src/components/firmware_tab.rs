@@ -1,6 +1,8 @@
-//! The lesson's companion firmware: the bin's source, its boards, the exact
-//! commands to flash it or to run it in QEMU, and the learner's own code:
-//! "Download my code" and the command that runs it on a board.
+//! The lesson's companion firmware: the whole program for a real board
+//! (firmware/examples/<bin>.rs) with the commands that flash it, scenario and
+//! solution; the test bin's source, its boards, the exact commands to flash it
+//! or to run it in QEMU; and the learner's own code: "Download my code" and
+//! the command that runs it on a board.
 
 use yew::prelude::*;
 
@@ -22,6 +24,17 @@ pub fn FirmwareTab() -> Html {
                 <code>{ &card.firmware_bin }</code>
                 { " includes it with #[path], so what you step through here is what you flash." }
             </p>
+            <h3>{ "The whole program on a real board" }</h3>
+            if let Some(source) = &card.companion_source {
+                <p>
+                    { "The lesson as you would write it for the " }{ firmware::companion_board(&card.boards) }
+                    { ": main sets up the peripherals that raise the events, gives each handler its priority in the bits the chip implements, and unmasks them; each #[interrupt] handler calls the lesson's function; board clears the real event registers. It includes the same file with #[path]. From the repository's firmware/ folder, with the board plugged in:" }
+                </p>
+                <pre class="command" data-testid="companion-command"><code>{ firmware::companion_command(&card.firmware_bin, &card.boards) }</code></pre>
+                <pre class="firmware-source" data-testid="companion-source"><code>{ source }</code></pre>
+            } else {
+                <p class="muted">{ "This build has no copy of the lesson's program; it is firmware/examples/" }{ &card.firmware_bin }{ ".rs in the repository." }</p>
+            }
             <h3>{ "Your code" }</h3>
             <p>
                 <a class="download" href={firmware::data_url(&open.code)} download={firmware::DOWNLOAD_NAME}
@@ -42,7 +55,8 @@ pub fn FirmwareTab() -> Html {
                     </li>
                 }
             </ul>
-            <h3>{ format!("firmware bin `{}`", card.firmware_bin) }</h3>
+            <h3>{ format!("The test bin `{}`", card.firmware_bin) }</h3>
+            <p>{ "The harness the commands above build: it runs the lesson's functions with events arriving at chosen moments, and checks its properties (firmware/README.md)." }</p>
             if let Some(source) = &card.firmware_source {
                 <pre class="firmware-source"><code>{ source }</code></pre>
             } else {
