@@ -83,6 +83,12 @@ impl KeyHints {
         }
     }
 
+    /// Per core: whether its handler work is unbounded (see
+    /// `activation_steps`).
+    pub(crate) fn unbounded_cores(&self) -> Vec<bool> {
+        self.activation_steps.iter().map(Option::is_none).collect()
+    }
+
     /// A race on `loc` was reported: its history leaves the key.
     pub fn settle(&mut self, loc: Location) {
         if let Some(s) = self.settled.get_mut(loc.0 as usize)
@@ -224,6 +230,7 @@ impl Machine {
             track_events: _,
             bounds: _,
             contended: _,
+            may_livelock: _,
         } = self;
         let clocks_matter = hints.clocks_matter();
         let epochs = if clocks_matter { EpochRanks::of(self) } else { EpochRanks::None };

@@ -200,6 +200,11 @@ impl Machine {
     /// a schedule stops where the explorer's did, but a repeat does not end it.
     pub(super) fn check_livelock(&mut self, core: u8, later: bool, rec: &mut Rec) {
         let ci = usize::from(core);
+        // Bounded handler work (KeyHints: loop-free handlers that pend
+        // nothing, edge-triggered sources) ends before any state repeats.
+        if !self.may_livelock.get(ci).copied().unwrap_or(true) {
+            return;
+        }
         let c = &mut self.cores[ci];
         if c.thread_done || c.asleep || c.steps_since_thread_ran == 0 {
             return;
