@@ -191,11 +191,12 @@ pub struct Machine {
     /// Locations two or more contexts can touch: only they can race, so
     /// only they carry an access history.
     contended: std::sync::Arc<[bool]>,
-    /// Per core: whether its handler work is unbounded (a handler that can
-    /// loop, call, wait or pend, or a level-triggered source), so a state
-    /// can repeat while its thread waits (`check_livelock`); with bounded
-    /// work it cannot, and the check is skipped.
-    may_livelock: std::sync::Arc<[bool]>,
+    /// Bit `c` set: core `c`'s handler work is unbounded (a handler that
+    /// can loop, call, wait or pend, or a level-triggered source), so a
+    /// state can repeat while its thread waits (`check_livelock`); with
+    /// bounded work it cannot, and the check is skipped. A bit mask, so a
+    /// clone of the machine copies it.
+    may_livelock: u8,
 }
 
 /// What one step produced.
@@ -286,7 +287,13 @@ impl Machine {
             reported_races: Vec::new(),
             bounds,
             contended: program.accessors().iter().map(|u| u.count_ones() >= 2).collect(),
-            may_livelock: KeyHints::new(program, &bounds).unbounded_cores().into(),
+            may_livelock: KeyHints::new(program, &bounds)
+                .unbounded_cores()
+                .iter()
+                .enumerate()
+                // A valid program has 1 or 2 cores (`Program::validate`).
+                .take(8)
+                .fold(0, |mask, (core, unbounded)| mask | (u8::from(*unbounded) << core)),
         };
         for core in 0..program.cores {
             let thread = program.thread_of(core).unwrap_or(ContextId(0));

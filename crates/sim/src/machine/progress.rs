@@ -202,7 +202,7 @@ impl Machine {
         let ci = usize::from(core);
         // Bounded handler work (KeyHints: loop-free handlers that pend
         // nothing, edge-triggered sources) ends before any state repeats.
-        if !self.may_livelock.get(ci).copied().unwrap_or(true) {
+        if self.may_livelock & (1 << ci) == 0 {
             return;
         }
         let c = &mut self.cores[ci];
