@@ -38,7 +38,8 @@ fn report_html(
     replay: &Callback<usize>,
     held: Option<&Held>,
 ) -> Html {
-    let kept_back = held.is_some() && report.properties.iter().any(|p| p.counterexample.is_some());
+    // Something is kept back only when the search found a counterexample.
+    let held = held.filter(|_| report.properties.iter().any(|p| p.counterexample.is_some()));
     let total: u64 = report.outcomes.iter().map(|o| o.count).sum::<u64>().max(1);
     let pruned = if report.naive_schedules > 0.0 {
         format!(
@@ -105,7 +106,7 @@ fn report_html(
                     }}
                 }
             </ul>
-            if let (true, Some(held)) = (kept_back, held) {
+            if let Some(held) = held {
                 <p class="held" data-testid="held">
                     { format!(
                         "This lesson asks you to find a failing arrival yourself: place an interrupt on the timeline (or type a schedule) and step through the run. The explorer's counterexample is shown after {} more {}, or when your own run fails. ",
