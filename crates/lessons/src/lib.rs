@@ -15,7 +15,7 @@ use serde::Serialize;
 
 pub use manifest::{
     BUILTIN_PROPERTIES, CallEntry, Challenge, ContextEntry, Expect, Firmware, Manifest, PropertyEntry, RuleEntry,
-    RuleKind, SourceEntry, WrongEntry, WrongExpect,
+    RuleKind, SourceEntry, TOPICS, WrongEntry, WrongExpect,
 };
 pub use rules::{RuleFailure, WrongFix, judge_wrong};
 

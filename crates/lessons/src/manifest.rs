@@ -17,8 +17,9 @@ pub const FILE: &str = "lesson.toml";
 pub const TARGETS: &[&str] =
     &["thumbv6m-none-eabi", "thumbv7m-none-eabi", "thumbv7em-none-eabi", "thumbv7em-none-eabihf"];
 
-/// Curriculum topics are `T1` to `T33` (lessons/CURRICULUM.md).
-pub const TOPICS: u32 = 33;
+/// Curriculum topics are `T1` to `T38` (lessons/CURRICULUM.md; a lesson may claim a
+/// topic marked *(planned)* only by removing the mark, see tests/coverage.rs).
+pub const TOPICS: u32 = 38;
 
 /// The properties the explorer checks in every lesson (`because` may name them).
 pub const BUILTIN_PROPERTIES: [&str; 3] = ["no undefined behavior", "no panic", "no deadlock or starvation"];

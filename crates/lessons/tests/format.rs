@@ -53,7 +53,7 @@ fn values_out_of_their_range() {
     check(
         ("covers = [\"T4\", \"T5\"]", "covers = [\"T4\", \"T55\"]"),
         expect![[r#"
-        lesson.toml:3:17: `T55` is not a curriculum topic: use T1 to T33 (lessons/CURRICULUM.md)
+        lesson.toml:3:17: `T55` is not a curriculum topic: use T1 to T38 (lessons/CURRICULUM.md)
     "#]],
     );
     check(
