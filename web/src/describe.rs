@@ -81,6 +81,14 @@ pub fn event(program: &Program, event: &Event) -> Option<String> {
             format!("the compiler moved line {} before line {}", moved.line, over.line)
         }
         Event::ThreadDone { context } => format!("{} has finished its calls", ctx(context)),
+        Event::Wfe { core, event_was_set: true, .. } => {
+            format!("WFE on core {core} finds the event register set: it clears it and goes on without sleeping")
+        }
+        Event::Wfe { core, returned_early: true, .. } => {
+            format!("WFE on core {core} returns at once with no event: the architecture lets WFE complete at any time")
+        }
+        Event::Wfe { core, .. } => format!("core {core} sleeps in WFE until an event"),
+        Event::Sev { core } => format!("SEV on core {core} sets every core's event register"),
         Event::Outcome(o) => o.explain(program),
     })
 }

@@ -64,6 +64,7 @@ pub enum WireItem {
     ArrivalAtCycle(SourceId, u64),
     Reorder { step: u64, pick: u16 },
     Core { step: u64, core: u8 },
+    WfeReturns { step: u64 },
 }
 
 impl From<&ScheduleItem> for WireItem {
@@ -75,6 +76,7 @@ impl From<&ScheduleItem> for WireItem {
             }
             ScheduleItem::Reorder { step, pick } => WireItem::Reorder { step, pick },
             ScheduleItem::Core { step, core } => WireItem::Core { step, core },
+            ScheduleItem::WfeReturns { step } => WireItem::WfeReturns { step },
         }
     }
 }
@@ -88,6 +90,7 @@ impl From<WireItem> for ScheduleItem {
             }
             WireItem::Reorder { step, pick } => ScheduleItem::Reorder { step, pick },
             WireItem::Core { step, core } => ScheduleItem::Core { step, core },
+            WireItem::WfeReturns { step } => ScheduleItem::WfeReturns { step },
         }
     }
 }

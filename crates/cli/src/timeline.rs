@@ -83,6 +83,10 @@ fn row(program: &Program, rec: &StepRecord, lines: &[&str]) -> String {
                 None => format!("spinlock {lock} released"),
             }),
             Event::ThreadDone { context } => notes.push(format!("{} finished", name(program, context.0))),
+            Event::Wfe { event_was_set: true, .. } => notes.push("WFE: event register was set, no sleep".into()),
+            Event::Wfe { returned_early: true, .. } => notes.push("WFE returns at once (no event)".into()),
+            Event::Wfe { .. } => notes.push("WFE: sleeps until an event".into()),
+            Event::Sev { .. } => notes.push("SEV: event registers set".into()),
             Event::Exited { .. } => {}
         }
     }
@@ -241,6 +245,8 @@ fn describe(program: &Program, op: &Op, rec: &StepRecord) -> String {
             format!("{}({ordering:?})", if *compiler_only { "compiler_fence" } else { "fence" })
         }
         Op::Wfi => "wfi".to_string(),
+        Op::Wfe => "wfe".to_string(),
+        Op::Sev => "sev".to_string(),
         Op::EventCount { count, .. } => format!("read {}", count.name()),
         Op::Busy { cycles } => format!("busy ({cycles} cycles)"),
         Op::Nop { what } => what.clone(),

@@ -214,13 +214,14 @@ fn fetch_not_is_fetch_xor_with_every_bit_set() {
 }
 
 #[test]
-fn sev_is_a_step_that_changes_nothing_the_model_has() {
+fn wfe_and_sev_are_the_machine_s_event_register_steps() {
     check(
-        "pub fn main_loop() {\n    cortex_m::asm::sev();\n}\n",
+        "pub fn main_loop() {\n    cortex_m::asm::sev();\n    cortex_m::asm::wfe();\n}\n",
         "main_loop",
         expect![[r#"
-            0: Nop { what: "sev" } @2
-            1: return @3
+            0: Sev @2
+            1: Wfe @3
+            2: return @4
         "#]],
     );
 }

@@ -538,14 +538,23 @@ impl Explorer {
                         item = Some(ScheduleItem::Core { step: step_index, core: c });
                     }
                     steps += 1;
-                    let choice = Choice { arrivals: Vec::new(), core, reorder, later: false };
+                    let choice = Choice { arrivals: Vec::new(), core, reorder, later: false, wfe_returns: false };
+                    child.step(&self.program, &choice, false).map(|s| s.outcomes).unwrap_or_default()
+                }
+                Move::WfeReturns { core } => {
+                    item = Some(ScheduleItem::WfeReturns { step: step_index });
+                    steps += 1;
+                    let choice = Choice { arrivals: Vec::new(), core, reorder: 0, later: false, wfe_returns: true };
                     child.step(&self.program, &choice, false).map(|s| s.outcomes).unwrap_or_default()
                 }
                 Move::Finish => child.finish(&self.program),
             };
-            // A reordering on two cores also needs its core pick to replay.
+            // A reordering or an early WFE return on two cores also needs
+            // its core pick to replay.
             let mut trail = node.trail;
-            if let (Move::Step { core: Some(c), reorder: 1.. }, true) = (mv, self.program.cores > 1) {
+            if let (Move::Step { core: Some(c), reorder: 1.. } | Move::WfeReturns { core: Some(c) }, true) =
+                (mv, self.program.cores > 1)
+            {
                 trail = self.link(trail, Some(ScheduleItem::Core { step: step_index, core: c }));
             }
             if item.is_some() {

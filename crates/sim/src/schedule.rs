@@ -8,7 +8,9 @@
 //! - `reorder@5:2`: at step 5 the stepping context runs the second of the
 //!   accesses the compiler may run early instead of its next instruction
 //!   (`reorder@5` is `reorder@5:1`; see `reorder.rs` and SEMANTICS.md);
-//! - `core1@7`: core 1 takes step 7 (two-core programs).
+//! - `core1@7`: core 1 takes step 7 (two-core programs);
+//! - `wfe@9`: at step 9 a WFE returns at once though no event is registered
+//!   (WFE may complete at any time, ARMv7-M B1.5.18; SEMANTICS.md).
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -45,6 +47,11 @@ pub enum ScheduleItem {
         step: u64,
         core: u8,
     },
+    /// At `step`, the stepping context's WFE returns at once instead of
+    /// sleeping (`Choice::wfe_returns`).
+    WfeReturns {
+        step: u64,
+    },
 }
 
 impl ScheduleItem {
@@ -54,6 +61,7 @@ impl ScheduleItem {
             ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Cycle(c), .. }) => (*c, 1),
             ScheduleItem::Core { step, .. } => (*step, 2),
             ScheduleItem::Reorder { step, .. } => (*step, 3),
+            ScheduleItem::WfeReturns { step } => (*step, 4),
         }
     }
 }
@@ -70,7 +78,9 @@ pub struct Schedule {
 
 #[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum ScheduleError {
-    #[error("schedule item {index} `{item}`: expected NAME@STEP, NAME@cCYCLE, reorder@STEP[:K] or coreN@STEP")]
+    #[error(
+        "schedule item {index} `{item}`: expected NAME@STEP, NAME@cCYCLE, reorder@STEP[:K], coreN@STEP or wfe@STEP"
+    )]
     Syntax { index: usize, item: String },
     #[error("schedule item {index} `{item}`: there is no event source `{name}` (this lesson has: {known})")]
     UnknownSource { index: usize, item: String, name: String, known: String },
@@ -154,6 +164,8 @@ impl Schedule {
                     None => (at, 1),
                 };
                 items.push(ScheduleItem::Reorder { step: number(step)?, pick });
+            } else if name == "wfe" {
+                items.push(ScheduleItem::WfeReturns { step: number(at)? });
             } else if let Some(core) = name.strip_prefix("core").and_then(|c| c.parse::<u8>().ok()) {
                 if core >= program.cores {
                     return Err(ScheduleError::NoSuchCore {
@@ -195,6 +207,7 @@ impl Schedule {
                 ScheduleItem::Reorder { step, pick: 1 } => format!("reorder@{step}"),
                 ScheduleItem::Reorder { step, pick } => format!("reorder@{step}:{pick}"),
                 ScheduleItem::Core { step, core } => format!("core{core}@{step}"),
+                ScheduleItem::WfeReturns { step } => format!("wfe@{step}"),
             })
             .collect::<Vec<_>>()
             .join(",")

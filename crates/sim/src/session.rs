@@ -112,6 +112,7 @@ impl Session {
                 ScheduleItem::Arrival(a) if a.at == ArrivalPoint::Step(step) => choice.arrivals.push(a.source),
                 ScheduleItem::Reorder { step: s, .. } if s == step => reorders.push(*item),
                 ScheduleItem::Core { step: s, core } if s == step => choice.core = Some(core),
+                ScheduleItem::WfeReturns { step: s } if s == step => choice.wfe_returns = true,
                 _ => {}
             }
         }
@@ -140,7 +141,8 @@ impl Session {
             || self.schedule.items.iter().any(|item| match *item {
                 ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Step(s), .. })
                 | ScheduleItem::Reorder { step: s, .. }
-                | ScheduleItem::Core { step: s, .. } => s > step,
+                | ScheduleItem::Core { step: s, .. }
+                | ScheduleItem::WfeReturns { step: s } => s > step,
                 ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Cycle(_), .. }) => false,
             });
         choice
@@ -206,6 +208,11 @@ impl Session {
                         "the memory model offers no access #{} to run early at step {step} (see `reorder@STEP:K` in SEMANTICS.md)",
                         choice.reorder
                     );
+                    self.note_not_applied(item, why);
+                }
+                if choice.wfe_returns && !stepped.wfe_returned {
+                    let item = ScheduleItem::WfeReturns { step };
+                    let why = format!("step {step} is not a WFE that would sleep (see `wfe@STEP` in SEMANTICS.md)");
                     self.note_not_applied(item, why);
                 }
                 self.outcomes.extend(stepped.outcomes);

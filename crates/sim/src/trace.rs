@@ -92,6 +92,18 @@ pub enum Event {
         moved: Span,
         over: Span,
     },
+    /// A WFE ran: it found the event register set (cleared it, no sleep),
+    /// returned at once without an event (`Choice::wfe_returns`), or put
+    /// the core to sleep.
+    Wfe {
+        core: u8,
+        event_was_set: bool,
+        returned_early: bool,
+    },
+    /// An SEV set the event register of every core.
+    Sev {
+        core: u8,
+    },
     /// The thread context finished its calls.
     ThreadDone {
         context: ContextId,

@@ -297,7 +297,11 @@ fn enumerate(program: &Program, m: Machine, reorders: bool, out: &mut Enumerated
             Move::Arrive(s) => child.arrive_now(program, s),
             Move::Finish => child.finish(program),
             Move::Step { core, reorder } => {
-                let choice = Choice { arrivals: Vec::new(), core, reorder, later: false };
+                let choice = Choice { arrivals: Vec::new(), core, reorder, later: false, wfe_returns: false };
+                child.step(program, &choice, false).map(|s| s.outcomes).unwrap_or_default()
+            }
+            Move::WfeReturns { core } => {
+                let choice = Choice { arrivals: Vec::new(), core, reorder: 0, later: false, wfe_returns: true };
                 child.step(program, &choice, false).map(|s| s.outcomes).unwrap_or_default()
             }
         };

@@ -683,3 +683,235 @@ fn an_nvic_write_reaches_only_its_own_core() {
         assert_eq!(value(&s, "RAN") == 1, taken, "pend from core {pending_core}");
     }
 }
+
+/// Main reads FLAG, and sleeps with `sleep` (WFI or WFE) when it is 0, then
+/// sets WOKE; TIMER0's handler sets FLAG. Main runs `before` first.
+fn check_then_sleep(sleep: Op, before: &[Op]) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let flag = b.scalar("FLAG", Ty::U32, LocationKind::Plain, 0);
+    let woke = b.scalar("WOKE", Ty::U32, LocationKind::Plain, 0);
+    let main = b.function("main_loop", 0, |f| {
+        for op in before {
+            f.op(op.clone());
+        }
+        let r = f.local();
+        f.load(r, flag);
+        let at = f.here();
+        f.op(Op::Branch { cond: Operand::Local(r), then_target: at + 2, else_target: at + 1 });
+        f.op(sleep);
+        f.store(woke, Operand::Const(1));
+        f.ret();
+    });
+    let tick = b.function("on_tick", 0, |f| {
+        f.store(flag, Operand::Const(1));
+        f.ret();
+    });
+    b.thread("main", 0, &[(main, 1)]);
+    let h = b.handler("TIMER0", 8, 1, tick);
+    b.source("TIMER0", Some(h), Trigger::Edge, 1);
+    b.build()
+}
+
+fn sleeps_forever(s: &Session) -> bool {
+    s.outcomes().iter().any(|o| matches!(o, Outcome::Hang { .. } | Outcome::NeverFinishes { .. }))
+}
+
+fn wfe_events(s: &Session) -> Vec<(bool, bool)> {
+    s.trace()
+        .iter()
+        .flat_map(|r| r.events.iter())
+        .filter_map(|e| match e {
+            Event::Wfe { event_was_set, returned_early, .. } => Some((*event_was_set, *returned_early)),
+            _ => None,
+        })
+        .collect()
+}
+
+// ARMv7-M B1.5.18: "Any WFE wake-up event, or the execution of an exception
+// return instruction, sets the Event Register", and a WFE that finds it set
+// clears it and does not sleep. An interrupt between main's check and its
+// WFE leaves the event register set: the WFE returns and main goes on. The
+// same gap before a WFI sleeps through the event (the lost wake-up).
+#[test]
+fn exception_return_sets_the_event_register_so_a_wfe_after_it_does_not_sleep() {
+    let s = run(&check_then_sleep(Op::Wfe, &[]), "TIMER0@1");
+    assert_eq!(value(&s, "FLAG"), 1);
+    assert_eq!(value(&s, "WOKE"), 1);
+    assert!(!sleeps_forever(&s), "{:?}", s.outcomes());
+    assert_eq!(wfe_events(&s), vec![(true, false)], "the WFE found the event register set");
+    let s = run(&check_then_sleep(Op::Wfi, &[]), "TIMER0@1");
+    assert_eq!(value(&s, "WOKE"), 0);
+    assert!(sleeps_forever(&s), "WFI sleeps through it: {:?}", s.outcomes());
+}
+
+// B1.5.18: a WFE with the event register clear sleeps until a wake-up event;
+// an exception that preempts is one: the handler runs, main goes on.
+#[test]
+fn wfe_sleeps_until_an_interrupt_is_taken() {
+    let p = check_then_sleep(Op::Wfe, &[]);
+    let s = run(&p, "TIMER0@5");
+    assert_eq!(value(&s, "WOKE"), 1);
+    assert_eq!(wfe_events(&s), vec![(false, false)], "the WFE slept");
+    assert!(first_entry_step(&s, "TIMER0") >= 5);
+    // With no event at all, main sleeps for ever: a hang.
+    let s = run(&p, "");
+    assert_eq!(value(&s, "WOKE"), 0);
+    assert!(sleeps_forever(&s), "{:?}", s.outcomes());
+    assert!(
+        s.outcomes().iter().any(|o| o.explain(&p).contains("an event (WFE)")),
+        "{:?}",
+        s.outcomes().iter().map(|o| o.explain(&p)).collect::<Vec<_>>()
+    );
+}
+
+// Unlike WFI (B1.5.19), WFE is not woken by an interrupt that PRIMASK
+// masks: only an exception that preempts is a wake-up event (B1.5.18; with
+// SCR.SEVONPEND clear, its reset value).
+#[test]
+fn wfe_with_primask_set_is_not_woken_by_the_masked_interrupt() {
+    let p = check_then_sleep(Op::Wfe, &[Op::DisableInterrupts]);
+    let s = run(&p, "TIMER0@5");
+    assert_eq!(value(&s, "WOKE"), 0);
+    assert!(sleeps_forever(&s), "{:?}", s.outcomes());
+    let p = check_then_sleep(Op::Wfi, &[Op::DisableInterrupts]);
+    let s = run(&p, "TIMER0@5");
+    assert_eq!(value(&s, "WOKE"), 1, "WFI wakes on it");
+}
+
+// B1.5.18: SEV is a wake-up event for every processor, the one that runs it
+// included: the event register is set and the next WFE does not sleep.
+#[test]
+fn sev_sets_the_event_register_so_the_next_wfe_does_not_sleep() {
+    let s = run(&check_then_sleep(Op::Wfe, &[Op::Sev]), "");
+    assert_eq!(value(&s, "WOKE"), 1);
+    assert_eq!(wfe_events(&s), vec![(true, false)]);
+    let s = run(&check_then_sleep(Op::Wfe, &[Op::Nop { what: "nop".into() }]), "");
+    assert!(sleeps_forever(&s), "without the SEV it sleeps: {:?}", s.outcomes());
+}
+
+/// Core 1 sleeps in WFE, then sets WOKE; core 0 runs `signal` after a few
+/// nops.
+fn wfe_on_core1(signal: Op) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv6m, 2);
+    let woke = b.scalar("WOKE", Ty::U32, LocationKind::Plain, 0);
+    let sleeper = b.function("sleeper", 0, |f| {
+        f.op(Op::Wfe);
+        f.store(woke, Operand::Const(1));
+        f.ret();
+    });
+    let waker = b.function("waker", 0, |f| {
+        f.op(Op::Nop { what: "nop".into() });
+        f.op(signal);
+        f.ret();
+    });
+    b.thread("core0", 0, &[(waker, 1)]);
+    b.thread("core1", 1, &[(sleeper, 1)]);
+    b.build()
+}
+
+// B1.5.18: "the execution of an SEV instruction on any processor in the
+// multiprocessor system" wakes a WFE on another core.
+#[test]
+fn sev_on_one_core_wakes_a_wfe_on_the_other() {
+    let s = run(&wfe_on_core1(Op::Sev), "core1@0,core0@1,core0@2");
+    assert_eq!(value(&s, "WOKE"), 1, "{:?}", s.outcomes());
+    assert_eq!(wfe_events(&s), vec![(false, false)], "core 1 slept first");
+    let s = run(&wfe_on_core1(Op::Nop { what: "nop".into() }), "core1@0,core0@1,core0@2");
+    assert_eq!(value(&s, "WOKE"), 0);
+    assert!(sleeps_forever(&s), "{:?}", s.outcomes());
+}
+
+// WFE is a hint: "software must assume WFE might behave as a NOP" (ARMv6-M
+// and ARMv7-M, B1.5.18 / the Cortex-M generic user guides). A schedule says
+// where one returns at once (`wfe@STEP`), the explorer tries it at every
+// WFE that would sleep, and a `wfe@STEP` where no WFE would sleep is
+// reported, not dropped.
+#[test]
+fn a_wfe_may_return_at_once_and_the_explorer_tries_it() {
+    let p = check_then_sleep(Op::Wfe, &[]);
+    let s = run(&p, "wfe@2");
+    assert_eq!(value(&s, "WOKE"), 1, "main went on with no event");
+    assert_eq!(value(&s, "FLAG"), 0);
+    assert_eq!(wfe_events(&s), vec![(false, true)]);
+    assert!(s.not_applied().is_empty(), "{:?}", s.not_applied());
+    let s = run(&p, "wfe@1");
+    assert_eq!(s.not_applied().len(), 1, "step 1 is the branch, not a WFE");
+    let report = explore::Explorer::new(p.clone(), explore::ExploreConfig::default()).expect("valid").run();
+    assert!(report.complete);
+    let woke_without_event = report
+        .outcomes
+        .iter()
+        .any(|o| o.finals.contains(&("WOKE".into(), "1".into())) && o.finals.contains(&("FLAG".into(), "0".into())));
+    assert!(woke_without_event, "{:#?}", report.outcomes);
+    let text = Schedule::parse("wfe@2", &p).expect("parses").to_text(&p);
+    assert_eq!(text, "wfe@2");
+}
+
+// Sleep is modelled in thread mode only (SEMANTICS.md §1): a WFI or WFE in
+// a handler goes on at once, and the thread it returns to is not asleep.
+#[test]
+fn a_wfi_or_wfe_in_a_handler_leaves_the_thread_awake() {
+    for sleep in [Op::Wfi, Op::Wfe] {
+        let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+        let done = b.scalar("DONE", Ty::U32, LocationKind::Plain, 0);
+        let main = b.function("main_loop", 0, |f| {
+            for _ in 0..3 {
+                f.op(Op::Nop { what: "nop".into() });
+            }
+            f.store(done, Operand::Const(1));
+            f.ret();
+        });
+        let tick = b.function("on_tick", 0, |f| {
+            f.op(sleep.clone());
+            f.ret();
+        });
+        b.thread("main", 0, &[(main, 1)]);
+        let h = b.handler("TIMER0", 8, 1, tick);
+        b.source("TIMER0", Some(h), Trigger::Edge, 1);
+        let s = run(&b.build(), "TIMER0@1");
+        assert_eq!(value(&s, "DONE"), 1, "{sleep:?}: {:?}", s.outcomes());
+        assert!(!sleeps_forever(&s), "{sleep:?}: {:?}", s.outcomes());
+    }
+}
+
+// A loop is only stuck if its next iteration must do what this one did: an
+// iteration whose read a handler has changed since (it ran after the read)
+// is no spin, and the loop goes round to see the new value. (Found with a
+// WFE that returns at once: the run ended as if main waited for ever.)
+#[test]
+fn a_loop_whose_read_was_changed_after_it_is_not_a_spin() {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let x = b.scalar("X", Ty::U32, LocationKind::Atomic, 0);
+    let done = b.scalar("DONE", Ty::U32, LocationKind::Plain, 0);
+    let main = b.function("main_loop", 0, |f| {
+        let r = f.local();
+        f.op(Op::AtomicLoad { dst: r, place: Place::at(x), ordering: Ordering::Relaxed }); // 0
+        f.op(Op::Branch { cond: Operand::Local(r), then_target: 4, else_target: 2 }); // 1
+        f.op(Op::Nop { what: "nop".into() }); // 2
+        f.op(Op::Jump { target: 0 }); // 3
+        f.store(done, Operand::Const(1)); // 4
+        f.ret();
+    });
+    let tick = b.function("on_tick", 0, |f| {
+        f.op(Op::AtomicStore { place: Place::at(x), src: Operand::Const(1), ordering: Ordering::Relaxed });
+        f.ret();
+    });
+    b.thread("main", 0, &[(main, 1)]);
+    let h = b.handler("TIMER0", 8, 1, tick);
+    b.source("TIMER0", Some(h), Trigger::Edge, 1);
+    let p = b.build();
+    // The second iteration reads X at step 4; TIMER0 sets it just after.
+    let s = run(&p, "TIMER0@5");
+    assert_eq!(value(&s, "DONE"), 1, "{:?}", s.outcomes());
+    assert!(!sleeps_forever(&s), "{:?}", s.outcomes());
+    let report = explore::Explorer::new(p, explore::ExploreConfig::default()).expect("valid").run();
+    // Every run in which the handler ran ends with main done (a run with
+    // no event ends with main waiting on X, as it should).
+    let handled = |o: &&explore::OutcomeCount| o.finals.contains(&("X".into(), "1".into()));
+    assert!(report.outcomes.iter().filter(handled).count() > 0);
+    assert!(
+        report.outcomes.iter().filter(handled).all(|o| o.finals.contains(&("DONE".into(), "1".into()))),
+        "{:#?}",
+        report.outcomes
+    );
+}

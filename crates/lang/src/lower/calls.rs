@@ -371,14 +371,15 @@ impl FnBuilder<'_, '_> {
                 self.emit(Op::Wfi, span);
                 Ok(Val::unit())
             }
-            ("cortex_m::asm", "wfe") => Err(self.err(errors::unsupported_with(
-                "`cortex_m::asm::wfe`",
-                fs.clone(),
-                "irqlab models `cortex_m::asm::wfi` (sleep until an interrupt); `wfe` also waits on the event register, which irqlab does not model",
-            ))),
-            // SEV sets the event register, which only WFE reads (refused
-            // above): no effect on the model. `asm!` with `nomem`: no barrier.
-            ("cortex_m::asm", "dsb" | "isb" | "nop" | "dmb" | "sev") => {
+            ("cortex_m::asm", "wfe") => {
+                self.emit(Op::Wfe, span);
+                Ok(Val::unit())
+            }
+            ("cortex_m::asm", "sev") => {
+                self.emit(Op::Sev, span);
+                Ok(Val::unit())
+            }
+            ("cortex_m::asm", "dsb" | "isb" | "nop" | "dmb") => {
                 self.emit(Op::Nop { what: name.to_string() }, span);
                 Ok(Val::unit())
             }

@@ -150,6 +150,9 @@ impl Machine {
         let ctx = c.stack[c.stack.len() - 1].context;
         rec.with(|r| r.context = ctx);
         c.stack.pop();
+        // Exception return sets the event register (ARMv7-M B1.5.18): a
+        // WFE after it does not sleep.
+        c.event = true;
         self.exceptions[ctx.0 as usize].active = false;
         // Exception return is a release point of the handler.
         let clock = self.clocks[ctx.0 as usize];
@@ -172,6 +175,16 @@ impl Machine {
         rec.event(|| Event::Exited { context: ctx, to: if chained.is_some() { chained } else { to } });
         rec.with(|r| r.kind = StepKind::Return { tail_chain: chained.is_some() });
         c.steps_since_thread_ran += 1;
+    }
+
+    /// Whether a core asleep now would wake at its next step: WFI by
+    /// `would_wake`; WFE on a wake-up event (B1.5.18), that is its event
+    /// register set (an SEV) or an exception that preempts now (PRIMASK
+    /// and BASEPRI count: SEVONPEND, which would wake it on any pending
+    /// interrupt, is clear at reset and irqlab programs cannot set it).
+    pub(super) fn sleeper_wakes(&self, program: &Program, core: u8) -> bool {
+        let c = &self.cores[core as usize];
+        if c.in_wfe { c.event || self.next_exception(program, core).is_some() } else { self.would_wake(program, core) }
     }
 
     pub(super) fn would_wake(&self, program: &Program, core: u8) -> bool {

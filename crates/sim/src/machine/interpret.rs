@@ -14,13 +14,14 @@ use crate::value::{self, Ty};
 use super::{Flow, Frame, Machine, Rec, Status, index_message, new_frame, placeholder_core, rec_read, resolve, rmw};
 
 impl Machine {
-    pub(super) fn exec(&mut self, program: &Program, core: u8, pick: u16, rec: &mut Rec) {
+    pub(super) fn exec(&mut self, program: &Program, core: u8, pick: u16, wfe_returns: bool, rec: &mut Rec) {
         let ci = core as usize;
         let early = match pick {
             0 => None,
             k => self.early_accesses(program, core).into_iter().nth(usize::from(k) - 1),
         };
         let c = &mut self.cores[ci];
+        let event_set = c.event;
         let act = c.stack.last_mut().expect("a core always has its thread activation");
         let ctx = act.context;
         let Some(frame) = act.frames.last_mut() else {
@@ -80,6 +81,20 @@ impl Machine {
             self.set_pc(core, pc + 1);
             self.cores[ci].cycles += 1;
             self.skip_done_ahead(core);
+            return;
+        }
+        // A WFE that returns at once though no event is registered
+        // (`Choice::wfe_returns`; ARMv7-M B1.5.18: WFE may complete at any
+        // time): it only moves on.
+        if wfe_returns && !event_set && matches!(instr.op, Op::Wfe) {
+            frame.pc = pc + 1;
+            let ahead = !frame.ahead.is_empty();
+            self.cores[ci].cycles += 1;
+            if ahead {
+                self.skip_done_ahead(core);
+            }
+            rec.wfe_returned = true;
+            rec.event(|| Event::Wfe { core, event_was_set: false, returned_early: true });
             return;
         }
         // The pure instructions on the frame at hand (most steps): what
@@ -589,10 +604,37 @@ impl Machine {
                 let new = if *mutable { 0 } else { (v - 1).max(0) };
                 self.write(core, ctx, loc, Ty::I32.wrap(new), rec);
             }
+            // Sleeping is modelled in thread mode only: in a handler, WFI and
+            // WFE go on at once (SEMANTICS.md §1: WFE may; for WFI it is a
+            // stated limit), and no sleep outlives the handler.
             Op::Wfi => {
-                if !self.would_wake(program, core) {
+                if self.cores[ci].stack.len() == 1 && !self.would_wake(program, core) {
                     self.cores[ci].asleep = true;
                 }
+            }
+            // WFE (ARMv7-M B1.5.18): with the event register set, clear it
+            // and go on; otherwise sleep until a wake-up event (`exec`
+            // handles a WFE that returns at once, `Choice::wfe_returns`).
+            Op::Wfe => {
+                let c = &mut self.cores[ci];
+                let event_was_set = c.event;
+                if event_was_set {
+                    c.event = false;
+                } else if c.stack.len() == 1 {
+                    c.asleep = true;
+                    c.in_wfe = true;
+                }
+                rec.event(|| Event::Wfe { core, event_was_set, returned_early: false });
+            }
+            // SEV signals an event to every core, itself included (ARMv7-M
+            // B1.5.18, "the execution of an SEV instruction on any
+            // processor"): each event register is set, and a core asleep in
+            // WFE wakes at its next step.
+            Op::Sev => {
+                for c in &mut self.cores {
+                    c.event = true;
+                }
+                rec.event(|| Event::Sev { core });
             }
             Op::Busy { cycles } => cost = u64::from(*cycles),
         }
@@ -609,8 +651,9 @@ impl Machine {
 
     pub(super) fn note_read(&mut self, core: u8, loc: Location, _rec: &mut Rec) {
         let f = self.frame(core);
-        if !f.reads_since_backedge.contains(&loc) {
-            f.reads_since_backedge.push(loc);
+        if !f.reads_since_backedge.iter().any(|(l, _)| *l == loc) {
+            let value = self.memory[loc.0 as usize];
+            self.frame(core).reads_since_backedge.push((loc, value));
         }
     }
 

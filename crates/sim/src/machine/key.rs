@@ -47,7 +47,11 @@ impl KeyHints {
                 Op::Branch { then_target, else_target, .. } => *then_target as usize > pc && *else_target as usize > pc,
                 // A call left after inlining is recursion; a spinlock and
                 // WFI can wait; a software pend starts more handler work.
-                Op::Call { .. } | Op::SpinlockAcquire { .. } | Op::Wfi | Op::Nvic { op: NvicOp::Pend, .. } => false,
+                Op::Call { .. }
+                | Op::SpinlockAcquire { .. }
+                | Op::Wfi
+                | Op::Wfe
+                | Op::Nvic { op: NvicOp::Pend, .. } => false,
                 _ => true,
             });
             if bounded {
@@ -250,6 +254,8 @@ impl Machine {
                 basepri,
                 entering,
                 asleep,
+                in_wfe,
+                event,
                 spinning,
                 call,
                 iterations,
@@ -301,13 +307,18 @@ impl Machine {
                     e.wide(spin_sig.unwrap_or(0));
                     e.flag(*changed_since_backedge);
                     e.len(reads_since_backedge.len());
-                    reads_since_backedge.iter().for_each(|l| e.u(l.0));
+                    for (l, v) in reads_since_backedge {
+                        e.u(l.0);
+                        e.wide(*v);
+                    }
                 }
             }
             e.flag(*primask);
             e.u(u32::from(*basepri));
             e.u(entering.map_or(u32::MAX, |x| u32::from(x.candidate.0)));
             e.flag(*asleep);
+            e.flag(*in_wfe);
+            e.flag(*event);
             // Whether it is known to be stuck decides if the run may end here.
             e.flag(*spinning);
             e.u(u32::from(*call));

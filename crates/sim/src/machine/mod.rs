@@ -81,6 +81,12 @@ pub struct Choice {
     /// explorer leaves it false: it tries every later choice from the
     /// first time the state was reached (`Machine::check_livelock`).
     pub later: bool,
+    /// The stepping core's WFE returns at once although its event register
+    /// is clear: WFE is a hint that may complete at any time (ARMv7-M
+    /// B1.5.18; "software must assume WFE might behave as a NOP"). Only
+    /// applies when the step is a WFE that would otherwise sleep
+    /// (`Machine::wfe_would_sleep`).
+    pub wfe_returns: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -109,7 +115,10 @@ struct Frame {
     /// The signature of the last loop iteration, to notice spinning.
     spin_sig: Option<u64>,
     changed_since_backedge: bool,
-    reads_since_backedge: Vec<Location>,
+    /// What the loop read since its last backward jump, with the value
+    /// each held when first read: one that has changed since (another
+    /// context wrote it) means the next iteration can go another way.
+    reads_since_backedge: Vec<(Location, u64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -130,7 +139,13 @@ struct Core {
     primask: bool,
     basepri: u8,
     entering: Option<Entering>,
+    /// Asleep in WFI or, with `in_wfe`, in WFE.
     asleep: bool,
+    in_wfe: bool,
+    /// The event register (ARMv7-M B1.5.18): set by SEV on any core, by an
+    /// exception entry (a WFE wake-up event) and by exception return;
+    /// a WFE that finds it set clears it and does not sleep.
+    event: bool,
     spinning: bool,
     /// Thread mode: index of the current call and iterations done of it.
     call: u16,
@@ -206,6 +221,8 @@ pub struct Stepped {
     pub outcomes: Vec<Outcome>,
     /// Whether the step ran an instruction early as `Choice::reorder` asked.
     pub reordered: bool,
+    /// Whether a WFE returned at once as `Choice::wfe_returns` asked.
+    pub wfe_returned: bool,
 }
 
 /// Collects what a step did, when a trace is wanted.
@@ -214,11 +231,18 @@ struct Rec {
     record: Option<Box<StepRecord>>,
     outcomes: Vec<Outcome>,
     reordered: bool,
+    wfe_returned: bool,
 }
 
 impl Rec {
     fn new(on: bool, index: u64) -> Rec {
-        Rec { on, record: on.then(|| Box::new(empty_record(index))), outcomes: Vec::new(), reordered: false }
+        Rec {
+            on,
+            record: on.then(|| Box::new(empty_record(index))),
+            outcomes: Vec::new(),
+            reordered: false,
+            wfe_returned: false,
+        }
     }
     /// Fills in the record, when one is kept.
     fn with(&mut self, f: impl FnOnce(&mut StepRecord)) {
@@ -303,6 +327,8 @@ impl Machine {
                 basepri: 0,
                 entering: None,
                 asleep: false,
+                in_wfe: false,
+                event: false,
                 spinning: false,
                 call: 0,
                 iterations: 0,
@@ -427,7 +453,7 @@ impl Machine {
             r.cycle = cycle_before;
         });
         let depth = self.cores[core as usize].stack.len();
-        self.step_core(program, core, choice.reorder, &mut rec);
+        self.step_core(program, core, choice.reorder, choice.wfe_returns, &mut rec);
         let entered = self.cores[core as usize].stack.len() > depth;
         self.update_level_lines(program, &mut rec);
         if !self.cores[core as usize].spinning && self.cores.len() > 1 {
@@ -474,10 +500,15 @@ impl Machine {
             let registers = self.registers(program);
             rec.with(|r| r.registers = registers);
         }
-        Some(Stepped { record: rec.record, outcomes: rec.outcomes, reordered: rec.reordered })
+        Some(Stepped {
+            record: rec.record,
+            outcomes: rec.outcomes,
+            reordered: rec.reordered,
+            wfe_returned: rec.wfe_returned,
+        })
     }
 
-    fn step_core(&mut self, program: &Program, core: u8, reorder: u16, rec: &mut Rec) {
+    fn step_core(&mut self, program: &Program, core: u8, reorder: u16, wfe_returns: bool, rec: &mut Rec) {
         let ci = core as usize;
         let costs = program.target.exception_costs();
         let thread_ctx = self.cores[ci].stack[0].context;
@@ -532,6 +563,10 @@ impl Machine {
             // Preemption: stacking begins; the vector is chosen at its end.
             let c = &mut self.cores[ci];
             c.asleep = false;
+            c.in_wfe = false;
+            // An exception that preempts is a WFE wake-up event, and sets
+            // the event register (ARMv7-M B1.5.18).
+            c.event = true;
             c.spinning = false;
             c.entering = Some(Entering { candidate: next });
             c.cycles += u64::from(costs.entry);
@@ -561,9 +596,13 @@ impl Machine {
             }
             if c.asleep {
                 // WFI wakes on an exception that would preempt if PRIMASK
-                // were clear (ARMv7-M B1.5.19, "Wait For Interrupt").
-                if self.would_wake(program, core) {
-                    self.cores[ci].asleep = false;
+                // were clear (ARMv7-M B1.5.19, "Wait For Interrupt"); WFE
+                // on a wake-up event, which leaves the event register set
+                // (B1.5.18): an SEV from the other core.
+                if self.sleeper_wakes(program, core) {
+                    let c = &mut self.cores[ci];
+                    c.asleep = false;
+                    c.in_wfe = false;
                 } else {
                     rec.with(|r| r.kind = StepKind::Sleep);
                     self.cores[ci].cycles += 1;
@@ -577,7 +616,7 @@ impl Machine {
         } else {
             self.cores[ci].steps_since_thread_ran += 1;
         }
-        self.exec(program, core, reorder, rec);
+        self.exec(program, core, reorder, wfe_returns, rec);
         if top == 0 && self.cores[ci].thread_done {
             rec.event(|| Event::ThreadDone { context: thread_ctx });
         }
@@ -627,6 +666,8 @@ fn placeholder_core() -> Core {
         basepri: 0,
         entering: None,
         asleep: false,
+        in_wfe: false,
+        event: false,
         spinning: false,
         call: 0,
         iterations: 0,

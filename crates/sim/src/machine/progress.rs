@@ -39,7 +39,9 @@ impl Machine {
                     self.status = Status::Halted;
                     return outcomes;
                 }
-                let waiting_on = if core.asleep {
+                let waiting_on = if core.asleep && core.in_wfe {
+                    "an event (WFE)".to_string()
+                } else if core.asleep {
                     "an interrupt (WFI)".to_string()
                 } else {
                     self.spin_target(program, top).unwrap_or_else(|| "a change".to_string())
@@ -241,10 +243,14 @@ impl Machine {
         pc.hash(&mut h);
         frame.locals.hash(&mut h);
         let sig = h.finish();
-        let spinning = frame.spin_sig == Some(sig) && !frame.changed_since_backedge;
+        let same = frame.spin_sig == Some(sig) && !frame.changed_since_backedge;
         frame.spin_sig = Some(sig);
         frame.changed_since_backedge = false;
         let reads = std::mem::take(&mut frame.reads_since_backedge);
+        // An iteration that read a value another context has changed since
+        // (a handler that ran after the read) is no spin: the next one can
+        // see the new value and leave the loop.
+        let spinning = same && reads.iter().all(|(l, v)| self.memory[l.0 as usize] == *v);
         self.cores[ci].spinning = spinning;
         if !spinning {
             return false;
@@ -257,7 +263,7 @@ impl Machine {
             let stack = &self.cores[ci].stack;
             stack[..stack.len() - 1].iter().map(|a| a.context).collect()
         };
-        for loc in &reads {
+        for (loc, _) in &reads {
             if let Some(holder) = self.last_writer[loc.0 as usize]
                 && holder != ctx
                 && below.contains(&holder)
@@ -274,7 +280,7 @@ impl Machine {
 
     pub(super) fn spin_target(&self, program: &Program, act: &Activation) -> Option<String> {
         let f = act.frames.last()?;
-        let loc = f.reads_since_backedge.first()?;
+        let (loc, _) = f.reads_since_backedge.first()?;
         Some(format!("`{}`", program.location(*loc).name))
     }
 

@@ -49,7 +49,7 @@ impl Machine {
             // A core asleep in WFI with PRIMASK set still wakes on an
             // interrupt that PRIMASK alone masks (ARMv7-M B1.5.19): it is not
             // idle while one is pending.
-            let waiting = c.stack.len() == 1 && (c.thread_done || (c.asleep && !self.would_wake(program, core)));
+            let waiting = c.stack.len() == 1 && (c.thread_done || (c.asleep && !self.sleeper_wakes(program, core)));
             (waiting || c.spinning) && c.entering.is_none() && self.next_exception(program, core).is_none()
         })
     }
@@ -184,6 +184,8 @@ impl Machine {
                         | Op::ReadEvent { .. }
                         | Op::EventCount { .. }
                         | Op::Wfi
+                        | Op::Wfe
+                        | Op::Sev
                 )
             })
         })
@@ -211,7 +213,7 @@ impl Machine {
         let c = &self.cores[core as usize];
         c.entering.is_some()
             || c.stack.len() > 1
-            || (!c.thread_done && (!c.asleep || self.would_wake(program, core)))
+            || (!c.thread_done && (!c.asleep || self.sleeper_wakes(program, core)))
             || self.next_exception(program, core).is_some()
     }
 
@@ -282,7 +284,33 @@ impl Machine {
                 step(c, Some(c), &mut moves);
             }
         }
+        // A WFE that would sleep may return at once instead (B1.5.18).
+        let sleepers: Vec<Move> = moves
+            .iter()
+            .filter_map(|m| match *m {
+                Move::Step { core, reorder: 0 } if self.wfe_would_sleep(program, core.unwrap_or(0)) => {
+                    Some(Move::WfeReturns { core })
+                }
+                _ => None,
+            })
+            .collect();
+        moves.extend(sleepers);
         moves
+    }
+
+    /// Whether the next step of `core` in program order is a WFE that
+    /// finds its event register clear and would put the core to sleep.
+    pub fn wfe_would_sleep(&self, program: &Program, core: u8) -> bool {
+        let c = &self.cores[core as usize];
+        if c.event || c.entering.is_some() || c.asleep || self.next_exception(program, core).is_some() {
+            return false;
+        }
+        if c.stack.len() != 1 || c.thread_done {
+            return false;
+        }
+        let Some(frame) = c.stack.last().and_then(|a| a.frames.last()) else { return false };
+        frame.half.is_none()
+            && program.function(frame.func).body.get(frame.pc as usize).is_some_and(|i| matches!(i.op, Op::Wfe))
     }
 
     /// The cores that can step, without one that would only spin on a lock
@@ -306,4 +334,7 @@ pub enum Move {
     Step { core: Option<u8>, reorder: u16 },
     /// Nothing can run: the run ends (`Machine::finish`).
     Finish,
+    /// The core steps a WFE that returns at once instead of sleeping
+    /// (`Choice::wfe_returns`). `core` is `None` on one core.
+    WfeReturns { core: Option<u8> },
 }

@@ -313,6 +313,10 @@ pub enum Op {
     },
     /// `cortex_m::asm::wfi`.
     Wfi,
+    /// `cortex_m::asm::wfe`: wait for an event (ARMv7-M B1.5.18).
+    Wfe,
+    /// `cortex_m::asm::sev`: signal an event to every core.
+    Sev,
     /// What happened to a source's events so far (properties only:
     /// `arrivals("X")`, `handled("X")`, `lost("X")`, `max_latency("X")`).
     EventCount {
@@ -457,6 +461,8 @@ macro_rules! walk_locals {
             | Op::ClearEvent { .. }
             | Op::Jump { .. }
             | Op::Wfi
+            | Op::Wfe
+            | Op::Sev
             | Op::Busy { .. }
             | Op::Nop { .. } => {}
         }

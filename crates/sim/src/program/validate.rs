@@ -294,6 +294,8 @@ impl Program {
             | Op::DisableInterrupts
             | Op::EnableInterrupts
             | Op::Wfi
+            | Op::Wfe
+            | Op::Sev
             | Op::Busy { .. }
             | Op::Nop { .. } => Ok(()),
         }
