@@ -34,6 +34,12 @@ pub enum Construct {
     NvicMask,
     /// `board::clear_event`: a peripheral event acknowledged
     ClearEvent,
+    /// `sleep`: either of the two below
+    AnySleep,
+    /// `asm::wfi` (`cortex_m::asm::wfi`)
+    Wfi,
+    /// `asm::wfe` (`cortex_m::asm::wfe`)
+    Wfe,
     /// `.NAME()`: a method call of that name, such as `.swap()`
     Method(String),
     /// `Ordering::NAME`, such as `Ordering::Relaxed`
@@ -42,7 +48,7 @@ pub enum Construct {
 
 /// The spellings `Construct::parse` accepts, for messages.
 pub const CONSTRUCT_SPELLINGS: &str = "\"critical-section\", \"critical_section::with\", \"interrupt::free\", \
-     \"interrupt::disable\", \"basepri::write\", \"static mut\", \"static mut NAME\", \"unsafe\", \"NVIC::mask\", \"board::clear_event\", \".METHOD()\" (e.g. \".swap()\"), \
+     \"interrupt::disable\", \"basepri::write\", \"static mut\", \"static mut NAME\", \"unsafe\", \"NVIC::mask\", \"board::clear_event\", \"sleep\", \"asm::wfi\", \"asm::wfe\", \".METHOD()\" (e.g. \".swap()\"), \
      \"Ordering::NAME\" (e.g. \"Ordering::Relaxed\")";
 
 const ORDERINGS: &[&str] = &["Relaxed", "Acquire", "Release", "AcqRel", "SeqCst"];
@@ -61,6 +67,9 @@ impl Construct {
             "unsafe" => Construct::Unsafe,
             "NVIC::mask" => Construct::NvicMask,
             "board::clear_event" => Construct::ClearEvent,
+            "sleep" => Construct::AnySleep,
+            "asm::wfi" => Construct::Wfi,
+            "asm::wfe" => Construct::Wfe,
             _ => {
                 if let Some(name) = t.strip_prefix("static mut ") {
                     return is_ident(name.trim()).then(|| Construct::StaticMut(Some(name.trim().to_string())));
@@ -81,6 +90,7 @@ impl Construct {
                 matches!(found, Construct::CriticalSectionWith | Construct::InterruptFree | Construct::InterruptDisable)
             }
             Construct::StaticMut(None) => matches!(found, Construct::StaticMut(_)),
+            Construct::AnySleep => matches!(found, Construct::Wfi | Construct::Wfe),
             other => other == found,
         }
     }
@@ -105,6 +115,9 @@ impl std::fmt::Display for Construct {
             Construct::Unsafe => f.write_str("an `unsafe` block"),
             Construct::NvicMask => f.write_str("`NVIC::mask`"),
             Construct::ClearEvent => f.write_str("`board::clear_event`"),
+            Construct::AnySleep => f.write_str("a sleep (`wfi` or `wfe`)"),
+            Construct::Wfi => f.write_str("`cortex_m::asm::wfi`"),
+            Construct::Wfe => f.write_str("`cortex_m::asm::wfe`"),
             Construct::Method(m) => write!(f, "`.{m}()`"),
             Construct::Ordering(o) => write!(f, "`Ordering::{o}`"),
         }
@@ -200,6 +213,8 @@ fn called(canonical: &str) -> Option<Construct> {
         ("cortex_m::register::basepri" | "cortex_m::register::basepri_max", "write") => Construct::BasepriWrite,
         (m, "mask") if m == "NVIC" || m.ends_with("::NVIC") => Construct::NvicMask,
         ("board", "clear_event") => Construct::ClearEvent,
+        ("cortex_m::asm", "wfi") => Construct::Wfi,
+        ("cortex_m::asm", "wfe") => Construct::Wfe,
         _ => return None,
     })
 }
@@ -310,6 +325,8 @@ mod tests {
             "NVIC::mask",
             ".fetch_add()",
             "Ordering::Release",
+            "sleep",
+            "asm::wfe",
         ] {
             assert!(Construct::parse(s).is_some(), "{s}");
         }
@@ -319,6 +336,14 @@ mod tests {
         let any = Construct::AnyCriticalSection;
         assert!(any.matches(&Construct::InterruptFree) && any.matches(&Construct::CriticalSectionWith));
         assert!(!any.matches(&Construct::BasepriWrite));
+        let sleep = Construct::AnySleep;
+        assert!(sleep.matches(&Construct::Wfi) && sleep.matches(&Construct::Wfe));
+        assert!(!Construct::Wfi.matches(&Construct::Wfe));
+        let found: Vec<String> = find("pub fn f() {\n    cortex_m::asm::wfe();\n}\n", "t.rs")
+            .into_iter()
+            .map(|f| f.construct.to_string())
+            .collect();
+        assert_eq!(found, vec!["`cortex_m::asm::wfe`".to_string()]);
         let x = Construct::StaticMut(Some("X".into()));
         assert!(Construct::StaticMut(None).matches(&x) && x.matches(&x));
         assert!(!Construct::StaticMut(Some("Y".into())).matches(&x));

@@ -240,7 +240,7 @@ fn rules_and_wrong_fixes_are_checked_at_their_place() {
              [[wrong]]\nfile = \"../solution.rs\"\nexpect = \"rule\"\nbecause = \"no such rule\"\n\n[firmware]",
         ),
         expect![[r#"
-            lesson.toml:63:13: unknown construct `critical`: use one of "critical-section", "critical_section::with", "interrupt::free", "interrupt::disable", "basepri::write", "static mut", "static mut NAME", "unsafe", "NVIC::mask", "board::clear_event", ".METHOD()" (e.g. ".swap()"), "Ordering::NAME" (e.g. "Ordering::Relaxed")
+            lesson.toml:63:13: unknown construct `critical`: use one of "critical-section", "critical_section::with", "interrupt::free", "interrupt::disable", "basepri::write", "static mut", "static mut NAME", "unsafe", "NVIC::mask", "board::clear_event", "sleep", "asm::wfi", "asm::wfe", ".METHOD()" (e.g. ".swap()"), "Ordering::NAME" (e.g. "Ordering::Relaxed")
             lesson.toml:64:11: `message` is empty: say why the rule is there
             lesson.toml:69:11: `because = "no such property"` names no property: use a [[property]] name or one of "no undefined behavior", "no panic", "no deadlock or starvation"
             lesson.toml:72:8: `file = "../solution.rs"`: a wrong fix is a file `wrong/NAME.rs`

@@ -1,0 +1,50 @@
+//! The fix: the executor sleeps with WFE, as Embassy's executor does on
+//! Cortex-M. A wake that lands between the check and the sleep leaves the
+//! event register set (the handler's exception return sets it), and the
+//! WFE then returns at once instead of sleeping through it.
+
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+use crate::board::{self, Interrupt};
+
+/// The sampler task's waker flag: set by whoever wants the task polled.
+pub static WOKEN: AtomicBool = AtomicBool::new(false);
+/// Samples handed to the task and not taken yet.
+pub static READY: AtomicU32 = AtomicU32::new(0);
+/// Conversions the ADC handler took, to check the books.
+pub static SAMPLES: AtomicU32 = AtomicU32::new(0);
+/// Samples the task has processed (only the task writes it).
+pub static mut PROCESSED: u32 = 0;
+
+/// The sampler task, one poll: it takes every sample that is ready, then
+/// returns (`Poll::Pending` in async Rust: it waits to be woken again).
+fn poll_sampler() {
+    while READY.load(Ordering::Acquire) > 0 {
+        READY.fetch_sub(1, Ordering::Relaxed);
+        board::busy(10); // filter the sample
+        unsafe { PROCESSED += 1 };
+    }
+}
+
+/// Thread mode: the executor, which never returns.
+pub fn run_executor() {
+    loop {
+        if WOKEN.swap(false, Ordering::Acquire) {
+            poll_sampler();
+        } else {
+            // No task woken: sleep until an event. An event since the last
+            // WFE (an exception return, an SEV) makes it return at once,
+            // and it may return for no reason: the loop checks again.
+            cortex_m::asm::wfe();
+        }
+    }
+}
+
+/// SAADC (priority 1): a conversion is done; hand it to the task and wake it.
+pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
+    SAMPLES.fetch_add(1, Ordering::Relaxed);
+    READY.fetch_add(1, Ordering::Release);
+    WOKEN.store(true, Ordering::Release); // wake the sampler task
+    cortex_m::asm::sev(); // and signal the executor (Embassy's pender does this)
+}

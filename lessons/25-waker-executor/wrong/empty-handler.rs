@@ -1,0 +1,45 @@
+//! A wrong fix: the waker does nothing at all. Nothing is ever woken, so
+//! nothing is lost in between... and nothing is processed.
+
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+use crate::board::{self, Interrupt};
+
+/// The sampler task's waker flag: set by whoever wants the task polled.
+pub static WOKEN: AtomicBool = AtomicBool::new(false);
+/// Samples handed to the task and not taken yet.
+pub static READY: AtomicU32 = AtomicU32::new(0);
+/// Conversions the ADC handler took, to check the books.
+pub static SAMPLES: AtomicU32 = AtomicU32::new(0);
+/// Samples the task has processed (only the task writes it).
+pub static mut PROCESSED: u32 = 0;
+
+/// The sampler task, one poll: it takes every sample that is ready, then
+/// returns (`Poll::Pending` in async Rust: it waits to be woken again).
+fn poll_sampler() {
+    while READY.load(Ordering::Acquire) > 0 {
+        READY.fetch_sub(1, Ordering::Relaxed);
+        board::busy(10); // filter the sample
+        unsafe { PROCESSED += 1 };
+    }
+}
+
+/// Thread mode: the executor, which never returns.
+pub fn run_executor() {
+    loop {
+        if WOKEN.swap(false, Ordering::Acquire) {
+            poll_sampler();
+        } else {
+            // No task woken: sleep until an event. An event since the last
+            // WFE (an exception return, an SEV) makes it return at once,
+            // and it may return for no reason: the loop checks again.
+            cortex_m::asm::wfe();
+        }
+    }
+}
+
+/// SAADC (priority 1): a conversion is done; hand it to the task and wake it.
+pub fn on_conversion() {
+    board::clear_event(Interrupt::SAADC); // acknowledge the event, first thing
+    // Nothing to do here: the executor polls when it can.
+}
