@@ -53,6 +53,10 @@ enum Act {
         ordering: Ordering,
     },
     Fence(Ordering),
+    /// `cortex_m::asm::wfe` (in thread mode it may sleep, or return at
+    /// once: the explorer's `Move::WfeReturns`) and `sev`.
+    Wfe,
+    Sev,
     /// The accesses inside one critical section.
     Critical(Vec<Act>),
     /// `if A.load(ordering) != 0 { then }`: the message-passing shape,
@@ -97,6 +101,8 @@ fn access() -> impl Strategy<Value = Act> {
         1 => (0..2usize).prop_map(|loc| Act::PlainLoad { loc }),
         1 => (0..2usize, 0..2u64).prop_map(|(loc, value)| Act::PlainStore { loc, value }),
         1 => ordering().prop_map(Act::Fence),
+        1 => Just(Act::Wfe),
+        1 => Just(Act::Sev),
         1 => (0..4usize, 0..3usize, ordering()).prop_map(|(from, to, o)| {
             Act::Copy { from, to, ordering: if o == Ordering::Acquire { Ordering::Relaxed } else { o } }
         }),
@@ -196,6 +202,12 @@ fn emit(f: &mut FnBuilder, locs: &Locs, result: Location, accesses: &[Act]) {
             }
             Act::Fence(ordering) => {
                 f.op(Op::Fence { ordering: *ordering, compiler_only: true });
+            }
+            Act::Wfe => {
+                f.op(Op::Wfe);
+            }
+            Act::Sev => {
+                f.op(Op::Sev);
             }
             Act::Critical(inner) if locs.cores > 1 => {
                 let (saved, token) = (f.local(), f.local());
