@@ -332,6 +332,9 @@ impl<'a> Crate<'a> {
                     .note("the trait `Sync` enforces invariants that the compiler can't check. Review the trait documentation and make sure this implementation upholds those invariants before adding the `unsafe` keyword")
                     .suggest("add `unsafe` to this trait implementation", self.map.span(start, start), "unsafe ");
                 self.error(d);
+                // rustc still takes the impl as written: the type is `Sync`,
+                // and a `static` of it gets no E0277 besides the E0200.
+                self.structs[target].sync = true;
                 return;
             }
             if let Some(item) = i.items.first() {

@@ -211,7 +211,7 @@ fn a_static_that_is_not_sync_is_rustc_s_e0277() {
 #[test]
 fn sync_must_be_promised_with_unsafe_impl() {
     errors(
-        "use core::cell::UnsafeCell;\n\npub struct Reading {\n    pair: UnsafeCell<u32>,\n}\n\nimpl Sync for Reading {}\n",
+        "use core::cell::UnsafeCell;\n\npub struct Reading {\n    pair: UnsafeCell<u32>,\n}\n\nimpl Sync for Reading {}\n\npub static READING: Reading = Reading { pair: UnsafeCell::new(0) };\n",
         expect![[r#"
             error[E0200]: the trait `Sync` requires an `unsafe impl` declaration
              --> lesson.rs:7:1

@@ -50,6 +50,8 @@ const SOURCES: &[&str] = &[
     include_str!("../../../lessons/05-immutable-static/solution.rs"),
     include_str!("../../../lessons/06-static-mut-refs/scenario.rs"),
     include_str!("../../../lessons/06-static-mut-refs/solution.rs"),
+    include_str!("../../../lessons/24-safe-abstraction/scenario.rs"),
+    include_str!("../../../lessons/24-safe-abstraction/solution.rs"),
     "use core::cell::RefCell;\nuse critical_section::Mutex;\npub static X: Mutex<RefCell<Option<u32>>> = Mutex::new(RefCell::new(None));\npub fn main_loop() {\n    critical_section::with(|cs| {\n        let mut g = X.borrow_ref_mut(cs);\n        if let Some(v) = g.as_mut() { *v += 1; }\n        match *g { Some(0) => {} _ => {} }\n    });\n    for i in 0..3 { while i > 4 { break; } }\n}\npub fn on_timer() { let x: u8 = 3; let _ = x as u32; }\n",
     // `as_mut().map` and calls written across lines (multi-line spans).
     "use core::cell::RefCell;\nuse critical_section::Mutex;\npub struct Uart { pub tx: u8 }\npub static U: Mutex<RefCell<Option<Uart>>> = Mutex::new(RefCell::new(None));\npub static mut S: u32 = 0;\npub fn main_loop() {\n    critical_section::with(|cs| {\n        U.borrow_ref_mut(cs).as_mut().map(|u| u.tx = 1);\n        let t = U.borrow(cs).borrow().as_ref().map(|u: &Uart| u.tx);\n    });\n    let v = core::ptr::read_volatile(\n        &raw const S,\n    );\n}\n",

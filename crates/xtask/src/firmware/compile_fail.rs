@@ -1,4 +1,4 @@
-//! The compiler errors the lessons teach (lessons/CURRICULUM.md T19, T22, T23): each
+//! The compiler errors the lessons teach (lessons/CURRICULUM.md T19, T22, T23, T36): each
 //! snippet in firmware/compile_fail/ says, on `//! on TARGET: EXPECTED` lines,
 //! what rustc 1.95 must answer when it compiles the snippet for TARGET:
 //! `ok`, or text its diagnostics must contain (`error[E0599]`).

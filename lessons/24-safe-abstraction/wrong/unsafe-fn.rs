@@ -1,0 +1,73 @@
+//! A wrong fix: `record` cannot know whether its caller may use the log, so
+//! it says so: it is an `unsafe fn`, and its callers promise to use it one
+//! at a time.
+
+use core::cell::UnsafeCell;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use crate::board::{self, Interrupt};
+
+/// The code main records for each of its passes, and the button's code.
+pub const TICK: u32 = 1;
+pub const PRESS: u32 = 100;
+
+/// How many events were recorded, and the sum of their codes.
+pub struct EventLog {
+    entries: UnsafeCell<(u32, u32)>,
+}
+
+// SAFETY: `record` is an `unsafe fn`: its callers promise that nothing else
+// uses the log meanwhile.
+unsafe impl Sync for EventLog {}
+
+impl EventLog {
+    pub const fn new() -> Self {
+        EventLog { entries: UnsafeCell::new((0, 0)) }
+    }
+
+    /// Records one event.
+    ///
+    /// # Safety
+    ///
+    /// Nothing else may use the log while this runs: call it with
+    /// interrupts masked, or from the handler.
+    pub unsafe fn record(&self, code: u32) {
+        // SAFETY: the caller keeps the promise (see `# Safety`).
+        unsafe {
+            let (count, sum) = *self.entries.get();
+            *self.entries.get() = (count + 1, sum + code);
+        }
+    }
+
+    /// `(events, sum of their codes)` so far.
+    pub fn totals(&self) -> (u32, u32) {
+        // SAFETY: see `unsafe impl Sync` above.
+        unsafe { *self.entries.get() }
+    }
+}
+
+/// A plain `static`: `Sync` is what lets main and the handler share it.
+pub static LOG: EventLog = EventLog::new();
+/// The button driver's own count of presses, to check the log against.
+pub static PRESSES: AtomicU32 = AtomicU32::new(0);
+
+/// Thread mode: one pass of the main loop.
+pub fn main_pass() {
+    // SAFETY: the handler only runs after main has finished with the log.
+    unsafe { LOG.record(TICK) }
+}
+
+/// GPIOTE (priority 1): button A was pressed.
+pub fn on_button() {
+    board::clear_event(Interrupt::GPIOTE); // acknowledge the event, first thing
+    PRESSES.fetch_add(1, Ordering::Relaxed);
+    // SAFETY: nothing preempts this handler, and main waits while it runs.
+    unsafe { LOG.record(PRESS) }
+}
+
+/// The log's totals. Only the lesson's properties call it, so the firmware
+/// build would call it dead code.
+#[allow(dead_code)]
+pub fn logged() -> (u32, u32) {
+    LOG.totals()
+}
