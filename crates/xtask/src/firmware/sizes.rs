@@ -26,7 +26,18 @@ pub fn table(builds: &[Built]) -> Result<String, String> {
     let mut table = String::from(
         "| bin | board | variant | flash (bytes) | static RAM (bytes) |\n| --- | --- | --- | ---: | ---: |\n",
     );
-    for built in builds {
+    // Grouped by board and variant as built, each group by bin name: the
+    // builds arrive in cargo's artifact order, which varies from run to run.
+    let group = |b: &Built| (b.board.feature, b.variant.file(), b.variant.mode());
+    let mut groups = Vec::new();
+    for b in builds {
+        if !groups.contains(&group(b)) {
+            groups.push(group(b));
+        }
+    }
+    let mut ordered: Vec<&Built> = builds.iter().collect();
+    ordered.sort_by_key(|b| (groups.iter().position(|g| *g == group(b)), b.bin.as_str()));
+    for built in ordered {
         let (flash, ram) = measure(&built.elf)?;
         table.push_str(&format!(
             "| {} | {} | {} {} | {flash} | {ram} |\n",
