@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// The version this page writes: lessons by slug (`lost-update`). It also
 /// reads version 1, which named lessons by their numbered folder of the
-/// first numbering (`irqlab_lessons::V1_IDS`, lessons/PERMALINKS.md).
+/// first numbering (`crate::V1_IDS`, lessons/PERMALINKS.md).
 pub const VERSION: u32 = 2;
 /// A longer fragment is refused before any decoding.
 pub const MAX_LINK: usize = 16 * 1024;
@@ -153,7 +153,7 @@ impl Permalink {
         let name = name.ok_or(LinkError::NoLesson)?;
         // A version 1 name that lesson never had is left to the page to
         // refuse as an unknown lesson, quoted as the link had it.
-        link.lesson = irqlab_lessons::slug_of_link(version, name).unwrap_or(name).to_string();
+        link.lesson = crate::slug_of_link(version, name).unwrap_or(name).to_string();
         Ok(link)
     }
 }
