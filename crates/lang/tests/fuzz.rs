@@ -334,3 +334,17 @@ fn brackets_in_thousands_of_character_literals_are_not_delimiters() {
     assert!(compiled.diagnostics.iter().all(|d| d.message == "irqlab does not model this kind of literal yet"));
     assert_eq!(compiled.check_spans(&code, "lesson.rs"), Ok(()));
 }
+
+/// Found by `cargo xtask fuzz front_end` (fuzz/regressions/front_end/): a
+/// bare `return` in a method that returns a tuple left the caller a tuple
+/// of no values, and taking a field of it panicked in the lowering.
+#[test]
+fn a_bare_return_in_a_method_returning_a_value_is_a_type_error() {
+    let code = "pub struct R { pub a: u32 }\nimpl R {\n    fn get(&self) -> (u32, u32) {\n        return\n    }\n}\npub static X: R = R { a: 0 };\npub fn main_loop() {\n    let _v = X.get().1;\n}\n";
+    let compiled = support::compile_v7(code);
+    assert!(compiled.program.is_none());
+    let d = compiled.errors().next().expect("an error");
+    assert_eq!(d.message, "mismatched types", "{d:?}");
+    assert_eq!((d.span.line, d.span.col_start), (4, 9), "{d:?}");
+    assert_eq!(compiled.check_spans(code, "lesson.rs"), Ok(()));
+}
