@@ -156,8 +156,12 @@ fn tee(mut child: std::process::Child) -> std::io::Result<(std::process::ExitSta
 }
 
 /// The executions of libFuzzer's final `Done N runs in S second(s)` line.
+/// A run cut short by a crash prints no such line, only its final stats.
 pub fn runs_done(log: &str) -> Option<u64> {
-    log.lines().rev().find_map(|l| l.strip_prefix("Done ")?.split_whitespace().next()?.parse().ok())
+    log.lines().rev().find_map(|l| {
+        let n = l.strip_prefix("Done ").or_else(|| l.strip_prefix("stat::number_of_executed_units:"))?;
+        n.split_whitespace().next()?.parse().ok()
+    })
 }
 
 /// The file libFuzzer wrote the crashing input to.
@@ -177,6 +181,7 @@ mod tests {
         let log = "#1024\tpulse  cov: 10\nDone 527319 runs in 16 second(s)\nstat::number_of_executed_units: 527319\n";
         assert_eq!(runs_done(log), Some(527319));
         assert_eq!(runs_done("#2 INITED\n"), None);
+        assert_eq!(runs_done("==1== ERROR: libFuzzer: deadly signal\nstat::number_of_executed_units: 376618\n"), Some(376618));
         let crash = "==1== ERROR: libFuzzer: deadly signal\nartifact_prefix='/w/fuzz/artifacts/machine/'; Test unit written to /w/fuzz/artifacts/machine/crash-ab12\n";
         assert_eq!(crash_input(crash).as_deref(), Some("/w/fuzz/artifacts/machine/crash-ab12"));
         assert_eq!(crash_input(log), None);
