@@ -84,11 +84,11 @@ pub fn fuzz(targets: &[&'static str], budget: Budget) -> Result<Vec<Ran>, String
         .or_else(|_| setup::cargo_tool("cargo-fuzz", "cargo-fuzz", CARGO_FUZZ, false))?;
     let root = setup::root();
     let corpus = root.join("fuzz/corpus");
+    // The debug build: `cargo test` (xtask test's step before) already made it.
     setup::run(&[
         "cargo",
         "run",
         "--quiet",
-        "--release",
         "--locked",
         "-p",
         "irqlab-fuzz-targets",
