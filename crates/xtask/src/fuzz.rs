@@ -181,7 +181,10 @@ mod tests {
         let log = "#1024\tpulse  cov: 10\nDone 527319 runs in 16 second(s)\nstat::number_of_executed_units: 527319\n";
         assert_eq!(runs_done(log), Some(527319));
         assert_eq!(runs_done("#2 INITED\n"), None);
-        assert_eq!(runs_done("==1== ERROR: libFuzzer: deadly signal\nstat::number_of_executed_units: 376618\n"), Some(376618));
+        assert_eq!(
+            runs_done("==1== ERROR: libFuzzer: deadly signal\nstat::number_of_executed_units: 376618\n"),
+            Some(376618)
+        );
         let crash = "==1== ERROR: libFuzzer: deadly signal\nartifact_prefix='/w/fuzz/artifacts/machine/'; Test unit written to /w/fuzz/artifacts/machine/crash-ab12\n";
         assert_eq!(crash_input(crash).as_deref(), Some("/w/fuzz/artifacts/machine/crash-ab12"));
         assert_eq!(crash_input(log), None);
