@@ -2,7 +2,7 @@
 //!
 //! `app` holds the App and its context; `state` the State, its Actions and the
 //! reducer; `components/` one file per component; `hooks/` the custom hooks.
-//! The pure parts (`run`, `timeline_model`, `permalink`, `highlight`,
+//! The pure parts (`run`, `timeline_model`, `highlight`,
 //! `describe`, `progress`) are tested natively; the components in a browser.
 //! build.rs prepares the built-in lessons (compiled, narratives parsed) into
 //! the lesson data file the page fetches at start (`data`, `catalog`), so
@@ -25,7 +25,8 @@ pub mod hooks;
 pub mod markdown;
 #[cfg(test)]
 mod markdown_tree;
-pub mod permalink;
+/// The page's links, decoded in crates/lessons (pure, fuzzed there).
+pub use irqlab_lessons::permalink;
 pub mod progress;
 pub mod run;
 pub mod state;

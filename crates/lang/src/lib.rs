@@ -63,6 +63,41 @@ impl Compiled {
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }
+
+    /// The front end's promise about spans, checked by its tests and the fuzz
+    /// targets (crates/fuzz-targets): every span into `file` (diagnostics,
+    /// their ends and secondary labels, instructions) lies inside `code`, and
+    /// each diagnostic renders against it. The first span outside, if any.
+    pub fn check_spans(&self, code: &str, file: &str) -> Result<(), String> {
+        let lines: Vec<usize> = code.split('\n').map(|l| l.trim_end_matches('\r').chars().count()).collect();
+        let check = |s: &irqlab_sim::Span, what: &str| -> Result<(), String> {
+            if s.file != file {
+                return Ok(());
+            }
+            let ok = s.line >= 1
+                && (s.line as usize) <= lines.len()
+                && s.col_start >= 1
+                && s.col_start <= s.col_end
+                && s.col_end as usize <= lines[s.line as usize - 1] + 1;
+            if ok { Ok(()) } else { Err(format!("{what} span {s:?} is outside the text")) }
+        };
+        for d in &self.diagnostics {
+            check(&d.span, &d.message)?;
+            if let Some((line, col)) = d.ends_at {
+                check(&irqlab_sim::Span::new(d.span.file.clone(), line, col, col), "end of a multi-line")?;
+            }
+            for s in &d.secondary {
+                check(&s.span, "secondary")?;
+            }
+            let _ = d.render(code);
+        }
+        for f in self.program.iter().flat_map(|p| &p.functions) {
+            for i in &f.body {
+                check(&i.span, &f.name)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Brackets nested deeper than this are refused before parsing (nesting of

@@ -5,7 +5,7 @@
 
 mod support;
 
-use irqlab_lang::{Compiled, compile};
+use irqlab_lang::compile;
 use irqlab_sim::{Bounds, Schedule, Session, Span};
 use proptest::prelude::*;
 
@@ -161,46 +161,10 @@ const TOKENS: &[&str] = &[
     "?",
 ];
 
-/// Every span a compile produced, diagnostics and instructions alike, lies in `code`.
-fn spans_inside(compiled: &Compiled, code: &str, file: &str) -> Result<(), String> {
-    let lines: Vec<usize> = code.split('\n').map(|l| l.trim_end_matches('\r').chars().count()).collect();
-    let check = |s: &Span, what: &str| -> Result<(), String> {
-        if s.file != file {
-            return Ok(());
-        }
-        let ok = s.line >= 1
-            && (s.line as usize) <= lines.len()
-            && s.col_start >= 1
-            && s.col_start <= s.col_end
-            && s.col_end as usize <= lines[s.line as usize - 1] + 1;
-        if ok { Ok(()) } else { Err(format!("{what} span {s:?} is outside the text")) }
-    };
-    for d in &compiled.diagnostics {
-        check(&d.span, &d.message)?;
-        if let Some((line, col)) = d.ends_at {
-            let end = Span::new(d.span.file.clone(), line, col, col);
-            check(&end, "end of a multi-line")?;
-        }
-        for s in &d.secondary {
-            check(&s.span, "secondary")?;
-        }
-        // Rendering must not panic either.
-        let _ = d.render(code);
-    }
-    if let Some(p) = &compiled.program {
-        for f in &p.functions {
-            for i in &f.body {
-                check(&i.span, &f.name)?;
-            }
-        }
-    }
-    Ok(())
-}
-
 fn exercise(code: &str) -> Result<(), String> {
     let setup = support::setup("thumbv7em-none-eabihf", 1, code);
     let compiled = compile(&setup, code, "lesson.rs");
-    spans_inside(&compiled, code, "lesson.rs")?;
+    compiled.check_spans(code, "lesson.rs")?;
     if let Some(p) = compiled.program {
         let schedule = Schedule::parse("TIMER0@3", &p).unwrap_or_default();
         let bounds = Bounds { max_steps: 2_000, ..Bounds::default() };
@@ -300,7 +264,7 @@ fn deep_nesting_is_refused_not_overflowed() {
     let compiled = compile(&support::setup("thumbv7em-none-eabihf", 1, &code), &code, "lesson.rs");
     assert!(compiled.program.is_none());
     assert!(compiled.diagnostics[0].message.contains("nested this deeply"), "{:?}", compiled.diagnostics[0]);
-    assert_eq!(spans_inside(&compiled, &code, "lesson.rs"), Ok(()));
+    assert_eq!(compiled.check_spans(&code, "lesson.rs"), Ok(()));
 }
 
 #[test]
@@ -341,7 +305,7 @@ fn nesting_without_brackets_is_refused_at_its_place_not_overflowed() {
         assert_eq!(d.message, "expression nested too deeply (limit 128)", "{nest:?}");
         assert_eq!(d.span.line, 2, "{nest:?}");
         assert!(d.span.col_start > 100, "{nest:?}: the level past the limit, {:?}", d.span);
-        assert_eq!(spans_inside(&compiled, &code, "lesson.rs"), Ok(()));
+        assert_eq!(compiled.check_spans(&code, "lesson.rs"), Ok(()));
     }
 }
 
@@ -370,5 +334,19 @@ fn brackets_in_thousands_of_character_literals_are_not_delimiters() {
     let compiled = compile(&support::setup("thumbv7em-none-eabihf", 1, &code), &code, "lesson.rs");
     assert_eq!(compiled.diagnostics.len(), 5000);
     assert!(compiled.diagnostics.iter().all(|d| d.message == "irqlab does not model this kind of literal yet"));
-    assert_eq!(spans_inside(&compiled, &code, "lesson.rs"), Ok(()));
+    assert_eq!(compiled.check_spans(&code, "lesson.rs"), Ok(()));
+}
+
+/// Found by `cargo xtask fuzz front_end` (fuzz/regressions/front_end/): a
+/// bare `return` in a method that returns a tuple left the caller a tuple
+/// of no values, and taking a field of it panicked in the lowering.
+#[test]
+fn a_bare_return_in_a_method_returning_a_value_is_a_type_error() {
+    let code = "pub struct R { pub a: u32 }\nimpl R {\n    fn get(&self) -> (u32, u32) {\n        return\n    }\n}\npub static X: R = R { a: 0 };\npub fn main_loop() {\n    let _v = X.get().1;\n}\n";
+    let compiled = support::compile_v7(code);
+    assert!(compiled.program.is_none());
+    let d = compiled.errors().next().expect("an error");
+    assert_eq!(d.message, "mismatched types", "{d:?}");
+    assert_eq!((d.span.line, d.span.col_start), (4, 9), "{d:?}");
+    assert_eq!(compiled.check_spans(code, "lesson.rs"), Ok(()));
 }

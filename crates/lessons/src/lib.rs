@@ -6,6 +6,7 @@
 //! the web app gets them with no file system.
 
 mod manifest;
+pub mod permalink;
 mod rules;
 
 use std::path::Path;

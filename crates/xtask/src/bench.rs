@@ -173,7 +173,11 @@ pub fn run() -> Result<(), String> {
     let _ = writeln!(md, "\n```\n{}```", String::from_utf8_lossy(&out.stdout));
 
     // The web app and the firmware write their own sections.
-    for (title, file) in [("Web app", "web/BENCHMARKS-web.md"), ("Firmware sizes", "firmware/BENCHMARKS-firmware.md")] {
+    for (title, file) in [
+        ("Web app", "web/BENCHMARKS-web.md"),
+        ("Firmware sizes", "firmware/BENCHMARKS-firmware.md"),
+        ("Fuzzing", "fuzz/BENCHMARKS-fuzz.md"),
+    ] {
         if let Ok(text) = std::fs::read_to_string(root().join(file)) {
             let _ = writeln!(md, "\n## {title} (from `{file}`)\n\n{}", text.trim());
         }

@@ -6,6 +6,7 @@
 
 mod bench;
 mod firmware;
+mod fuzz;
 mod setup;
 mod web;
 
@@ -35,6 +36,11 @@ const COMMANDS: &[(&str, &str, Run)] = &[
         firmware::companions::run,
     ),
     ("firmware-sizes", "build every firmware bin and write its size tables (firmware/README.md)", firmware::sizes),
+    (
+        "fuzz",
+        "[TARGET|all] [--time SECS | --runs N]: libFuzzer on the front end, lesson.toml, schedules, permalinks, the machine",
+        fuzz::run,
+    ),
     ("fuzz-explorer", "N: check the explorer against plain enumeration on N generated programs", fuzz_explorer),
     ("setup", "install what the other commands need, and nothing else", setup_all),
 ];
@@ -86,6 +92,7 @@ fn test(args: &[String]) -> Result<(), String> {
         "sim builds for the browser",
         &["cargo", "build", "-p", "irqlab-sim", "--target", "wasm32-unknown-unknown", "--locked"],
     )?;
+    fuzz::smoke()?;
     web::test(args)?;
     firmware::test(args)?;
     println!("\nxtask test: everything passed");

@@ -262,6 +262,11 @@ impl FnBuilder<'_, '_> {
                 }
                 None => (Vec::new(), LTy::Unit),
             };
+            // A bare `return` where a value is expected (an inlined method's
+            // return type) would leave the caller a value with no slots.
+            if let Some(want) = want.filter(|w| *w != ty && !ty.is_never() && r.expr.is_none()) {
+                return Err(self.err(errors::mismatched(&want.name(&self.cx.structs), "()", span.clone())));
+            }
             let exit = self.exits.last_mut().ok_or(Stop)?;
             if exit.ty.is_none() {
                 exit.ty = Some(ty.clone());
