@@ -146,7 +146,7 @@ pub fn permalink(data: &[u8]) {
 
 /// The machine stepping a lesson's compiled program on a schedule made of
 /// the input bytes (three bytes an item: an arrival at a step or a cycle, a
-/// reordering, a core pick). The run is deterministic: going back to its
+/// reordering, a core pick, a WFE returning at once). The run is deterministic: going back to its
 /// middle and on again ends the same, and its schedule's text reads back.
 pub fn machine(data: &[u8]) {
     let Some((program, rest)) = pick(&PROGRAMS, data) else { return };
@@ -179,7 +179,9 @@ fn item(program: &Program, kind: u8, lo: u8, hi: u8) -> Option<ScheduleItem> {
             ScheduleItem::Arrival(Arrival { source, at })
         }
         2 => ScheduleItem::Reorder { step: at, pick: 1 + u16::from(n % 3) },
-        _ => ScheduleItem::Core { step: at, core: n % program.cores.max(1) },
+        // Kind 3: a core pick (n even) or a WFE returning at once (n odd).
+        _ if n & 1 == 1 => ScheduleItem::WfeReturns { step: at },
+        _ => ScheduleItem::Core { step: at, core: (n >> 1) % program.cores.max(1) },
     })
 }
 
@@ -190,7 +192,8 @@ fn encode_item(it: &ScheduleItem) -> [u8; 3] {
         ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Step(s) }) => (0, source.0 as u8, s),
         ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Cycle(c) }) => (1, source.0 as u8, c / 8),
         ScheduleItem::Reorder { step, pick } => (2, (pick.max(1) - 1) as u8, step),
-        ScheduleItem::Core { step, core } => (3, core, step),
+        ScheduleItem::Core { step, core } => (3, core << 1, step),
+        ScheduleItem::WfeReturns { step } => (3, 1, step),
     };
     let [lo, hi] = (at.min(1023) as u16).to_le_bytes();
     [kind | (n << 2), lo, hi]
