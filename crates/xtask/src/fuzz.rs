@@ -53,7 +53,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
             },
         }
     }
-    report(&fuzz(&targets, budget)?)
+    report(&fuzz(&targets, budget, Finds::Corpus)?)
+}
+
+/// Where a run puts the new inputs it finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finds {
+    /// Into fuzz/corpus/<target>/, to be minimized and committed.
+    Corpus,
+    /// Into fuzz/target/smoke-corpus/<target>/ (ignored by git): the
+    /// committed corpus is only read, so `cargo xtask test` leaves the
+    /// working tree as it was.
+    Scratch,
 }
 
 /// Prints each target's counts; fails when one crashed, naming the input.
@@ -72,11 +83,11 @@ fn report(ran: &[Ran]) -> Result<(), String> {
 /// The short run of `cargo xtask test`: every target for a few seconds.
 pub fn smoke() -> Result<(), String> {
     println!("\n== fuzz smoke run: every target for 10 s (cargo xtask fuzz --time 10)");
-    report(&fuzz(TARGETS, Budget::Seconds(10))?)
+    report(&fuzz(TARGETS, Budget::Seconds(10), Finds::Scratch)?)
 }
 
 /// Sets up (nightly, cargo-fuzz, the seed corpus), then runs each target.
-pub fn fuzz(targets: &[&'static str], budget: Budget) -> Result<Vec<Ran>, String> {
+pub fn fuzz(targets: &[&'static str], budget: Budget, finds: Finds) -> Result<Vec<Ran>, String> {
     if setup::output(&["cargo", "+nightly", "--version"]).is_none() {
         return Err("fuzzing needs the nightly toolchain (libFuzzer): rustup toolchain install nightly".into());
     }
@@ -101,16 +112,29 @@ pub fn fuzz(targets: &[&'static str], budget: Budget) -> Result<Vec<Ran>, String
     // faster), but overflow checks and debug assertions on.
     let build = ["cargo", "+nightly", "fuzz", "build", "-s", "none", "--debug-assertions"];
     setup::run_in(&root.join("fuzz"), &build)?;
-    targets.iter().map(|t| fuzz_one(&root, t, budget)).collect()
+    targets.iter().map(|t| fuzz_one(&root, t, budget, finds)).collect()
 }
 
-fn fuzz_one(root: &Path, target: &'static str, budget: Budget) -> Result<Ran, String> {
+fn fuzz_one(root: &Path, target: &'static str, budget: Budget, finds: Finds) -> Result<Ran, String> {
     let limit = match budget {
         Budget::Seconds(s) => format!("-max_total_time={s}"),
         Budget::Runs(n) => format!("-runs={n}"),
     };
-    let args =
-        ["+nightly", "fuzz", "run", "-s", "none", "--debug-assertions", target, "--", &limit, "-print_final_stats=1"];
+    // libFuzzer writes what it finds into the first corpus directory and
+    // only reads the others.
+    let committed = root.join("fuzz/corpus").join(target);
+    let mut dirs = Vec::new();
+    if finds == Finds::Scratch {
+        let scratch = root.join("fuzz/target/smoke-corpus").join(target);
+        std::fs::create_dir_all(&scratch).map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+        dirs.push(scratch);
+    }
+    dirs.push(committed);
+    let dirs: Vec<&str> =
+        dirs.iter().map(|d| d.to_str().ok_or("the project's path is not UTF-8")).collect::<Result<_, _>>()?;
+    let mut args = vec!["+nightly", "fuzz", "run", "-s", "none", "--debug-assertions", target];
+    args.extend(&dirs);
+    args.extend(["--", &limit, "-print_final_stats=1"]);
     println!("\n$ cargo {}", args.join(" "));
     let started = Instant::now();
     // libFuzzer reports on stderr: shown as it comes, and kept to read the counts.
