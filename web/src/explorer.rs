@@ -54,6 +54,7 @@ pub struct WireReport {
     /// (name, source, verdict, counterexample: schedule, steps, explanation, story).
     properties: Vec<WireProperty>,
     outcomes: Vec<OutcomeCount>,
+    max_stack_bytes: Option<u32>,
 }
 
 type WireProperty = (String, String, Verdict, Option<(Vec<WireItem>, u64, String, Vec<StoryLine>)>);
@@ -117,6 +118,7 @@ impl From<&Report> for WireReport {
                 })
                 .collect(),
             outcomes: r.outcomes.clone(),
+            max_stack_bytes: r.max_stack_bytes,
         }
     }
 }
@@ -147,6 +149,7 @@ impl From<WireReport> for Report {
                 })
                 .collect(),
             outcomes: w.outcomes,
+            max_stack_bytes: w.max_stack_bytes,
         }
     }
 }

@@ -206,12 +206,20 @@ async fn the_core_state_panel_shows_the_nvic_and_marks_what_changed() {
     assert_eq!(nvic_cell(&page, "TIMER0", 3), ("no".into(), false));
     assert_eq!(core_row(&page, 1), "0", "PRIMASK clear");
     assert!(core_row(&page, 3).starts_with("thread mode (256)"), "{}", core_row(&page, 3));
+    let at_reset = core_row(&page, 4);
     step_until(&page, "TIMER0 is pending", || nvic_cell(&page, "TIMER0", 3).0 == "yes").await;
     assert_eq!(nvic_cell(&page, "TIMER0", 3), ("yes".into(), true), "the pending bit is marked as changed");
     step_until(&page, "TIMER0 is active", || nvic_cell(&page, "TIMER0", 4).0 == "yes").await;
     assert_eq!(nvic_cell(&page, "TIMER0", 4), ("yes".into(), true), "the active bit is marked as changed");
     assert_eq!(nvic_cell(&page, "TIMER0", 3), ("no".into(), true), "entry cleared the pending bit");
-    assert!(core_row(&page, 4).ends_with("▸ TIMER0"), "the stack: {}", core_row(&page, 4));
+    let stack = core_row(&page, 4);
+    assert!(stack.contains("▸ TIMER0: "), "the stack: {stack}");
+    // Its bytes: the exception frame (36) and the handler's frame (40)
+    // over main's (docs/SEMANTICS.md, "Stack").
+    let bytes =
+        |s: &str| s.rsplit(": ").next().and_then(|b| b.strip_suffix(" bytes")).and_then(|b| b.parse::<u32>().ok());
+    assert_eq!(bytes(&at_reset), Some(40), "main's frame at reset: {at_reset}");
+    assert_eq!(bytes(&stack), Some(40 + 36 + 40), "the stack: {stack}");
     assert!(!core_row(&page, 3).starts_with("thread"), "TIMER0 raised the execution priority");
 }
 

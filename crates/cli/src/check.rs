@@ -198,6 +198,13 @@ fn text(lesson: &Lesson, file: &str, program: &Program, r: &Report, elapsed_ms: 
             );
         }
     }
+    if let Some(bytes) = r.max_stack_bytes {
+        let what = if r.complete { "worst case" } else { "deepest so far" };
+        let _ = writeln!(
+            out,
+            "stack: {what} {bytes} bytes (every exception frame and function frame on it, in the model of docs/SEMANTICS.md)"
+        );
+    }
     let _ = writeln!(out, "\nproperties:");
     for p in &r.properties {
         let mark = match p.verdict {

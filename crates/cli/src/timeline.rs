@@ -248,6 +248,7 @@ fn describe(program: &Program, op: &Op, rec: &StepRecord) -> String {
         Op::Wfe => "wfe".to_string(),
         Op::Sev => "sev".to_string(),
         Op::EventCount { count, .. } => format!("read {}", count.name()),
+        Op::StackBytes { .. } => "read the stack depth".to_string(),
         Op::Busy { cycles } => format!("busy ({cycles} cycles)"),
         Op::Nop { what } => what.clone(),
     }

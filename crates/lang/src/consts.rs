@@ -229,6 +229,7 @@ pub fn int(cx: &Crate, expr: &syn::Expr, ty: Option<Ty>) -> Result<i128, Diagnos
         syn::Expr::Lit(l) => match &l.lit {
             syn::Lit::Int(i) => i.base10_parse::<i128>().map_err(|_| not_const(span)),
             syn::Lit::Bool(b) => Ok(i128::from(b.value)),
+            syn::Lit::Byte(b) => Ok(i128::from(b.value())),
             _ => Err(not_const(span)),
         },
         syn::Expr::Unary(u) => {

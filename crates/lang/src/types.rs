@@ -114,6 +114,14 @@ impl LTy {
         }
     }
 
+    /// Bytes in memory, each cell at its own size (a `bool` a byte), with
+    /// no padding: what an array of scalars takes in a stack frame.
+    pub fn bytes(&self, structs: &[StructDef]) -> u32 {
+        let mut leaves = Vec::new();
+        self.leaves(structs, "", &mut leaves);
+        leaves.iter().map(|(_, leaf)| leaf.ty().bits().div_ceil(8)).sum()
+    }
+
     /// The cells in order, each with the path suffix that names it
     /// (`[2]`, `.head`, `.0`).
     pub fn leaves(&self, structs: &[StructDef], prefix: &str, out: &mut Vec<(String, Leaf)>) {

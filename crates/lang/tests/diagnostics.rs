@@ -235,7 +235,7 @@ fn constructs_outside_the_subset_say_so_where_they_are() {
             8 |     let s = "text";
               |             ^^^^^^ not modelled by irqlab
               |
-              = help: lesson code computes with integers and `bool`
+              = help: lesson code computes with integers, bytes (`b'0'`) and `bool`
 
             error[E0599]: no method named `eq` found for tuple `(i32, i32)` in the current scope
              --> lesson.rs:9:20

@@ -170,12 +170,17 @@ fn a_timer_between_load_and_store_loses_an_update() {
 
 /// Runs `code` with one end property `name` = `holds`; its outcomes explained.
 fn explain_property(code: &str, name: &str, holds: &str) -> Vec<String> {
+    explain_property_at(code, name, holds, irqlab_sim::PropertyWhen::End)
+}
+
+/// `explain_property` for a property checked `when`.
+fn explain_property_at(code: &str, name: &str, holds: &str, when: irqlab_sim::PropertyWhen) -> Vec<String> {
     use irqlab_lang::{PropertySetup, compile};
-    use irqlab_sim::{PropertyWhen, Span};
+    use irqlab_sim::Span;
     let mut setup = support::setup("thumbv7em-none-eabihf", 1, code);
     setup.properties.push(PropertySetup {
         name: name.into(),
-        when: PropertyWhen::End,
+        when,
         holds: holds.into(),
         span: Span::new("lesson.toml", 9, 10, 11),
     });
@@ -422,4 +427,29 @@ fn bools_compare_in_order() {
     let bad = "pub static mut A: bool = false;\npub fn main_loop() {\n    unsafe { A = A + true; }\n}\n";
     let compiled = support::compile_v7(bad);
     assert!(compiled.diagnostics.iter().any(|d| d.code.as_deref() == Some("E0369")), "{:?}", compiled.diagnostics);
+}
+
+// docs/SEMANTICS.md §1 "Stack": a local array is in its function's frame
+// (`Function::frame_bytes`, at its size in bytes), scalars are not, and a
+// byte literal is a `u8`.
+#[test]
+fn a_local_array_counts_in_the_frame_and_stack_bytes_reads_it() {
+    let code = "pub static SUM: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);\npub fn main_loop() {\n    let mut line = [0u8; 13];\n    let mut words = [0u32; 2];\n    words[1] = 0;\n    let n = 7u32;\n    line[0] = b'0' + n as u8;\n    SUM.store(line[0] as u32 + words[1] + n, Ordering::Relaxed);\n}\n";
+    let code = &format!("use core::sync::atomic::Ordering;\n{code}");
+    let p = support::program(code);
+    let main = p.functions.iter().find(|f| f.name == "main_loop").expect("main_loop");
+    assert_eq!(main.frame_bytes, 13 + 8, "13 bytes and two words; the scalar is in a register");
+    // A property reads the stack depth: main's frame, 40 bytes of saved
+    // registers and its 21 bytes of arrays rounded up to 24.
+    let always = irqlab_sim::PropertyWhen::Always;
+    assert_eq!(explain_property_at(code, "fits", "stack_bytes() <= 64", always), Vec::<String>::new());
+    let broken = explain_property_at(code, "fits", "stack_bytes() <= 63", always);
+    assert_eq!(
+        broken.first().map(String::as_str),
+        Some("Property \"fits\" is false after 1 step: `stack_bytes() <= 63`.")
+    );
+    // At the end main has returned: nothing is on the stack.
+    assert_eq!(explain_property(code, "empty", "stack_bytes() == 0"), Vec::<String>::new());
+    let (state, _) = support::run_with(code, "");
+    assert_eq!(state, "SUM=62", "b'0' + 7 is 55, plus 7");
 }

@@ -41,8 +41,9 @@ fn every_lesson_directory_is_built_in_and_loads() {
 
 /// Every schedule of one or two arrivals, each at a step in `0..steps`, as
 /// far as each source's `max_arrivals` allows (the explorer's space, without
-/// its pruning), and every single arrival with one compiler reordering
-/// before it (a `Relaxed` flag seen before its data needs one).
+/// its pruning), every single arrival with one compiler reordering before it
+/// (a `Relaxed` flag seen before its data needs one), and with three sources
+/// or more, three events of three sources early in the run.
 fn schedules(program: &Program, steps: u64) -> Vec<Schedule> {
     let arrival = |(source, at): (SourceId, u64)| ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Step(at) });
     let points: Vec<(SourceId, u64)> =
@@ -54,6 +55,28 @@ fn schedules(program: &Program, steps: u64) -> Vec<Schedule> {
         for b in &points[i..] {
             if a.0 != b.0 || program.sources[a.0.0 as usize].max_arrivals >= 2 {
                 out.push(Schedule::new(vec![arrival(*a), arrival(*b)]));
+            }
+        }
+    }
+    // Three sources, one event each, in every order at three early steps:
+    // lesson 26's break needs all three handlers nested.
+    if program.sources.len() >= 3 {
+        let early = steps.min(24);
+        let n = program.sources.len() as u16;
+        for (x, y, z) in (0..n).flat_map(|x| (0..n).flat_map(move |y| (0..n).map(move |z| (x, y, z)))) {
+            if x == y || y == z || x == z {
+                continue;
+            }
+            for i in 0..early {
+                for j in i + 1..early {
+                    for k in j + 1..early {
+                        out.push(Schedule::new(vec![
+                            arrival((SourceId(x), i)),
+                            arrival((SourceId(y), j)),
+                            arrival((SourceId(z), k)),
+                        ]));
+                    }
+                }
             }
         }
     }

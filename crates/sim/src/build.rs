@@ -80,6 +80,7 @@ impl ProgramBuilder {
                 local_names: (0..params).map(|i| format!("p{i}")).collect(),
                 body: Vec::new(),
                 span: Span::new(&self.file, self.next_line, 1, 1),
+                frame_bytes: 0,
             },
             file: self.file.clone(),
             next_line: self.next_line + 1,

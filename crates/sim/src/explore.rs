@@ -112,6 +112,12 @@ pub struct Report {
     pub naive_schedules: f64,
     pub properties: Vec<PropertyReport>,
     pub outcomes: Vec<OutcomeCount>,
+    /// The deepest main stack of any state reached, in bytes
+    /// (`Machine::stack_bytes`), when a property reads `stack_bytes()`: the
+    /// search then tries every step as an arrival point, so on a complete
+    /// search it is the worst case.
+    #[serde(default)]
+    pub max_stack_bytes: Option<u32>,
 }
 
 impl Report {
@@ -232,6 +238,9 @@ pub struct Explorer {
     /// Locations some handler can touch (for the local-step rule).
     shared: Vec<bool>,
     reduce: bool,
+    /// The local-step rule (SEMANTICS.md §5, rule 2), also on where `reduce`
+    /// is off for the stack depth.
+    reduce_local: bool,
     /// The fewest steps each state was reached in.
     /// Every distinct state, with its index into `best_steps`.
     visited: Visited,
@@ -250,6 +259,8 @@ pub struct Explorer {
     done: bool,
     naive: f64,
     properties: Vec<PropertyReport>,
+    /// The deepest stack seen, when a property reads it.
+    max_stack_bytes: Option<u32>,
     histogram: FxHashMap<(Vec<u64>, u16), u64>,
     /// Per bit of `LABELS`: the severity of the outcomes with that label and
     /// whether a board sees them (the same for every outcome of one label).
@@ -282,7 +293,20 @@ impl Explorer {
         let timed = program.functions.iter().flat_map(|f| &f.body).any(|i| {
             matches!(i.op, crate::program::Op::EventCount { count: crate::program::EventCount::MaxLatency, .. })
         });
-        let reduce = !timed && !program.properties.iter().any(|p| p.when == crate::program::PropertyWhen::Always);
+        // The same for the stack depth, which a handler's entry adds to at
+        // whatever depth the thread has reached.
+        let stack_aware = program
+            .functions
+            .iter()
+            .flat_map(|f| &f.body)
+            .any(|i| matches!(i.op, crate::program::Op::StackBytes { .. }));
+        let always = program.properties.iter().any(|p| p.when == crate::program::PropertyWhen::Always);
+        let reduce = !timed && !stack_aware && !always;
+        // Rule 2 alone (an arrival is not tried before a local step) keeps
+        // every value a property can read, stack depth included, in the same
+        // order up to repetition (SEMANTICS.md §5, rule 2), so a program that
+        // reads the stack depth keeps it.
+        let reduce_local = reduce || (stack_aware && !timed);
         let naive = naive_schedules(&program, config.bounds);
         let mut properties: Vec<PropertyReport> = program
             .properties
@@ -307,10 +331,12 @@ impl Explorer {
             });
         }
         let machine = Machine::new(&program, config.bounds);
+        let max_stack_bytes = stack_aware.then(|| machine.deepest_stack(&program));
         let properties_len = properties.len();
         let mut explorer = Explorer {
             shared,
             reduce,
+            reduce_local,
             visited: Visited::default(),
             best_steps: vec![0],
             scratch: Vec::new(),
@@ -324,6 +350,7 @@ impl Explorer {
             done: false,
             naive,
             properties,
+            max_stack_bytes,
             histogram: FxHashMap::default(),
             label_verdicts: [(Severity::Note, false); LABELS.len()],
             unknown: vec![false; properties_len],
@@ -460,7 +487,8 @@ impl Explorer {
         if m.status() != Status::Running || m.is_idle(p) {
             return moves;
         }
-        let all_local = self.reduce && m.steppable_cores(p).iter().all(|&c| m.next_step_is_local(p, c, &self.shared));
+        let all_local =
+            self.reduce_local && m.steppable_cores(p).iter().all(|&c| m.next_step_is_local(p, c, &self.shared));
         // An arrival whose handler must wait anyway, before a step that does
         // not touch what decides when it runs, is tried after it; before a
         // step that touches nothing shared, none is tried.
@@ -559,6 +587,9 @@ impl Explorer {
             }
             if item.is_some() {
                 trail = self.link(trail, item);
+            }
+            if let Some(deepest) = &mut self.max_stack_bytes {
+                *deepest = (*deepest).max(child.deepest_stack(&self.program));
             }
             let mut labels = node.labels;
             for o in &outcomes {
@@ -723,6 +754,7 @@ impl Explorer {
             naive_schedules: self.naive,
             properties,
             outcomes,
+            max_stack_bytes: self.max_stack_bytes,
         }
     }
 }

@@ -229,7 +229,8 @@ impl Outcome {
                 src(source)
             ),
             Outcome::PropertyViolated { name, source, step } => {
-                format!("Property \"{name}\" is false after {step} steps: `{source}`.")
+                let steps = if *step == 1 { "step" } else { "steps" };
+                format!("Property \"{name}\" is false after {step} {steps}: `{source}`.")
             }
             Outcome::PropertyUnknown { name, source, reason } => {
                 format!("Property \"{name}\" could not be evaluated ({reason}): `{source}`.")

@@ -166,6 +166,9 @@ pub struct CoreRegisters {
     /// The contexts on the core's stack, thread mode first (the frames of
     /// the exceptions it is handling, innermost last).
     pub stack: Vec<ContextId>,
+    /// Bytes of main stack in use (`Machine::stack_bytes`).
+    #[serde(default)]
+    pub stack_bytes: u32,
 }
 
 /// The steps of a run, in order.

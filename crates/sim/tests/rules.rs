@@ -4,6 +4,7 @@
 mod support;
 
 use irqlab_sim::build::{FnBuilder, ProgramBuilder};
+use irqlab_sim::explore::{ExploreConfig, Explorer, Report, Verdict};
 use irqlab_sim::nvic;
 use irqlab_sim::*;
 use support::*;
@@ -914,4 +915,134 @@ fn a_loop_whose_read_was_changed_after_it_is_not_a_spin() {
         "{:#?}",
         report.outcomes
     );
+}
+
+// The stack (docs/SEMANTICS.md §1 "Stack"). ARMv7-M B1.5.6 PushStack: an
+// exception entry pushes 8 words, and (B1.5.7, CCR.STKALIGN) 4 bytes of
+// padding when SP was not 8-byte aligned, which the model always counts;
+// each function frame counts its saved registers (40 bytes) and its arrays.
+const EXCEPTION_FRAME: u32 = 8 * 4 + 4;
+const FUNCTION_FRAME: u32 = 40;
+
+/// `three_handlers` with A's function keeping a 13-byte array (16 with
+/// alignment) and an `always` property `stack_bytes() <= limit`.
+fn nesting_handlers(limit: u64) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let idle = b.function("idle", 0, |f| {
+        for _ in 0..4 {
+            f.op(Op::Nop { what: "nop".into() });
+        }
+        f.ret();
+    });
+    b.thread("main", 0, &[(idle, 3)]);
+    for (i, (name, priority)) in [("A", 3), ("B", 2), ("C", 1)].into_iter().enumerate() {
+        let body = b.function(&format!("on_{name}"), 0, |f| {
+            for _ in 0..3 {
+                f.op(Op::Busy { cycles: 10 });
+            }
+            f.ret();
+        });
+        let h = b.handler(name, i as u16, priority, body);
+        b.source(name, Some(h), Trigger::Edge, 1);
+    }
+    b.property("the stack fits", PropertyWhen::Always, |f| {
+        let (bytes, ok) = (f.local(), f.local());
+        f.op(Op::StackBytes { dst: bytes });
+        f.op(Op::Binary {
+            op: BinOp::Le,
+            ty: Ty::U32,
+            dst: ok,
+            lhs: Operand::Local(bytes),
+            rhs: Operand::Const(limit),
+        });
+        f.op(Op::Return { value: Some(Operand::Local(ok)) });
+    });
+    let mut p = b.build();
+    let on_a = p.functions.iter().position(|f| f.name == "on_A").expect("A's function");
+    p.functions[on_a].frame_bytes = 13;
+    p
+}
+
+/// The schedule that nests A, B and C: each arrives once the one below runs.
+fn nested_schedule(p: &Program) -> String {
+    let s = run(p, "A@0");
+    let a = s.trace().iter().find(|r| is_instr(p, r, "A", 1)).expect("A runs").index;
+    let s = run(p, &format!("A@0,B@{a}"));
+    let b = s.trace().iter().find(|r| is_instr(p, r, "B", 1)).expect("B runs").index;
+    format!("A@0,B@{a},C@{b}")
+}
+
+#[test]
+fn stack_counts_each_exception_frame_and_each_function_frame() {
+    let p = nesting_handlers(1_000);
+    let s = run(&p, &nested_schedule(&p));
+    let bytes = |r: &StepRecord| r.registers.cores[0].stack_bytes;
+    // Main alone: its frame.
+    let first_main = s.trace().iter().find(|r| r.stack.len() == 1).expect("main runs");
+    assert_eq!(bytes(first_main), FUNCTION_FRAME);
+    let deepest = s.trace().iter().map(bytes).max().expect("steps");
+    let a = EXCEPTION_FRAME + FUNCTION_FRAME + 16;
+    let b_or_c = EXCEPTION_FRAME + FUNCTION_FRAME;
+    assert_eq!(deepest, FUNCTION_FRAME + a + 2 * b_or_c);
+    // When C runs, all three are stacked over main.
+    let c_runs = s.trace().iter().find(|r| is_instr(&p, r, "C", 1)).expect("C runs");
+    assert_eq!(c_runs.stack.len(), 4);
+    assert_eq!(bytes(c_runs), deepest);
+    // Once every handler has returned, main's frame alone again.
+    let main_again = s.trace()[c_runs.index as usize..]
+        .iter()
+        .find(|r| r.stack.len() == 1 && matches!(r.kind, StepKind::Instr { pc: 1.., .. }));
+    assert_eq!(main_again.map(bytes), Some(FUNCTION_FRAME));
+    // And none once main has returned from its last call.
+    assert_eq!(s.trace().last().map(bytes), Some(0));
+}
+
+#[test]
+fn stack_the_explorer_finds_the_worst_nesting_and_a_property_bounds_it() {
+    let worst = FUNCTION_FRAME + (EXCEPTION_FRAME + FUNCTION_FRAME + 16) + 2 * (EXCEPTION_FRAME + FUNCTION_FRAME);
+    let tight = Explorer::new(nesting_handlers(u64::from(worst) - 1), ExploreConfig::default()).expect("valid").run();
+    assert!(tight.complete);
+    assert_eq!(tight.max_stack_bytes, Some(worst));
+    let fits = |r: &Report| r.properties.iter().find(|p| p.name == "the stack fits").map(|p| p.verdict);
+    assert_eq!(fits(&tight), Some(Verdict::Violated));
+    let roomy = Explorer::new(nesting_handlers(u64::from(worst)), ExploreConfig::default()).expect("valid").run();
+    assert_eq!(fits(&roomy), Some(Verdict::Holds));
+    assert_eq!(roomy.max_stack_bytes, Some(worst));
+    // With C unable to nest over B (the same priority), one frame less.
+    let mut p = nesting_handlers(u64::from(worst));
+    for c in &mut p.contexts {
+        if let ContextKind::Handler { priority, .. } = &mut c.kind
+            && c.name == "C"
+        {
+            *priority = 2;
+        }
+    }
+    let flat = Explorer::new(p, ExploreConfig::default()).expect("valid").run();
+    assert_eq!(flat.max_stack_bytes, Some(worst - (EXCEPTION_FRAME + FUNCTION_FRAME)));
+    // A program that reads no stack depth reports none.
+    let plain = Explorer::new(three_handlers([3, 2, 1], 1), ExploreConfig::default()).expect("valid").run();
+    assert_eq!(plain.max_stack_bytes, None);
+}
+
+#[test]
+fn stack_an_inlined_callee_brings_its_arrays_into_the_caller_frame() {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let fill = b.function("fill", 0, |f| {
+        f.op(Op::Nop { what: "nop".into() });
+        f.ret();
+    });
+    let main = b.function("main_loop", 0, |f| {
+        f.op(Op::Call { func: fill, args: Vec::new(), ret: None });
+        f.op(Op::Call { func: fill, args: Vec::new(), ret: None });
+        f.ret();
+    });
+    b.thread("main", 0, &[(main, 1)]);
+    let mut p = b.build();
+    p.functions[fill.0 as usize].frame_bytes = 8;
+    p.functions[main.0 as usize].frame_bytes = 4;
+    assert!(p.inline_calls().is_empty());
+    // One copy of the callee's array per call site, as for its locals.
+    assert_eq!(p.functions[main.0 as usize].frame_bytes, 4 + 8 + 8);
+    let s = run(&p, "");
+    assert_eq!(s.trace()[0].registers.cores[0].stack_bytes, FUNCTION_FRAME + 24);
 }

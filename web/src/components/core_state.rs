@@ -1,6 +1,6 @@
 //! The core's registers at the cursor, as the simulator recorded them with
 //! the step (`StepRecord::registers`): per core PRIMASK, BASEPRI, the
-//! execution priority and the stack of exception frames; the NVIC's
+//! execution priority, the stack of exception frames and its bytes; the NVIC's
 //! priority, enabled, pending and active bits per interrupt. What the last
 //! step changed is highlighted with `<mark>` (a style and an element, so
 //! colour is not the only signal).
@@ -47,7 +47,9 @@ fn core_words(program: &Program, core: &CoreRegisters) -> [(&'static str, String
         ("PRIMASK", if core.primask { "1: masks every configurable interrupt".into() } else { "0".into() }),
         ("BASEPRI", basepri_words(core)),
         ("Execution priority", execution_priority_words(core.execution_priority)),
-        ("Stack (thread first)", stack_words(program, &core.stack)),
+        // With the bytes in use: exception frames and function frames, as
+        // the simulator counts them (docs/SEMANTICS.md, "Stack").
+        ("Stack (thread first)", format!("{}: {} bytes", stack_words(program, &core.stack), core.stack_bytes)),
     ]
 }
 

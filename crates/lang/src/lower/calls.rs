@@ -42,6 +42,9 @@ impl FnBuilder<'_, '_> {
         {
             return self.event_count(count, &args, span);
         }
+        if self.in_property && p.path.is_ident("stack_bytes") {
+            return self.stack_bytes(&args, span);
+        }
         if let Some(v) = self.associated_call(&p.path, &args, span) {
             return v;
         }
@@ -81,6 +84,15 @@ impl FnBuilder<'_, '_> {
         let source = self.source_of(&name.value(), &at)?;
         let dst = self.temp(Ty::U32);
         self.emit(irqlab_sim::Op::EventCount { dst, source, count }, span);
+        Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(Ty::U32)))
+    }
+
+    /// `stack_bytes()` in a property: the bytes of main stack in use now, on
+    /// the core whose stack is deepest (a `u32`; docs/SEMANTICS.md §1 "Stack").
+    fn stack_bytes(&mut self, args: &[&syn::Expr], span: &Span) -> R<Val> {
+        self.args_count(args, 0, "stack_bytes", span)?;
+        let dst = self.temp(Ty::U32);
+        self.emit(irqlab_sim::Op::StackBytes { dst }, span);
         Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(Ty::U32)))
     }
 

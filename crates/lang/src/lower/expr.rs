@@ -166,6 +166,8 @@ impl FnBuilder<'_, '_> {
     pub(super) fn literal(&mut self, lit: &syn::Lit, expect: Option<&LTy>, span: &Span) -> R<Val> {
         match lit {
             syn::Lit::Bool(b) => Ok(Val::Value(vec![Operand::Const(u64::from(b.value))], LTy::Scalar(Ty::Bool))),
+            // `b'0'`: a `u8`.
+            syn::Lit::Byte(b) => Ok(Val::Value(vec![Operand::Const(u64::from(b.value()))], LTy::Scalar(Ty::U8))),
             syn::Lit::Int(i) => {
                 let ty = match i.suffix() {
                     "" => match expect.and_then(LTy::scalar) {
@@ -202,7 +204,7 @@ impl FnBuilder<'_, '_> {
             _ => Err(self.err(errors::unsupported_with(
                 "this kind of literal",
                 span.clone(),
-                "lesson code computes with integers and `bool`",
+                "lesson code computes with integers, bytes (`b'0'`) and `bool`",
             ))),
         }
     }

@@ -28,6 +28,7 @@ impl FnBuilder<'_, '_> {
         match strip(e) {
             syn::Expr::Lit(l) => match &l.lit {
                 syn::Lit::Int(i) => Ty::from_name(i.suffix()),
+                syn::Lit::Byte(_) => Some(Ty::U8),
                 _ => None,
             },
             syn::Expr::Cast(c) => match &*c.ty {

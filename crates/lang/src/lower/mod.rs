@@ -155,6 +155,8 @@ pub struct FnBuilder<'c, 'a> {
     in_property: bool,
     /// The functions being lowered into this one (`impls.rs`), innermost last.
     inlining: Vec<usize>,
+    /// Bytes of the local arrays bound so far (`Function::frame_bytes`).
+    frame_bytes: u32,
 }
 
 /// How deeply expressions may nest before irqlab gives up (no stack overflow
@@ -181,6 +183,7 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
             depth: 0,
             in_property: false,
             inlining: Vec::new(),
+            frame_bytes: 0,
         }
     }
 
@@ -312,6 +315,7 @@ impl<'c, 'a> FnBuilder<'c, 'a> {
             local_names: self.local_names,
             body,
             span,
+            frame_bytes: self.frame_bytes,
         }
     }
 

@@ -22,6 +22,7 @@ impl Machine {
                     basepri_level: nvic::basepri_level(c.basepri, bits),
                     execution_priority: self.execution_priority(program, core),
                     stack: c.stack.iter().map(|a| a.context).collect(),
+                    stack_bytes: self.stack_bytes(program, core),
                 }
             })
             .collect();
@@ -48,6 +49,59 @@ impl Machine {
             // A u32 in the property, like the other counters.
             EventCount::MaxLatency => e.max_latency.min(u64::from(u32::MAX)),
         }
+    }
+
+    /// What `compute` asks of the machine for a property.
+    pub(super) fn probe(&self, program: &Program, probe: super::interpret::Probe) -> u64 {
+        match probe {
+            super::interpret::Probe::Event(source, count) => self.event_count(source, count),
+            super::interpret::Probe::StackBytes => u64::from(self.deepest_stack(program)),
+        }
+    }
+
+    /// `stack_bytes` of the core whose stack is deepest (each core has its
+    /// own MSP): what `stack_bytes()` in a property reads.
+    pub fn deepest_stack(&self, program: &Program) -> u32 {
+        (0..self.cores.len() as u8).map(|core| self.stack_bytes(program, core)).max().unwrap_or(0)
+    }
+
+    /// The bytes of main stack (MSP) in use on `core`: thread mode and
+    /// every handler it is running share one stack (ARMv7-M B1.4.1: the
+    /// handlers always use SP_main, and cortex-m-rt runs thread mode on it
+    /// too). Counted as docs/SEMANTICS.md §1 "Stack" says:
+    /// - each exception entry pushes a basic frame of 8 words, and 4 bytes
+    ///   of padding when SP was not 8-byte aligned (B1.5.6 PushStack, B1.5.7:
+    ///   CCR.STKALIGN is 1 at reset on the Cortex-M4, and ARMv6-M always
+    ///   aligns). Where SP stands inside a function is the compiler's
+    ///   choice, so the padding is counted: this is the worst case. No
+    ///   lesson code uses the FPU, so CONTROL.FPCA stays 0 and no frame is
+    ///   the 26-word extended one;
+    /// - each function frame keeps the registers it may save (at most the
+    ///   AAPCS callee-saved r4-r11 and LR: 36 bytes, 40 with SP kept 8-byte
+    ///   aligned at calls) and its local arrays (`Function::frame_bytes`),
+    ///   rounded up to 8 bytes. Scalars are counted in those registers.
+    ///
+    /// So the count is an upper bound of what the compiled code pushes, for
+    /// functions whose scalars fit in registers: an optimizing compiler
+    /// saves fewer registers, and may keep a small array it only indexes
+    /// with constants in registers too.
+    pub fn stack_bytes(&self, program: &Program, core: u8) -> u32 {
+        const EXCEPTION_FRAME: u32 = 8 * 4 + 4;
+        const SAVED_REGISTERS: u32 = 40;
+        let c = &self.cores[core as usize];
+        c.stack
+            .iter()
+            .enumerate()
+            .map(|(i, activation)| {
+                let frame = if i == 0 { 0 } else { EXCEPTION_FRAME };
+                let functions = activation
+                    .frames
+                    .iter()
+                    .map(|f| SAVED_REGISTERS + program.function(f.func).frame_bytes.next_multiple_of(8))
+                    .sum::<u32>();
+                frame + functions
+            })
+            .sum()
     }
 
     /// An event of `source` pended its handler now (latency starts).

@@ -100,7 +100,7 @@ impl Machine {
         // The pure instructions on the frame at hand (most steps): what
         // `exec_op` would do for them, without finding the frame again.
         if matches!(instr.op, Op::Move { .. } | Op::Unary { .. } | Op::Binary { .. } | Op::Nop { .. }) {
-            match compute(&instr.op, &frame.locals, |_, _| 0) {
+            match compute(&instr.op, &frame.locals, |_| 0) {
                 Computed::Set(dst, v) => frame.locals[dst.0 as usize] = v,
                 Computed::Next => {}
                 // An arithmetic panic: `exec_op` reports it.
@@ -258,7 +258,7 @@ impl Machine {
         let computed = {
             let this = &*self;
             let locals = this.cores[ci].stack.last().and_then(|a| a.frames.last()).map_or(&[][..], |f| &f.locals[..]);
-            compute(op, locals, |source, count| this.event_count(source, count))
+            compute(op, locals, |p| this.probe(program, p))
         };
         match computed {
             Computed::Set(dst, v) => set!(dst, v),
@@ -281,6 +281,7 @@ impl Machine {
             | Op::Unary { .. }
             | Op::Binary { .. }
             | Op::EventCount { .. }
+            | Op::StackBytes { .. }
             | Op::Jump { .. }
             | Op::Branch { .. }
             | Op::Nop { .. } => {}
@@ -695,7 +696,14 @@ pub(super) enum Computed {
     Effect,
 }
 
-pub(super) fn compute(op: &Op, locals: &[u64], events: impl Fn(SourceId, EventCount) -> u64) -> Computed {
+/// What an instruction may ask of the machine besides its locals (the
+/// counters and the stack depth that properties read).
+pub(super) enum Probe {
+    Event(SourceId, EventCount),
+    StackBytes,
+}
+
+pub(super) fn compute(op: &Op, locals: &[u64], probe: impl Fn(Probe) -> u64) -> Computed {
     let get = |o: &Operand| match o {
         Operand::Const(v) => *v,
         Operand::Local(l) => locals[l.0 as usize],
@@ -707,7 +715,8 @@ pub(super) fn compute(op: &Op, locals: &[u64], events: impl Fn(SourceId, EventCo
             Ok(v) => Computed::Set(*dst, v),
             Err(message) => Computed::Fail(message),
         },
-        Op::EventCount { dst, source, count } => Computed::Set(*dst, events(*source, *count)),
+        Op::EventCount { dst, source, count } => Computed::Set(*dst, probe(Probe::Event(*source, *count))),
+        Op::StackBytes { dst } => Computed::Set(*dst, probe(Probe::StackBytes)),
         Op::Jump { target } => Computed::Goto(*target),
         Op::Branch { cond, then_target, else_target } => {
             Computed::Goto(if get(cond) != 0 { *then_target } else { *else_target })

@@ -112,7 +112,7 @@ impl Machine {
             };
             *pc += 1;
             // The machine's own definition of computing and branching.
-            match compute(&instr.op, locals, |source, count| self.event_count(source, count)) {
+            match compute(&instr.op, locals, |p| self.probe(program, p)) {
                 Computed::Set(dst, v) => {
                     locals[dst.0 as usize] = v;
                     continue;

@@ -3,7 +3,7 @@
 //! take no step (an arrival now, skipping ahead while idle).
 
 use crate::outcome::Outcome;
-use crate::program::{Op, Place, Program, SourceId};
+use crate::program::{Op, Operand, Place, Program, SourceId};
 use crate::reorder::{self, EarlyAccess};
 
 use super::{Machine, Rec, Status};
@@ -137,10 +137,19 @@ impl Machine {
             | Op::Nop { .. }
             | Op::Busy { .. }
             | Op::Jump { .. }
-            | Op::Branch { .. }
-            | Op::Call { .. } => true,
-            // A division can panic; keep it visible.
-            Op::Binary { op, .. } => !matches!(op, crate::value::BinOp::Div | crate::value::BinOp::Rem),
+            | Op::Branch { .. } => true,
+            // A call left after inlining pushes a frame: the stack depth,
+            // which a property can read, changes (`Machine::stack_bytes`).
+            Op::Call { .. } => false,
+            // A division can panic; keep it visible, unless it divides by a
+            // constant that cannot make it panic (not 0, and not -1 in a
+            // signed type, where MIN / -1 overflows).
+            Op::Binary { op, ty, rhs, .. } => match op {
+                crate::value::BinOp::Div | crate::value::BinOp::Rem => {
+                    matches!(rhs, Operand::Const(c) if *c != 0 && !(ty.is_signed() && ty.wrap(-1) == *c))
+                }
+                _ => true,
+            },
             Op::Load { place, .. } | Op::Store { place, .. } => {
                 !touches_shared(place) && !program.location(place.base).ty.is_wide() && place.index.is_none()
             }

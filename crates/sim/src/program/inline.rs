@@ -68,6 +68,9 @@ impl Program {
         let mut size = 0usize;
         let mut plan: Vec<Option<(FuncId, u16)>> = Vec::with_capacity(caller.body.len());
         let mut locals = caller.locals;
+        // An inlined callee's arrays join the caller's frame, one copy per
+        // call site, as its locals do.
+        let mut frame_bytes = caller.frame_bytes;
         for instr in &caller.body {
             let inlined = match &instr.op {
                 Op::Call { func, .. } if !recursive[func.0 as usize] => {
@@ -78,6 +81,7 @@ impl Program {
                             let base = locals;
                             locals = total;
                             size += grows;
+                            frame_bytes = frame_bytes.saturating_add(callee.frame_bytes);
                             Some((*func, base))
                         }
                         _ => {
@@ -103,6 +107,7 @@ impl Program {
             size += 1;
             plan.push(inlined);
         }
+        caller.frame_bytes = frame_bytes;
         // Pass 1: the new index of every old instruction (a jump to it goes
         // to the first instruction its expansion emits).
         let mut starts = Vec::with_capacity(caller.body.len() + 1);

@@ -178,6 +178,13 @@ pub struct Function {
     pub local_names: Vec<String>,
     pub body: Vec<Instr>,
     pub span: Span,
+    /// Bytes of its frame the compiler must keep in memory: its local
+    /// arrays (indexed at run time, so not kept in registers), those of
+    /// the callees inlined into it included (`inline_calls`). The machine
+    /// adds the saved registers (`machine::stack_bytes`, docs/SEMANTICS.md
+    /// §1 "Stack").
+    #[serde(default)]
+    pub frame_bytes: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -324,6 +324,12 @@ pub enum Op {
         source: SourceId,
         count: EventCount,
     },
+    /// The bytes of main stack in use (properties only: `stack_bytes()`):
+    /// on the core with the deepest stack, every exception frame and every
+    /// context's frame (`Machine::stack_bytes`).
+    StackBytes {
+        dst: Local,
+    },
     /// Work that takes `cycles` and touches no shared state.
     Busy {
         cycles: u32,
@@ -357,6 +363,7 @@ impl Op {
                 | Op::Return { .. }
                 | Op::Nop { .. }
                 | Op::EventCount { .. }
+                | Op::StackBytes { .. }
         )
     }
 }
@@ -433,7 +440,9 @@ macro_rules! walk_locals {
             Op::ReadPrimask { dst } | Op::ReadBasepri { dst } | Op::SpinlockAcquire { token: dst, .. } => {
                 f(dst, LocalUse::Write)
             }
-            Op::ReadEvent { dst, .. } | Op::EventCount { dst, .. } => f(dst, LocalUse::Write),
+            Op::ReadEvent { dst, .. } | Op::EventCount { dst, .. } | Op::StackBytes { dst } => {
+                f(dst, LocalUse::Write)
+            }
             Op::RestorePrimask { saved: o }
             | Op::WriteBasepri { value: o, .. }
             | Op::NvicSetPriority { priority: o, .. }

@@ -297,6 +297,7 @@ impl Program {
             | Op::Wfe
             | Op::Sev
             | Op::Busy { .. }
+            | Op::StackBytes { .. }
             | Op::Nop { .. } => Ok(()),
         }
     }
