@@ -70,6 +70,9 @@ pub struct Run {
     pub memory: Vec<Vec<(usize, u64)>>,
     /// Everything the run found, in order, including the checks at the end.
     pub outcomes: Vec<Outcome>,
+    /// Schedule items that did not apply, each with why (an edge after the
+    /// burst it belongs to ended, a reordering that is not there to take).
+    pub not_applied: Vec<String>,
     pub bound_hit: Option<Bound>,
 }
 
@@ -106,7 +109,12 @@ impl Run {
         let trace = session.trace().clone();
         let outcomes = session.outcomes().to_vec();
         let bound_hit = session.bound_hit();
-        Ok(Run { program, schedule, trace, frames, reset, memory, outcomes, bound_hit })
+        let not_applied = session
+            .not_applied()
+            .iter()
+            .map(|(item, why)| format!("`{}`: {why}", Schedule::new(vec![*item]).to_text(&program)))
+            .collect();
+        Ok(Run { program, schedule, trace, frames, reset, memory, outcomes, not_applied, bound_hit })
     }
 
     /// The number of steps of the whole run.

@@ -338,6 +338,13 @@ fn rerun(open: &mut Open) {
     let Some(program) = open.program.clone() else { return };
     match Run::new(program, open.schedule.clone()) {
         Ok(run) => {
+            // Nothing placed on the timeline is dropped without a word.
+            if !run.not_applied.is_empty() {
+                open.link_notice = Some(Notice {
+                    title: "Part of the schedule does not apply".into(),
+                    detail: format!("{}.", run.not_applied.join("; ")),
+                });
+            }
             open.model = Some(Rc::new(TimelineModel::new(&run)));
             open.step = open.step.min(run.len());
             open.run = Some(Rc::new(run));
@@ -724,6 +731,20 @@ mod tests {
         let again = state().reduce(Action::OpenLink(Permalink::decode(&open(&after).permalink().encode())));
         assert_eq!(open(&again).step, landed + 1);
         assert_eq!(open(&again).permalink(), open(&after).permalink());
+    }
+
+    #[test]
+    fn an_edge_placed_after_its_burst_ended_is_told_not_dropped() {
+        let s = state()
+            .reduce(Action::OpenLesson("27-debounce".into()))
+            .reduce(Action::SetSchedule("TIMER0@0,GPIOTE@5".into()));
+        let notice = s.notice.as_ref().expect("a notice");
+        assert_eq!(notice.title, "Part of the schedule does not apply");
+        assert!(notice.detail.contains("`GPIOTE@5`: GPIOTE's events all come before TIMER0's"), "{notice:?}");
+        let ok = state()
+            .reduce(Action::OpenLesson("27-debounce".into()))
+            .reduce(Action::SetSchedule("GPIOTE@0,TIMER0@5".into()));
+        assert!(ok.notice.is_none(), "{:?}", ok.notice);
     }
 
     #[test]

@@ -241,11 +241,25 @@ pub fn sources(cx: &mut Crate) -> Vec<SourceDecl> {
             .iter()
             .position(|c| matches!(&c.kind, ContextSetupKind::Handler { interrupt, .. } if interrupt.name == s.interrupt.name))
             .map(|i| ContextId(i as u16));
+        let ends_before = s.ends_before.as_ref().and_then(|end| {
+            let found = setup.sources.iter().position(|o| o.interrupt.name == end.name && o.interrupt.name != s.interrupt.name);
+            if found.is_none() {
+                cx.error(Diagnostic::error(
+                    format!(
+                        "`ends_before = \"{}\"`: expected another `[[source]]` of this lesson, whose first event ends the burst of `{}`",
+                        end.name, s.interrupt.name
+                    ),
+                    end.span.clone(),
+                ));
+            }
+            found.map(|i| irqlab_sim::SourceId(i as u16))
+        });
         out.push(SourceDecl {
             name: s.interrupt.name.clone(),
             handler,
             trigger: s.trigger,
             max_arrivals: s.max_arrivals,
+            ends_before,
         });
     }
     out

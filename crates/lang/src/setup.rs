@@ -78,6 +78,10 @@ pub struct SourceSetup {
     pub interrupt: Named,
     pub trigger: Trigger,
     pub max_arrivals: u32,
+    /// The source whose first event ends this one's burst (lesson.toml
+    /// `ends_before`; `SourceDecl::ends_before`).
+    #[serde(default)]
+    pub ends_before: Option<Named>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

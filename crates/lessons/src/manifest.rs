@@ -109,6 +109,10 @@ struct RawSource {
     max_arrivals: Spanned<u32>,
     #[serde(default)]
     trigger: Option<Spanned<String>>,
+    /// A burst: every event of this source comes before the first event
+    /// of the named one (a debounce timer longer than any bounce).
+    #[serde(default)]
+    ends_before: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -520,7 +524,12 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
                 format!("`max_arrivals = {max}`: use 1 to 8 (the explorer tries every arrival point of each)"),
             );
         }
-        sources.push(SourceSetup { interrupt: named(&rs.interrupt), trigger, max_arrivals: max });
+        sources.push(SourceSetup {
+            interrupt: named(&rs.interrupt),
+            trigger,
+            max_arrivals: max,
+            ends_before: rs.ends_before.as_ref().map(named),
+        });
         source_entries.push(SourceEntry { interrupt: rs.interrupt.get_ref().clone(), max_arrivals: max, trigger });
     }
 

@@ -69,6 +69,12 @@ fn values_out_of_their_range() {
     "#]],
     );
     check(
+        ("max_arrivals = 1", "max_arrivals = 1\nends_before = \"TIMER1\""),
+        expect![[r#"
+            lesson.toml:23:15: `ends_before = "TIMER1"`: expected another `[[source]]` of this lesson, whose first event ends the burst of `TIMER0`
+        "#]],
+    );
+    check(
         ("max_arrivals = 1", "max_arrivals = 0"),
         expect![[r#"
         lesson.toml:22:16: `max_arrivals = 0`: use 1 to 8 (the explorer tries every arrival point of each)

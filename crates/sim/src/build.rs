@@ -122,7 +122,13 @@ impl ProgramBuilder {
 
     pub fn source(&mut self, name: &str, handler: Option<ContextId>, trigger: Trigger, max_arrivals: u32) -> SourceId {
         let id = SourceId(self.program.sources.len() as u16);
-        self.program.sources.push(SourceDecl { name: name.to_string(), handler, trigger, max_arrivals });
+        self.program.sources.push(SourceDecl {
+            name: name.to_string(),
+            handler,
+            trigger,
+            max_arrivals,
+            ends_before: None,
+        });
         id
     }
 

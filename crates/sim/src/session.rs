@@ -107,14 +107,21 @@ impl Session {
         let step = self.machine.step_index();
         let mut choice = Choice::default();
         let mut reorders = Vec::new();
+        let mut not_applied = Vec::new();
         for item in &self.schedule.items {
             match *item {
-                ScheduleItem::Arrival(a) if a.at == ArrivalPoint::Step(step) => choice.arrivals.push(a.source),
+                ScheduleItem::Arrival(a) if a.at == ArrivalPoint::Step(step) => match self.burst_over(a.source) {
+                    Some(why) => not_applied.push((*item, why)),
+                    None => choice.arrivals.push(a.source),
+                },
                 ScheduleItem::Reorder { step: s, .. } if s == step => reorders.push(*item),
                 ScheduleItem::Core { step: s, core } if s == step => choice.core = Some(core),
                 ScheduleItem::WfeReturns { step: s } if s == step => choice.wfe_returns = true,
                 _ => {}
             }
+        }
+        for (item, why) in not_applied {
+            self.note_not_applied(item, why);
         }
         // Two reorderings at one step cannot both apply: one step runs one
         // instruction. Whether the one kept applies, the step says.
@@ -133,7 +140,13 @@ impl Session {
             if cycle > now {
                 break;
             }
-            choice.arrivals.push(source);
+            match self.burst_over(source) {
+                Some(why) => {
+                    let item = ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Cycle(cycle) });
+                    self.note_not_applied(item, why);
+                }
+                None => choice.arrivals.push(source),
+            }
             self.cycle_cursor += 1;
         }
         // Items for later steps may still change the run's course.
@@ -146,6 +159,20 @@ impl Session {
                 ScheduleItem::Arrival(Arrival { at: ArrivalPoint::Cycle(_), .. }) => false,
             });
         choice
+    }
+
+    /// Why an event of `source` can no longer come, if it cannot: its burst
+    /// ended when the source it ends before arrived, at an earlier step
+    /// (`SourceDecl::ends_before`; the same gap is one instant).
+    fn burst_over(&self, source: crate::program::SourceId) -> Option<String> {
+        let program = &self.program;
+        let end = program.sources[source.0 as usize].ends_before?;
+        (self.machine.arrivals()[end.0 as usize] > 0).then(|| {
+            format!(
+                "{}'s events all come before {}'s (lesson.toml `ends_before`), which has arrived",
+                program.sources[source.0 as usize].name, program.sources[end.0 as usize].name
+            )
+        })
     }
 
     fn note_not_applied(&mut self, item: ScheduleItem, why: String) {

@@ -254,3 +254,64 @@ fn a_lost_update_is_told_step_by_step() {
     let calm = story::tell(&p, session.trace(), &[Location(0)]);
     assert!(!calm.is_empty() && calm.iter().all(|l| !l.text.contains("is lost")), "{calm:#?}");
 }
+
+/// A bouncing button (EDGE, up to three events, `ends_before` TIMER) that
+/// counts every edge, and the debounce timer.
+fn bouncing_button(ends_before: bool) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let edges = b.scalar("EDGES", Ty::U32, LocationKind::Plain, 0);
+    let after = b.scalar("AFTER_TIMER", Ty::U32, LocationKind::Plain, 0);
+    let timer_done = b.scalar("TIMER_DONE", Ty::U32, LocationKind::Plain, 0);
+    let idle = b.function("idle", 0, |f| {
+        f.op(Op::Nop { what: "nop".into() });
+        f.ret();
+    });
+    b.thread("main", 0, &[(idle, 2)]);
+    let on_edge = b.function("on_edge", 0, |f| {
+        let t = f.local();
+        f.increment(edges, Ty::U32);
+        // An edge handled after the timer's handler ran.
+        f.load(t, timer_done);
+        f.store(after, Operand::Local(t));
+        f.ret();
+    });
+    let on_timer = b.function("on_timer", 0, |f| {
+        f.store(timer_done, Operand::Const(1));
+        f.ret();
+    });
+    let edge = b.handler("EDGE", 0, 1, on_edge);
+    let timer = b.handler("TIMER", 1, 2, on_timer);
+    let e = b.source("EDGE", Some(edge), Trigger::Edge, 3);
+    let t = b.source("TIMER", Some(timer), Trigger::Edge, 1);
+    let mut p = b.build();
+    if ends_before {
+        p.sources[e.0 as usize].ends_before = Some(t);
+    }
+    p
+}
+
+// lesson.toml `ends_before`: a burst's events all come before the first
+// event of the source it ends before, in the explorer and in a schedule.
+#[test]
+fn a_burst_ends_before_the_source_it_names() {
+    let free = explore(&bouncing_button(false));
+    assert!(final_values(&free, "AFTER_TIMER").contains(&"1"), "without the rule an edge may follow the timer");
+    let burst = explore(&bouncing_button(true));
+    assert!(burst.complete);
+    assert_eq!(final_values(&burst, "AFTER_TIMER").iter().filter(|v| **v == "1").count(), 0, "{:?}", burst.outcomes);
+    assert!(final_values(&burst, "EDGES").contains(&"3"), "the whole burst still comes");
+    // A schedule that places an edge after the timer is told so; in the
+    // same gap they are one instant, and both apply.
+    let p = bouncing_button(true);
+    let s = run(&p, "TIMER@0,EDGE@3");
+    assert_eq!(s.not_applied().len(), 1, "{:?}", s.not_applied());
+    assert!(s.not_applied()[0].1.contains("EDGE's events all come before TIMER's"), "{:?}", s.not_applied());
+    assert_eq!(value(&s, "EDGES"), 0);
+    let s = run(&p, "TIMER@0,EDGE@0");
+    assert!(s.not_applied().is_empty(), "{:?}", s.not_applied());
+    assert_eq!(value(&s, "EDGES"), 1);
+    // A source cannot end its own burst.
+    let mut bad = bouncing_button(true);
+    bad.sources[0].ends_before = Some(SourceId(0));
+    assert!(matches!(bad.validate(), Err(ProgramError::BadBurstEnd { .. })), "{:?}", bad.validate());
+}

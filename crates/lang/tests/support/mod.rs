@@ -43,7 +43,12 @@ pub fn setup(target: &str, cores: u8, code: &str) -> Setup {
                 enabled: true,
             },
         });
-        sources.push(SourceSetup { interrupt: named("TIMER0"), trigger: Trigger::Edge, max_arrivals: 1 });
+        sources.push(SourceSetup {
+            interrupt: named("TIMER0"),
+            trigger: Trigger::Edge,
+            max_arrivals: 1,
+            ends_before: None,
+        });
     }
     Setup {
         target_triple: target.to_string(),

@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHasher;
 
 use crate::outcome::Outcome;
-use crate::program::{ContextId, ContextKind, FuncId, Local, Op, Operand, Program, PropertyWhen, Span};
+use crate::program::{ContextId, ContextKind, FuncId, Local, Op, Operand, Program, PropertyWhen, SourceId, Span};
 use crate::trace::StepKind;
 
 use super::interpret::{Computed, compute};
@@ -47,7 +47,7 @@ impl Machine {
                     self.spin_target(program, top).unwrap_or_else(|| "a change".to_string())
                 };
                 self.status = Status::Halted;
-                let events_left = program.sources.iter().zip(&self.arrivals).any(|(s, n)| *n < s.max_arrivals);
+                let events_left = (0..program.sources.len()).any(|s| self.can_arrive(program, SourceId(s as u16)));
                 if events_left {
                     // An event that may still come would wake it.
                     outcomes.push(Outcome::Hang { context: top.context, span, waiting_on });

@@ -67,6 +67,15 @@ impl Machine {
         }
     }
 
+    /// Whether an event of `source` may still arrive: it has events left
+    /// (`max_arrivals`), and the source its burst ends before
+    /// (`SourceDecl::ends_before`) has not arrived yet.
+    pub fn can_arrive(&self, program: &Program, source: SourceId) -> bool {
+        let s = &program.sources[source.0 as usize];
+        self.arrivals[source.0 as usize] < s.max_arrivals
+            && s.ends_before.is_none_or(|end| self.arrivals[end.0 as usize] == 0)
+    }
+
     /// An external event arrives now, between steps (the explorer's way of
     /// placing an arrival; a `Session` passes arrivals in `Choice`).
     pub fn arrive_now(&mut self, program: &Program, source: SourceId) -> Vec<Outcome> {
@@ -271,7 +280,7 @@ impl Machine {
                 .sources
                 .iter()
                 .enumerate()
-                .filter(|(i, s)| self.arrivals[*i] < s.max_arrivals)
+                .filter(|(i, _)| self.can_arrive(program, SourceId(*i as u16)))
                 .map(|(i, _)| Move::Arrive(SourceId(i as u16))),
         );
         if self.is_idle(program) {

@@ -252,6 +252,11 @@ pub struct SourceDecl {
     pub trigger: Trigger,
     /// The explorer tries every schedule with at most this many arrivals.
     pub max_arrivals: u32,
+    /// A burst (a bouncing contact): this source's events all come before
+    /// the first event of that source (a debounce timer longer than any
+    /// bounce). Once it has arrived, no more of these do.
+    #[serde(default)]
+    pub ends_before: Option<SourceId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -43,6 +43,8 @@ pub enum ProgramError {
     WideAtomic { at: Span, location: String },
     #[error("source `{source_name}` goes to context #{handler}, which is not an interrupt handler")]
     SourceNotHandler { source_name: String, handler: u16 },
+    #[error("source `{source_name}` ends before source #{other}, which is itself or does not exist")]
+    BadBurstEnd { source_name: String, other: u16 },
     #[error("property `{property}`: {problem}")]
     BadProperty { property: String, problem: String },
     #[error("static `{static_name}` covers locations {first}..{end}, but the program has {count} locations")]
@@ -130,7 +132,12 @@ impl Program {
                 }
             }
         }
-        for src in &self.sources {
+        for (i, src) in self.sources.iter().enumerate() {
+            if let Some(end) = src.ends_before
+                && (end.0 as usize >= self.sources.len() || end.0 as usize == i)
+            {
+                return Err(ProgramError::BadBurstEnd { source_name: src.name.clone(), other: end.0 });
+            }
             if let Some(h) = src.handler {
                 let ok = self.contexts.get(h.0 as usize).is_some_and(|c| !c.is_thread());
                 if !ok {
