@@ -153,7 +153,14 @@ fn wiring(slug: &str, lesson: &Table) -> Result<Option<(String, String)>, String
             continue;
         }
         let name = interrupt(text(source, "interrupt")?)?;
-        let _ = write!(sources, "Source {{ interrupt: {name}, trigger: Trigger::{trigger}, max_arrivals: {max} }}, ");
+        let ends_before = match source.get("ends_before").and_then(Value::as_str) {
+            Some(other) => format!("Some({})", interrupt(other)?),
+            None => "None".to_string(),
+        };
+        let _ = write!(
+            sources,
+            "Source {{ interrupt: {name}, trigger: Trigger::{trigger}, max_arrivals: {max}, ends_before: {ends_before} }}, "
+        );
     }
 
     let mut properties = String::new();

@@ -105,17 +105,36 @@ pub fn periodic(ticks: u32, raises: u32) {
     start(PERIODIC, ticks, raises);
 }
 
+/// Per interrupt: the interrupts whose bursts its first event ends (bit i:
+/// `Interrupt::ALL[i]`, lesson.toml `ends_before`).
+static ENDS: [AtomicU32; 8] = [const { AtomicU32::new(0) }; 8];
+
 /// Gives each source its `max_arrivals` for the run about to start.
 pub fn refill(lesson: &crate::Lesson) {
+    for ends in &ENDS {
+        ends.store(0, Ordering::SeqCst);
+    }
     for source in lesson.sources {
         BUDGET[source.interrupt as usize].store(source.max_arrivals, Ordering::SeqCst);
+        if let Some(end) = source.ends_before {
+            // Load and store: thumbv6m has no `fetch_or`, and no arrival
+            // runs between runs.
+            let ends = &ENDS[end as usize];
+            ends.store(ends.load(Ordering::SeqCst) | 1 << source.interrupt as u32, Ordering::SeqCst);
+        }
     }
     SYSTICK_BUDGET.store(lesson.systick.as_ref().map_or(0, |t| t.max_arrivals), Ordering::SeqCst);
 }
 
-/// Takes one event from `interrupt`'s budget; false when it is spent.
+/// Takes one event from `interrupt`'s budget; false when it is spent, or
+/// while a burst it ends has events left: the free run raises a bouncing
+/// button's every edge before its debounce timer (lesson.toml
+/// `ends_before`), one of the runs the explorer tries.
 pub fn spend(interrupt: Interrupt) -> bool {
-    take(&BUDGET[interrupt as usize])
+    let ends = ENDS[interrupt as usize].load(Ordering::SeqCst);
+    let burst_left =
+        Interrupt::ALL.iter().any(|i| ends & (1 << *i as u32) != 0 && BUDGET[*i as usize].load(Ordering::SeqCst) != 0);
+    !burst_left && take(&BUDGET[interrupt as usize])
 }
 
 fn take(budget: &AtomicU32) -> bool {

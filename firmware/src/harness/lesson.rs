@@ -77,6 +77,9 @@ pub struct Source {
     pub trigger: Trigger,
     /// At most this many events per run, as the explorer assumes.
     pub max_arrivals: u32,
+    /// A burst: all of this source's events come before the first event of
+    /// that interrupt (lesson.toml `ends_before`), as the explorer assumes.
+    pub ends_before: Option<Interrupt>,
 }
 
 /// How the peripheral drives its interrupt line.
