@@ -235,7 +235,7 @@ ${size.map((r) => `| ${r.file} | ${r.raw} | ${r.gzip} |`).join('\n')}
 The lesson data file, fetched by the page at start (not code, so not in the budget above):
 ${data.file} ${data.raw} B (${data.gzip} B gzipped; ${kb(data.gzip)} KB) for ${ex.rows.length} lessons.
 
-Loaded only on the first edit (the compiler worker: crates/lang with syn, each lesson's setup in JSON), not
+Loaded only on the first edit (the compiler worker: crates/lang with syn; no lesson, the page sends the lesson's setup with each edit), not
 part of the page's start: ${worker.map((r) => `${r.file} ${r.raw} B (${r.gzip} B gzipped)`).join(', ')}.
 
 Loaded on the first "Try every arrival point" (the explorer worker: irqlab_sim, which searches
@@ -261,7 +261,7 @@ name, else its first path segment (\`core\`, \`alloc\`: generic code instantiate
 The page's wasm holds the simulator (irqlab_sim: machine and schedules, for stepping), Yew, the
 postcard decoder and the components. It holds no explorer search (that runs in the explorer
 worker, where the budgets script also times it), no compiler (edits go to the compiler worker,
-which carries only each lesson's setup), no markdown parser and no JSON decoder, and no
+to which it sends the lesson's setup with each edit), no markdown parser and no JSON decoder, and no
 lesson: cards, narratives (parsed to a safe tree at build time), code, the scenarios' compiled programs and the firmware bins' sources are in the
 lesson data file (postcard, versioned, its name a hash of its content), which build.rs writes
 and the page fetches from next to its wasm. So more lessons make the data file grow, not the code.
