@@ -3,7 +3,8 @@
 //! wasm: every built-in lesson's card, its narrative (markdown parsed here
 //! into a safe tree), its code, its scenario compiled here, and the source
 //! of its firmware bin (firmware/**/src/bin/*.rs) and of its companion
-//! program (firmware/examples/<bin>.rs).
+//! program (firmware/examples/<bin>.rs), and its setup, which the page sends
+//! the compiler worker with each edit.
 //!
 //! Out: `$OUT_DIR/lessons.bin` (the file), `$OUT_DIR/lesson_data.rs` (its
 //! content-hashed name, which the page fetches). Trunk's post-build hook
@@ -76,6 +77,17 @@ fn cards(firmware: &[(String, PathBuf)], firmware_dir: &Path) -> Vec<data::Lesso
             let companion = firmware_dir.join("examples").join(format!("{}.rs", lesson.firmware.bin));
             println!("cargo:rerun-if-changed={}", companion.display());
             let companion_source = std::fs::read_to_string(companion).ok();
+            let setup = codec::encode(&lesson.setup)
+                .unwrap_or_else(|e| panic!("lesson `{}`: its setup does not encode: {e}", lesson.id));
+            match codec::decode::<irqlab_lang::Setup>(&setup) {
+                Ok(back) if back == lesson.setup => {}
+                Ok(_) => panic!("lesson `{}`: its setup decodes to another setup (postcard)", lesson.id),
+                Err(e) => panic!(
+                    "lesson `{}`: its setup does not decode from postcard ({e}); the compiler worker could not \
+                     check edits (make irqlab_lang::Setup's enums externally tagged)",
+                    lesson.id
+                ),
+            }
             data::LessonCard {
                 id: lesson.id.clone(),
                 title: lesson.title.clone(),
@@ -92,6 +104,7 @@ fn cards(firmware: &[(String, PathBuf)], firmware_dir: &Path) -> Vec<data::Lesso
                 narrative: markdown_tree::parse(lesson.story()),
                 why_it_works: lesson.why_the_fix_works().map(markdown_tree::parse).unwrap_or_default(),
                 checked: scenario,
+                setup,
                 firmware_source,
                 companion_source,
             }
@@ -114,14 +127,6 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
     }
     let cards = cards(&found, &firmware);
-    // The compiler worker carries each built-in lesson's setup, all it needs
-    // to check edited code: in JSON (its internally tagged enums do not
-    // decode from postcard), so it needs neither the lessons' other files
-    // nor the lesson.toml reader.
-    let setups: Vec<(String, irqlab_lang::Setup)> =
-        irqlab_lessons::builtin().into_iter().map(|l| (l.id, l.setup)).collect();
-    let json = serde_json::to_string(&setups).unwrap_or_else(|e| panic!("the lessons' setups do not encode: {e}"));
-    std::fs::write(out_dir.join("worker_setups.json"), json).expect("OUT_DIR is writable");
     let bytes = data::encode(&cards).unwrap_or_else(|e| panic!("the lesson data does not encode: {e}"));
     match data::decode(&bytes) {
         Ok(back) if back == cards => {}

@@ -61,7 +61,8 @@ function crates(bin) {
     if (!m) continue;
     const name = m[1].replace(/^"|"$/g, '');
     const size = Number(m[2]);
-    if (/^custom section|subsection|__wbindgen_describe|^export "__wbindgen_describe/.test(name)) continue;
+    // wasm-bindgen runs the descriptors (`WasmDescribe::describe`) at build time and drops them.
+    if (/^custom section|subsection|__wbindgen_describe|^export "__wbindgen_describe|WasmDescribe(Vector)?>::describe/.test(name)) continue;
     const paths = [...name.matchAll(/([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::/g)].map((x) => x[1]);
     let key = name.startsWith('data segment') ? '(data)' : (paths.find((p) => p.startsWith('irqlab')) ?? paths[0] ?? '(other)');
     if (key === '_' || key === 'impl') key = '(other)';
@@ -235,7 +236,7 @@ ${size.map((r) => `| ${r.file} | ${r.raw} | ${r.gzip} |`).join('\n')}
 The lesson data file, fetched by the page at start (not code, so not in the budget above):
 ${data.file} ${data.raw} B (${data.gzip} B gzipped; ${kb(data.gzip)} KB) for ${ex.rows.length} lessons.
 
-Loaded only on the first edit (the compiler worker: crates/lang with syn, each lesson's setup in JSON), not
+Loaded only on the first edit (the compiler worker: crates/lang with syn; no lesson, the page sends the lesson's setup with each edit), not
 part of the page's start: ${worker.map((r) => `${r.file} ${r.raw} B (${r.gzip} B gzipped)`).join(', ')}.
 
 Loaded on the first "Try every arrival point" (the explorer worker: irqlab_sim, which searches
@@ -254,15 +255,16 @@ ${crateTable(workerParts.crates)}
 By crate means \`twiggy top\` on cargo's wasm (target/wasm32-unknown-unknown/web-release, before
 wasm-bindgen and wasm-opt, so with names): each function counts for the first irqlab crate in its
 name, else its first path segment (\`core\`, \`alloc\`: generic code instantiated for the others);
-\`(data)\` is the data segment (strings, tables, and in the worker the embedded lessons' files).
+\`(data)\` is the data segment (strings and tables).
 
 ## What the page carries
 
 The page's wasm holds the simulator (irqlab_sim: machine and schedules, for stepping), Yew, the
 postcard decoder and the components. It holds no explorer search (that runs in the explorer
 worker, where the budgets script also times it), no compiler (edits go to the compiler worker,
-which carries only each lesson's setup), no markdown parser and no JSON decoder, and no
-lesson: cards, narratives (parsed to a safe tree at build time), code, the scenarios' compiled programs and the firmware bins' sources are in the
+to which it sends the lesson's setup with each edit), no markdown parser, no JSON decoder, no deflate
+compressor (the browser's \`CompressionStream\` deflates a permalink's code; the page keeps the inflater
+to open links), and no lesson: cards, narratives (parsed to a safe tree at build time), code, the scenarios' compiled programs and the firmware bins' sources are in the
 lesson data file (postcard, versioned, its name a hash of its content), which build.rs writes
 and the page fetches from next to its wasm. So more lessons make the data file grow, not the code.
 

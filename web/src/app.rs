@@ -7,7 +7,9 @@ use yew::prelude::*;
 
 use crate::catalog;
 use crate::components::{HelpDialog, LessonList, LessonPage, NoticeBanner, TopBar};
-use crate::hooks::{present_in_address, use_compiler, use_permalink, use_player, use_present, use_shortcuts};
+use crate::hooks::{
+    CompileRequest, present_in_address, use_compiler, use_permalink, use_player, use_present, use_shortcuts,
+};
 use crate::progress::Progress;
 use crate::state::State;
 
@@ -112,7 +114,11 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
     use_player(state.playing, state.speed, state.dispatcher());
     use_permalink(&state);
     use_present(state.present);
-    let request = state.open.as_ref().filter(|o| o.checking()).map(|o| (o.card.id.clone(), o.code.clone()));
+    let request = state
+        .open
+        .as_ref()
+        .filter(|o| o.checking())
+        .map(|o| CompileRequest { card: o.card.clone(), code: o.code.clone() });
     use_compiler(request, state.dispatcher());
 
     let page = if state.open.is_some() {

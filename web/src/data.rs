@@ -1,7 +1,9 @@
 //! The lesson data file: everything the page shows of the built-in lessons
 //! (cards, narratives, code, the scenario's compiled program, the firmware
-//! bin's source and the lesson's companion program), written by build.rs, served next to the wasm and fetched
-//! by the page at start, so none of it sits in the page's wasm.
+//! bin's source and the lesson's companion program) and the setup the
+//! compiler worker checks edits against, written by build.rs, served next to
+//! the wasm and fetched by the page at start, so none of it sits in the
+//! page's or the worker's wasm.
 //!
 //! Format: postcard of `(DATA_VERSION, Vec<LessonCard>)`. The version comes
 //! first, so a page meeting a file of another build says so instead of
@@ -12,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::compiled::Checked;
 
 /// Bump when `LessonCard`, `Node` or `Checked` change shape.
-pub const DATA_VERSION: u32 = 2;
+pub const DATA_VERSION: u32 = 3;
 
 /// A lesson as the page needs it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,6 +41,11 @@ pub struct LessonCard {
     pub why_it_works: Vec<Node>,
     /// The build's check of `scenario`.
     pub checked: Checked,
+    /// The lesson's setup (`irqlab_lang::Setup`: contexts, sources,
+    /// properties) in postcard, which the page does not read: it sends the
+    /// bytes with each edit to the compiler worker, so the worker carries
+    /// no lesson.
+    pub setup: Vec<u8>,
     /// The source of `firmware_bin`, when the build found it.
     pub firmware_source: Option<String>,
     /// The lesson's plain program for a real board, firmware/examples/<bin>.rs

@@ -29,6 +29,7 @@ mod markdown_tree;
 pub use irqlab_lessons::permalink;
 pub mod progress;
 pub mod run;
+pub mod sort;
 pub mod state;
 pub mod theme;
 pub mod timeline_model;

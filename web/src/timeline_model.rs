@@ -169,7 +169,7 @@ pub fn lanes(program: &Program) -> Vec<Lane> {
         })
         .collect();
     // Thread first (None), then larger priority numbers (less urgent) first.
-    lanes.sort_by_key(|l| (l.core, l.priority.map_or(0, |p| 256 - i32::from(p))));
+    crate::sort::by_key(&mut lanes, |l| (u64::from(l.core) << 16) | l.priority.map_or(0, |p| 256 - u64::from(p)));
     for (i, source) in program.sources.iter().enumerate() {
         let id = SourceId(i as u16);
         if !lanes.iter().any(|l| l.source == Some(id)) {
@@ -253,7 +253,7 @@ impl TimelineModel {
             }
         }
         marks.extend(arrival_marks(run, &lanes));
-        marks.sort_by_key(|m| m.position);
+        crate::sort::by_key(&mut marks, |m| m.position as u64);
         TimelineModel {
             masks: masks(run),
             memory: memory(run),
@@ -344,4 +344,38 @@ fn memory(run: &Run) -> Vec<MemoryRow> {
             MemoryRow { name: decl.name.clone(), spans }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use irqlab_sim::Schedule;
+
+    /// Every lesson's lanes: per core, thread mode first, then handlers from
+    /// the least urgent (largest priority number) to the most, each in the
+    /// program's order among equals; the lanes of sources only main polls
+    /// last. And a run's marks in position order (`marks_in` relies on it).
+    #[test]
+    fn lanes_go_thread_first_then_least_urgent_and_marks_in_position_order() {
+        for card in crate::catalog::lessons() {
+            let program = crate::catalog::precompiled(&card, &card.scenario).and_then(|c| c.program).expect("compiles");
+            let lanes = lanes(&program);
+            let contexts: Vec<&Lane> = lanes.iter().filter(|l| l.context.is_some()).collect();
+            assert_eq!(contexts.len(), program.contexts.len(), "{}", card.id);
+            assert!(lanes.iter().skip(contexts.len()).all(|l| l.context.is_none()), "{}: source lanes last", card.id);
+            for w in contexts.windows(2) {
+                let key = |l: &Lane| (l.core, l.priority.map_or(0, |p| 256 - i32::from(p)));
+                assert!(key(w[0]) <= key(w[1]), "{}: {} before {}", card.id, w[0].name, w[1].name);
+                if key(w[0]) == key(w[1]) {
+                    assert!(w[0].context < w[1].context, "{}: equals keep the program's order", card.id);
+                }
+            }
+            let arrivals: Vec<String> =
+                program.sources.iter().flat_map(|s| [format!("{}@3", s.name), format!("{}@9", s.name)]).collect();
+            let Ok(schedule) = Schedule::parse(&arrivals.join(","), &program) else { continue };
+            let Ok(run) = Run::new(program, schedule) else { continue };
+            let model = TimelineModel::new(&run);
+            assert!(model.marks.windows(2).all(|w| w[0].position <= w[1].position), "{}: marks sorted", card.id);
+        }
+    }
 }

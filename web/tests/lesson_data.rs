@@ -78,11 +78,13 @@ fn damaged_or_foreign_data_is_refused_with_a_reason() {
     assert!(matches!(html, data::DataError::Version { .. } | data::DataError::Damaged(_)), "{html:?}");
 }
 
-/// The compiler worker's setups (build.rs, JSON) decode to each built-in lesson's.
+/// The setups the page sends the compiler worker (each card's, postcard)
+/// decode to each built-in lesson's.
 #[test]
 fn the_compiler_workers_setups_are_the_lessons() {
-    let json = include_str!(concat!(env!("OUT_DIR"), "/worker_setups.json"));
-    let setups: Vec<(String, irqlab_lang::Setup)> = serde_json::from_str(json).expect("the setups decode");
+    let cards = data::decode(BUILT).expect("the built data decodes");
+    let setups: Vec<(String, irqlab_lang::Setup)> =
+        cards.iter().map(|card| (card.id.clone(), codec::decode(&card.setup).expect("the setup decodes"))).collect();
     let lessons: Vec<(String, irqlab_lang::Setup)> =
         irqlab_lessons::builtin().into_iter().map(|l| (l.id, l.setup)).collect();
     assert_eq!(setups, lessons);

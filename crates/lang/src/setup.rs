@@ -59,8 +59,10 @@ pub struct CallSetup {
     pub times: u32,
 }
 
+/// Externally tagged (serde's default), so a `Setup` decodes from postcard:
+/// the web page hands each lesson's setup to its compiler worker that way.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum ContextSetupKind {
     /// Thread mode: calls each function in order.
     Thread {

@@ -82,7 +82,14 @@ fn schedule_ok(s: &str) -> bool {
 }
 
 pub fn compress(code: &str) -> String {
-    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(code.as_bytes(), 9))
+    code_param(&miniz_oxide::deflate::compress_to_vec(code.as_bytes(), 9))
+}
+
+/// A link's `code=` from the code's raw deflate stream, whoever deflated it
+/// (`compress`, or the browser's `CompressionStream("deflate-raw")`, which
+/// spares the web page a compressor): every inflater reads it alike.
+pub fn code_param(deflated: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(deflated)
 }
 
 pub fn decompress(text: &str) -> Result<String, LinkError> {
@@ -95,10 +102,16 @@ pub fn decompress(text: &str) -> Result<String, LinkError> {
 impl Permalink {
     /// The fragment without `#`.
     pub fn encode(&self) -> String {
+        self.encode_with_code(self.code.as_deref().map(compress).as_deref())
+    }
+
+    /// The fragment without `#`, with `code` (a `code=` value, `compress`'s
+    /// or `code_param`'s) for the code, which is then not compressed here.
+    pub fn encode_with_code(&self, code: Option<&str>) -> String {
         let mut out = format!("v={VERSION}&lesson={}", self.lesson);
-        if let Some(code) = &self.code {
+        if let Some(code) = code {
             out.push_str("&code=");
-            out.push_str(&compress(code));
+            out.push_str(code);
         }
         if !self.schedule.is_empty() {
             out.push_str("&sched=");
@@ -186,6 +199,24 @@ mod tests {
         let text = link().encode();
         assert!(text.starts_with("v=2&lesson=lost-update&code="), "{text}");
         assert_eq!(Permalink::decode(&format!("#{text}")), Ok(link()));
+    }
+
+    /// Code deflated elsewhere (the web page has the browser deflate it)
+    /// makes a link that reads back to the same moment.
+    #[test]
+    fn a_link_with_code_deflated_elsewhere_reads_back_the_same() {
+        let code = link().code.expect("code").repeat(4);
+        let link = || Permalink { code: Some(code.clone()), ..link() };
+        // A stored (uncompressed) deflate block: another encoder's valid output.
+        let mut stored = vec![0b001, code.len() as u8, (code.len() >> 8) as u8];
+        stored.extend([!stored[1], !stored[2]]);
+        stored.extend(code.as_bytes());
+        let text = link().encode_with_code(Some(&code_param(&stored)));
+        assert_ne!(text, link().encode(), "another encoder's bytes");
+        assert_eq!(Permalink::decode(&text), Ok(link()));
+        assert_eq!(link().encode_with_code(Some(&compress(&code))), link().encode());
+        let without = Permalink { code: None, ..link() };
+        assert_eq!(link().encode_with_code(None), without.encode());
     }
 
     #[test]

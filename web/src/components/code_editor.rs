@@ -28,7 +28,7 @@ fn render_line(text: &str, pieces: &[(Token, std::ops::Range<usize>)], marks: &[
         cuts.push(s);
         cuts.push(e);
     }
-    cuts.sort_unstable();
+    crate::sort::by_key(&mut cuts, |&c| c as u64);
     cuts.dedup();
     let mut out = Vec::new();
     for w in cuts.windows(2) {

@@ -30,7 +30,7 @@ pub fn LessonList() -> Html {
                 for (i, lesson) in app.lessons.iter().enumerate() {
                     {{
                         let (glyph, words) = badge(app.progress.stage(&lesson.id));
-                        let href = format!("#{}", Permalink { lesson: irqlab_lessons::slug(&lesson.id).to_string(), ..Permalink::default() }.encode());
+                        let href = format!("#{}", Permalink { lesson: irqlab_lessons::slug(&lesson.id).to_string(), ..Permalink::default() }.encode_with_code(None));
                         html! {
                             <li class="card" key={lesson.id.clone()}>
                                 <a href={href} data-lesson={lesson.id.clone()}>

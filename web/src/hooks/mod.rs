@@ -8,7 +8,7 @@ mod use_player;
 mod use_present;
 mod use_shortcuts;
 
-pub use use_compiler::{WORKER_URL, use_compiler};
+pub use use_compiler::{CompileRequest, WORKER_URL, use_compiler};
 pub use use_explorer::{ExplorerHandle, ExplorerStatus, use_explorer};
 pub use use_permalink::use_permalink;
 pub use use_player::use_player;

@@ -12,6 +12,7 @@ use web_sys::{MessageEvent, Worker};
 use yew::prelude::*;
 
 use crate::compiled::Answer;
+use crate::data::LessonCard;
 use crate::state::{Action, State};
 
 /// The worker's loader, next to index.html (trunk's loader shim).
@@ -62,14 +63,30 @@ fn start(slot: &Slot, dispatcher: UseReducerDispatcher<State>) -> Result<(), Str
 /// How long typing must pause before the code goes to the worker.
 pub const PAUSE_MS: u32 = 250;
 
+/// What to check: the open lesson (its id, and its setup, which goes to the
+/// worker with the code) and the code.
+#[derive(Clone, Debug)]
+pub struct CompileRequest {
+    pub card: Rc<LessonCard>,
+    pub code: Rc<String>,
+}
+
+impl PartialEq for CompileRequest {
+    fn eq(&self, other: &Self) -> bool {
+        self.card.id == other.card.id && self.code == other.code
+    }
+}
+
 /// Posts the latest request to the worker (starting it on the first edit).
-fn post(slot: &Slot, dispatcher: &UseReducerDispatcher<State>, lesson: &str, code: &str) {
+fn post(slot: &Slot, dispatcher: &UseReducerDispatcher<State>, request: &CompileRequest) {
     if slot.borrow().is_none()
         && let Err(e) = start(slot, dispatcher.clone())
     {
         return dispatcher.dispatch(Action::CompilerFailed(e));
     }
-    let message = Array::of2(&lesson.into(), &code.into());
+    let card = &request.card;
+    let setup = Uint8Array::from(card.setup.as_slice());
+    let message = Array::of3(&card.id.as_str().into(), &request.code.as_str().into(), &setup);
     let mut guard = slot.borrow_mut();
     let Some(c) = guard.as_mut() else { return };
     if !c.ready {
@@ -85,15 +102,15 @@ fn post(slot: &Slot, dispatcher: &UseReducerDispatcher<State>, lesson: &str, cod
 /// check yet. It goes to the worker after a pause of `PAUSE_MS` (a newer
 /// request replaces it), or at once for a link's code (the first request).
 #[hook]
-pub fn use_compiler(request: Option<(String, Rc<String>)>, dispatcher: UseReducerDispatcher<State>) {
+pub fn use_compiler(request: Option<CompileRequest>, dispatcher: UseReducerDispatcher<State>) {
     let slot: Slot = use_mut_ref(|| None);
     let pause = use_mut_ref(|| None::<Timeout>);
     use_effect_with(request, move |request| {
         pause.borrow_mut().take();
-        let Some((lesson, code)) = request.clone() else { return };
+        let Some(request) = request.clone() else { return };
         if slot.borrow().is_none() {
-            return post(&slot, &dispatcher, &lesson, &code);
+            return post(&slot, &dispatcher, &request);
         }
-        *pause.borrow_mut() = Some(Timeout::new(PAUSE_MS, move || post(&slot, &dispatcher, &lesson, &code)));
+        *pause.borrow_mut() = Some(Timeout::new(PAUSE_MS, move || post(&slot, &dispatcher, &request)));
     });
 }

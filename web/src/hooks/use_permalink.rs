@@ -8,7 +8,9 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::permalink::{Permalink, is_permalink};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::permalink::{Permalink, code_param, is_permalink};
 use crate::state::{Action, State};
 
 fn current_fragment() -> String {
@@ -79,22 +81,51 @@ pub fn use_permalink(state: &UseReducerHandle<State>) {
     // Writing is debounced: compressing the code on every step of a fast run
     // is wasted work.
     let pending = use_mut_ref(|| None::<Timeout>);
+    // Which moment is the latest: a compression still under way for an
+    // older one must not write its link over a newer one's.
+    let latest = use_mut_ref(|| 0u64);
     let moment = state.open.as_ref().map(|o| o.permalink());
     use_effect_with(moment, move |moment| {
-        let fragment = moment.as_ref().map(Permalink::encode).unwrap_or_default();
+        let moment = moment.clone();
         // What the address said when this moment was reached: if it has
         // moved since (a link followed, back or forward), this moment is
         // gone, even once the page has opened what the address says.
         let then = known.borrow().clone();
-        *pending.borrow_mut() = Some(Timeout::new(150, move || {
+        *latest.borrow_mut() += 1;
+        let this = *latest.borrow();
+        let write = move |fragment: String| {
             let now = current_fragment();
-            if now != *known.borrow() || now != then {
+            if this != *latest.borrow() || now != *known.borrow() || now != then {
                 // Changed by the learner: its `hashchange` opens (or has
                 // opened) it, and the later moment writes its own link.
                 return;
             }
             replace_fragment(&fragment);
             *known.borrow_mut() = current_fragment();
+        };
+        *pending.borrow_mut() = Some(Timeout::new(150, move || {
+            let Some(moment) = moment else { return write(String::new()) };
+            let Some(code) = moment.code.clone() else { return write(moment.encode_with_code(None)) };
+            // The browser deflates the code (the page carries no compressor);
+            // a browser that cannot leaves the address as it was.
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(deflated) = deflate_raw(&code).await {
+                    write(moment.encode_with_code(Some(&code_param(&deflated))));
+                }
+            });
         }));
     });
+}
+
+/// `text`'s raw deflate stream, by the browser's `CompressionStream`.
+async fn deflate_raw(text: &str) -> Result<Vec<u8>, JsValue> {
+    let class = js_sys::Reflect::get(&js_sys::global(), &"CompressionStream".into())?;
+    let class: js_sys::Function = class.dyn_into()?;
+    let compressor = js_sys::Reflect::construct(&class, &js_sys::Array::of1(&"deflate-raw".into()))?;
+    let bytes = js_sys::Array::of1(&js_sys::Uint8Array::from(text.as_bytes()));
+    let input = web_sys::Blob::new_with_u8_array_sequence(&bytes)?;
+    let output = input.stream().pipe_through(compressor.unchecked_ref());
+    let response = web_sys::Response::new_with_opt_readable_stream(Some(&output))?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer()?).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
