@@ -181,6 +181,26 @@ test('runs the explorer on the lost-update lesson and replays its counterexample
   assertClean(page);
 });
 
+test('a stack budget: the explorer reports the worst-case stack, and the core-state panel the bytes in use', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, '#v=2&lesson=one-stack');
+  // At reset main's frame is on the stack (40 bytes, docs/SEMANTICS.md "Stack").
+  assert.match(await page.locator('table.core-regs').innerText(), /main: 40 bytes/);
+  await page.locator('[data-testid=explore]').click();
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  const report = await page.locator('[data-testid=explorer-report]').innerText();
+  assert.match(report, /Complete/);
+  assert.match(await page.locator('[data-testid=worst-stack]').innerText(), /Worst-case stack\s+292 bytes/);
+  assert.match(report, /the stack stays within its 280 bytes: violated/, report);
+  assertClean(page);
+  // A lesson whose properties do not read the stack shows no worst case.
+  await open(page, server.url, LOST);
+  await page.locator('[data-testid=explore]').click();
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  assert.equal(await page.locator('[data-testid=worst-stack]').count(), 0);
+  assertClean(page);
+});
+
 test('the explorer runs in a web worker, off the page\'s thread', async () => {
   const page = await newPage(browser);
   await open(page, server.url, LOST);

@@ -65,6 +65,13 @@ fn report_html(
                 <div><dt>{ "Schedules" }</dt><dd>{ report.schedules }</dd></div>
                 <div><dt>{ "Distinct states" }</dt><dd>{ report.states }</dd></div>
                 <div><dt>{ "Pruning" }</dt><dd>{ pruned }</dd></div>
+                // Only when a property reads the stack depth (lesson 26).
+                if let Some(bytes) = report.max_stack_bytes {
+                    <div data-testid="worst-stack">
+                        <dt>{ if report.complete { "Worst-case stack" } else { "Deepest stack so far" } }</dt>
+                        <dd>{ format!("{bytes} bytes") }</dd>
+                    </div>
+                }
             </dl>
             <h3>{ "Properties" }</h3>
             <ul class="verdicts">
