@@ -241,6 +241,9 @@ pub struct Explorer {
     /// The local-step rule (SEMANTICS.md §5, rule 2), also on where `reduce`
     /// is off for the stack depth.
     reduce_local: bool,
+    /// The rule for arrivals that must wait (SEMANTICS.md §5, rule 4), also
+    /// on where `reduce` is off for the stack depth.
+    reduce_wait: bool,
     /// The fewest steps each state was reached in.
     /// Every distinct state, with its index into `best_steps`.
     visited: Visited,
@@ -307,6 +310,14 @@ impl Explorer {
         // order up to repetition (SEMANTICS.md §5, rule 2), so a program that
         // reads the stack depth keeps it.
         let reduce_local = reduce || (stack_aware && !timed);
+        // Rule 4 (an arrival that must wait is tried after the step) keeps
+        // them too, except an arrival counter, which it moves: not when an
+        // `always` property reads one (SEMANTICS.md §5, rule 4).
+        let always_counts = program.properties.iter().any(|p| {
+            p.when == crate::program::PropertyWhen::Always
+                && program.function(p.func).body.iter().any(|i| matches!(i.op, crate::program::Op::EventCount { .. }))
+        });
+        let reduce_wait = reduce || (stack_aware && !timed && !always_counts);
         let naive = naive_schedules(&program, config.bounds);
         let mut properties: Vec<PropertyReport> = program
             .properties
@@ -337,6 +348,7 @@ impl Explorer {
             shared,
             reduce,
             reduce_local,
+            reduce_wait,
             visited: Visited::default(),
             best_steps: vec![0],
             scratch: Vec::new(),
@@ -493,7 +505,7 @@ impl Explorer {
         // not touch what decides when it runs, is tried after it; before a
         // step that touches nothing shared, none is tried.
         moves.retain(|mv| match mv {
-            Move::Arrive(s) => !(all_local || (self.reduce && m.arrival_can_wait(p, *s))),
+            Move::Arrive(s) => !(all_local || (self.reduce_wait && m.arrival_can_wait(p, *s))),
             _ => true,
         });
         moves

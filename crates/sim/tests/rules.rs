@@ -1046,3 +1046,95 @@ fn stack_an_inlined_callee_brings_its_arrays_into_the_caller_frame() {
     let s = run(&p, "");
     assert_eq!(s.trace()[0].registers.cores[0].stack_bytes, FUNCTION_FRAME + 24);
 }
+
+/// Main with a masked region (PRIMASK) between local steps, then `times`
+/// calls; handlers A < B < C in urgency with frames of 8, 16 and 0 array
+/// bytes, each a few local steps; `always stack_bytes() <= limit`.
+fn masked_nesting(limit: u64) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let work = b.function("work", 0, |f| {
+        f.op(Op::Nop { what: "nop".into() });
+        f.op(Op::DisableInterrupts);
+        f.op(Op::Busy { cycles: 4 });
+        f.op(Op::Busy { cycles: 4 });
+        f.op(Op::EnableInterrupts);
+        f.op(Op::Nop { what: "nop".into() });
+        f.ret();
+    });
+    b.thread("main", 0, &[(work, 2)]);
+    for (i, (name, priority)) in [("A", 3), ("B", 2), ("C", 1)].into_iter().enumerate() {
+        let body = b.function(&format!("on_{name}"), 0, |f| {
+            f.op(Op::Busy { cycles: 2 });
+            f.op(Op::Busy { cycles: 2 });
+            f.ret();
+        });
+        let h = b.handler(name, i as u16, priority, body);
+        b.source(name, Some(h), Trigger::Edge, 1);
+    }
+    b.property("the stack fits", PropertyWhen::Always, |f| {
+        let (bytes, ok) = (f.local(), f.local());
+        f.op(Op::StackBytes { dst: bytes });
+        f.op(Op::Binary {
+            op: BinOp::Le,
+            ty: Ty::U32,
+            dst: ok,
+            lhs: Operand::Local(bytes),
+            rhs: Operand::Const(limit),
+        });
+        f.op(Op::Return { value: Some(Operand::Local(ok)) });
+    });
+    let mut p = b.build();
+    for (name, bytes) in [("on_A", 8), ("on_B", 16), ("work", 24)] {
+        let f = p.functions.iter().position(|f| f.name == name).expect("function");
+        p.functions[f].frame_bytes = bytes;
+    }
+    p
+}
+
+/// The deepest stack of every machine reachable by any sequence of moves
+/// (`Machine::enabled_moves`, no merging, no reduction).
+fn deepest_by_enumeration(p: &Program, m: Machine, deepest: &mut u32) {
+    *deepest = (*deepest).max(m.deepest_stack(p));
+    if m.status() != Status::Running {
+        return;
+    }
+    for mv in m.enabled_moves(p, |_, _| true) {
+        let mut child = m.clone();
+        match mv {
+            Move::Arrive(s) => {
+                child.arrive_now(p, s);
+            }
+            Move::Finish => {
+                child.finish(p);
+            }
+            Move::Step { core, reorder } => {
+                let choice = Choice { core, reorder, ..Choice::default() };
+                child.step(p, &choice, false).expect("a valid step");
+            }
+            Move::WfeReturns { core } => {
+                let choice = Choice { core, wfe_returns: true, ..Choice::default() };
+                child.step(p, &choice, false).expect("a valid step");
+            }
+        }
+        deepest_by_enumeration(p, child, deepest);
+    }
+}
+
+// The explorer's reductions keep the worst-case stack exact (SEMANTICS.md
+// §5, rules 2 and 4): its deepest stack equals plain enumeration's, and the
+// property's verdict flips exactly there.
+#[test]
+fn stack_the_explorers_worst_case_equals_plain_enumeration() {
+    let p = masked_nesting(1_000);
+    let mut deepest = 0;
+    deepest_by_enumeration(&p, Machine::new(&p, Bounds::default()), &mut deepest);
+    let nested = FUNCTION_FRAME + 24 + (EXCEPTION_FRAME + FUNCTION_FRAME + 8) + (EXCEPTION_FRAME + FUNCTION_FRAME + 16);
+    assert_eq!(deepest, nested + EXCEPTION_FRAME + FUNCTION_FRAME, "all three nest over main's frame");
+    for limit in [deepest - 1, deepest] {
+        let r = Explorer::new(masked_nesting(u64::from(limit)), ExploreConfig::default()).expect("valid").run();
+        assert!(r.complete);
+        assert_eq!(r.max_stack_bytes, Some(deepest));
+        let verdict = r.properties.iter().find(|p| p.name == "the stack fits").map(|p| p.verdict);
+        assert_eq!(verdict, Some(if limit < deepest { Verdict::Violated } else { Verdict::Holds }));
+    }
+}
