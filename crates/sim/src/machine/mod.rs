@@ -416,6 +416,13 @@ impl Machine {
         self.cores[core as usize].stack.iter().map(|a| a.context).collect()
     }
 
+    /// The context on top of a core's stack and how deep the stack is:
+    /// `stack` without building the list (the explorer asks per move).
+    pub(crate) fn top_of_stack(&self, core: u8) -> (Option<ContextId>, usize) {
+        let stack = &self.cores[core as usize].stack;
+        (stack.last().map(|a| a.context), stack.len())
+    }
+
     /// The source line each context is on (top frame), for the code view.
     pub fn positions(&self, program: &Program) -> Vec<(ContextId, Span)> {
         let mut out = Vec::new();
