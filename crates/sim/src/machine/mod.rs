@@ -311,8 +311,7 @@ impl Machine {
             reported_races: Vec::new(),
             bounds,
             contended: program.accessors().iter().map(|u| u.count_ones() >= 2).collect(),
-            may_livelock: KeyHints::new(program, &bounds)
-                .unbounded_cores()
+            may_livelock: KeyHints::unbounded_cores(program)
                 .iter()
                 .enumerate()
                 // A valid program has 1 or 2 cores (`Program::validate`).
