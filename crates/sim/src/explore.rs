@@ -25,7 +25,7 @@ use std::collections::VecDeque;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::machine::{Bounds, Choice, KeyHints, Machine, Move, StateKey, Status};
+use crate::machine::{Bounds, Choice, KeyHints, Machine, Move, Status};
 use crate::outcome::{Bound, Outcome, Severity};
 use crate::program::{Program, ProgramError};
 use crate::schedule::{Arrival, ArrivalPoint, Schedule, ScheduleItem};
@@ -154,7 +154,12 @@ pub struct Progress {
 /// never hashes a key again (it was a tenth of the search's time).
 #[derive(Debug, Default)]
 struct Visited {
-    table: hashbrown::HashTable<(u64, StateKey, u32)>,
+    /// Per state: its hash, where its key lies in `words` (start, length)
+    /// and its index into `best_steps`.
+    table: hashbrown::HashTable<(u64, usize, u32, u32)>,
+    /// Every key, one after another: one allocation for the whole set
+    /// instead of one per state.
+    words: Vec<u32>,
 }
 
 impl Visited {
@@ -169,11 +174,16 @@ impl Visited {
 
     /// The index of the state with this key, if it was seen.
     fn get(&self, hash: u64, words: &[u32]) -> Option<u32> {
-        self.table.find(hash, |(h, key, _)| *h == hash && key.words() == words).map(|(_, _, i)| *i)
+        let all = &self.words;
+        self.table
+            .find(hash, |&(h, start, len, _)| h == hash && &all[start..start + len as usize] == words)
+            .map(|&(_, _, _, i)| i)
     }
 
     fn insert(&mut self, hash: u64, words: &[u32], index: u32) {
-        self.table.insert_unique(hash, (hash, StateKey::from(words), index), |(h, _, _)| *h);
+        let start = self.words.len();
+        self.words.extend_from_slice(words);
+        self.table.insert_unique(hash, (hash, start, words.len() as u32, index), |&(h, ..)| h);
     }
 }
 
@@ -504,8 +514,9 @@ impl Explorer {
         // An arrival whose handler must wait anyway, before a step that does
         // not touch what decides when it runs, is tried after it; before a
         // step that touches nothing shared, none is tried.
+        let mut quiet = None;
         moves.retain(|mv| match mv {
-            Move::Arrive(s) => !(all_local || (self.reduce_wait && m.arrival_can_wait(p, *s))),
+            Move::Arrive(s) => !(all_local || (self.reduce_wait && m.arrival_can_wait_cached(p, *s, &mut quiet))),
             _ => true,
         });
         moves
@@ -522,7 +533,8 @@ impl Explorer {
             return true;
         }
         let p = &self.program;
-        let Some(&ctx) = m.stack(core).last() else { return true };
+        let (top, depth) = m.top_of_stack(core);
+        let Some(ctx) = top else { return true };
         // Who can run in between now: a masked handler cannot until the
         // mask changes, which ends the window (SEMANTICS.md §5, rule 3).
         let now = if self.dynamic_priorities { u16::MAX } else { m.could_interleave(p, core) };
@@ -541,7 +553,7 @@ impl Explorer {
         // running handler's work could still reach), it is tried even
         // unseen (found by tests/oracle.rs with short windows).
         let timing = early.over_branch.is_some()
-            && (!self.reduce || (m.stack(core).len() > 1 && self.hints.starvation_possible(m, usize::from(core))));
+            && (!self.reduce || (depth > 1 && self.hints.starvation_possible(m, usize::from(core))));
         seen || timing
     }
 

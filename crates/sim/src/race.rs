@@ -22,6 +22,7 @@
 //! context races when it has not acquired that epoch.
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::program::{ContextId, MAX_CONTEXTS};
 
@@ -52,8 +53,10 @@ pub struct AccessRef {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct History {
     pub last_write: Option<AccessRef>,
-    /// At most one read per context: the latest.
-    pub reads: Vec<AccessRef>,
+    /// At most one read per context: the latest. Inline up to two, so
+    /// cloning a machine (each explorer successor) allocates nothing for
+    /// the usual main-and-one-handler history.
+    pub reads: SmallVec<[AccessRef; 2]>,
 }
 
 /// A conflicting pair found by `check`.

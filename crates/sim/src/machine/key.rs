@@ -36,6 +36,25 @@ pub struct KeyHints {
 
 impl KeyHints {
     pub fn new(program: &Program, bounds: &Bounds) -> KeyHints {
+        let activation_steps = Self::activation_steps(program);
+        let racy = Machine::racy_locations(program);
+        KeyHints {
+            starvation_steps: bounds.starvation_steps,
+            activation_steps,
+            sources: program.sources.iter().map(|s| (s.handler.map(|h| h.0 as usize), s.max_arrivals)).collect(),
+            source_cores: program
+                .sources
+                .iter()
+                .map(|s| s.handler.map_or(0, |h| usize::from(program.context(h).core)))
+                .collect(),
+            unsettled: racy.iter().filter(|r| **r).count(),
+            settled: vec![false; racy.len()],
+        }
+    }
+
+    /// Per core: the most steps one activation of each handler can take,
+    /// or None when the core's handler work is unbounded (`activation_steps`).
+    fn activation_steps(program: &Program) -> Vec<Option<Vec<u64>>> {
         let cores = usize::from(program.cores.max(1));
         let mut activation_steps: Vec<Option<Vec<u64>>> = vec![Some(vec![0; program.contexts.len()]); cores];
         for (i, ctx) in program.contexts.iter().enumerate() {
@@ -72,25 +91,13 @@ impl KeyHints {
                 *core = None;
             }
         }
-        let racy = Machine::racy_locations(program);
-        KeyHints {
-            starvation_steps: bounds.starvation_steps,
-            activation_steps,
-            sources: program.sources.iter().map(|s| (s.handler.map(|h| h.0 as usize), s.max_arrivals)).collect(),
-            source_cores: program
-                .sources
-                .iter()
-                .map(|s| s.handler.map_or(0, |h| usize::from(program.context(h).core)))
-                .collect(),
-            unsettled: racy.iter().filter(|r| **r).count(),
-            settled: vec![false; racy.len()],
-        }
+        activation_steps
     }
 
     /// Per core: whether its handler work is unbounded (see
     /// `activation_steps`).
-    pub(crate) fn unbounded_cores(&self) -> Vec<bool> {
-        self.activation_steps.iter().map(Option::is_none).collect()
+    pub(crate) fn unbounded_cores(program: &Program) -> Vec<bool> {
+        Self::activation_steps(program).iter().map(Option::is_none).collect()
     }
 
     /// A race on `loc` was reported: its history leaves the key.
@@ -445,11 +452,24 @@ enum EpochRanks {
 
 impl EpochRanks {
     fn of(m: &Machine) -> EpochRanks {
+        // One pass: the bits lie above the smallest value seen so far and
+        // move up when a smaller one turns up; a value 64 or more above the
+        // minimum, now or once the minimum drops, makes the set wide (as a
+        // pass for the minimum and then one for the bits would find).
         let mut min = [u32::MAX; MAX_CONTEXTS];
-        m.for_each_epoch(|c, v| min[c] = min[c].min(v));
         let mut bits = [0u64; MAX_CONTEXTS];
         let mut wide = false;
         m.for_each_epoch(|c, v| {
+            if v < min[c] {
+                if bits[c] != 0 {
+                    let shift = min[c] - v;
+                    if shift >= 64 || bits[c].leading_zeros() < shift {
+                        wide = true;
+                    }
+                    bits[c] = bits[c].checked_shl(shift).unwrap_or(0);
+                }
+                min[c] = v;
+            }
             let d = v - min[c];
             if d < 64 {
                 bits[c] |= 1 << d;

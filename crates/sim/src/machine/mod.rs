@@ -311,8 +311,7 @@ impl Machine {
             reported_races: Vec::new(),
             bounds,
             contended: program.accessors().iter().map(|u| u.count_ones() >= 2).collect(),
-            may_livelock: KeyHints::new(program, &bounds)
-                .unbounded_cores()
+            may_livelock: KeyHints::unbounded_cores(program)
                 .iter()
                 .enumerate()
                 // A valid program has 1 or 2 cores (`Program::validate`).
@@ -414,6 +413,13 @@ impl Machine {
     /// The contexts on a core's stack, thread mode first.
     pub fn stack(&self, core: u8) -> Vec<ContextId> {
         self.cores[core as usize].stack.iter().map(|a| a.context).collect()
+    }
+
+    /// The context on top of a core's stack and how deep the stack is:
+    /// `stack` without building the list (the explorer asks per move).
+    pub(crate) fn top_of_stack(&self, core: u8) -> (Option<ContextId>, usize) {
+        let stack = &self.cores[core as usize].stack;
+        (stack.last().map(|a| a.context), stack.len())
     }
 
     /// The source line each context is on (top frame), for the code view.

@@ -173,6 +173,19 @@ impl Machine {
     /// or sleeps. The explorer then tries the arrival after the step only
     /// (SEMANTICS.md, "The explorer's reductions"). One core only.
     pub fn arrival_can_wait(&self, program: &Program, source: SourceId) -> bool {
+        self.arrival_can_wait_cached(program, source, &mut None)
+    }
+
+    /// `arrival_can_wait`, with the part that does not depend on the source
+    /// (whether the steps offered touch nothing that decides when a handler
+    /// runs, which needs `early_accesses`) kept in `quiet` across the
+    /// sources of one state. `quiet` must start as `None` for each state.
+    pub(crate) fn arrival_can_wait_cached(
+        &self,
+        program: &Program,
+        source: SourceId,
+        quiet: &mut Option<bool>,
+    ) -> bool {
         if self.cores.len() != 1 {
             return false;
         }
@@ -186,9 +199,12 @@ impl Machine {
         if e.enabled && !e.active && crate::nvic::preempts(e.priority, self.execution_priority(program, 0)) {
             return false;
         }
+        if let Some(q) = *quiet {
+            return q;
+        }
         let body = &program.function(frame.func).body;
         let early = self.early_accesses(program, 0);
-        std::iter::once(frame.pc).chain(early.iter().map(|x| x.pc)).all(|pc| {
+        let q = std::iter::once(frame.pc).chain(early.iter().map(|x| x.pc)).all(|pc| {
             body.get(pc as usize).is_some_and(|i| {
                 !matches!(
                     i.op,
@@ -206,7 +222,9 @@ impl Machine {
                         | Op::Sev
                 )
             })
-        })
+        });
+        *quiet = Some(q);
+        q
     }
 
     /// Whether a thread of some core has not finished yet.
