@@ -453,3 +453,20 @@ fn a_local_array_counts_in_the_frame_and_stack_bytes_reads_it() {
     let (state, _) = support::run_with(code, "");
     assert_eq!(state, "SUM=62", "b'0' + 7 is 55, plus 7");
 }
+
+// docs/SEMANTICS.md §4: `enabled("X")` in a property reads the NVIC's
+// enable bit of X's interrupt, a `bool`.
+#[test]
+fn enabled_reads_whether_the_interrupt_is_unmasked() {
+    let on_timer = "pub fn on_timer() {}\n";
+    let masks = &format!(
+        "use cortex_m::peripheral::NVIC;\nuse crate::board::Interrupt;\npub fn main_loop() {{\n    NVIC::mask(Interrupt::TIMER0);\n}}\n{on_timer}"
+    );
+    let leaves = &format!("pub fn main_loop() {{}}\n{on_timer}");
+    assert_eq!(explain_property(leaves, "listens", "enabled(\"TIMER0\")"), Vec::<String>::new());
+    assert_eq!(
+        explain_property(masks, "listens", "enabled(\"TIMER0\")"),
+        ["Property \"listens\" is false after 2 steps: `enabled(\"TIMER0\")`."]
+    );
+    assert_eq!(explain_property(masks, "masked", "!enabled(\"TIMER0\")"), Vec::<String>::new());
+}

@@ -70,7 +70,8 @@ impl FnBuilder<'_, '_> {
     }
 
     /// `arrivals("TIMER0")`, `handled(..)`, `lost(..)`, `max_latency(..)` in a
-    /// property: what happened to a source's events (a `u32`; latency in cycles).
+    /// property: what happened to a source's events (a `u32`; latency in
+    /// cycles); `enabled(..)`: whether its interrupt is unmasked (a `bool`).
     fn event_count(&mut self, count: irqlab_sim::EventCount, args: &[&syn::Expr], span: &Span) -> R<Val> {
         self.args_count(args, 1, count.name(), span)?;
         let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. }) = strip(args[0]) else {
@@ -82,9 +83,11 @@ impl FnBuilder<'_, '_> {
         };
         let at = self.span_of(args[0]);
         let source = self.source_of(&name.value(), &at)?;
-        let dst = self.temp(Ty::U32);
+        // `enabled("X")` is a `bool`, the counters `u32`.
+        let ty = if count == irqlab_sim::EventCount::Enabled { Ty::Bool } else { Ty::U32 };
+        let dst = self.temp(ty);
         self.emit(irqlab_sim::Op::EventCount { dst, source, count }, span);
-        Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(Ty::U32)))
+        Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(ty)))
     }
 
     /// `stack_bytes()` in a property: the bytes of main stack in use now, on

@@ -48,12 +48,18 @@ impl Machine {
             EventCount::Lost => u64::from(e.lost),
             // A u32 in the property, like the other counters.
             EventCount::MaxLatency => e.max_latency.min(u64::from(u32::MAX)),
+            // Read from the NVIC by `probe`, which knows the program.
+            EventCount::Enabled => 0,
         }
     }
 
     /// What `compute` asks of the machine for a property.
     pub(super) fn probe(&self, program: &Program, probe: super::interpret::Probe) -> u64 {
         match probe {
+            super::interpret::Probe::Event(source, EventCount::Enabled) => {
+                let handler = program.sources[source.0 as usize].handler;
+                u64::from(handler.is_some_and(|h| self.exceptions[h.0 as usize].enabled))
+            }
             super::interpret::Probe::Event(source, count) => self.event_count(source, count),
             super::interpret::Probe::StackBytes => u64::from(self.deepest_stack(program)),
         }

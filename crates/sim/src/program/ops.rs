@@ -128,6 +128,9 @@ pub enum EventCount {
     /// The longest time, in cycles, from an event's arrival to the entry of
     /// its handler (the end of stacking).
     MaxLatency,
+    /// Whether the source's interrupt is enabled in the NVIC now (a `bool`:
+    /// masked with `NVIC::mask`, it is not). False for a polled source.
+    Enabled,
 }
 
 impl EventCount {
@@ -138,11 +141,12 @@ impl EventCount {
             EventCount::Handled => "handled",
             EventCount::Lost => "lost",
             EventCount::MaxLatency => "max_latency",
+            EventCount::Enabled => "enabled",
         }
     }
 
     pub fn from_name(name: &str) -> Option<EventCount> {
-        [EventCount::Arrivals, EventCount::Handled, EventCount::Lost, EventCount::MaxLatency]
+        [EventCount::Arrivals, EventCount::Handled, EventCount::Lost, EventCount::MaxLatency, EventCount::Enabled]
             .into_iter()
             .find(|c| c.name() == name)
     }
