@@ -166,13 +166,11 @@ impl Session {
     /// (`SourceDecl::ends_before`; the same gap is one instant).
     fn burst_over(&self, source: crate::program::SourceId) -> Option<String> {
         let program = &self.program;
-        let end = program.sources[source.0 as usize].ends_before?;
-        (self.machine.arrivals()[end.0 as usize] > 0).then(|| {
-            format!(
-                "{}'s events all come before {}'s (lesson.toml `ends_before`), which has arrived",
-                program.sources[source.0 as usize].name, program.sources[end.0 as usize].name
-            )
-        })
+        let end = self.machine.burst_ended_by(program, source)?;
+        Some(format!(
+            "{}'s events all come before {}'s (lesson.toml `ends_before`), which has arrived",
+            program.sources[source.0 as usize].name, program.sources[end.0 as usize].name
+        ))
     }
 
     fn note_not_applied(&mut self, item: ScheduleItem, why: String) {

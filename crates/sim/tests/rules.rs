@@ -10,9 +10,15 @@ use irqlab_sim::*;
 use support::*;
 
 /// Handlers A (IRQ 0), B (IRQ 1), C (IRQ 2) with the given priorities, each
-/// doing `work` busy steps; main runs `idle` (a few nops) `times` times.
+/// doing `work` busy steps; main runs `idle` (a few nops) 3 times.
 fn three_handlers(prios: [u8; 3], work: u32) -> Program {
     let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    add_three_handlers(&mut b, prios, work, 2);
+    b.build()
+}
+
+/// `three_handlers`' main and handlers, each source with `arrivals` events.
+fn add_three_handlers(b: &mut ProgramBuilder, prios: [u8; 3], work: u32, arrivals: u32) {
     let idle = b.function("idle", 0, |f| {
         for _ in 0..4 {
             f.op(Op::Nop { what: "nop".into() });
@@ -28,9 +34,8 @@ fn three_handlers(prios: [u8; 3], work: u32) -> Program {
             f.ret();
         });
         let h = b.handler(name, i as u16, prios[i], body);
-        b.source(name, Some(h), Trigger::Edge, 2);
+        b.source(name, Some(h), Trigger::Edge, arrivals);
     }
-    b.build()
 }
 
 // ARMv7-M B1.5.4: "the lower the priority value, the higher the priority";
@@ -924,27 +929,8 @@ fn a_loop_whose_read_was_changed_after_it_is_not_a_spin() {
 const EXCEPTION_FRAME: u32 = 8 * 4 + 4;
 const FUNCTION_FRAME: u32 = 40;
 
-/// `three_handlers` with A's function keeping a 13-byte array (16 with
-/// alignment) and an `always` property `stack_bytes() <= limit`.
-fn nesting_handlers(limit: u64) -> Program {
-    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
-    let idle = b.function("idle", 0, |f| {
-        for _ in 0..4 {
-            f.op(Op::Nop { what: "nop".into() });
-        }
-        f.ret();
-    });
-    b.thread("main", 0, &[(idle, 3)]);
-    for (i, (name, priority)) in [("A", 3), ("B", 2), ("C", 1)].into_iter().enumerate() {
-        let body = b.function(&format!("on_{name}"), 0, |f| {
-            for _ in 0..3 {
-                f.op(Op::Busy { cycles: 10 });
-            }
-            f.ret();
-        });
-        let h = b.handler(name, i as u16, priority, body);
-        b.source(name, Some(h), Trigger::Edge, 1);
-    }
+/// The `always` property "the stack fits": `stack_bytes() <= limit`.
+fn stack_fits(b: &mut ProgramBuilder, limit: u64) {
     b.property("the stack fits", PropertyWhen::Always, |f| {
         let (bytes, ok) = (f.local(), f.local());
         f.op(Op::StackBytes { dst: bytes });
@@ -957,6 +943,14 @@ fn nesting_handlers(limit: u64) -> Program {
         });
         f.op(Op::Return { value: Some(Operand::Local(ok)) });
     });
+}
+
+/// `three_handlers` with A's function keeping a 13-byte array (16 with
+/// alignment) and an `always` property `stack_bytes() <= limit`.
+fn nesting_handlers(limit: u64) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    add_three_handlers(&mut b, [3, 2, 1], 3, 1);
+    stack_fits(&mut b, limit);
     let mut p = b.build();
     let on_a = p.functions.iter().position(|f| f.name == "on_A").expect("A's function");
     p.functions[on_a].frame_bytes = 13;
@@ -1071,18 +1065,7 @@ fn masked_nesting(limit: u64) -> Program {
         let h = b.handler(name, i as u16, priority, body);
         b.source(name, Some(h), Trigger::Edge, 1);
     }
-    b.property("the stack fits", PropertyWhen::Always, |f| {
-        let (bytes, ok) = (f.local(), f.local());
-        f.op(Op::StackBytes { dst: bytes });
-        f.op(Op::Binary {
-            op: BinOp::Le,
-            ty: Ty::U32,
-            dst: ok,
-            lhs: Operand::Local(bytes),
-            rhs: Operand::Const(limit),
-        });
-        f.op(Op::Return { value: Some(Operand::Local(ok)) });
-    });
+    stack_fits(&mut b, limit);
     let mut p = b.build();
     for (name, bytes) in [("on_A", 8), ("on_B", 16), ("work", 24)] {
         let f = p.functions.iter().position(|f| f.name == name).expect("function");

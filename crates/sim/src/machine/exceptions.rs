@@ -39,8 +39,9 @@ impl Machine {
         )
     }
 
-    /// A source's counter (`Op::EventCount`).
-    pub fn event_count(&self, source: SourceId, count: EventCount) -> u64 {
+    /// A source's counter (`Op::EventCount`), or whether its interrupt is
+    /// enabled in the NVIC (`EventCount::Enabled`; false for a polled source).
+    pub fn event_count(&self, program: &Program, source: SourceId, count: EventCount) -> u64 {
         let e = &self.events[source.0 as usize];
         match count {
             EventCount::Arrivals => u64::from(self.arrivals[source.0 as usize]),
@@ -48,19 +49,17 @@ impl Machine {
             EventCount::Lost => u64::from(e.lost),
             // A u32 in the property, like the other counters.
             EventCount::MaxLatency => e.max_latency.min(u64::from(u32::MAX)),
-            // Read from the NVIC by `probe`, which knows the program.
-            EventCount::Enabled => 0,
+            EventCount::Enabled => {
+                let handler = program.sources[source.0 as usize].handler;
+                u64::from(handler.is_some_and(|h| self.exceptions[h.0 as usize].enabled))
+            }
         }
     }
 
     /// What `compute` asks of the machine for a property.
     pub(super) fn probe(&self, program: &Program, probe: super::interpret::Probe) -> u64 {
         match probe {
-            super::interpret::Probe::Event(source, EventCount::Enabled) => {
-                let handler = program.sources[source.0 as usize].handler;
-                u64::from(handler.is_some_and(|h| self.exceptions[h.0 as usize].enabled))
-            }
-            super::interpret::Probe::Event(source, count) => self.event_count(source, count),
+            super::interpret::Probe::Event(source, count) => self.event_count(program, source, count),
             super::interpret::Probe::StackBytes => u64::from(self.deepest_stack(program)),
         }
     }

@@ -68,12 +68,16 @@ impl Machine {
     }
 
     /// Whether an event of `source` may still arrive: it has events left
-    /// (`max_arrivals`), and the source its burst ends before
-    /// (`SourceDecl::ends_before`) has not arrived yet.
+    /// (`max_arrivals`), and its burst has not ended (`burst_ended_by`).
     pub fn can_arrive(&self, program: &Program, source: SourceId) -> bool {
-        let s = &program.sources[source.0 as usize];
-        self.arrivals[source.0 as usize] < s.max_arrivals
-            && s.ends_before.is_none_or(|end| self.arrivals[end.0 as usize] == 0)
+        self.arrivals[source.0 as usize] < program.sources[source.0 as usize].max_arrivals
+            && self.burst_ended_by(program, source).is_none()
+    }
+
+    /// The source whose first event ended `source`'s burst, once it has
+    /// arrived (`SourceDecl::ends_before`): no event of `source` comes after.
+    pub fn burst_ended_by(&self, program: &Program, source: SourceId) -> Option<SourceId> {
+        program.sources[source.0 as usize].ends_before.filter(|end| self.arrivals[end.0 as usize] > 0)
     }
 
     /// An external event arrives now, between steps (the explorer's way of
