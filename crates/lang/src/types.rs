@@ -166,6 +166,18 @@ impl LTy {
         }
     }
 
+    /// Whether the type is or holds an array: such a value lives in its
+    /// function's frame (`Function::frame_bytes`).
+    pub fn contains_array(&self, structs: &[StructDef]) -> bool {
+        match self {
+            LTy::Array(..) => true,
+            LTy::Tuple(ts) => ts.iter().any(|t| t.contains_array(structs)),
+            LTy::Option(t) | LTy::Result(t) => t.contains_array(structs),
+            LTy::Struct(i) => structs.get(*i).is_some_and(|s| s.fields.iter().any(|(_, t)| t.contains_array(structs))),
+            _ => false,
+        }
+    }
+
     /// Whether a value of this type can be copied out of memory (`Copy`).
     pub fn is_copy(&self, structs: &[StructDef]) -> bool {
         match self {

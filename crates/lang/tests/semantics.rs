@@ -439,6 +439,11 @@ fn a_local_array_counts_in_the_frame_and_stack_bytes_reads_it() {
     let p = support::program(code);
     let main = p.functions.iter().find(|f| f.name == "main_loop").expect("main_loop");
     assert_eq!(main.frame_bytes, 13 + 8, "13 bytes and two words; the scalar is in a register");
+    // A struct that holds an array lives in the frame too, all of it.
+    let boxed = "pub struct Line {\n    pub len: u8,\n    pub bytes: [u8; 6],\n}\npub fn main_loop() {\n    let mut line = Line { len: 0, bytes: [0u8; 6] };\n    line.len = 1;\n}\n";
+    let p = support::program(boxed);
+    let main = p.functions.iter().find(|f| f.name == "main_loop").expect("main_loop");
+    assert_eq!(main.frame_bytes, 1 + 6);
     // A property reads the stack depth: main's frame, 40 bytes of saved
     // registers and its 21 bytes of arrays rounded up to 24.
     let always = irqlab_sim::PropertyWhen::Always;

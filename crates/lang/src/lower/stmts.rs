@@ -285,9 +285,10 @@ impl FnBuilder<'_, '_> {
                         span.clone(),
                     )));
                 }
-                if matches!(ty, LTy::Array(..)) {
-                    // An array indexed at run time lives in the frame, not in
-                    // registers: it counts towards the stack (`stack_bytes()`).
+                if ty.contains_array(&self.cx.structs) {
+                    // An array (or a struct, tuple or option holding one) lives
+                    // in the frame, not in registers: it counts towards the
+                    // stack (`stack_bytes()`).
                     self.frame_bytes = self.frame_bytes.saturating_add(ty.bytes(&self.cx.structs));
                 }
                 let aliased = ops.iter().any(|o| matches!(o, Operand::Local(l) if self.mutable_locals.contains(l)));
