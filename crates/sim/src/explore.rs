@@ -516,7 +516,7 @@ impl Explorer {
         // step that touches nothing shared, none is tried.
         let mut quiet = None;
         moves.retain(|mv| match mv {
-            Move::Arrive(s) => !(all_local || (self.reduce_wait && m.arrival_can_wait_cached(p, *s, &mut quiet))),
+            Move::Arrive(s) => !(all_local || (self.reduce_wait && m.arrival_can_wait(p, *s, &mut quiet))),
             _ => true,
         });
         moves

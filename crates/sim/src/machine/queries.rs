@@ -176,20 +176,12 @@ impl Machine {
     /// touches what decides that (masks, priorities, the NVIC, event flags)
     /// or sleeps. The explorer then tries the arrival after the step only
     /// (SEMANTICS.md, "The explorer's reductions"). One core only.
-    pub fn arrival_can_wait(&self, program: &Program, source: SourceId) -> bool {
-        self.arrival_can_wait_cached(program, source, &mut None)
-    }
-
-    /// `arrival_can_wait`, with the part that does not depend on the source
-    /// (whether the steps offered touch nothing that decides when a handler
-    /// runs, which needs `early_accesses`) kept in `quiet` across the
-    /// sources of one state. `quiet` must start as `None` for each state.
-    pub(crate) fn arrival_can_wait_cached(
-        &self,
-        program: &Program,
-        source: SourceId,
-        quiet: &mut Option<bool>,
-    ) -> bool {
+    ///
+    /// The part that does not depend on the source (whether the steps
+    /// offered touch nothing that decides when a handler runs, which needs
+    /// `early_accesses`) is kept in `quiet` across the sources of one state;
+    /// `quiet` must start as `None` for each state.
+    pub(crate) fn arrival_can_wait(&self, program: &Program, source: SourceId, quiet: &mut Option<bool>) -> bool {
         if self.cores.len() != 1 {
             return false;
         }
