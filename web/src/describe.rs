@@ -51,6 +51,18 @@ pub fn event(program: &Program, event: &Event) -> Option<String> {
         Event::Arrival { source, merged: true } => {
             format!("{} event arrives but merges with the one already pending", source_name(program, *source))
         }
+        Event::DmaStarted { source, buffer, len } => format!(
+            "{}'s DMA now owns {} ({len} bytes) until its last byte is in",
+            source_name(program, *source),
+            program.locations.get(buffer.0 as usize).map_or("?", |l| l.static_name.as_str())
+        ),
+        Event::DmaWrote { source, location, value: v, last } => format!(
+            "{}'s DMA writes {} ← {}{}",
+            source_name(program, *source),
+            location_name(program, *location),
+            value(program, *location, *v),
+            if *last { ": the buffer is full, the transfer ends and raises its event" } else { "" }
+        ),
         Event::Pended { context } => format!("{} becomes pending", ctx(context)),
         Event::Unpended { context } => format!("{} is no longer pending", ctx(context)),
         // A late arrival is said first: `preempted` is set on every entry

@@ -53,6 +53,19 @@ fn row(program: &Program, rec: &StepRecord, lines: &[&str]) -> String {
                     format!("{name} event arrives")
                 });
             }
+            Event::DmaStarted { source, buffer, len } => {
+                let name = program.sources.get(source.0 as usize).map_or("?", |s| s.name.as_str());
+                let buf = program.locations.get(buffer.0 as usize).map_or("?", |l| l.static_name.as_str());
+                notes.push(format!("{name} DMA owns {buf} ({len} bytes)"));
+            }
+            Event::DmaWrote { source, location, value, last } => {
+                let name = program.sources.get(source.0 as usize).map_or("?", |s| s.name.as_str());
+                notes.push(format!(
+                    "{name} DMA writes {} ← {value}{}",
+                    loc_name(program, *location),
+                    if *last { ": transfer done, event raised" } else { "" }
+                ));
+            }
             Event::Pended { .. } | Event::Unpended { .. } | Event::Primask { .. } | Event::Basepri { .. } => {}
             Event::Entered { context, late_arrival_over, .. } => {
                 if let Some(over) = late_arrival_over {
@@ -230,6 +243,10 @@ fn describe(program: &Program, op: &Op, rec: &StepRecord) -> String {
         Op::NvicSetPriority { irq, .. } => format!("NVIC priority of {}", name(program, irq.0)),
         Op::ClearEvent { source: s } => format!("clear {} event", source(s)),
         Op::ReadEvent { source: s, .. } => format!("read {} event flag", source(s)),
+        Op::DmaStart { source: s, buffer, len } => {
+            let buf = program.locations.get(buffer.0 as usize).map_or("?", |l| l.static_name.as_str());
+            format!("start {} DMA into {buf} ({len} bytes)", source(s))
+        }
         Op::SpinlockAcquire { lock, .. } => format!("take spinlock {lock}"),
         Op::SpinlockRelease { lock, .. } => format!("release spinlock {lock}"),
         Op::BorrowRefCell { flag, mutable } => {

@@ -128,7 +128,15 @@ impl ProgramBuilder {
             trigger,
             max_arrivals,
             ends_before: None,
+            dma: None,
         });
+        id
+    }
+
+    /// A source that receives `bytes` by DMA (`SourceDecl::dma`).
+    pub fn dma_source(&mut self, name: &str, handler: Option<ContextId>, bytes: &[u8], max_arrivals: u32) -> SourceId {
+        let id = self.source(name, handler, Trigger::Edge, max_arrivals);
+        self.program.sources[id.0 as usize].dma = Some(crate::program::DmaDecl { bytes: bytes.to_vec() });
         id
     }
 

@@ -280,8 +280,14 @@ pub struct Explorer {
     label_verdicts: [(Severity, bool); LABELS.len()],
     /// Properties that could not be evaluated on some run.
     unknown: Vec<bool>,
-    /// Per location, the contexts that access it (bits of context indices).
+    /// Per location, the contexts that access it (bits of context indices),
+    /// DMA pseudo-contexts included (`Program::dma_context`).
     accessors: Vec<u16>,
+    /// The bits of the DMA pseudo-contexts.
+    dma_bits: u16,
+    /// Per location, the contexts whose code can start a DMA transfer into
+    /// it.
+    dma_starters: Vec<u16>,
     /// Per context, the contexts that can run while it is part-way through
     /// its code: more urgent handlers of its core, and every context of
     /// another core.
@@ -377,6 +383,8 @@ impl Explorer {
             label_verdicts: [(Severity::Note, false); LABELS.len()],
             unknown: vec![false; properties_len],
             accessors: program.accessors(),
+            dma_bits: dma_contexts(&program),
+            dma_starters: dma_starters(&program),
             interleavers: interleavers(&program),
             dynamic_priorities: dynamic_priorities(&program),
             reduce_reorders: true,
@@ -539,8 +547,21 @@ impl Explorer {
         // mask changes, which ends the window (SEMANTICS.md §5, rule 3).
         let now = if self.dynamic_priorities { u16::MAX } else { m.could_interleave(p, core) };
         let others = self.interleavers[ctx.0 as usize] & now;
-        let visible =
-            |loc: crate::program::Location| self.accessors.get(loc.0 as usize).is_none_or(|users| users & others != 0);
+        // A DMA sees a location only while it may write it before the moved
+        // access would run in program order: it is in what is left of a
+        // running transfer, in the buffer of a transfer started by an
+        // instruction the access overtakes, or in one a context that can
+        // run in between may start (SEMANTICS.md §5, rule 3).
+        let dma_sees = |loc: crate::program::Location| {
+            m.dma_may_write(loc)
+                || early.dma_buffers.iter().any(|&(b, n)| (b.0..b.0 + n).contains(&loc.0))
+                || self.dma_starters.get(loc.0 as usize).is_some_and(|s| s & others != 0)
+        };
+        let visible = |loc: crate::program::Location| {
+            self.accessors.get(loc.0 as usize).is_none_or(|users| {
+                users & others & !self.dma_bits != 0 || (users & others & self.dma_bits != 0 && dma_sees(loc))
+            })
+        };
         // It must overtake something another context sees (or a fence);
         // and either it is seen itself, or running it early can let a
         // later, seen access pass what it overtook (an Acquire load holds
@@ -820,16 +841,59 @@ fn interleavers(program: &Program) -> Vec<u16> {
                     mask |= 1 << j;
                 }
             }
-            mask
+            // A DMA writes between any two steps of anything: no priority
+            // or mask holds it back.
+            mask | dma_contexts(program)
         })
         .collect()
 }
 
-/// Locations that some handler's code (including what it calls) can touch;
-/// with two cores, every location (the other thread is as concurrent).
+/// Per location, the contexts (bits) whose code, or what it calls, starts
+/// a DMA transfer whose buffer covers it.
+fn dma_starters(program: &Program) -> Vec<u16> {
+    let mut out = vec![0u16; program.locations.len()];
+    for (i, ctx) in program.contexts.iter().enumerate().take(16) {
+        let mut work: Vec<crate::program::FuncId> = match &ctx.kind {
+            crate::program::ContextKind::Thread { calls, .. } => calls.iter().map(|c| c.func).collect(),
+            crate::program::ContextKind::Handler { func, .. } => vec![*func],
+        };
+        let mut seen = vec![false; program.functions.len()];
+        while let Some(f) = work.pop() {
+            if std::mem::replace(&mut seen[f.0 as usize], true) {
+                continue;
+            }
+            for instr in &program.function(f).body {
+                match instr.op {
+                    crate::program::Op::DmaStart { buffer, len, .. } => {
+                        for l in buffer.0..buffer.0 + len {
+                            if let Some(o) = out.get_mut(l as usize) {
+                                *o |= 1 << i;
+                            }
+                        }
+                    }
+                    crate::program::Op::Call { func, .. } => work.push(func),
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The bits of the DMA pseudo-contexts (`Program::dma_context`).
+fn dma_contexts(program: &Program) -> u16 {
+    program.dma_sources().filter_map(|s| program.dma_context(s)).filter(|c| c.0 < 16).fold(0, |m, c| m | 1 << c.0)
+}
+
+/// Locations that some handler's code (including what it calls) or a DMA
+/// can touch; with two cores, every location (the other thread is as concurrent).
 fn shared_locations(program: &Program) -> Vec<bool> {
-    let handlers: u16 =
-        program.contexts.iter().enumerate().filter(|(_, c)| !c.is_thread()).fold(0, |mask, (i, _)| mask | (1u16 << i));
+    let handlers: u16 = program
+        .contexts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_thread())
+        .fold(dma_contexts(program), |mask, (i, _)| mask | (1u16 << i));
     program.accessors().into_iter().map(|users| program.cores > 1 || users & handlers != 0).collect()
 }
 
@@ -879,7 +943,7 @@ fn binomial(n: f64, k: f64) -> f64 {
 pub fn broken_property(o: &Outcome) -> Option<&str> {
     Some(match o {
         Outcome::PropertyViolated { name, .. } => name.as_str(),
-        Outcome::DataRace { .. } => NO_UB,
+        Outcome::DataRace { .. } | Outcome::DmaBusy { .. } => NO_UB,
         Outcome::Panic { .. } | Outcome::DoubleBorrow { .. } => NO_PANIC,
         Outcome::Deadlock { .. } | Outcome::Starvation { .. } | Outcome::NeverFinishes { .. } => NO_HANG,
         _ => return None,

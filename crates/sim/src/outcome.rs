@@ -58,6 +58,11 @@ pub enum Outcome {
     DoubleBorrow { context: ContextId, span: Span, static_name: String, mutable: bool },
     /// Conflicting non-atomic accesses with no happens-before between them.
     DataRace { location: String, first: RaceAccess, second: RaceAccess },
+    /// A DMA transfer started while the source's transfer still ran: the
+    /// peripheral may go on writing the buffer it was given, which the
+    /// code now treats as its own (undefined behavior, like a data race).
+    /// The run goes on with the new transfer.
+    DmaBusy { context: ContextId, span: Span, source: SourceId },
     /// A context spins on a lock or flag that only a context it preempted can release.
     Deadlock { context: ContextId, span: Span, waiting_on: String, holder: ContextId },
     /// A thread waits (WFI or a spin) for an event that may still arrive:
@@ -123,6 +128,7 @@ impl Outcome {
             Outcome::Panic { .. }
             | Outcome::DoubleBorrow { .. }
             | Outcome::DataRace { .. }
+            | Outcome::DmaBusy { .. }
             | Outcome::Deadlock { .. }
             | Outcome::NeverFinishes { .. }
             | Outcome::Starvation { .. }
@@ -154,6 +160,7 @@ impl Outcome {
             Outcome::Panic { .. } => "panic",
             Outcome::DoubleBorrow { .. } => "double-borrow",
             Outcome::DataRace { .. } => "data-race",
+            Outcome::DmaBusy { .. } => "dma-busy",
             Outcome::Deadlock { .. } => "deadlock",
             Outcome::Hang { .. } => "hang",
             Outcome::NeverFinishes { .. } => "never-finishes",
@@ -167,9 +174,7 @@ impl Outcome {
 
     /// One plain sentence a learner can act on.
     pub fn explain(&self, program: &Program) -> String {
-        let ctx = |c: &ContextId| {
-            program.contexts.get(c.0 as usize).map_or_else(|| format!("context #{}", c.0), |c| c.name.clone())
-        };
+        let ctx = |c: &ContextId| program.context_name(*c);
         let src = |s: &SourceId| {
             program.sources.get(s.0 as usize).map_or_else(|| format!("source #{}", s.0), |s| s.name.clone())
         };
@@ -196,6 +201,12 @@ impl Outcome {
                 ctx(&second.context),
                 if second.write { "wrote" } else { "read" },
                 second.span.line
+            ),
+            Outcome::DmaBusy { context, span, source } => format!(
+                "Undefined behavior: {} starts a DMA transfer of {} at line {} while the last one still runs: the peripheral may go on writing the buffer it was given, which the code now treats as its own. Start the next transfer once the last has ended (its event), as a HAL's transfer type makes you.",
+                ctx(context),
+                src(source),
+                span.line
             ),
             Outcome::Deadlock { context, span, waiting_on, holder } => format!(
                 "Deadlock: {} spins at line {} waiting for {waiting_on}, which {} holds, but {} cannot run again until {} returns.",

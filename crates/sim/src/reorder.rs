@@ -52,6 +52,10 @@ pub struct EarlyAccess {
     /// lets them move further too. For a computation run as a stepping
     /// stone, those of the access that needs it.
     pub feeds: Vec<Location>,
+    /// The buffers (first location, length) of the DMA transfers started
+    /// by instructions it overtakes, or by itself: a DMA may write them
+    /// before the accesses involved would run in program order.
+    pub dma_buffers: SmallVec<[(Location, u32); 1]>,
 }
 
 /// A load read early across a branch, waiting to be used.
@@ -88,6 +92,8 @@ struct Pending {
     /// move again, but it still holds back what may not pass it, since a
     /// dropped speculation runs again in program order.
     speculated: bool,
+    /// A DMA start: the buffer it hands to the peripheral.
+    dma: Option<(Location, u32)>,
 }
 
 /// What an instruction is to the reordering window.
@@ -128,6 +134,7 @@ fn classify_instr(program: &Program, op: &Op) -> Class {
         | Op::NvicSetPriority { .. }
         | Op::ClearEvent { .. }
         | Op::ReadEvent { .. }
+        | Op::DmaStart { .. }
         | Op::Busy { .. } => Class::Item,
         // cortex_m::asm::nop is `asm!` with `nomem`: not a barrier; dsb, dmb
         // and isb are wrapped in compiler_fence(SeqCst) by the cortex-m crate.
@@ -171,7 +178,7 @@ fn resolve_now(place: &Place, locals: &[u64]) -> Option<Location> {
 fn pending_of(program: &Program, func: &Function, pc: u32, locals: &[u64]) -> Option<Pending> {
     let op = &func.body.get(pc as usize)?.op;
     let (writes, reads) = locals_of(op);
-    let mut p = Pending { pc, access: None, fence: None, pure: false, writes, reads, speculated: false };
+    let mut p = Pending { pc, access: None, fence: None, pure: false, writes, reads, speculated: false, dma: None };
     let place_access = |place: &Place| resolve_now(place, locals).and_then(|loc| memory_model::classify(op, loc));
     match op {
         Op::Move { .. } | Op::Unary { .. } => p.pure = true,
@@ -194,6 +201,13 @@ fn pending_of(program: &Program, func: &Function, pc: u32, locals: &[u64]) -> Op
         }
         Op::ReadEvent { source, .. } => {
             p.access = Some(mmio(program, 0x1_0000 + u32::from(source.0), true, false));
+        }
+        // Starting a DMA transfer is a volatile write (TASKS_STARTRX): a
+        // plain access may move over it, which is why embedded code puts a
+        // `compiler_fence(Release)` before it (docs/SEMANTICS.md §1 "DMA").
+        Op::DmaStart { source, buffer, len } => {
+            p.access = Some(mmio(program, 0x2_0000 + u32::from(source.0), false, true));
+            p.dma = Some((*buffer, *len));
         }
         _ => {}
     }
@@ -379,6 +393,9 @@ pub fn early_accesses(
             over_fence: stays.iter().any(|s| s.fence.is_some()),
             unblocks,
             feeds,
+            // Its own, when it is a DMA start: the bytes come before the
+            // accesses it overtakes run.
+            dma_buffers: stays.iter().map(|s| s.dma).chain([path[i].dma]).flatten().collect(),
         });
     }
     // Loads just past the first unresolved branch, read early.
@@ -412,6 +429,7 @@ pub fn early_accesses(
                         over_fence: before.iter().any(|s| s.fence.is_some()),
                         unblocks: true,
                         feeds: Vec::new(),
+                        dma_buffers: before.iter().filter_map(|s| s.dma).collect(),
                     });
                 }
                 drop(before);

@@ -110,10 +110,13 @@ impl Session {
         let mut not_applied = Vec::new();
         for item in &self.schedule.items {
             match *item {
-                ScheduleItem::Arrival(a) if a.at == ArrivalPoint::Step(step) => match self.burst_over(a.source) {
-                    Some(why) => not_applied.push((*item, why)),
-                    None => choice.arrivals.push(a.source),
-                },
+                ScheduleItem::Arrival(a) if a.at == ArrivalPoint::Step(step) => {
+                    let earlier = choice.arrivals.iter().filter(|s| **s == a.source).count() as u32;
+                    match self.burst_over(a.source).or_else(|| self.no_transfer(a.source, earlier)) {
+                        Some(why) => not_applied.push((*item, why)),
+                        None => choice.arrivals.push(a.source),
+                    }
+                }
                 ScheduleItem::Reorder { step: s, .. } if s == step => reorders.push(*item),
                 ScheduleItem::Core { step: s, core } if s == step => choice.core = Some(core),
                 ScheduleItem::WfeReturns { step: s } if s == step => choice.wfe_returns = true,
@@ -140,7 +143,8 @@ impl Session {
             if cycle > now {
                 break;
             }
-            match self.burst_over(source) {
+            let earlier = choice.arrivals.iter().filter(|s| **s == source).count() as u32;
+            match self.burst_over(source).or_else(|| self.no_transfer(source, earlier)) {
                 Some(why) => {
                     let item = ScheduleItem::Arrival(Arrival { source, at: ArrivalPoint::Cycle(cycle) });
                     self.note_not_applied(item, why);
@@ -171,6 +175,20 @@ impl Session {
             "{}'s events all come before {}'s (lesson.toml `ends_before`), which has arrived",
             program.sources[source.0 as usize].name, program.sources[end.0 as usize].name
         ))
+    }
+
+    /// Why a DMA source's byte cannot come now, if it cannot: no transfer
+    /// runs, or the `earlier` bytes placed at this same point fill it.
+    fn no_transfer(&self, source: crate::program::SourceId, earlier: u32) -> Option<String> {
+        let program = &self.program;
+        program.sources[source.0 as usize].dma.as_ref()?;
+        let left = self.machine.dma_bytes_left(source);
+        (earlier >= left).then(|| {
+            format!(
+                "no DMA transfer of {} runs then: its bytes come only while one does (the sender waits)",
+                program.sources[source.0 as usize].name
+            )
+        })
     }
 
     fn note_not_applied(&mut self, item: ScheduleItem, why: String) {

@@ -99,6 +99,27 @@ pub fn tell(program: &Program, trace: &[StepRecord], focus: &[Location]) -> Vec<
                     };
                     lines.push(StoryLine { step: rec.index, who: "the board".into(), line: None, text });
                 }
+                Event::DmaStarted { source, buffer, len } => say(
+                    &mut lines,
+                    who.clone(),
+                    format!(
+                        "starts {}'s DMA into {}: the peripheral owns its {len} bytes until the last one is in",
+                        program.sources[source.0 as usize].name,
+                        program.location(*buffer).static_name
+                    ),
+                ),
+                Event::DmaWrote { source, location, value, last } if focus.contains(location) => {
+                    let decl = program.location(*location);
+                    let name = &program.sources[source.0 as usize].name;
+                    let text = format!(
+                        "writes {} ← {}{}",
+                        decl.name,
+                        decl.ty.display(*value),
+                        if *last { ": the buffer is full, the transfer ends and raises its event" } else { "" }
+                    );
+                    last_store[location.0 as usize] = program.dma_context(*source).map(|c| (c, rec.index));
+                    lines.push(StoryLine { step: rec.index, who: format!("{name}'s DMA"), line: None, text });
+                }
                 Event::Reordered { moved, over } => say(
                     &mut lines,
                     who.clone(),
@@ -185,8 +206,10 @@ pub fn tell(program: &Program, trace: &[StepRecord], focus: &[Location]) -> Vec<
 }
 
 fn who_of(program: &Program, context: ContextId) -> String {
-    let ctx = program.context(context);
-    who(program, ctx.core, context)
+    match program.contexts.get(context.0 as usize) {
+        Some(ctx) => who(program, ctx.core, context),
+        None => program.context_name(context),
+    }
 }
 
 fn who(program: &Program, core: u8, context: ContextId) -> String {

@@ -38,6 +38,21 @@ pub enum Event {
         source: SourceId,
         merged: bool,
     },
+    /// A DMA transfer began (`board::uarte_receive`): the peripheral owns
+    /// `len` bytes from `buffer` until its last byte is in.
+    DmaStarted {
+        source: SourceId,
+        buffer: Location,
+        len: u32,
+    },
+    /// The peripheral wrote one byte by DMA; `last` when it filled the
+    /// buffer, which ended the transfer and raised its event.
+    DmaWrote {
+        source: SourceId,
+        location: Location,
+        value: u64,
+        last: bool,
+    },
     /// The handler's pending bit was set (by an arrival, NVIC::pend, or a
     /// level-triggered flag still set).
     Pended {

@@ -57,6 +57,23 @@ enum Act {
     /// once: the explorer's `Move::WfeReturns`) and `sev`.
     Wfe,
     Sev,
+    /// `board::uarte_receive(&raw mut BUF)`: a DMA transfer into buffer
+    /// `buf` (two bytes); the DMA source then writes its bytes while it
+    /// runs (`SourceDecl::dma`).
+    DmaStart {
+        buf: usize,
+    },
+    /// A plain read of byte `idx` of buffer `buf`, kept in the context's
+    /// result slot.
+    DmaRead {
+        buf: usize,
+        idx: usize,
+    },
+    /// A plain write of byte `idx` of buffer `buf`.
+    DmaWrite {
+        buf: usize,
+        idx: usize,
+    },
     /// The accesses inside one critical section.
     Critical(Vec<Act>),
     /// `if A.load(ordering) != 0 { then }`: the message-passing shape,
@@ -106,6 +123,9 @@ fn access() -> impl Strategy<Value = Act> {
         1 => (0..4usize, 0..3usize, ordering()).prop_map(|(from, to, o)| {
             Act::Copy { from, to, ordering: if o == Ordering::Acquire { Ordering::Relaxed } else { o } }
         }),
+        1 => (0..2usize).prop_map(|buf| Act::DmaStart { buf }),
+        1 => (0..2usize, 0..2usize).prop_map(|(buf, idx)| Act::DmaRead { buf, idx }),
+        1 => (0..2usize, 0..2usize).prop_map(|(buf, idx)| Act::DmaWrite { buf, idx }),
     ];
     prop_oneof![
         8 => leaf.clone(),
@@ -143,8 +163,10 @@ fn case() -> impl Strategy<Value = Case> {
             size(main) + handlers.iter().map(|h| size(&h.2)).sum::<usize>() + size(second) <= limit
         })
         .prop_map(|(main, mut handlers, second)| {
-            // At most two arrivals in all, so plain enumeration stays small.
-            let mut left = 2;
+            // At most two arrivals in all, so plain enumeration stays small;
+            // one when a DMA transfer adds its two bytes.
+            let all = main.iter().chain(&second).chain(handlers.iter().flat_map(|h| &h.2));
+            let mut left = if all.clone().any(uses_dma) { 1 } else { 2 };
             for h in &mut handlers {
                 h.1 = h.1.min(left).max(1);
                 left = left.saturating_sub(h.1);
@@ -153,9 +175,23 @@ fn case() -> impl Strategy<Value = Case> {
         })
 }
 
+/// Whether an access starts a DMA transfer (the program then has a DMA
+/// source).
+fn uses_dma(a: &Act) -> bool {
+    match a {
+        Act::DmaStart { .. } => true,
+        Act::Critical(v) | Act::IfSet { then: v, .. } => v.iter().any(uses_dma),
+        _ => false,
+    }
+}
+
 struct Locs {
     atomics: [Location; 3],
     plain: [Location; 2],
+    /// Two two-byte DMA buffers.
+    buffers: [Location; 2],
+    /// The DMA source, when the program starts a transfer.
+    dma: Option<SourceId>,
     /// Two cores: a critical section also takes the RP2040's spinlock, as
     /// `critical-section`'s implementation there does.
     cores: u8,
@@ -203,6 +239,18 @@ fn emit(f: &mut FnBuilder, locs: &Locs, result: Location, accesses: &[Act]) {
             Act::Fence(ordering) => {
                 f.op(Op::Fence { ordering: *ordering, compiler_only: true });
             }
+            Act::DmaStart { buf } => {
+                let source = locs.dma.expect("a program that starts a transfer has a DMA source");
+                f.op(Op::DmaStart { source, buffer: locs.buffers[*buf], len: 2 });
+            }
+            Act::DmaRead { buf, idx } => {
+                let t = f.local();
+                f.load(t, Location(locs.buffers[*buf].0 + *idx as u32));
+                f.op(Op::AtomicStore { place: Place::at(result), src: Operand::Local(t), ordering: Ordering::Relaxed });
+            }
+            Act::DmaWrite { buf, idx } => {
+                f.store(Location(locs.buffers[*buf].0 + *idx as u32), Operand::Const(7));
+            }
             Act::Wfe => {
                 f.op(Op::Wfe);
             }
@@ -245,8 +293,19 @@ fn program(case: &Case) -> Program {
             b.scalar("C", Ty::U32, LocationKind::Atomic, 0),
         ],
         plain: [b.scalar("P", Ty::U32, LocationKind::Plain, 0), b.scalar("Q", Ty::U32, LocationKind::Plain, 0)],
+        buffers: [
+            b.array("D", Ty::U8, LocationKind::Plain, &[0, 0]),
+            b.array("E", Ty::U8, LocationKind::Plain, &[0, 0]),
+        ],
+        dma: None,
         cores,
     };
+    let mut locs = locs;
+    let all = case.main.iter().chain(&case.second).chain(case.handlers.iter().flat_map(|h| &h.2));
+    if all.clone().any(uses_dma) {
+        // Polled: its end sets the flag, and publishes the bytes to core 0.
+        locs.dma = Some(b.dma_source("DMA", None, &[5, 6], 2));
+    }
     let main_result = b.scalar("MAIN_SAW", Ty::U32, LocationKind::Atomic, 9);
     let main = b.function("main_fn", 0, |f| {
         emit(f, &locs, main_result, &case.main);
@@ -670,4 +729,35 @@ fn a_starving_program_is_judged_by_its_starvation() {
         let expected = if window == 6 { Verdict::Violated } else { Verdict::Holds };
         assert_eq!(hang.verdict, expected, "window {window}");
     }
+}
+
+/// Found when the generator learned DMA transfers: a DMA start run early,
+/// before a read of its own buffer, lets the peripheral write the byte
+/// before the read. The unseen-reordering rule first counted as seen by the
+/// DMA only the buffers of the starts a moved access overtakes, not the
+/// buffer of the start that moves, and missed it (SEMANTICS.md §5, rule 3).
+#[test]
+fn a_dma_start_run_early_lets_its_bytes_come_before_a_read() {
+    use Act::*;
+    let case = Case {
+        main: vec![DmaRead { buf: 0, idx: 0 }, DmaStart { buf: 0 }],
+        handlers: vec![(1, 1, vec![Load { loc: 0, ordering: Ordering::Relaxed }])],
+        second: Vec::new(),
+    };
+    assert!(check(&case).expect("the explorer agrees with plain enumeration"));
+}
+
+/// Found with the DMA transfers too: a second start while a transfer runs
+/// first halted the run like a panic, so accesses the compiler had run early
+/// past the start were done in one run and not in the program-order run the
+/// explorer keeps. It is reported (`Outcome::DmaBusy`) and the run goes on.
+#[test]
+fn a_dma_start_while_one_runs_does_not_halt() {
+    use Act::*;
+    let case = Case {
+        main: vec![DmaStart { buf: 0 }, DmaRead { buf: 0, idx: 0 }],
+        handlers: vec![(1, 1, vec![DmaStart { buf: 1 }])],
+        second: Vec::new(),
+    };
+    assert!(check(&case).expect("the explorer agrees with plain enumeration"));
 }

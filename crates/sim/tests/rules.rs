@@ -1121,3 +1121,156 @@ fn stack_the_explorers_worst_case_equals_plain_enumeration() {
         assert_eq!(verdict, Some(if limit < deepest { Verdict::Violated } else { Verdict::Holds }));
     }
 }
+
+// ---- DMA (docs/SEMANTICS.md §1 "DMA") ----
+
+/// main runs `prologue`, starts a two-byte transfer into BUF, then runs
+/// `epilogue`; the transfer's end pends UARTE (priority 1), whose handler
+/// reads both bytes into SEEN0 and SEEN1. BUF receives 5, 6.
+fn dma_program(
+    prologue: impl FnOnce(&mut FnBuilder, Location),
+    epilogue: impl FnOnce(&mut FnBuilder, Location, Location),
+) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let buf = b.array("BUF", Ty::U8, LocationKind::Plain, &[0, 0]);
+    let seen = b.array("SEEN", Ty::U8, LocationKind::Plain, &[0, 0]);
+    let main_saw = b.scalar("MAIN_SAW", Ty::U8, LocationKind::Plain, 9);
+    let handler = b.function("on_end", 0, |f| {
+        for i in 0..2 {
+            let t = f.local();
+            f.load(t, Location(buf.0 + i));
+            f.store(Location(seen.0 + i), Operand::Local(t));
+        }
+        f.ret();
+    });
+    let h = b.handler("UARTE", 2, 1, handler);
+    let source = b.dma_source("UARTE", Some(h), &[5, 6], 2);
+    let main = b.function("main_fn", 0, |f| {
+        prologue(f, buf);
+        f.op(Op::DmaStart { source, buffer: buf, len: 2 });
+        epilogue(f, buf, main_saw);
+        f.ret();
+    });
+    b.thread("main", 0, &[(main, 1)]);
+    b.build()
+}
+
+// nRF52833 PS, UARTE "EasyDMA": the peripheral writes the bytes it receives
+// into RXD.PTR, up to RXD.MAXCNT, and ENDRX comes when the last is in RAM.
+// The model: a byte arrives only while a transfer runs, each writes the next
+// location, and the last ends the transfer and pends the handler.
+#[test]
+fn dma_bytes_fill_the_buffer_in_order_and_the_last_raises_the_event() {
+    let p = dma_program(|_, _| {}, |_, _, _| {});
+    let s = run(&p, "UARTE@0,UARTE@1,UARTE@2");
+    let not_applied: Vec<&String> = s.not_applied().iter().map(|(_, why)| why).collect();
+    assert_eq!(not_applied.len(), 1, "the byte before the start has no transfer to go to: {not_applied:?}");
+    assert!(not_applied[0].contains("no DMA transfer of UARTE runs"), "{not_applied:?}");
+    assert_eq!((value(&s, "BUF[0]"), value(&s, "BUF[1]")), (5, 6));
+    assert_eq!((value(&s, "SEEN[0]"), value(&s, "SEEN[1]")), (5, 6), "the handler ran after the last byte");
+    assert_eq!(entered(&s), ["UARTE"]);
+    assert!(!s.machine().dma_running(SourceId(0)), "the last byte ended the transfer");
+    // One byte in: the transfer still runs and nothing is pended.
+    let s = run(&p, "UARTE@1");
+    assert!(s.machine().dma_running(SourceId(0)));
+    assert_eq!(s.machine().dma_bytes_left(SourceId(0)), 1);
+    assert!(entered(&s).is_empty());
+}
+
+// The Rust reference ("Behavior considered undefined": data races): a byte
+// the DMA writes and a plain access by the code race unless something
+// orders them. The handler entered at the transfer's end is ordered after
+// every byte; main reading the buffer while the transfer runs is not.
+#[test]
+fn dma_a_read_while_the_transfer_runs_races_and_the_handler_at_its_end_does_not() {
+    let read_back = |f: &mut FnBuilder, buf: Location, saw: Location| {
+        let t = f.local();
+        f.load(t, buf);
+        f.store(saw, Operand::Local(t));
+    };
+    let p = dma_program(|_, _| {}, read_back);
+    // Both bytes before main's read: main has acquired nothing since.
+    let s = run(&p, "UARTE@1,UARTE@1");
+    assert!(has_outcome(&s, "data-race"), "{:?}", s.outcomes());
+    let race = s.outcomes().iter().find(|o| o.label() == "data-race").expect("a race");
+    assert!(race.explain(&p).contains("the DMA of UARTE wrote it"), "{}", race.explain(&p));
+    // Only the handler reads: no race, whatever the arrival points.
+    let p = dma_program(|_, _| {}, |_, _, _| {});
+    let report = Explorer::new(p, ExploreConfig::default()).expect("valid").run();
+    assert!(report.complete);
+    assert!(report.properties.iter().all(|r| r.verdict == Verdict::Holds), "{:?}", report.properties);
+}
+
+// Polling the end instead: `board::event_pending` is a volatile read, and a
+// plain load after it may be emitted before it (LangRef: volatile orders
+// only against volatile) and is not ordered after the bytes either. A
+// `compiler_fence(Acquire)` after the poll is the acquire point that the
+// transfer's end published its bytes to, and keeps the load after the poll.
+#[test]
+fn dma_a_polled_end_needs_an_acquire_fence_before_the_reads() {
+    let poll_then_read = |fence: bool| {
+        move |f: &mut FnBuilder, buf: Location, saw: Location| {
+            let (done, t) = (f.local(), f.local());
+            // Wait for the end: spin on the event flag.
+            let top = f.here();
+            f.op(Op::ReadEvent { dst: done, source: SourceId(0) });
+            f.op(Op::Branch { cond: Operand::Local(done), then_target: top + 2, else_target: top });
+            if fence {
+                f.op(Op::Fence { ordering: Ordering::Acquire, compiler_only: true });
+            }
+            f.load(t, buf);
+            f.store(saw, Operand::Local(t));
+        }
+    };
+    let verdict = |fence: bool| {
+        let mut b = dma_program(|_, _| {}, poll_then_read(fence));
+        // Polled: the handler never runs (its source still ends the transfer).
+        b.contexts.retain(|c| c.is_thread());
+        b.sources[0].handler = None;
+        let report = Explorer::new(b, ExploreConfig::default()).expect("valid").run();
+        assert!(report.complete);
+        report.properties.iter().find(|r| r.name == "no undefined behavior").map(|r| r.verdict)
+    };
+    assert_eq!(verdict(false), Some(Verdict::Violated), "without the fence the read races with the bytes");
+    assert_eq!(verdict(true), Some(Verdict::Holds), "the fence orders the read after the transfer's end");
+}
+
+// The start is a volatile write (TASKS_STARTRX): a plain store before it may
+// be emitted after it, into a buffer the peripheral already owns, unless a
+// `compiler_fence(Release)` keeps it before the start (the Embedonomicon's
+// DMA chapter; LangRef "volatile").
+#[test]
+fn dma_a_store_before_the_start_may_sink_past_it_without_a_release_fence() {
+    let verdict = |fence: bool| {
+        let p = dma_program(
+            |f, buf| {
+                f.store(Location(buf.0 + 1), Operand::Const(1));
+                if fence {
+                    f.op(Op::Fence { ordering: Ordering::Release, compiler_only: true });
+                }
+            },
+            |_, _, _| {},
+        );
+        let report = Explorer::new(p, ExploreConfig::default()).expect("valid").run();
+        assert!(report.complete);
+        report.properties.iter().find(|r| r.name == "no undefined behavior").map(|r| r.verdict)
+    };
+    assert_eq!(verdict(false), Some(Verdict::Violated));
+    assert_eq!(verdict(true), Some(Verdict::Holds));
+}
+
+// One transfer at a time: a start while one runs is reported, and the run
+// goes on with the new transfer (nothing halts the core).
+#[test]
+fn dma_a_start_while_one_runs_is_reported_and_the_run_goes_on() {
+    let p = dma_program(|_, _| {}, |_, _, _| {});
+    let mut again = p.clone();
+    let main = again.functions.iter().position(|f| f.name == "main_fn").expect("main");
+    let start = again.functions[main].body.iter().position(|i| matches!(i.op, Op::DmaStart { .. })).expect("a start");
+    let op = again.functions[main].body[start].clone();
+    again.functions[main].body.insert(start, op);
+    let s = run(&again, "UARTE@1,UARTE@2,UARTE@2");
+    assert!(has_outcome(&s, "dma-busy"), "{:?}", s.outcomes());
+    assert_eq!(entered(&s), ["UARTE"], "the second transfer received both bytes");
+    assert_eq!(s.machine().status(), Status::Finished);
+}

@@ -53,6 +53,7 @@ impl Machine {
                 let handler = program.sources[source.0 as usize].handler;
                 u64::from(handler.is_some_and(|h| self.exceptions[h.0 as usize].enabled))
             }
+            EventCount::Receiving => u64::from(self.dma_running(source)),
         }
     }
 
@@ -145,7 +146,44 @@ impl Machine {
     /// pending; a pending bit is one bit, so a second event merges).
     pub(super) fn arrive(&mut self, program: &Program, s: SourceId, rec: &mut Rec) {
         let src = &program.sources[s.0 as usize];
-        self.arrivals[s.0 as usize] += 1;
+        if let Some(dma) = &src.dma {
+            // One byte by DMA. The explorer and `Session` place one only
+            // while a transfer runs (`can_arrive`).
+            let Some(mut t) = self.dma[s.0 as usize] else { return };
+            let k = self.arrivals[s.0 as usize] as usize;
+            self.arrivals[s.0 as usize] += 1;
+            let loc = crate::program::Location(t.buffer.0 + t.pos);
+            let value = u64::from(dma.bytes[k % dma.bytes.len()]);
+            // Told as the DMA's own event, not as a write of the context
+            // whose step it lands before.
+            self.memory[loc.0 as usize] = value;
+            let last = t.pos + 1 == t.len;
+            rec.event(|| Event::DmaWrote { source: s, location: loc, value, last });
+            if let Some(ctx) = program.dma_context(s) {
+                self.race_access(program, 0, ctx, t.func, t.pc, loc, true, rec);
+            }
+            if !last {
+                t.pos += 1;
+                self.dma[s.0 as usize] = Some(t);
+                return;
+            }
+            // The last byte is in RAM: the transfer ends and the
+            // peripheral raises its END event (nRF52833 PS, UARTE: ENDRX
+            // "generated when the last received byte has been transferred
+            // to RAM"). Its writes are published to the core that takes the
+            // interrupt: whatever acquires there next (the handler's entry,
+            // a fence after polling the event) sees them; the DMA's next
+            // transfer is a new epoch.
+            self.dma[s.0 as usize] = None;
+            if let Some(ctx) = program.dma_context(s) {
+                let core = src.handler.map_or(0, |h| program.context(h).core);
+                let clock = self.clocks[ctx.0 as usize];
+                self.cores[core as usize].released.join(&clock);
+                self.clocks[ctx.0 as usize].0[ctx.0 as usize] += 1;
+            }
+        } else {
+            self.arrivals[s.0 as usize] += 1;
+        }
         match (src.trigger, src.handler) {
             (Trigger::Edge, Some(handler)) => {
                 let h = handler.0 as usize;

@@ -494,6 +494,29 @@ impl Machine {
                 let v = u64::from(self.flags[source.0 as usize]);
                 set!(dst, v);
             }
+            Op::DmaStart { source, buffer, len } => {
+                // A volatile write of TASKS_STARTRX after RXD.PTR and
+                // RXD.MAXCNT (nRF52833 PS, UARTE "EasyDMA"). The core does
+                // its memory accesses in program order (ARMv7-M A3.5.3; the
+                // Cortex-M4 and M0+ do not reorder them, docs/SEMANTICS.md §1
+                // "DMA"), so what this context did before, as executed,
+                // happens before every byte the DMA writes: its clock joins
+                // the DMA's. The context's next accesses are a new epoch the
+                // DMA has not seen.
+                if self.dma[source.0 as usize].is_some() {
+                    // Reported, and the run goes on with the new transfer
+                    // (nothing halts: accesses the compiler ran early past
+                    // this start stay done, as on the chip).
+                    rec.outcome(Outcome::DmaBusy { context: ctx, span: span_of(), source: *source });
+                }
+                if let Some(dma) = program.dma_context(*source) {
+                    let clock = self.clocks[ctx.0 as usize];
+                    self.clocks[dma.0 as usize].join(&clock);
+                    self.clocks[ctx.0 as usize].0[ctx.0 as usize] += 1;
+                }
+                self.dma[source.0 as usize] = Some(super::Transfer { buffer: *buffer, len: *len, pos: 0, func, pc });
+                rec.event(|| Event::DmaStarted { source: *source, buffer: *buffer, len: *len });
+            }
             Op::SpinlockAcquire { lock, token } => {
                 let holder = self.locks.iter().find(|(l, _)| l == lock).map(|(_, c)| *c);
                 match holder {

@@ -230,6 +230,7 @@ impl Machine {
             histories,
             atomic_clocks,
             arrivals,
+            dma,
             events,
             status,
             // Meters and constants of the run, not state. `reported_races`
@@ -384,6 +385,17 @@ impl Machine {
             }
         }
         arrivals.iter().for_each(|a| e.u(*a));
+        for t in dma {
+            match t {
+                // The instruction that started it only words a race report.
+                Some(super::Transfer { buffer, len, pos, func: _, pc: _ }) => {
+                    e.u(buffer.0);
+                    e.u(*len);
+                    e.u(*pos);
+                }
+                None => e.u(u32::MAX),
+            }
+        }
         for (i, c) in events.iter().enumerate() {
             e.u(c.handled);
             e.u(c.lost);

@@ -170,6 +170,19 @@ struct Lasso {
     step: u64,
 }
 
+/// A DMA transfer in progress (`Op::DmaStart`): the peripheral owns
+/// `buffer..buffer + len` and writes byte `pos` at its next event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Transfer {
+    buffer: Location,
+    len: u32,
+    pos: u32,
+    /// The instruction that started it, which race reports name for the
+    /// DMA's writes.
+    func: FuncId,
+    pc: u32,
+}
+
 /// A source's events so far, for the `EventCount` properties.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 struct EventCounts {
@@ -195,6 +208,8 @@ pub struct Machine {
     /// Release clocks of atomics, for synchronization across cores.
     atomic_clocks: Vec<VectorClock>,
     arrivals: Vec<u32>,
+    /// Per source: the DMA transfer running, if any (`SourceDecl::dma`).
+    dma: Vec<Option<Transfer>>,
     /// What happened to each source's events, kept only when a property
     /// reads them (`events`), so other programs' states merge as before.
     events: Vec<EventCounts>,
@@ -284,7 +299,8 @@ impl Machine {
                 ContextKind::Thread { .. } => ExceptionState::default(),
             })
             .collect();
-        let mut clocks = vec![VectorClock::default(); program.contexts.len()];
+        // One clock per context, and one per DMA source (`Program::dma_context`).
+        let mut clocks = vec![VectorClock::default(); program.clock_slots()];
         for (i, c) in clocks.iter_mut().enumerate() {
             c.0[i] = 1;
         }
@@ -304,6 +320,7 @@ impl Machine {
                 Vec::new()
             },
             arrivals: vec![0; program.sources.len()],
+            dma: vec![None; program.sources.len()],
             events: vec![EventCounts::default(); program.sources.len()],
             track_events: program.functions.iter().flat_map(|f| &f.body).any(|i| matches!(i.op, Op::EventCount { .. })),
             step: 0,

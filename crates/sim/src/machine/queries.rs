@@ -38,6 +38,10 @@ impl Machine {
                 mask |= 1 << i;
             }
         }
+        // A DMA writes between any two steps: masks do not hold it back.
+        for dma in program.dma_sources().filter_map(|s| program.dma_context(s)).filter(|c| c.0 < 16) {
+            mask |= 1 << dma.0;
+        }
         mask
     }
 
@@ -69,9 +73,30 @@ impl Machine {
 
     /// Whether an event of `source` may still arrive: it has events left
     /// (`max_arrivals`), and its burst has not ended (`burst_ended_by`).
+    /// A DMA source's byte comes only while a transfer runs (the sender
+    /// waits otherwise: UART flow control).
     pub fn can_arrive(&self, program: &Program, source: SourceId) -> bool {
-        self.arrivals[source.0 as usize] < program.sources[source.0 as usize].max_arrivals
+        let src = &program.sources[source.0 as usize];
+        self.arrivals[source.0 as usize] < src.max_arrivals
             && self.burst_ended_by(program, source).is_none()
+            && (src.dma.is_none() || self.dma[source.0 as usize].is_some())
+    }
+
+    /// Whether `source`'s DMA transfer is running (`receiving("X")` in a
+    /// property).
+    pub fn dma_running(&self, source: SourceId) -> bool {
+        self.dma.get(source.0 as usize).is_some_and(Option::is_some)
+    }
+
+    /// Whether a running DMA transfer has yet to write `loc`.
+    pub fn dma_may_write(&self, loc: crate::program::Location) -> bool {
+        self.dma.iter().flatten().any(|t| (t.buffer.0 + t.pos..t.buffer.0 + t.len).contains(&loc.0))
+    }
+
+    /// Bytes left to come in `source`'s running DMA transfer (0 when none
+    /// runs).
+    pub fn dma_bytes_left(&self, source: SourceId) -> u32 {
+        self.dma.get(source.0 as usize).copied().flatten().map_or(0, |t| t.len - t.pos)
     }
 
     /// The source whose first event ended `source`'s burst, once it has
@@ -185,6 +210,10 @@ impl Machine {
         if self.cores.len() != 1 {
             return false;
         }
+        // A DMA byte writes memory when it comes: it never waits.
+        if program.sources[source.0 as usize].dma.is_some() {
+            return false;
+        }
         let Some(handler) = program.sources[source.0 as usize].handler else { return false };
         let c = &self.cores[0];
         if c.entering.is_some() || c.asleep || self.next_exception(program, 0).is_some() {
@@ -212,6 +241,7 @@ impl Machine {
                         | Op::NvicSetPriority { .. }
                         | Op::ClearEvent { .. }
                         | Op::ReadEvent { .. }
+                        | Op::DmaStart { .. }
                         | Op::EventCount { .. }
                         | Op::Wfi
                         | Op::Wfe

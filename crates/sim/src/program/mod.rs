@@ -257,6 +257,21 @@ pub struct SourceDecl {
     /// bounce). Once it has arrived, no more of these do.
     #[serde(default)]
     pub ends_before: Option<SourceId>,
+    /// The peripheral receives by DMA (nRF52833 EasyDMA): each event is
+    /// one byte the peripheral writes into the buffer of the transfer
+    /// running (`Op::DmaStart`), and only while one runs; the byte that
+    /// fills the buffer ends the transfer and raises the source's event
+    /// (docs/SEMANTICS.md §1 "DMA").
+    #[serde(default)]
+    pub dma: Option<DmaDecl>,
+}
+
+/// What a DMA source receives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DmaDecl {
+    /// The bytes the peripheral receives, in order: its k-th event writes
+    /// `bytes[k % bytes.len()]`.
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -319,6 +334,38 @@ impl Program {
         self.locations.iter().position(|l| l.name == name).map(|i| Location(i as u32))
     }
 
+    /// The DMA sources, in order: each has a pseudo-context after the
+    /// program's contexts (`dma_context`) for the race detector's clocks.
+    pub fn dma_sources(&self) -> impl Iterator<Item = SourceId> + '_ {
+        self.sources.iter().enumerate().filter(|(_, s)| s.dma.is_some()).map(|(i, _)| SourceId(i as u16))
+    }
+
+    /// The pseudo-context whose accesses are `source`'s DMA writes: its
+    /// index follows the program's contexts, so it has a slot in every
+    /// vector clock (`Program::validate` keeps the total within
+    /// `MAX_CONTEXTS`).
+    pub fn dma_context(&self, source: SourceId) -> Option<ContextId> {
+        let rank = self.dma_sources().position(|s| s == source)?;
+        Some(ContextId((self.contexts.len() + rank) as u16))
+    }
+
+    /// Contexts and DMA pseudo-contexts: the vector clocks' slots in use.
+    pub fn clock_slots(&self) -> usize {
+        self.contexts.len() + self.dma_sources().count()
+    }
+
+    /// How a context is named in messages; a DMA pseudo-context (see
+    /// `dma_context`) is "the DMA of SOURCE".
+    pub fn context_name(&self, id: ContextId) -> String {
+        match self.contexts.get(id.0 as usize) {
+            Some(c) => c.name.clone(),
+            None => self.dma_sources().nth(id.0 as usize - self.contexts.len()).map_or_else(
+                || format!("context {}", id.0),
+                |s| format!("the DMA of {}", self.sources[s.0 as usize].name),
+            ),
+        }
+    }
+
     pub fn thread_of(&self, core: u8) -> Option<ContextId> {
         self.contexts.iter().position(|c| c.core == core && c.is_thread()).map(|i| ContextId(i as u16))
     }
@@ -359,6 +406,20 @@ impl Program {
                         Op::BorrowRefCell { flag, .. } | Op::ReleaseRefCell { flag, .. } => mark(flag),
                         Op::Call { func, .. } => work.push(*func),
                         _ => {}
+                    }
+                }
+            }
+        }
+        // A transfer's buffer is written by its DMA pseudo-context.
+        for f in &self.functions {
+            for instr in &f.body {
+                if let Op::DmaStart { source, buffer, len } = instr.op
+                    && let Some(dma) = self.dma_context(source).filter(|c| (c.0 as usize) < MAX_CONTEXTS)
+                {
+                    for k in 0..len {
+                        if let Some(u) = users.get_mut((buffer.0 + k) as usize) {
+                            *u |= 1 << dma.0;
+                        }
                     }
                 }
             }

@@ -131,6 +131,9 @@ pub enum EventCount {
     /// Whether the source's interrupt is enabled in the NVIC now (a `bool`:
     /// masked with `NVIC::mask`, it is not). False for a polled source.
     Enabled,
+    /// Whether the source's DMA transfer is running now (a `bool`; false
+    /// for a source that does not receive by DMA).
+    Receiving,
 }
 
 impl EventCount {
@@ -142,13 +145,21 @@ impl EventCount {
             EventCount::Lost => "lost",
             EventCount::MaxLatency => "max_latency",
             EventCount::Enabled => "enabled",
+            EventCount::Receiving => "receiving",
         }
     }
 
     pub fn from_name(name: &str) -> Option<EventCount> {
-        [EventCount::Arrivals, EventCount::Handled, EventCount::Lost, EventCount::MaxLatency, EventCount::Enabled]
-            .into_iter()
-            .find(|c| c.name() == name)
+        [
+            EventCount::Arrivals,
+            EventCount::Handled,
+            EventCount::Lost,
+            EventCount::MaxLatency,
+            EventCount::Enabled,
+            EventCount::Receiving,
+        ]
+        .into_iter()
+        .find(|c| c.name() == name)
     }
 }
 
@@ -269,6 +280,17 @@ pub enum Op {
     ReadEvent {
         dst: Local,
         source: SourceId,
+    },
+    /// `board::uarte_receive(&raw mut BUF)`: starts a DMA transfer of `len`
+    /// bytes into `buffer..buffer + len` (nRF52833 UARTE EasyDMA: RXD.PTR,
+    /// RXD.MAXCNT, then TASKS_STARTRX). To the compiler it is a volatile
+    /// write (of TASKS_STARTRX); from then on `source`'s events write the
+    /// buffer until the last byte ends the transfer (docs/SEMANTICS.md §1
+    /// "DMA").
+    DmaStart {
+        source: SourceId,
+        buffer: Location,
+        len: u32,
     },
     /// Take hardware spinlock `lock` (RP2040 SIO), spinning while another
     /// context holds it. `token` gets 1 if it was taken here, 0 if this core
@@ -472,6 +494,7 @@ macro_rules! walk_locals {
             | Op::EnableInterrupts
             | Op::Nvic { .. }
             | Op::ClearEvent { .. }
+            | Op::DmaStart { .. }
             | Op::Jump { .. }
             | Op::Wfi
             | Op::Wfe

@@ -47,6 +47,12 @@ pub enum ProgramError {
     BadBurstEnd { source_name: String, other: u16 },
     #[error("property `{property}`: {problem}")]
     BadProperty { property: String, problem: String },
+    #[error("source `{source_name}` receives by DMA but lists no bytes to receive")]
+    DmaWithoutBytes { source_name: String },
+    #[error(
+        "{0} contexts and DMA sources: irqlab models at most 16 (a DMA source takes a slot in the race detector's clocks)"
+    )]
+    TooManyDmaContexts(usize),
     #[error("static `{static_name}` covers locations {first}..{end}, but the program has {count} locations")]
     BadStatic { static_name: String, first: u32, end: u32, count: u32 },
 }
@@ -61,6 +67,9 @@ impl Program {
         }
         if self.contexts.len() > MAX_CONTEXTS {
             return Err(ProgramError::TooManyContexts(self.contexts.len()));
+        }
+        if self.clock_slots() > MAX_CONTEXTS {
+            return Err(ProgramError::TooManyDmaContexts(self.clock_slots()));
         }
         let n_locations = self.locations.len() as u32;
         for s in &self.statics {
@@ -137,6 +146,9 @@ impl Program {
                 && (end.0 as usize >= self.sources.len() || end.0 as usize == i)
             {
                 return Err(ProgramError::BadBurstEnd { source_name: src.name.clone(), other: end.0 });
+            }
+            if src.dma.as_ref().is_some_and(|d| d.bytes.is_empty()) {
+                return Err(ProgramError::DmaWithoutBytes { source_name: src.name.clone() });
             }
             if let Some(h) = src.handler {
                 let ok = self.contexts.get(h.0 as usize).is_some_and(|c| !c.is_thread());
@@ -263,6 +275,24 @@ impl Program {
                 Err(ProgramError::NoBasepri { at: instr.span.clone(), target: self.target.name() })
             }
             Op::Nvic { irq: c, .. } | Op::NvicSetPriority { irq: c, .. } => irq(c),
+            Op::DmaStart { source: s, buffer, len } => {
+                source(s)?;
+                if self.sources[s.0 as usize].dma.is_none() {
+                    return Err(bad(format!("source `{}` does not receive by DMA", self.sources[s.0 as usize].name)));
+                }
+                let end = u64::from(buffer.0) + u64::from(*len);
+                if *len == 0 || end > self.locations.len() as u64 {
+                    return Err(bad(format!("a DMA buffer of {len} bytes at location #{} is out of bounds", buffer.0)));
+                }
+                let bytes = (buffer.0..buffer.0 + len).all(|l| {
+                    let d = self.location(Location(l));
+                    d.ty == Ty::U8 && d.kind == LocationKind::Plain
+                });
+                if !bytes {
+                    return Err(bad("a DMA buffer is plain bytes (`[u8; N]`)".into()));
+                }
+                Ok(())
+            }
             Op::SpinlockAcquire { lock: l, .. } | Op::SpinlockRelease { lock: l, .. } => lock(l),
             Op::Jump { target } => jump(target),
             Op::Branch { then_target, else_target, .. } => {
