@@ -260,6 +260,7 @@ pub fn sources(cx: &mut Crate) -> Vec<SourceDecl> {
             trigger: s.trigger,
             max_arrivals: s.max_arrivals,
             ends_before,
+            dma: s.dma_bytes.as_ref().map(|bytes| irqlab_sim::DmaDecl { bytes: bytes.clone() }),
         });
     }
     out

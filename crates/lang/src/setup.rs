@@ -84,6 +84,10 @@ pub struct SourceSetup {
     /// `ends_before`; `SourceDecl::ends_before`).
     #[serde(default)]
     pub ends_before: Option<Named>,
+    /// The bytes the peripheral receives by DMA, one per event (lesson.toml
+    /// `dma_bytes`; `SourceDecl::dma`).
+    #[serde(default)]
+    pub dma_bytes: Option<Vec<u8>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -930,3 +930,81 @@ fn a_let_whose_scope_has_ended_is_pointed_at() {
         "#]],
     );
 }
+
+/// Main starts a reception; UARTE0_UART0's source receives by DMA when
+/// `dma` (lesson.toml `dma_bytes`).
+fn uarte_setup(code: &str, dma: bool) -> Setup {
+    let mut setup = support::setup("thumbv7em-none-eabihf", 1, code);
+    setup.sources.push(irqlab_lang::SourceSetup {
+        interrupt: irqlab_lang::Named::new("UARTE0_UART0", irqlab_sim::Span::new("lesson.toml", 9, 1, 2)),
+        trigger: irqlab_sim::Trigger::Edge,
+        max_arrivals: 2,
+        ends_before: None,
+        dma_bytes: dma.then(|| vec![1, 2]),
+    });
+    setup
+}
+
+#[test]
+fn uarte_receive_starts_a_dma_transfer_into_a_byte_buffer() {
+    let code = "use crate::board;\nstatic mut RX: [u8; 2] = [0; 2];\npub fn main_loop() {\n    unsafe { board::uarte_receive(&raw mut RX) };\n}\n";
+    let compiled = compile(&uarte_setup(code, true), code, "lesson.rs");
+    let Some(program) = compiled.program.as_ref() else { panic!("{}", support::diagnostics(&compiled, code)) };
+    let starts: Vec<_> = program
+        .functions
+        .iter()
+        .flat_map(|f| &f.body)
+        .filter_map(|i| match i.op {
+            irqlab_sim::Op::DmaStart { len, buffer, .. } => Some((program.location(buffer).name.clone(), len)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(starts, [("RX[0]".to_string(), 2)]);
+}
+
+#[test]
+fn uarte_receive_wants_unsafe_a_mut_byte_array_and_a_source_that_receives_by_dma() {
+    let render = |code: &str, dma: bool| {
+        let compiled = compile(&uarte_setup(code, dma), code, "lesson.rs");
+        assert!(compiled.program.is_none(), "{code}");
+        support::diagnostics(&compiled, code)
+    };
+    let words = "use crate::board;\nstatic mut RX: [u32; 2] = [0; 2];\npub fn main_loop() {\n    unsafe { board::uarte_receive(&raw mut RX) };\n}\n";
+    let shared = "use crate::board;\nstatic mut RX: [u8; 2] = [0; 2];\npub fn main_loop() {\n    unsafe { board::uarte_receive(&raw const RX) };\n}\n";
+    let safe = "use crate::board;\nstatic mut RX: [u8; 2] = [0; 2];\npub fn main_loop() {\n    board::uarte_receive(&raw mut RX);\n}\n";
+    let bytes = "use crate::board;\nstatic mut RX: [u8; 2] = [0; 2];\npub fn main_loop() {\n    unsafe { board::uarte_receive(&raw mut RX) };\n}\n";
+    expect![[r#"
+        error[E0308]: mismatched types
+         --> lesson.rs:4:35
+          |
+        4 |     unsafe { board::uarte_receive(&raw mut RX) };
+          |                                   ^^^^^^^^^^^ expected `*mut [u8; N]`, found `*mut [u32; 2]`
+
+        ----
+        error[E0308]: mismatched types
+         --> lesson.rs:4:35
+          |
+        4 |     unsafe { board::uarte_receive(&raw const RX) };
+          |                                   ^^^^^^^^^^^^^ expected `*mut [u8; N]`, found `*const _`
+
+        ----
+        error[E0133]: call to unsafe function `board::uarte_receive` is unsafe and requires unsafe block
+         --> lesson.rs:4:5
+          |
+        4 |     board::uarte_receive(&raw mut RX);
+          |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ call to unsafe function
+          |
+          = note: consult the function's documentation for information on how to avoid undefined behavior
+
+        ----
+        error: UARTE0_UART0 does not receive by DMA in this lesson
+         --> lesson.rs:4:14
+          |
+        4 |     unsafe { board::uarte_receive(&raw mut RX) };
+          |              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ no bytes come to this buffer
+          |
+          = help: give the UARTE0_UART0 [[source]] in lesson.toml the bytes it receives: `dma_bytes = [..]`
+
+    "#]]
+    .assert_eq(&[render(words, true), render(shared, true), render(safe, true), render(bytes, false)].join("----\n"));
+}

@@ -113,6 +113,10 @@ struct RawSource {
     /// of the named one (a debounce timer longer than any bounce).
     #[serde(default)]
     ends_before: Option<Spanned<String>>,
+    /// The peripheral receives by DMA (UARTE0's EasyDMA): each event is one
+    /// of these bytes, written into the buffer of the transfer running.
+    #[serde(default)]
+    dma_bytes: Option<Spanned<Vec<u8>>>,
 }
 
 #[derive(Deserialize)]
@@ -524,11 +528,27 @@ pub fn read(text: &str) -> Result<(Manifest, Setup, Vec<String>), Vec<LessonErro
                 format!("`max_arrivals = {max}`: use 1 to 8 (the explorer tries every arrival point of each)"),
             );
         }
+        if let Some(bytes) = &rs.dma_bytes {
+            if bytes.get_ref().is_empty() {
+                error(bytes.span(), "`dma_bytes = []`: list the bytes the peripheral receives, in order".to_string());
+            }
+            if rs.interrupt.get_ref() != "UARTE0_UART0" || trigger != Trigger::Edge {
+                error(
+                    bytes.span(),
+                    format!(
+                        "`dma_bytes` on `{}`: only UARTE0_UART0 receives by DMA in the board vocabulary \
+                         (`board::uarte_receive`, lessons/BOARD.md), with the default `trigger = \"edge\"`",
+                        rs.interrupt.get_ref()
+                    ),
+                );
+            }
+        }
         sources.push(SourceSetup {
             interrupt: named(&rs.interrupt),
             trigger,
             max_arrivals: max,
             ends_before: rs.ends_before.as_ref().map(named),
+            dma_bytes: rs.dma_bytes.as_ref().map(|b| b.get_ref().clone()),
         });
         source_entries.push(SourceEntry { interrupt: rs.interrupt.get_ref().clone(), max_arrivals: max, trigger });
     }

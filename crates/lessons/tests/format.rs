@@ -75,6 +75,19 @@ fn values_out_of_their_range() {
         "#]],
     );
     check(
+        ("max_arrivals = 1", "max_arrivals = 1\ndma_bytes = [1, 2]"),
+        expect![[r#"
+            lesson.toml:23:13: `dma_bytes` on `TIMER0`: only UARTE0_UART0 receives by DMA in the board vocabulary (`board::uarte_receive`, lessons/BOARD.md), with the default `trigger = "edge"`
+        "#]],
+    );
+    check(
+        ("max_arrivals = 1", "max_arrivals = 1\ndma_bytes = []"),
+        expect![[r#"
+            lesson.toml:23:13: `dma_bytes = []`: list the bytes the peripheral receives, in order
+            lesson.toml:23:13: `dma_bytes` on `TIMER0`: only UARTE0_UART0 receives by DMA in the board vocabulary (`board::uarte_receive`, lessons/BOARD.md), with the default `trigger = "edge"`
+        "#]],
+    );
+    check(
         ("max_arrivals = 1", "max_arrivals = 0"),
         expect![[r#"
         lesson.toml:22:16: `max_arrivals = 0`: use 1 to 8 (the explorer tries every arrival point of each)

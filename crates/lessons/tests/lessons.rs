@@ -58,6 +58,24 @@ fn schedules(program: &Program, steps: u64) -> Vec<Schedule> {
             }
         }
     }
+    // A source that receives by DMA: a message's bytes all at one early
+    // step, then the next message's bytes at every pair of later steps
+    // (lesson 28's break needs a byte of the second message to land inside
+    // the handler of the first).
+    for dma in program.dma_sources() {
+        for k in 0..steps.min(8) {
+            for i in k..steps {
+                for j in i..steps {
+                    out.push(Schedule::new(vec![
+                        arrival((dma, k)),
+                        arrival((dma, k)),
+                        arrival((dma, i)),
+                        arrival((dma, j)),
+                    ]));
+                }
+            }
+        }
+    }
     // Three sources, one event each, in every order at three early steps:
     // lesson 26's break needs all three handlers nested.
     if program.sources.len() >= 3 {

@@ -71,7 +71,8 @@ impl FnBuilder<'_, '_> {
 
     /// `arrivals("TIMER0")`, `handled(..)`, `lost(..)`, `max_latency(..)` in a
     /// property: what happened to a source's events (a `u32`; latency in
-    /// cycles); `enabled(..)`: whether its interrupt is unmasked (a `bool`).
+    /// cycles); `enabled(..)`: whether its interrupt is unmasked, and
+    /// `receiving(..)`: whether its DMA transfer runs (`bool`s).
     fn event_count(&mut self, count: irqlab_sim::EventCount, args: &[&syn::Expr], span: &Span) -> R<Val> {
         self.args_count(args, 1, count.name(), span)?;
         let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. }) = strip(args[0]) else {
@@ -83,8 +84,12 @@ impl FnBuilder<'_, '_> {
         };
         let at = self.span_of(args[0]);
         let source = self.source_of(&name.value(), &at)?;
-        // `enabled("X")` is a `bool`, the counters `u32`.
-        let ty = if count == irqlab_sim::EventCount::Enabled { Ty::Bool } else { Ty::U32 };
+        // `enabled("X")` and `receiving("X")` are `bool`s, the counters `u32`.
+        let ty = if matches!(count, irqlab_sim::EventCount::Enabled | irqlab_sim::EventCount::Receiving) {
+            Ty::Bool
+        } else {
+            Ty::U32
+        };
         let dst = self.temp(ty);
         self.emit(irqlab_sim::Op::EventCount { dst, source, count }, span);
         Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(ty)))
@@ -478,6 +483,36 @@ impl FnBuilder<'_, '_> {
                     self.emit(Op::ReadEvent { dst, source }, span);
                     Ok(Val::Value(vec![Operand::Local(dst)], LTy::Scalar(Ty::Bool)))
                 }
+            }
+            ("board", "uarte_receive") => {
+                // `unsafe fn uarte_receive<const N: usize>(buffer: *mut [u8; N])`:
+                // UARTE0 receives N bytes into `buffer` by EasyDMA
+                // (lessons/BOARD.md). The caller promises the buffer lives
+                // and is not touched until the transfer ends.
+                self.need_unsafe(canonical, span);
+                self.args_count(args, 1, name, span)?;
+                let at = self.span_of(args[0]);
+                let (place, mutable) = self.pointer_arg_mut(args[0])?;
+                if !mutable {
+                    return Err(self.err(errors::mismatched("*mut [u8; N]", "*const _", at)));
+                }
+                let len = match &place.ty {
+                    LTy::Array(elem, n) if **elem == LTy::Scalar(Ty::U8) && place.index.is_none() => *n,
+                    other => {
+                        return Err(self.err(errors::mismatched("*mut [u8; N]", &format!("*mut {}", other.name(&self.cx.structs)), at)));
+                    }
+                };
+                let source = self.source_of("UARTE0_UART0", &at)?;
+                let receives = self.cx.setup.sources.get(source.0 as usize).is_some_and(|s| s.dma_bytes.is_some());
+                if !receives && !self.cx.setup.contexts.is_empty() {
+                    return Err(self.err(
+                        Diagnostic::error("UARTE0_UART0 does not receive by DMA in this lesson", span.clone())
+                            .label("no bytes come to this buffer")
+                            .advise("give the UARTE0_UART0 [[source]] in lesson.toml the bytes it receives: `dma_bytes = [..]`"),
+                    ));
+                }
+                self.emit(Op::DmaStart { source, buffer: place.base, len }, span);
+                Ok(Val::unit())
             }
             ("core::mem", "drop") => {
                 self.args_count(args, 1, "drop", span)?;

@@ -48,6 +48,7 @@ pub fn setup(target: &str, cores: u8, code: &str) -> Setup {
             trigger: Trigger::Edge,
             max_arrivals: 1,
             ends_before: None,
+            dma_bytes: None,
         });
     }
     Setup {
