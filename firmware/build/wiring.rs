@@ -157,9 +157,22 @@ fn wiring(slug: &str, lesson: &Table) -> Result<Option<(String, String)>, String
             Some(other) => format!("Some({})", interrupt(other)?),
             None => "None".to_string(),
         };
+        // A UART that receives by DMA: the bytes it receives, in order.
+        let dma = match source.get("dma_bytes").and_then(Value::as_array) {
+            Some(bytes) => {
+                let bytes: Vec<String> = bytes
+                    .iter()
+                    .map(|b| b.as_integer().filter(|v| (0..=255).contains(v)).map(|v| v.to_string()))
+                    .collect::<Option<_>>()
+                    .ok_or("`dma_bytes`: expected a list of bytes (0 to 255)")?;
+                format!("Some(&[{}])", bytes.join(", "))
+            }
+            None => "None".to_string(),
+        };
         let _ = write!(
             sources,
-            "Source {{ interrupt: {name}, trigger: Trigger::{trigger}, max_arrivals: {max}, ends_before: {ends_before} }}, "
+            "Source {{ interrupt: {name}, trigger: Trigger::{trigger}, max_arrivals: {max}, ends_before: {ends_before}, \
+             dma: {dma} }}, "
         );
     }
 

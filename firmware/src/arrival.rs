@@ -124,7 +124,18 @@ pub fn refill(lesson: &crate::Lesson) {
         }
     }
     SYSTICK_BUDGET.store(lesson.systick.as_ref().map_or(0, |t| t.max_arrivals), Ordering::SeqCst);
+    let dma = lesson.sources.iter().find_map(|s| s.dma);
+    board::dma_reset(dma.unwrap_or(&[]));
+    let mut dma_sources = 0;
+    for source in lesson.sources.iter().filter(|s| s.dma.is_some()) {
+        dma_sources |= 1 << source.interrupt as u32;
+    }
+    DMA_SOURCES.store(dma_sources, Ordering::SeqCst);
 }
+
+/// Bit i set: `Interrupt::ALL[i]` receives by DMA: its events are bytes,
+/// which come only while a reception runs (`board::dma_byte`).
+static DMA_SOURCES: AtomicU32 = AtomicU32::new(0);
 
 /// Takes one event from `interrupt`'s budget; false when it is spent, or
 /// while a burst it ends has events left: the free run raises a bouncing
@@ -246,10 +257,19 @@ fn generate() -> bool {
     let mut raised = false;
     crate::harness::check_always();
     let raises = RAISES.load(Ordering::SeqCst);
+    let dma = DMA_SOURCES.load(Ordering::SeqCst);
     for interrupt in Interrupt::ALL {
-        if raises & (1 << interrupt as u32) != 0 && (mode == ONE_SHOT || spend(interrupt)) {
+        let bit = 1 << interrupt as u32;
+        // A DMA byte comes only while a reception runs; none is spent
+        // meanwhile (the sender waits), as the explorer assumes.
+        let can = dma & bit == 0 || board::dma_running();
+        if raises & bit != 0 && can && (mode == ONE_SHOT || spend(interrupt)) {
             crate::harness::arrived();
-            board::raise(interrupt);
+            if dma & bit != 0 {
+                board::dma_byte(interrupt);
+            } else {
+                board::raise(interrupt);
+            }
             raised = true;
         }
     }

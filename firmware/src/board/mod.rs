@@ -7,7 +7,7 @@
 //! peripheral's own; every source can also be raised by software (the arrival
 //! generator of `crate::arrival`), which sets a flag here and pends the IRQ.
 
-use core::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU8, AtomicUsize, Ordering};
 
 use cortex_m::interrupt::InterruptNumber;
 use cortex_m::peripheral::NVIC;
@@ -173,6 +173,81 @@ pub fn pend(interrupt: Interrupt) {
 pub fn raise(interrupt: Interrupt) {
     RAISED[interrupt as usize].store(true, Ordering::SeqCst);
     pend(interrupt);
+}
+
+/// The UART's EasyDMA reception, played by the arrival generator on every
+/// board (lessons/BOARD.md): where the running reception writes, how many
+/// bytes it takes, how many it has, and the bytes the UART receives.
+static DMA_BUFFER: AtomicPtr<u8> = AtomicPtr::new(core::ptr::null_mut());
+static DMA_LEN: AtomicUsize = AtomicUsize::new(0);
+static DMA_POS: AtomicUsize = AtomicUsize::new(0);
+static DMA_RUNNING: AtomicBool = AtomicBool::new(false);
+static DMA_BYTES: AtomicPtr<u8> = AtomicPtr::new(core::ptr::null_mut());
+static DMA_BYTES_LEN: AtomicUsize = AtomicUsize::new(0);
+/// Bytes received so far in this run.
+static DMA_RECEIVED: AtomicUsize = AtomicUsize::new(0);
+
+/// UARTE0 receives `N` bytes into `buffer` by EasyDMA (lessons/BOARD.md):
+/// on the nRF52833 `RXD.PTR = buffer`, `RXD.MAXCNT = N`, then
+/// `TASKS_STARTRX = 1`. ENDRX, UARTE0_UART0's event, comes when the N-th
+/// byte is in RAM.
+///
+/// # Safety
+///
+/// `buffer` must stay valid for writes until ENDRX, and nothing may read or
+/// write it before then: the peripheral writes it behind the compiler's back.
+pub unsafe fn uarte_receive<const N: usize>(buffer: *mut [u8; N]) {
+    DMA_BUFFER.store(buffer.cast(), Ordering::SeqCst);
+    DMA_LEN.store(N, Ordering::SeqCst);
+    DMA_POS.store(0, Ordering::SeqCst);
+    DMA_RUNNING.store(true, Ordering::SeqCst);
+}
+
+/// A new run: no reception runs, nothing is received yet, and the UART will
+/// receive `bytes` (none for a lesson without a DMA source).
+pub fn dma_reset(bytes: &'static [u8]) {
+    DMA_RUNNING.store(false, Ordering::SeqCst);
+    DMA_RECEIVED.store(0, Ordering::SeqCst);
+    DMA_BYTES.store(bytes.as_ptr().cast_mut(), Ordering::SeqCst);
+    DMA_BYTES_LEN.store(bytes.len(), Ordering::SeqCst);
+}
+
+/// Whether a reception runs: the UART's next byte can come only then (the
+/// sender waits otherwise, as the simulator assumes).
+pub fn dma_running() -> bool {
+    DMA_RUNNING.load(Ordering::SeqCst)
+}
+
+/// The UART receives its next byte: EasyDMA writes it at the next position
+/// of the running reception, and the last byte of the buffer ends the
+/// reception and raises ENDRX. Called from the arrival generator, which
+/// preempts the lesson's code wherever it is, as the DMA's bus writes do.
+pub fn dma_byte(interrupt: Interrupt) {
+    if !dma_running() {
+        return;
+    }
+    let received = DMA_RECEIVED.load(Ordering::SeqCst);
+    let count = DMA_BYTES_LEN.load(Ordering::SeqCst);
+    let bytes = DMA_BYTES.load(Ordering::SeqCst);
+    let pos = DMA_POS.load(Ordering::SeqCst);
+    if count == 0 || bytes.is_null() {
+        return;
+    }
+    // SAFETY: `bytes` is the lesson's `&'static [u8]` of `count` bytes
+    // (`dma_reset`), and `received % count` is in it. `buffer` is the
+    // buffer `uarte_receive`'s caller handed over until ENDRX, and `pos` is
+    // below its length.
+    unsafe {
+        let byte = *bytes.add(received % count);
+        let buffer = DMA_BUFFER.load(Ordering::SeqCst);
+        core::ptr::write_volatile(buffer.add(pos), byte);
+    }
+    DMA_RECEIVED.store(received + 1, Ordering::SeqCst);
+    DMA_POS.store(pos + 1, Ordering::SeqCst);
+    if pos + 1 == DMA_LEN.load(Ordering::SeqCst) {
+        DMA_RUNNING.store(false, Ordering::SeqCst);
+        raise(interrupt);
+    }
 }
 
 /// Forgets every raised event and pending interrupt (between two runs).

@@ -80,6 +80,10 @@ pub struct Source {
     /// A burst: all of this source's events come before the first event of
     /// that interrupt (lesson.toml `ends_before`), as the explorer assumes.
     pub ends_before: Option<Interrupt>,
+    /// The UART receives by DMA (lesson.toml `dma_bytes`): each event is
+    /// the next of these bytes, written into the buffer of the reception
+    /// `board::uarte_receive` started (`board::dma_byte`).
+    pub dma: Option<&'static [u8]>,
 }
 
 /// How the peripheral drives its interrupt line.

@@ -331,6 +331,8 @@ struct Lesson {
     systick: Option<Handler>,
     /// (interrupt, level-triggered)
     sources: Vec<(String, bool)>,
+    /// UARTE0_UART0 receives by EasyDMA (lesson.toml `dma_bytes`).
+    uarte_dma: bool,
     /// (name, Rust expression)
     properties: Vec<(String, String)>,
 }
@@ -357,6 +359,7 @@ fn companion(slug: &str, toml: &Table) -> Result<Option<Companion>, String> {
         handlers: Vec::new(),
         systick: None,
         sources: Vec::new(),
+        uarte_dma: false,
         properties: Vec::new(),
     };
     for context in tables(toml, "context") {
@@ -394,6 +397,7 @@ fn companion(slug: &str, toml: &Table) -> Result<Option<Companion>, String> {
             continue;
         }
         let level = source.get("trigger").and_then(Value::as_str) == Some("level");
+        lesson.uarte_dma |= name == "UARTE0_UART0" && source.get("dma_bytes").is_some();
         lesson.sources.push((name.to_string(), level));
     }
     for property in tables(toml, "property") {
@@ -533,8 +537,15 @@ struct NrfSource {
     after_clear: &'static str,
 }
 
-fn nrf_source(interrupt: &str) -> Result<NrfSource, String> {
+fn nrf_source(interrupt: &str, uarte_dma: bool) -> Result<NrfSource, String> {
     Ok(match interrupt {
+        "UARTE0_UART0" if uarte_dma => NrfSource {
+            setup: UARTE0_DMA_SETUP.to_string(),
+            peripheral: "UARTE0",
+            event: "events_endrx",
+            what: "ENDRX, the reception's buffer is full",
+            after_clear: "",
+        },
         "TIMER0" | "TIMER1" => NrfSource {
             setup: timer_setup(interrupt, true),
             peripheral: if interrupt == "TIMER0" { "TIMER0" } else { "TIMER1" },
@@ -631,6 +642,17 @@ const UART0_SETUP: &str = "    // The UART receives from the USB serial port: th
     p.UART0.tasks_startrx.write(|w| w.tasks_startrx().trigger());
 ";
 
+const UARTE0_DMA_SETUP: &str = "    // UARTE0 receives from the USB serial port by EasyDMA: the interface
+    // chip sends on P1.08 and listens on P0.06 (115,200 baud, 8N1). The
+    // lesson starts each reception with `board::uarte_receive`.
+    p.UARTE0.psel.rxd.write(|w| unsafe { w.pin().bits(8).port().set_bit().connect().connected() });
+    p.UARTE0.psel.txd.write(|w| unsafe { w.pin().bits(6).port().clear_bit().connect().connected() });
+    p.UARTE0.baudrate.write(|w| w.baudrate().baud115200());
+    p.UARTE0.enable.write(|w| w.enable().enabled());
+    // INTENSET: ENDRX (a reception's buffer is full) asserts UARTE0_UART0's line.
+    p.UARTE0.intenset.write(|w| w.endrx().set());
+";
+
 const SAADC_SETUP: &str = "    // The SAADC converts the supply voltage (channel 0, VDD) into
     // `board::SAMPLE`, one sample per buffer.
     p.SAADC.ch[0].pselp.write(|w| w.pselp().vdd());
@@ -697,7 +719,7 @@ fn microbit(lesson: &Lesson) -> Result<String, String> {
     }
     // The event sources.
     for (interrupt, level) in &lesson.sources {
-        let source = nrf_source(interrupt)?;
+        let source = nrf_source(interrupt, lesson.uarte_dma)?;
         let _ = writeln!(out, "\n    // ---- {interrupt}, an event source in lesson.toml");
         if *level {
             let _ = writeln!(
@@ -855,7 +877,7 @@ fn board_microbit(lesson: &Lesson) -> Result<String, String> {
     let mut clears = Vec::new();
     let mut reads = Vec::new();
     for (interrupt, _) in &lesson.sources {
-        let s = nrf_source(interrupt)?;
+        let s = nrf_source(interrupt, lesson.uarte_dma)?;
         let name = if s.peripheral == "UART0" { "uart" } else { "peripheral" };
         clears.push((
             interrupt,
@@ -907,6 +929,25 @@ fn board_microbit(lesson: &Lesson) -> Result<String, String> {
             }
             out.push_str("_ => false,\n}\n}\n");
         }
+    }
+    if lesson.uarte_dma {
+        out.push_str(
+            "\n    /// UARTE0 receives `N` bytes into `buffer` by EasyDMA: RXD.PTR, RXD.MAXCNT,\n    \
+             /// then TASKS_STARTRX. ENDRX, UARTE0_UART0's event, comes once the N-th byte\n    \
+             /// is in RAM.\n    \
+             ///\n    \
+             /// # Safety\n    \
+             ///\n    \
+             /// `buffer` must stay valid for writes until ENDRX (a `static`: EasyDMA\n    \
+             /// reaches only RAM), and nothing may touch it before then.\n    \
+             pub unsafe fn uarte_receive<const N: usize>(buffer: *mut [u8; N]) {\n\
+             // SAFETY: writes of UARTE0's registers; MAXCNT is 16 bits wide.\n\
+             let uarte = unsafe { &*pac::UARTE0::ptr() };\n\
+             uarte.rxd.ptr.write(|w| unsafe { w.ptr().bits(buffer as u32) });\n\
+             uarte.rxd.maxcnt.write(|w| unsafe { w.maxcnt().bits(N as u16) });\n\
+             uarte.tasks_startrx.write(|w| unsafe { w.bits(1) });\n\
+             }\n",
+        );
     }
     let _ = write!(
         out,

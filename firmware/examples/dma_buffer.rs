@@ -1,0 +1,174 @@
+//! Lesson 28, "DMA owns the buffer", as a whole program for the BBC micro:bit v2 (nRF52833).
+//!
+//! While EasyDMA fills a buffer, the buffer is the peripheral's: hand it over
+//! with a fence, take it back only when the transfer has ended, and let DMA
+//! fill one buffer while you read the other.
+//!
+//! `main` sets up the peripherals that raise the lesson's events, gives each
+//! handler its priority, unmasks the interrupts and runs what the lesson's
+//! thread mode runs; each handler below calls the lesson's function; `board`
+//! is the lesson's `crate::board` on the chip's real registers. The bin
+//! src/bin/dma_buffer.rs runs the same lesson code under a test harness instead,
+//! which makes the events arrive at chosen moments (firmware/README.md).
+//!
+//! From the repository's firmware/ folder, with the board plugged in:
+//!
+//! ```text
+//! cargo run --release --example dma_buffer                      # scenario.rs
+//! cargo run --release --example dma_buffer --features solution  # solution.rs
+//! ```
+//!
+//! Written by `cargo xtask companions` from lessons/28-dma-buffer/lesson.toml:
+//! edit the lesson, not this file (`cargo test -p xtask` fails when the two
+//! disagree).
+#![no_std]
+#![no_main]
+
+// The lesson's own code, the file the playground runs: scenario.rs, or
+// solution.rs with `--features solution`. It reaches the hardware through
+// `crate::board` (below) and `cortex_m`.
+#[cfg_attr(not(feature = "solution"), path = "../../lessons/28-dma-buffer/scenario.rs")]
+#[cfg_attr(feature = "solution", path = "../../lessons/28-dma-buffer/solution.rs")]
+#[allow(dead_code)] // a static one of the two files keeps and the other does not use
+mod lesson;
+
+use cortex_m::peripheral::NVIC;
+use cortex_m_rt::entry;
+use defmt_rtt as _; // the log: defmt frames over RTT, which `probe-rs run` prints
+use nrf52833_pac::{self as pac, Interrupt, interrupt};
+use panic_probe as _; // a panic: its message in the log, then a HardFault
+
+#[entry]
+fn main() -> ! {
+    // APPROTECT.DISABLE (0x4000_0558) = SwDisable: on the nRF52833's newer
+    // revisions the debug port locks at every reset unless the program
+    // opens it, and a locked board cannot be flashed again.
+    // SAFETY: a register of the nRF52833's APPROTECT peripheral.
+    unsafe { (0x4000_0558 as *mut u32).write_volatile(0x5A) };
+
+    let p = pac::Peripherals::take().unwrap();
+    let mut core = cortex_m::Peripherals::take().unwrap();
+
+    // ---- UARTE0_UART0, an event source in lesson.toml
+    // UARTE0 receives from the USB serial port by EasyDMA: the interface
+    // chip sends on P1.08 and listens on P0.06 (115,200 baud, 8N1). The
+    // lesson starts each reception with `board::uarte_receive`.
+    p.UARTE0.psel.rxd.write(|w| unsafe { w.pin().bits(8).port().set_bit().connect().connected() });
+    p.UARTE0.psel.txd.write(|w| unsafe { w.pin().bits(6).port().clear_bit().connect().connected() });
+    p.UARTE0.baudrate.write(|w| w.baudrate().baud115200());
+    p.UARTE0.enable.write(|w| w.enable().enabled());
+    // INTENSET: ENDRX (a reception's buffer is full) asserts UARTE0_UART0's line.
+    p.UARTE0.intenset.write(|w| w.endrx().set());
+
+    // ---- Priorities, lesson.toml's levels (0 most urgent) in the bits the
+    // nRF52833 implements: 3, the top three of each priority byte
+    // (`pac::NVIC_PRIO_BITS`; nRF52833 Product Specification, "Interrupts":
+    // eight levels), so level n is written as n << 5.
+    // SAFETY: set before the interrupt is unmasked, so no priority-based
+    // critical section is in progress.
+    unsafe { core.NVIC.set_priority(Interrupt::UARTE0_UART0, board::nvic_priority(1)) };
+
+    // ---- Unmask, last: each handler's state and peripheral are ready.
+    // SAFETY: its handler below is defined, and its data needs no set-up.
+    unsafe { NVIC::unmask(Interrupt::UARTE0_UART0) };
+
+    // ---- Thread mode: what lesson.toml's `main` context runs.
+    lesson::start();
+    lesson::idle();
+    report();
+
+    // Nothing more to do: sleep, waking for each interrupt.
+    loop {
+        cortex_m::asm::wfi();
+    }
+}
+
+/// UARTE0_UART0 (priority 1, raised by the peripheral set up in `main`): the lesson's `on_endrx`.
+#[interrupt]
+fn UARTE0_UART0() {
+    lesson::on_endrx();
+}
+
+/// What lesson.toml promises, in the log (`probe-rs run` prints it). Read
+/// with interrupts off, so no handler changes a value between two reads.
+/// The harness checks the same expressions after many runs with events at
+/// chosen moments; here the events come when the hardware raises them,
+/// so a race the lesson is about may take many runs to show.
+fn report() {
+    cortex_m::interrupt::free(|_| {
+        #[allow(unused_imports)]
+        use core::sync::atomic::Ordering;
+
+        #[allow(unused_imports)]
+        use lesson::*;
+
+        let holds: bool = TORN.load(Ordering::Relaxed) == 0;
+        defmt::info!("{=str}: {=bool}", "every message is checked whole", holds);
+    });
+}
+
+/// `crate::board`, what lesson code may use beyond `cortex_m`
+/// (lessons/BOARD.md), on the nRF52833's own registers.
+#[allow(dead_code)] // a lesson uses some of it
+mod board {
+    use nrf52833_pac as pac;
+    // The lesson's interrupt names are the nRF52833's.
+    pub use pac::Interrupt;
+
+    /// Acknowledges the peripheral event behind `interrupt`: writes 0 to its
+    /// event register, then reads it back. The write can still be on its way
+    /// to the peripheral when the handler returns, and an event still set then
+    /// would pend the interrupt again; the read completes only after the
+    /// write (Nordic's pattern for clearing an event in an ISR).
+    pub fn clear_event(interrupt: Interrupt) {
+        // The lesson's other interrupts are pended by software: no event.
+        if interrupt == Interrupt::UARTE0_UART0 {
+            // SAFETY: single writes and reads of UARTE0's event registers.
+            let peripheral = unsafe { &*pac::UARTE0::ptr() };
+            // ENDRX, the reception's buffer is full
+            peripheral.events_endrx.write(|w| unsafe { w.bits(0) });
+            let _ = peripheral.events_endrx.read();
+        }
+    }
+
+    /// Reads the peripheral's event register behind `interrupt`.
+    pub fn event_pending(interrupt: Interrupt) -> bool {
+        // SAFETY: a read of an event register.
+        interrupt == Interrupt::UARTE0_UART0 && unsafe { &*pac::UARTE0::ptr() }.events_endrx.read().bits() != 0
+    }
+
+    /// UARTE0 receives `N` bytes into `buffer` by EasyDMA: RXD.PTR, RXD.MAXCNT,
+    /// then TASKS_STARTRX. ENDRX, UARTE0_UART0's event, comes once the N-th byte
+    /// is in RAM.
+    ///
+    /// # Safety
+    ///
+    /// `buffer` must stay valid for writes until ENDRX (a `static`: EasyDMA
+    /// reaches only RAM), and nothing may touch it before then.
+    pub unsafe fn uarte_receive<const N: usize>(buffer: *mut [u8; N]) {
+        // SAFETY: writes of UARTE0's registers; MAXCNT is 16 bits wide.
+        let uarte = unsafe { &*pac::UARTE0::ptr() };
+        uarte.rxd.ptr.write(|w| unsafe { w.ptr().bits(buffer as u32) });
+        uarte.rxd.maxcnt.write(|w| unsafe { w.maxcnt().bits(N as u16) });
+        uarte.tasks_startrx.write(|w| unsafe { w.bits(1) });
+    }
+
+    /// Work that touches no shared state: `cycles` cycles of the 64 MHz core.
+    pub fn busy(cycles: u32) {
+        cortex_m::asm::delay(cycles);
+    }
+
+    /// The priority byte of lesson level `level` (0 most urgent): the
+    /// nRF52833 implements the top 3 bits (`pac::NVIC_PRIO_BITS`), so
+    /// level n is n << 5.
+    pub fn nvic_priority(level: u8) -> u8 {
+        level << (8 - pac::NVIC_PRIO_BITS)
+    }
+
+    /// The BASEPRI value that masks lesson level `priority` and every less
+    /// urgent one: the same byte, since BASEPRI masks every priority byte at
+    /// or above it (and 0 masks nothing).
+    pub fn basepri(priority: u8) -> u8 {
+        nvic_priority(priority)
+    }
+}
