@@ -68,9 +68,7 @@ fn main() -> ! {
     unsafe { NVIC::unmask(Interrupt::GPIOTE) };
 
     // ---- Thread mode: what lesson.toml's `main` context runs.
-    for _ in 0..3 {
-        lesson::main_pass();
-    }
+    lesson::main_loop();
     report();
 
     // Nothing more to do: sleep, waking for each interrupt.

@@ -4,7 +4,7 @@
 //! and the sum of their codes (a cheap checksum), so it cannot be one atomic.
 
 use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use crate::board::{self, Interrupt};
 
@@ -47,9 +47,41 @@ pub static LOG: EventLog = EventLog::new();
 /// The button driver's own count of presses, to check the log against.
 pub static PRESSES: AtomicU32 = AtomicU32::new(0);
 
-/// Thread mode: one pass of the main loop.
-pub fn main_pass() {
-    LOG.record(TICK);
+/// The LED display, as its driver hands it out: whoever owns the one
+/// `Display` may change what it shows. Its field is private, so `take` is the
+/// only way to get one.
+pub struct Display {
+    _private: (),
+}
+
+/// What the display shows (a stand-in for its registers).
+static SHOWN: AtomicU32 = AtomicU32::new(0);
+/// Whether the one `Display` has been handed out. Crate-visible so that the
+/// firmware harness can put it back before each run.
+pub(crate) static TAKEN: AtomicBool = AtomicBool::new(false);
+
+impl Display {
+    /// The display the first time, `None` ever after. The swap sets the flag
+    /// and reads its old value in one step: of two callers at the same
+    /// moment, only one finds it clear.
+    pub fn take() -> Option<Display> {
+        if TAKEN.swap(true, Ordering::Relaxed) { None } else { Some(Display { _private: () }) }
+    }
+
+    /// Shows a number.
+    pub fn show(&mut self, number: u32) {
+        SHOWN.store(number, Ordering::Relaxed);
+    }
+}
+
+/// Thread mode: main's loop, three passes. It owns the display and shows
+/// how many events the log holds.
+pub fn main_loop() {
+    let mut display = Display::take().unwrap();
+    for _ in 0..3 {
+        LOG.record(TICK);
+        display.show(LOG.totals().0);
+    }
 }
 
 /// GPIOTE (priority 1): button A was pressed.

@@ -287,6 +287,48 @@ pub fn main_loop() {
 }
 
 #[test]
+fn a_closure_s_none_is_typed_by_what_its_caller_expects() {
+    // cortex-m's `Peripherals::take()`: the closure of `interrupt::free`
+    // returns `None` first, typed by `take`'s return type; the closure of
+    // `fetch_update` returns an `Option` of the atomic's type.
+    let code = r#"
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+pub struct Led {
+    _private: (),
+}
+static TAKEN: AtomicBool = AtomicBool::new(false);
+pub static LEVEL: AtomicU32 = AtomicU32::new(5);
+pub static mut GOT: u32 = 0;
+impl Led {
+    pub fn take() -> Option<Led> {
+        cortex_m::interrupt::free(|_| {
+            if TAKEN.load(Ordering::Relaxed) {
+                None
+            } else {
+                TAKEN.store(true, Ordering::Relaxed);
+                Some(Led { _private: () })
+            }
+        })
+    }
+}
+pub fn main_loop() {
+    if let Some(_led) = Led::take() {
+        unsafe { GOT += 1 };
+    }
+    let again: Option<Led> = critical_section::with(|_| if TAKEN.load(Ordering::Relaxed) { None } else { Led::take() });
+    if let Some(_led) = again {
+        unsafe { GOT += 10 };
+    }
+    let _ = LEVEL.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |x| if x >= 9 { None } else { Some(x * 2) });
+    let _led = Led::take().unwrap();
+}
+"#;
+    let (state, outcomes) = run(code);
+    assert_eq!(state, "TAKEN=true LEVEL=10 GOT=1");
+    assert_eq!(outcomes, ["panic: main panicked at line 30: called `Option::unwrap()` on a `None` value."]);
+}
+
+#[test]
 fn map_of_as_mut_runs_the_closure_on_the_payload_only_when_there_is_one() {
     let code = r#"
 use core::cell::RefCell;

@@ -1,9 +1,10 @@
 //! Lesson 24, a safe abstraction: main and the button handler record events
 //! in an `EventLog` over an `UnsafeCell` whose `unsafe impl Sync` promises
 //! more than its `record` keeps; the solution's methods take a
-//! `CriticalSection` token. The log is checked against the handler's own
-//! count of presses. Wired from lessons/24-safe-abstraction/lesson.toml by
-//! build.rs.
+//! `CriticalSection` token. Main takes the lesson's `Display` singleton
+//! (`Display::take()`, built like `cortex_m::Peripherals::take()`) once per
+//! run. The log is checked against the handler's own count of presses. Wired
+//! from lessons/24-safe-abstraction/lesson.toml by build.rs.
 #![no_std]
 #![no_main]
 
@@ -23,5 +24,6 @@ mod lesson;
 use irqlab_firmware::board;
 
 // The log is restored before each run and read through the lesson's own
-// `logged()` by the property; the press count is reported.
-irqlab_firmware::lesson_bin!(safe_abstraction, [PRESSES], state: [LOG]);
+// `logged()` by the property; the press count is reported. `TAKEN`, the
+// display's flag, is restored too: each run's main takes the display anew.
+irqlab_firmware::lesson_bin!(safe_abstraction, [PRESSES], state: [LOG, TAKEN]);

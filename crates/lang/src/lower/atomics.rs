@@ -165,10 +165,10 @@ impl FnBuilder<'_, '_> {
         self.place_label(top);
         self.emit(Op::AtomicLoad { dst: prev, place, ordering: fetch }, span);
         let end = self.new_label();
-        let body = self.closure_body(&cl.body, binds, end, None);
+        let want = LTy::Option(Box::new(LTy::Scalar(ty)));
+        let body = self.closure_body(&cl.body, binds, end, None, Some(&want));
         self.place_label(end);
         let (ops, rty) = body?;
-        let want = LTy::Option(Box::new(LTy::Scalar(ty)));
         if rty != want {
             let s = self.span_of(&cl.body);
             return Err(self.err(errors::mismatched(&want.name(&self.cx.structs), &rty.name(&self.cx.structs), s)));

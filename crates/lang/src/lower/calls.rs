@@ -334,11 +334,11 @@ impl FnBuilder<'_, '_> {
             }
             ("critical_section", "with") => {
                 self.args_count(args, 1, "critical_section::with", span)?;
-                self.section(Section::CriticalSection, args[0], span)
+                self.section(Section::CriticalSection, args[0], expect, span)
             }
             ("cortex_m::interrupt", "free") => {
                 self.args_count(args, 1, "cortex_m::interrupt::free", span)?;
-                self.section(Section::InterruptFree, args[0], span)
+                self.section(Section::InterruptFree, args[0], expect, span)
             }
             ("cortex_m::interrupt", "disable") => {
                 self.args_count(args, 0, name, span)?;
@@ -579,8 +579,10 @@ impl FnBuilder<'_, '_> {
 
     /// `critical_section::with(|cs| body)`: save PRIMASK, disable
     /// interrupts (and on two cores take the spinlock), run the body,
-    /// restore.
-    pub(super) fn section(&mut self, kind: Section, closure: &syn::Expr, span: &Span) -> R<Val> {
+    /// restore. The body's value is what the call's place expects (`expect`,
+    /// as rustc infers the closure's return type from it): a `None` in it is
+    /// then typed (cortex-m's `Peripherals::take()`).
+    pub(super) fn section(&mut self, kind: Section, closure: &syn::Expr, expect: Option<&LTy>, span: &Span) -> R<Val> {
         let syn::Expr::Closure(cl) = strip(closure) else {
             let s = self.span_of(closure);
             return Err(self.err(errors::unsupported_with(
@@ -619,7 +621,7 @@ impl FnBuilder<'_, '_> {
         };
         let tokens = self.enter_section(kind, span);
         let end = self.new_label();
-        let body = self.closure_body(&cl.body, binds, end, None);
+        let body = self.closure_body(&cl.body, binds, end, None, expect);
         self.place_label(end);
         self.leave_section(tokens, &close);
         let (ops, ty) = body?;

@@ -135,7 +135,7 @@ impl FnBuilder<'_, '_> {
         let saved_self = std::mem::replace(&mut self.cx.self_ty, f.self_ty);
         self.inlining.push(i);
         let end = self.new_label();
-        let result = self.closure_body(&body, binds, end, Some(f.ret.clone()));
+        let result = self.closure_body(&body, binds, end, Some(f.ret.clone()), None);
         self.place_label(end);
         self.inlining.pop();
         self.cx.self_ty = saved_self;

@@ -315,14 +315,18 @@ impl FnBuilder<'_, '_> {
     }
 
     /// Runs a closure body as an inline block whose `return` jumps to `end`.
+    /// `ty` is the type a `return` in it must have (an inlined method's);
+    /// `hint`, where `ty` is not given, the type its caller expects of the
+    /// body's value, which types a `None` in it.
     pub fn closure_body(
         &mut self,
         body: &syn::Expr,
         binds: Vec<(String, Binding)>,
         end: u32,
         ty: Option<LTy>,
+        hint: Option<&LTy>,
     ) -> R<(Vec<Operand>, LTy)> {
-        let expect = ty.clone();
+        let expect = ty.clone().or_else(|| hint.cloned());
         self.exits.push(ExitFrame {
             label: end,
             scope_depth: self.scopes.len(),
