@@ -201,6 +201,31 @@ test('a stack budget: the explorer reports the worst-case stack, and the core-st
   assertClean(page);
 });
 
+test('a DMA lesson: the explorer finds the torn message, and the replay tells each byte the DMA writes', async () => {
+  const page = await newPage(browser);
+  await open(page, server.url, '#v=2&lesson=dma-buffer');
+  await page.locator('[data-testid=explore]').click();
+  await page.waitForSelector('[data-testid=explorer-report]', { timeout: 60000 });
+  const report = await page.locator('[data-testid=explorer-report]').innerText();
+  assert.match(report, /Complete/);
+  assert.match(report, /every message is checked whole: violated/, report);
+  const story = page.locator('[data-testid=story]').first();
+  await story.locator('summary').click();
+  const told = await story.innerText();
+  assert.match(told, /UARTE0_UART0's DMA: writes RX\[0\] ← 2/, told);
+  await page.locator('[data-testid=replay]').first().click();
+  await page.waitForFunction(() => document.querySelector('input.schedule').value !== '');
+  // Step to the byte of the second message: the step view says the DMA wrote it.
+  let said = '';
+  for (let i = 0; i < 40 && !/DMA writes RX\[0\] ← 2/.test(said); i++) {
+    await page.keyboard.press('ArrowRight');
+    said = await readout(page);
+  }
+  assert.match(said, /UARTE0_UART0's DMA writes RX\[0\] ← 2/, said);
+  await screenshot(page, 'dma-buffer-replay');
+  assertClean(page);
+});
+
 test('the explorer runs in a web worker, off the page\'s thread', async () => {
   const page = await newPage(browser);
   await open(page, server.url, LOST);
