@@ -54,8 +54,11 @@ enum Act {
     },
     Fence(Ordering),
     /// `cortex_m::asm::wfe` (in thread mode it may sleep, or return at
-    /// once: the explorer's `Move::WfeReturns`) and `sev`.
+    /// once: the explorer's `Move::WfeReturns`), `wfi` (it sleeps until an
+    /// interrupt) and `sev`. A later load may be read before any of them
+    /// (docs/SEMANTICS.md §2).
     Wfe,
+    Wfi,
     Sev,
     /// The accesses inside one critical section.
     Critical(Vec<Act>),
@@ -103,6 +106,7 @@ fn access() -> impl Strategy<Value = Act> {
         1 => ordering().prop_map(Act::Fence),
         1 => Just(Act::Wfe),
         1 => Just(Act::Sev),
+        1 => Just(Act::Wfi),
         1 => (0..4usize, 0..3usize, ordering()).prop_map(|(from, to, o)| {
             Act::Copy { from, to, ordering: if o == Ordering::Acquire { Ordering::Relaxed } else { o } }
         }),
@@ -205,6 +209,9 @@ fn emit(f: &mut FnBuilder, locs: &Locs, result: Location, accesses: &[Act]) {
             }
             Act::Wfe => {
                 f.op(Op::Wfe);
+            }
+            Act::Wfi => {
+                f.op(Op::Wfi);
             }
             Act::Sev => {
                 f.op(Op::Sev);
