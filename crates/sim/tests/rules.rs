@@ -690,6 +690,15 @@ fn an_nvic_write_reaches_only_its_own_core() {
     }
 }
 
+/// Builds `b` with `main` as the thread (run once) and `tick` as TIMER0's
+/// handler (IRQ 8, priority 1, one edge event).
+fn main_and_timer0(mut b: ProgramBuilder, main: FuncId, tick: FuncId) -> Program {
+    b.thread("main", 0, &[(main, 1)]);
+    let h = b.handler("TIMER0", 8, 1, tick);
+    b.source("TIMER0", Some(h), Trigger::Edge, 1);
+    b.build()
+}
+
 /// Main reads FLAG, and sleeps with `sleep` (WFI or WFE) when it is 0, then
 /// sets WOKE; TIMER0's handler sets FLAG. Main runs `before` first.
 fn check_then_sleep(sleep: Op, before: &[Op]) -> Program {
@@ -712,10 +721,7 @@ fn check_then_sleep(sleep: Op, before: &[Op]) -> Program {
         f.store(flag, Operand::Const(1));
         f.ret();
     });
-    b.thread("main", 0, &[(main, 1)]);
-    let h = b.handler("TIMER0", 8, 1, tick);
-    b.source("TIMER0", Some(h), Trigger::Edge, 1);
-    b.build()
+    main_and_timer0(b, main, tick)
 }
 
 fn sleeps_forever(s: &Session) -> bool {
@@ -1151,10 +1157,7 @@ fn sleep_then_read(sleep: Op, after: &[Op], read: Ordering) -> Program {
         f.op(Op::AtomicStore { place: Place::at(flag), src: Operand::Const(1), ordering: Ordering::Relaxed });
         f.ret();
     });
-    b.thread("main", 0, &[(main, 1)]);
-    let h = b.handler("TIMER0", 8, 1, tick);
-    b.source("TIMER0", Some(h), Trigger::Edge, 1);
-    b.build()
+    main_and_timer0(b, main, tick)
 }
 
 /// Whether the explorer finds a run that finishes (no hang) with SEEN 0:
@@ -1215,10 +1218,7 @@ fn sleep_then_store(sleep: Op) -> Program {
         f.op(Op::AtomicStore { place: Place::at(observed), src: Operand::Local(d), ordering: Ordering::Relaxed });
         f.ret();
     });
-    b.thread("main", 0, &[(main, 1)]);
-    let h = b.handler("TIMER0", 8, 1, tick);
-    b.source("TIMER0", Some(h), Trigger::Edge, 1);
-    b.build()
+    main_and_timer0(b, main, tick)
 }
 
 #[test]
