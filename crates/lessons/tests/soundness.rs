@@ -507,3 +507,35 @@ pub fn handler() {{
     let bare = run(&code(""));
     assert_eq!(verdict(&bare, "no undefined behavior"), Verdict::Violated);
 }
+
+/// SEMANTICS.md §2, WFI, WFE and SEV: cortex-m's `wfi` is `asm!` with
+/// `nomem`, so a Relaxed load after it may be read before the sleep and the
+/// stale value used after waking. An Acquire load, or a
+/// `compiler_fence(SeqCst)` after the sleep, keeps the read after it.
+#[test]
+fn a_relaxed_load_after_wfi_may_be_read_before_the_sleep() {
+    let code = r#"
+use core::sync::atomic::{compiler_fence, AtomicU32, Ordering};
+pub static FLAG: AtomicU32 = AtomicU32::new(0);
+pub static SEEN: AtomicU32 = AtomicU32::new(9);
+pub fn main_fn() {
+    cortex_m::asm::wfi();
+    FENCE
+    let v = FLAG.load(LOAD);
+    SEEN.store(v, Ordering::Relaxed);
+}
+pub fn handler() {
+    FLAG.store(1, Ordering::Relaxed);
+}
+"#;
+    // 9: main never woke; 0: it woke and used a FLAG read before the sleep.
+    let holds = "SEEN.load(Ordering::Relaxed) != 0";
+    let fence = "compiler_fence(Ordering::SeqCst);";
+    let stale = explore(&code.replace("FENCE", "").replace("LOAD", "Ordering::Relaxed"), holds);
+    assert_eq!(verdict(&stale, "p"), Verdict::Violated);
+    assert!(counterexample(&stale).contains("Reorder"), "{}", counterexample(&stale));
+    let fenced = explore(&code.replace("FENCE", fence).replace("LOAD", "Ordering::Relaxed"), holds);
+    assert_eq!(verdict(&fenced, "p"), Verdict::Holds);
+    let acquire = explore(&code.replace("FENCE", "").replace("LOAD", "Ordering::Acquire"), holds);
+    assert_eq!(verdict(&acquire, "p"), Verdict::Holds);
+}

@@ -547,14 +547,19 @@ impl Explorer {
         // mask changes, which ends the window (SEMANTICS.md §5, rule 3).
         let now = if self.dynamic_priorities { u16::MAX } else { m.could_interleave(p, core) };
         let others = self.interleavers[ctx.0 as usize] & now;
-        // A DMA sees a location only while it may write it before the moved
-        // access would run in program order: it is in what is left of a
-        // running transfer, in the buffer of a transfer started by an
-        // instruction the access overtakes, or in one a context that can
-        // run in between may start (SEMANTICS.md §5, rule 3).
+        // A DMA sees a location only while it may write it before an
+        // access pending now runs: it is in what is left of a running
+        // transfer, in the buffer of a transfer started by an instruction
+        // the access overtakes, in one this context may start within a
+        // window's reach (a start there may later run early too), or in one
+        // a context that can run in between may start (SEMANTICS.md §5,
+        // rule 3).
+        let ahead = if self.dma_bits != 0 { m.dma_starts_ahead(p, core) } else { Default::default() };
         let dma_sees = |loc: crate::program::Location| {
+            let covers = |&(b, n): &(crate::program::Location, u32)| (b.0..b.0 + n).contains(&loc.0);
             m.dma_may_write(loc)
-                || early.dma_buffers.iter().any(|&(b, n)| (b.0..b.0 + n).contains(&loc.0))
+                || early.dma_buffers.iter().any(covers)
+                || ahead.iter().any(covers)
                 || self.dma_starters.get(loc.0 as usize).is_some_and(|s| s & others != 0)
         };
         let visible = |loc: crate::program::Location| {

@@ -24,6 +24,14 @@ pub enum AccessKind {
     Plain,
     Volatile,
     Atomic(Ordering),
+    /// A side-effecting inline `asm!` with `nomem`: cortex-m's `wfi`, `wfe`
+    /// and `sev` (`asm!("wfi", options(nomem, nostack, preserves_flags))`,
+    /// cortex-m 0.7.5-0.7.7 `asm/inline.rs` with the `inline-asm` feature,
+    /// and `src/asm.rs` of 0.8). Not `pure`, so rustc gives it
+    /// `memory(inaccessiblemem: readwrite)` and no `willreturn`
+    /// (rustc_codegen_llvm `asm.rs`): it touches no memory the program can
+    /// name, but has effects LLVM must keep, and may not return.
+    Asm,
 }
 
 /// Describes `op`'s memory access (if any) at a resolved location.
@@ -69,9 +77,35 @@ pub fn classify(op: &Op, location: Location) -> Option<MemAccess> {
 ///   keeps an earlier read before everything after it; a releasing fence
 ///   keeps everything earlier before a later write; a SeqCst fence keeps
 ///   everything in order.
+/// - Across a side-effecting `nomem` asm (`AccessKind::Asm`: WFI, WFE,
+///   SEV) only a load moves up, and only a plain or non-acquiring atomic
+///   one: the asm touches no memory the program can name (LangRef, the
+///   `memory` attribute: `inaccessiblemem` is memory the module cannot
+///   access), and a load from dereferenceable memory may be run early
+///   (LangRef, "Memory Model for Concurrent Operations"; Rust's statics are
+///   dereferenceable). A store or read-modify-write does not: the asm is
+///   not `willreturn`, so the write would happen on a path where the core
+///   never wakes. A volatile access does not: "any volatile operation can
+///   read and/or modify state which is not accessible via a regular load
+///   or store in this module" (LangRef, "Volatile Memory Accesses"), the
+///   inaccessible memory the asm writes. An acquiring load does not
+///   (`docs/SEMANTICS.md` §2). The asm itself is never emitted earlier:
+///   the model does not sink an earlier access below it. For the fences
+///   between, the asm counts as a read and a write.
 pub fn may_move_before(earlier: &MemAccess, later: &MemAccess, fences: impl IntoIterator<Item = Ordering>) -> bool {
-    if earlier.location == later.location {
+    if earlier.location == later.location || later.kind == AccessKind::Asm {
         return false;
+    }
+    if earlier.kind == AccessKind::Asm {
+        let load = later.reads && !later.writes;
+        let unordered = match later.kind {
+            AccessKind::Plain => true,
+            AccessKind::Atomic(o) => !o.is_acquire(),
+            AccessKind::Volatile | AccessKind::Asm => false,
+        };
+        if !load || !unordered {
+            return false;
+        }
     }
     if earlier.kind == AccessKind::Volatile && later.kind == AccessKind::Volatile {
         return false;
@@ -162,6 +196,29 @@ mod tests {
         let x_load = access(1, false, AccessKind::Atomic(Ordering::SeqCst));
         assert!(may_move_before(&d, &x_load, []));
         assert!(!may_move_before(&x_load, &d, []));
+    }
+
+    /// A side-effecting `nomem` asm (WFI, WFE, SEV): a later plain or
+    /// Relaxed load may be emitted before it; a store, read-modify-write,
+    /// volatile access or acquiring load may not; an acquire or SeqCst
+    /// fence between keeps the load after it; the asm never moves up.
+    #[test]
+    fn only_a_non_acquiring_load_moves_above_a_nomem_asm() {
+        let wfi = MemAccess { location: Location(9), reads: true, writes: true, kind: AccessKind::Asm };
+        let rmw =
+            MemAccess { location: Location(1), reads: true, writes: true, kind: AccessKind::Atomic(Ordering::Relaxed) };
+        assert!(may_move_before(&wfi, &access(0, false, AccessKind::Plain), []));
+        assert!(may_move_before(&wfi, &access(0, false, AccessKind::Atomic(Ordering::Relaxed)), []));
+        assert!(may_move_before(&wfi, &access(0, false, AccessKind::Atomic(Ordering::Relaxed)), [Ordering::Release]));
+        assert!(!may_move_before(&wfi, &access(0, false, AccessKind::Atomic(Ordering::Acquire)), []));
+        assert!(!may_move_before(&wfi, &access(0, false, AccessKind::Atomic(Ordering::SeqCst)), []));
+        assert!(!may_move_before(&wfi, &access(0, false, AccessKind::Volatile), []));
+        assert!(!may_move_before(&wfi, &access(0, true, AccessKind::Plain), []));
+        assert!(!may_move_before(&wfi, &access(0, true, AccessKind::Atomic(Ordering::Relaxed)), []));
+        assert!(!may_move_before(&wfi, &rmw, []));
+        assert!(!may_move_before(&wfi, &access(0, false, AccessKind::Plain), [Ordering::SeqCst]));
+        assert!(!may_move_before(&wfi, &access(0, false, AccessKind::Plain), [Ordering::Acquire]));
+        assert!(!may_move_before(&access(0, false, AccessKind::Plain), &wfi, []), "the asm is never emitted earlier");
     }
 
     /// Fences: release keeps earlier accesses before a later write, acquire

@@ -6,7 +6,10 @@
 //! counter, straight-line code, through unconditional jumps and through
 //! branches whose condition is already computed, up to `WINDOW` instructions,
 //! ending at a barrier (a call or return, a critical-section boundary, a
-//! fence of the cortex-m `asm` functions, an assertion, WFI, a spinlock).
+//! fence of the cortex-m `asm` functions, an assertion, a spinlock). WFI,
+//! WFE and SEV are in the window as `nomem` asm (`AccessKind::Asm`): a
+//! plain or non-acquiring load after one may run before it, keeping its
+//! value over the sleep; nothing else passes it.
 //! Any access in the window whose move past every pending access before it
 //! the memory model allows (`memory_model::may_move_before`) may run now,
 //! together with the local computations it needs; a load just past the
@@ -136,6 +139,10 @@ fn classify_instr(program: &Program, op: &Op) -> Class {
         | Op::ReadEvent { .. }
         | Op::DmaStart { .. }
         | Op::Busy { .. } => Class::Item,
+        // cortex-m's wfi, wfe and sev are `asm!` with `nomem`: a later load
+        // may be emitted before them (`memory_model::may_move_before`,
+        // AccessKind::Asm; docs/SEMANTICS.md §2).
+        Op::Wfi | Op::Wfe | Op::Sev => Class::Item,
         // cortex_m::asm::nop is `asm!` with `nomem`: not a barrier; dsb, dmb
         // and isb are wrapped in compiler_fence(SeqCst) by the cortex-m crate.
         Op::Nop { what } => {
@@ -206,12 +213,54 @@ fn pending_of(program: &Program, func: &Function, pc: u32, locals: &[u64]) -> Op
         // plain access may move over it, which is why embedded code puts a
         // `compiler_fence(Release)` before it (docs/SEMANTICS.md §1 "DMA").
         Op::DmaStart { source, buffer, len } => {
-            p.access = Some(mmio(program, 0x2_0000 + u32::from(source.0), false, true));
+            p.access = Some(mmio(program, 0x3_0000 + u32::from(source.0), false, true));
             p.dma = Some((*buffer, *len));
+        }
+        // The sleep (or SEV) as the inaccessible memory its asm writes.
+        Op::Wfi | Op::Wfe | Op::Sev => {
+            let location = Location(program.locations.len() as u32 + 0x2_0000);
+            p.access = Some(MemAccess { location, reads: true, writes: true, kind: AccessKind::Asm });
         }
         _ => {}
     }
     Some(p)
+}
+
+/// The buffers of the DMA starts the window from `pc` could ever reach, on
+/// any path (branches not known yet included), within the most items a
+/// window holds: a start there may later run early, before an access
+/// pending now, and its DMA then write before that access. Jumps and
+/// branches take no room in a window; a barrier ends it.
+pub fn dma_starts_ahead(program: &Program, func: &Function, pc: u32) -> SmallVec<[(Location, u32); 2]> {
+    let mut out = SmallVec::new();
+    // (pc, items on the path so far), depth first; `best` keeps the fewest
+    // items a pc was reached with, so each is walked again only with room.
+    let mut best: Vec<u32> = vec![u32::MAX; func.body.len()];
+    let mut work = vec![(pc, 0u32)];
+    while let Some((at, used)) = work.pop() {
+        let Some(instr) = func.body.get(at as usize) else { continue };
+        if used > WINDOW as u32 || best[at as usize] <= used {
+            continue;
+        }
+        best[at as usize] = used;
+        match classify_instr(program, &instr.op) {
+            Class::Barrier => {}
+            Class::Jump(target) => work.push((target, used)),
+            Class::Branch { then_target, else_target, .. } => {
+                work.push((then_target, used));
+                work.push((else_target, used));
+            }
+            Class::Item => {
+                if let Op::DmaStart { buffer, len, .. } = instr.op
+                    && !out.contains(&(buffer, len))
+                {
+                    out.push((buffer, len));
+                }
+                work.push((at + 1, used + 1));
+            }
+        }
+    }
+    out
 }
 
 /// The window of a frame: pending instructions on the path in program order,
@@ -328,7 +377,8 @@ pub fn early_accesses(
     for i in 1..path.len() {
         let target = &path[i];
         let Some(access) = &target.access else { continue };
-        if target.speculated {
+        // A speculated load is read already; WFI, WFE and SEV never run early.
+        if target.speculated || access.kind == AccessKind::Asm {
             continue;
         }
         // The pure computations it needs, transitively (they run with it).
@@ -456,6 +506,9 @@ fn dependents(path: &[Pending], i: usize) -> Vec<Location> {
             let through_locals = q.reads.iter().any(|l| p.writes.contains(l))
                 || q.writes.iter().any(|l| p.writes.contains(l) || p.reads.contains(l));
             let through_memory = match (&p.access, &q.access) {
+                // A WFI, WFE or SEV never runs early: running `path[i]`
+                // early cannot let it move.
+                (Some(_), Some(b)) if b.kind == AccessKind::Asm => false,
                 (Some(a), Some(b)) => {
                     let fences = path[k + 1..j].iter().filter_map(|f| f.fence);
                     !memory_model::may_move_before(a, b, fences)
@@ -477,7 +530,7 @@ fn dependents(path: &[Pending], i: usize) -> Vec<Location> {
 /// Whether an access keeps some later accesses after it (`may_move_before`).
 fn holds_back(a: &MemAccess) -> bool {
     match a.kind {
-        AccessKind::Volatile => true,
+        AccessKind::Volatile | AccessKind::Asm => true,
         AccessKind::Atomic(o) => o == crate::program::Ordering::SeqCst || (a.reads && o.is_acquire()),
         AccessKind::Plain => false,
     }

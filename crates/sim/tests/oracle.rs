@@ -54,8 +54,11 @@ enum Act {
     },
     Fence(Ordering),
     /// `cortex_m::asm::wfe` (in thread mode it may sleep, or return at
-    /// once: the explorer's `Move::WfeReturns`) and `sev`.
+    /// once: the explorer's `Move::WfeReturns`), `wfi` (it sleeps until an
+    /// interrupt) and `sev`. A later load may be read before any of them
+    /// (docs/SEMANTICS.md §2).
     Wfe,
+    Wfi,
     Sev,
     /// `board::uarte_receive(&raw mut BUF)`: a DMA transfer into buffer
     /// `buf` (two bytes); the DMA source then writes its bytes while it
@@ -120,6 +123,7 @@ fn access() -> impl Strategy<Value = Act> {
         1 => ordering().prop_map(Act::Fence),
         1 => Just(Act::Wfe),
         1 => Just(Act::Sev),
+        1 => Just(Act::Wfi),
         1 => (0..4usize, 0..3usize, ordering()).prop_map(|(from, to, o)| {
             Act::Copy { from, to, ordering: if o == Ordering::Acquire { Ordering::Relaxed } else { o } }
         }),
@@ -253,6 +257,9 @@ fn emit(f: &mut FnBuilder, locs: &Locs, result: Location, accesses: &[Act]) {
             }
             Act::Wfe => {
                 f.op(Op::Wfe);
+            }
+            Act::Wfi => {
+                f.op(Op::Wfi);
             }
             Act::Sev => {
                 f.op(Op::Sev);
@@ -757,6 +764,28 @@ fn a_dma_start_while_one_runs_does_not_halt() {
     let case = Case {
         main: vec![DmaStart { buf: 0 }, DmaRead { buf: 0, idx: 0 }],
         handlers: vec![(1, 1, vec![DmaStart { buf: 1 }])],
+        second: Vec::new(),
+    };
+    assert!(check(&case).expect("the explorer agrees with plain enumeration"));
+}
+
+/// Found once the generator had both DMA starts and branches: a load run
+/// early resolves a branch, which brings a DMA start past the branch into
+/// the window, and that start may then run before an earlier read of its
+/// buffer. The unseen-reordering rule first counted a buffer as seen by the
+/// DMA only from starts already in the window, so the load was not tried
+/// early; now also from every start the window could reach
+/// (`reorder::dma_starts_ahead`).
+#[test]
+fn a_load_that_resolves_a_branch_lets_a_dma_start_past_it_run_early() {
+    use Act::*;
+    let case = Case {
+        main: vec![
+            DmaRead { buf: 0, idx: 0 },
+            IfSet { loc: 0, ordering: Ordering::Relaxed, then: vec![Load { loc: 0, ordering: Ordering::Relaxed }] },
+            DmaStart { buf: 0 },
+        ],
+        handlers: vec![(1, 1, vec![Load { loc: 0, ordering: Ordering::Relaxed }])],
         second: Vec::new(),
     };
     assert!(check(&case).expect("the explorer agrees with plain enumeration"));

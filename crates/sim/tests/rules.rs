@@ -690,6 +690,15 @@ fn an_nvic_write_reaches_only_its_own_core() {
     }
 }
 
+/// Builds `b` with `main` as the thread (run once) and `tick` as TIMER0's
+/// handler (IRQ 8, priority 1, one edge event).
+fn main_and_timer0(mut b: ProgramBuilder, main: FuncId, tick: FuncId) -> Program {
+    b.thread("main", 0, &[(main, 1)]);
+    let h = b.handler("TIMER0", 8, 1, tick);
+    b.source("TIMER0", Some(h), Trigger::Edge, 1);
+    b.build()
+}
+
 /// Main reads FLAG, and sleeps with `sleep` (WFI or WFE) when it is 0, then
 /// sets WOKE; TIMER0's handler sets FLAG. Main runs `before` first.
 fn check_then_sleep(sleep: Op, before: &[Op]) -> Program {
@@ -712,10 +721,7 @@ fn check_then_sleep(sleep: Op, before: &[Op]) -> Program {
         f.store(flag, Operand::Const(1));
         f.ret();
     });
-    b.thread("main", 0, &[(main, 1)]);
-    let h = b.handler("TIMER0", 8, 1, tick);
-    b.source("TIMER0", Some(h), Trigger::Edge, 1);
-    b.build()
+    main_and_timer0(b, main, tick)
 }
 
 fn sleeps_forever(s: &Session) -> bool {
@@ -1273,4 +1279,140 @@ fn dma_a_start_while_one_runs_is_reported_and_the_run_goes_on() {
     assert!(has_outcome(&s, "dma-busy"), "{:?}", s.outcomes());
     assert_eq!(entered(&s), ["UARTE"], "the second transfer received both bytes");
     assert_eq!(s.machine().status(), Status::Finished);
+}
+
+// Compiler reordering across a sleep (docs/SEMANTICS.md §2): cortex-m's
+// `wfi`, `wfe` and `sev` are `asm!` with `nomem`, which orders no memory
+// access, and a load may be run early (LangRef: loads from dereferenceable
+// memory may be speculated). So a Relaxed load after the sleep may be read
+// before it, and the value used after waking is stale. A store is not run
+// early (the asm is not `willreturn`), and an Acquire load or a
+// `compiler_fence(SeqCst)` after the sleep keeps the read after it.
+
+/// Main sleeps with `sleep`, runs `after`, reads FLAG with `read` into
+/// SEEN; TIMER0's handler (one event) sets FLAG. In program order a WFI
+/// sleeps until TIMER0 has run, so every run that finishes reads 1.
+fn sleep_then_read(sleep: Op, after: &[Op], read: Ordering) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let flag = b.scalar("FLAG", Ty::U32, LocationKind::Atomic, 0);
+    let seen = b.scalar("SEEN", Ty::U32, LocationKind::Plain, 9);
+    let main = b.function("main_loop", 0, |f| {
+        f.op(sleep); // 0
+        for op in after {
+            f.op(op.clone());
+        }
+        let r = f.local();
+        f.op(Op::AtomicLoad { dst: r, place: Place::at(flag), ordering: read });
+        f.store(seen, Operand::Local(r));
+        f.ret();
+    });
+    let tick = b.function("on_tick", 0, |f| {
+        f.op(Op::AtomicStore { place: Place::at(flag), src: Operand::Const(1), ordering: Ordering::Relaxed });
+        f.ret();
+    });
+    main_and_timer0(b, main, tick)
+}
+
+/// Whether the explorer finds a run that finishes (no hang) with SEEN 0:
+/// a stale FLAG used after waking.
+fn stale_read_found(p: &Program) -> bool {
+    let report = explore::Explorer::new(p.clone(), explore::ExploreConfig::default()).expect("valid").run();
+    assert!(report.complete);
+    report.outcomes.iter().any(|o| {
+        o.labels.iter().all(|l| l != "hang" && l != "never-finishes")
+            && o.finals.contains(&("SEEN".into(), "0".into()))
+            && o.finals.contains(&("FLAG".into(), "1".into()))
+    })
+}
+
+#[test]
+fn a_relaxed_load_after_wfi_may_be_read_before_the_sleep() {
+    let p = sleep_then_read(Op::Wfi, &[], Ordering::Relaxed);
+    assert!(stale_read_found(&p), "the explorer finds the stale read");
+    // reorder@0 reads FLAG (pc 1) before the WFI at step 0; the WFI sleeps;
+    // TIMER0 sets FLAG and wakes main, which stores the 0 it read.
+    let s = run(&p, "reorder@0,TIMER0@2");
+    assert!(s.not_applied().is_empty(), "{:?}", s.not_applied());
+    assert_eq!(value(&s, "FLAG"), 1);
+    assert_eq!(value(&s, "SEEN"), 0, "the value read before the sleep is used after it");
+    assert!(!sleeps_forever(&s), "{:?}", s.outcomes());
+    assert_eq!(entered(&s), vec!["TIMER0"]);
+    // In program order the same arrival is read after waking.
+    let s = run(&p, "TIMER0@2");
+    assert_eq!(value(&s, "SEEN"), 1);
+}
+
+#[test]
+fn a_fence_or_an_acquire_load_after_wfi_keeps_the_read_after_the_sleep() {
+    let fence = Op::Fence { ordering: Ordering::SeqCst, compiler_only: true };
+    for (after, read) in [(vec![fence], Ordering::Relaxed), (vec![], Ordering::Acquire), (vec![], Ordering::SeqCst)] {
+        let p = sleep_then_read(Op::Wfi, &after, read);
+        assert!(!stale_read_found(&p), "{after:?} {read:?}");
+        let s = run(&p, "reorder@0,TIMER0@2");
+        assert_eq!(s.not_applied().len(), 1, "{after:?} {read:?}: nothing may run before the WFI");
+    }
+}
+
+/// Main sleeps with `sleep`, then sets DONE (Relaxed); TIMER0's handler
+/// copies DONE into OBSERVED. In program order the handler that wakes main
+/// runs before the store.
+fn sleep_then_store(sleep: Op) -> Program {
+    let mut b = ProgramBuilder::new(Target::Armv7em, 1);
+    let done = b.scalar("DONE", Ty::U32, LocationKind::Atomic, 0);
+    let observed = b.scalar("OBSERVED", Ty::U32, LocationKind::Atomic, 9);
+    let main = b.function("main_loop", 0, |f| {
+        f.op(sleep);
+        f.op(Op::AtomicStore { place: Place::at(done), src: Operand::Const(1), ordering: Ordering::Relaxed });
+        f.ret();
+    });
+    let tick = b.function("on_tick", 0, |f| {
+        let d = f.local();
+        f.op(Op::AtomicLoad { dst: d, place: Place::at(done), ordering: Ordering::Relaxed });
+        f.op(Op::AtomicStore { place: Place::at(observed), src: Operand::Local(d), ordering: Ordering::Relaxed });
+        f.ret();
+    });
+    main_and_timer0(b, main, tick)
+}
+
+#[test]
+fn a_store_after_a_sleep_is_never_run_before_it() {
+    for sleep in [Op::Wfi, Op::Wfe] {
+        let p = sleep_then_store(sleep.clone());
+        let s = run(&p, "reorder@0");
+        assert_eq!(s.not_applied().len(), 1, "{sleep:?}: the store is not offered early");
+        let report = explore::Explorer::new(p.clone(), explore::ExploreConfig::default()).expect("valid").run();
+        assert!(report.complete);
+        let woken = |o: &&explore::OutcomeCount| {
+            o.labels.iter().all(|l| l != "hang" && l != "never-finishes")
+                && !o.finals.contains(&("OBSERVED".into(), "9".into()))
+        };
+        assert!(report.outcomes.iter().filter(woken).count() > 0, "{sleep:?}: {:#?}", report.outcomes);
+        // Only a WFE that returns at once lets the handler run after the store.
+        let store_seen =
+            report.outcomes.iter().filter(woken).any(|o| o.finals.contains(&("OBSERVED".into(), "1".into())));
+        assert_eq!(store_seen, sleep == Op::Wfe, "{sleep:?}: {:#?}", report.outcomes);
+        let s = run(&p, "reorder@0,TIMER0@2");
+        assert_eq!(value(&s, "OBSERVED"), 0, "{sleep:?}: the handler that wakes main runs before the store");
+    }
+}
+
+// WFE: the same load may be read before it. (On one core a WFE that
+// returns at once, `wfe@STEP`, reaches the same memories, so the replay
+// shows that this WFE really slept while the stale value waited.)
+#[test]
+fn a_relaxed_load_after_wfe_may_be_read_before_the_sleep() {
+    let p = sleep_then_read(Op::Wfe, &[], Ordering::Relaxed);
+    let s = run(&p, "reorder@0,TIMER0@2");
+    assert!(s.not_applied().is_empty(), "{:?}", s.not_applied());
+    assert_eq!(wfe_events(&s), vec![(false, false)], "the WFE slept");
+    assert_eq!(value(&s, "FLAG"), 1);
+    assert_eq!(value(&s, "SEEN"), 0, "the value read before the sleep is used after it");
+    assert!(stale_read_found(&p));
+    let fence = Op::Fence { ordering: Ordering::SeqCst, compiler_only: true };
+    for (after, read) in [(vec![fence], Ordering::Relaxed), (vec![], Ordering::Acquire)] {
+        let p = sleep_then_read(Op::Wfe, &after, read);
+        let s = run(&p, "reorder@0,TIMER0@2");
+        assert_eq!(s.not_applied().len(), 1, "{after:?} {read:?}: nothing may run before the WFE");
+        assert_eq!(value(&s, "SEEN"), 1, "{after:?} {read:?}");
+    }
 }

@@ -33,22 +33,19 @@ pub fn start() {
 /// UARTE0_UART0 (priority 1): ENDRX, the buffer being filled is full.
 pub fn on_endrx() {
     board::clear_event(Interrupt::UARTE0_UART0);
-    // SAFETY: FILLING_B is only touched here. The buffer handed to EasyDMA
-    // is the one read in the last run of this handler, which is over; the
-    // buffer read is the one whose transfer has just ended.
-    let (number, check) = unsafe {
-        if FILLING_B {
-            FILLING_B = false;
-            compiler_fence(Ordering::Release);
-            board::uarte_receive(&raw mut RX_A);
-            (RX_A[0], RX_A[1])
-        } else {
-            FILLING_B = true;
-            compiler_fence(Ordering::Release);
-            board::uarte_receive(&raw mut RX_B);
-            (RX_B[0], RX_B[1])
-        }
-    };
+    // SAFETY: FILLING_B is only touched here once `start` has run. The
+    // buffer handed to EasyDMA is the one read in the last run of this
+    // handler, which is over; the buffer read is the one whose transfer
+    // has just ended.
+    let full_b = unsafe { FILLING_B };
+    unsafe { FILLING_B = !full_b };
+    compiler_fence(Ordering::Release);
+    if full_b {
+        unsafe { board::uarte_receive(&raw mut RX_A) };
+    } else {
+        unsafe { board::uarte_receive(&raw mut RX_B) };
+    }
+    let (number, check) = if full_b { unsafe { (RX_A[0], RX_A[1]) } } else { unsafe { (RX_B[0], RX_B[1]) } };
     if check == !number {
         GOOD.fetch_add(1, Ordering::Relaxed);
     } else {

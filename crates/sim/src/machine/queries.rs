@@ -88,6 +88,17 @@ impl Machine {
         self.dma.get(source.0 as usize).is_some_and(Option::is_some)
     }
 
+    /// The buffers of the DMA starts the window of `core`'s running code
+    /// could reach (`reorder::dma_starts_ahead`).
+    pub(crate) fn dma_starts_ahead(
+        &self,
+        program: &Program,
+        core: u8,
+    ) -> smallvec::SmallVec<[(crate::program::Location, u32); 2]> {
+        let frame = self.cores[core as usize].stack.last().and_then(|a| a.frames.last());
+        frame.map_or_else(Default::default, |f| reorder::dma_starts_ahead(program, program.function(f.func), f.pc))
+    }
+
     /// Whether a running DMA transfer has yet to write `loc`.
     pub fn dma_may_write(&self, loc: crate::program::Location) -> bool {
         self.dma.iter().flatten().any(|t| (t.buffer.0 + t.pos..t.buffer.0 + t.len).contains(&loc.0))
