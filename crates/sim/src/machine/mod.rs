@@ -320,7 +320,9 @@ impl Machine {
                 Vec::new()
             },
             arrivals: vec![0; program.sources.len()],
-            dma: vec![None; program.sources.len()],
+            // Empty, so cloning a state allocates nothing, when no source
+            // receives by DMA (only a DMA source's index is ever used).
+            dma: if program.dma_sources().next().is_some() { vec![None; program.sources.len()] } else { Vec::new() },
             events: vec![EventCounts::default(); program.sources.len()],
             track_events: program.functions.iter().flat_map(|f| &f.body).any(|i| matches!(i.op, Op::EventCount { .. })),
             step: 0,
