@@ -858,29 +858,15 @@ fn interleavers(program: &Program) -> Vec<u16> {
 fn dma_starters(program: &Program) -> Vec<u16> {
     let mut out = vec![0u16; program.locations.len()];
     for (i, ctx) in program.contexts.iter().enumerate().take(16) {
-        let mut work: Vec<crate::program::FuncId> = match &ctx.kind {
-            crate::program::ContextKind::Thread { calls, .. } => calls.iter().map(|c| c.func).collect(),
-            crate::program::ContextKind::Handler { func, .. } => vec![*func],
-        };
-        let mut seen = vec![false; program.functions.len()];
-        while let Some(f) = work.pop() {
-            if std::mem::replace(&mut seen[f.0 as usize], true) {
-                continue;
-            }
-            for instr in &program.function(f).body {
-                match instr.op {
-                    crate::program::Op::DmaStart { buffer, len, .. } => {
-                        for l in buffer.0..buffer.0 + len {
-                            if let Some(o) = out.get_mut(l as usize) {
-                                *o |= 1 << i;
-                            }
-                        }
+        program.for_each_reachable_instr(ctx, |op| {
+            if let crate::program::Op::DmaStart { buffer, len, .. } = *op {
+                for l in buffer.0..buffer.0 + len {
+                    if let Some(o) = out.get_mut(l as usize) {
+                        *o |= 1 << i;
                     }
-                    crate::program::Op::Call { func, .. } => work.push(func),
-                    _ => {}
                 }
             }
-        }
+        });
     }
     out
 }

@@ -370,17 +370,34 @@ impl Program {
         self.contexts.iter().position(|c| c.core == core && c.is_thread()).map(|i| ContextId(i as u16))
     }
 
+    /// Calls `f` with every instruction of `ctx`'s code and of what it
+    /// calls, each function once.
+    pub fn for_each_reachable_instr(&self, ctx: &ContextDecl, mut f: impl FnMut(&Op)) {
+        let mut work: Vec<FuncId> = match &ctx.kind {
+            ContextKind::Thread { calls, .. } => calls.iter().map(|c| c.func).collect(),
+            ContextKind::Handler { func, .. } => vec![*func],
+        };
+        let mut seen = vec![false; self.functions.len()];
+        while let Some(func) = work.pop() {
+            let Some(done) = seen.get_mut(func.0 as usize) else { continue };
+            if std::mem::replace(done, true) {
+                continue;
+            }
+            for instr in &self.functions[func.0 as usize].body {
+                if let Op::Call { func, .. } = instr.op {
+                    work.push(func);
+                }
+                f(&instr.op);
+            }
+        }
+    }
+
     /// For each location, the contexts (a bit per `ContextId`) whose code,
     /// including what it calls, can touch it.
     pub fn accessors(&self) -> Vec<u16> {
         let mut users = vec![0u16; self.locations.len()];
         for (i, ctx) in self.contexts.iter().enumerate().take(16) {
             let bit = 1u16 << i;
-            let mut work: Vec<FuncId> = match &ctx.kind {
-                ContextKind::Thread { calls, .. } => calls.iter().map(|c| c.func).collect(),
-                ContextKind::Handler { func, .. } => vec![*func],
-            };
-            let mut seen = vec![false; self.functions.len()];
             let mut mark = |p: &Place| {
                 let len = p.index.map_or(1, |ix| ix.len);
                 let stride = p.index.map_or(1, |ix| ix.stride);
@@ -390,25 +407,16 @@ impl Program {
                     }
                 }
             };
-            while let Some(f) = work.pop() {
-                let Some(done) = seen.get_mut(f.0 as usize) else { continue };
-                if std::mem::replace(done, true) {
-                    continue;
-                }
-                for instr in &self.functions[f.0 as usize].body {
-                    match &instr.op {
-                        Op::Load { place, .. }
-                        | Op::Store { place, .. }
-                        | Op::AtomicLoad { place, .. }
-                        | Op::AtomicStore { place, .. }
-                        | Op::AtomicRmw { place, .. }
-                        | Op::CompareExchange { place, .. } => mark(place),
-                        Op::BorrowRefCell { flag, .. } | Op::ReleaseRefCell { flag, .. } => mark(flag),
-                        Op::Call { func, .. } => work.push(*func),
-                        _ => {}
-                    }
-                }
-            }
+            self.for_each_reachable_instr(ctx, |op| match op {
+                Op::Load { place, .. }
+                | Op::Store { place, .. }
+                | Op::AtomicLoad { place, .. }
+                | Op::AtomicStore { place, .. }
+                | Op::AtomicRmw { place, .. }
+                | Op::CompareExchange { place, .. } => mark(place),
+                Op::BorrowRefCell { flag, .. } | Op::ReleaseRefCell { flag, .. } => mark(flag),
+                _ => {}
+            });
         }
         // A transfer's buffer is written by its DMA pseudo-context.
         for f in &self.functions {
